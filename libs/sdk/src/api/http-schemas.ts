@@ -1,0 +1,83 @@
+/**
+ * Request and response shapes of the server's HTTP and WebSocket API. The
+ * action bodies are the protocol's order values without `time` (the server
+ * stamps it) and with an optional `txnId` (the server makes one up).
+ */
+import { z } from 'zod';
+import {
+  feedMonkeysSchema,
+  gameStatusSchema,
+  gibbSchema,
+  investmentOrderSchema,
+  marketOrderSchema,
+  traderKeySchema,
+  txnIdSchema,
+} from '../protocol/schemas.js';
+
+export const marketActionBodySchema = marketOrderSchema.omit({ time: true }).extend({ txnId: txnIdSchema.optional() });
+export const investActionBodySchema = investmentOrderSchema.omit({ time: true }).extend({ txnId: txnIdSchema.optional() });
+export const feedActionBodySchema = feedMonkeysSchema.omit({ time: true }).extend({ txnId: txnIdSchema.optional() });
+export type MarketActionBody = z.infer<typeof marketActionBodySchema>;
+export type InvestActionBody = z.infer<typeof investActionBodySchema>;
+export type FeedActionBody = z.infer<typeof feedActionBodySchema>;
+
+export const registerTraderBodySchema = traderKeySchema;
+export const registeredTraderSchema = traderKeySchema.extend({ token: z.string() });
+export type RegisteredTrader = z.infer<typeof registeredTraderSchema>;
+
+export const postGibbBodySchema = gibbSchema.pick({ text: true });
+export type PostGibbBody = z.infer<typeof postGibbBodySchema>;
+
+export const resetGameBodySchema = z.object({ seed: z.string().min(1).max(200).optional() }).optional();
+
+export const marketViewSchema = z.object({
+  price: z.number(),
+  forecast: z.number(),
+  hype: z.number(),
+  time: z.string(),
+  tick: z.number().int(),
+  status: gameStatusSchema,
+});
+export type MarketView = z.infer<typeof marketViewSchema>;
+
+export const traderStandingSchema = z.object({
+  team: z.string(),
+  name: z.string(),
+  score: z.number(),
+  fedMonkeys: z.number(),
+  bailouts: z.number(),
+  coins: z.number(),
+  shares: z.number(),
+});
+export const teamStandingSchema = z.object({ team: z.string(), score: z.number(), traders: z.number() });
+export const leaderboardSchema = z.object({
+  traders: z.array(traderStandingSchema),
+  teams: z.array(teamStandingSchema),
+});
+export type LeaderboardView = z.infer<typeof leaderboardSchema>;
+
+export const errorBodySchema = z.object({
+  statusCode: z.number(),
+  error: z.string(),
+  message: z.string(),
+  problems: z.array(z.object({ field: z.string(), expected: z.string() })).optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** Paths of the HTTP API, relative to the server root. */
+export const API_PATHS = Object.freeze({
+  health: '/api/health',
+  market: '/api/market',
+  traders: '/api/traders',
+  marketAction: '/api/actions/market',
+  investAction: '/api/actions/invest',
+  feedAction: '/api/actions/feed',
+  leaderboard: '/api/leaderboard',
+  gibbs: '/api/gibbs',
+  pause: '/api/game/pause',
+  resume: '/api/game/resume',
+  reset: '/api/game/reset',
+  end: '/api/game/end',
+  docs: '/api/docs',
+  websocket: '/ws',
+});

@@ -1,0 +1,2 @@
+export * from './http-schemas.js';
+export * from './ws-messages.js';

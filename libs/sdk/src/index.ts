@@ -1,0 +1,3 @@
+export * from './protocol/index.js';
+export * from './api/index.js';
+export * from './bots/index.js';

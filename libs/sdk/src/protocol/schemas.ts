@@ -1,0 +1,146 @@
+/**
+ * zod schemas for every key and value of the wire protocol (DESIGN.md). Object
+ * schemas strip unknown fields: "unknown fields are ignored on input".
+ */
+import { z } from 'zod';
+import { PROTOCOL_LIMITS as L } from './limits.js';
+
+export const isoTime = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 date-time string' });
+
+const count = (what: string) =>
+  z
+    .number({ message: `expected an integer number of ${what}` })
+    .int({ message: `expected an integer number of ${what}` })
+    .min(1, { message: `expected at least 1 ${what.replace(/s$/, '')}` })
+    .max(L.maxUnitsPerAction, { message: `expected at most ${L.maxUnitsPerAction} ${what}` });
+
+export const traderKeySchema = z.object({
+  team: z.string({ message: 'expected a string' }).regex(L.teamPattern, {
+    message: 'expected 1-32 characters among A-Z a-z 0-9 _ -',
+  }),
+  name: z.string({ message: 'expected a string' }).regex(L.namePattern, {
+    message: 'expected 1-64 characters among A-Z a-z 0-9 _ . -',
+  }),
+});
+export type TraderKey = z.infer<typeof traderKeySchema>;
+
+export const singleStreamKeySchema = z.string();
+
+export const txnIdSchema = z
+  .string({ message: 'expected a transaction id string' })
+  .min(1, { message: 'expected a non-empty transaction id' })
+  .max(L.maxTxnIdLength, { message: `expected at most ${L.maxTxnIdLength} characters` });
+
+export const marketOrderTypeSchema = z.enum(['BUY', 'SELL'], { message: 'expected "BUY" or "SELL"' });
+export type MarketOrderType = z.infer<typeof marketOrderTypeSchema>;
+
+export const marketOrderSchema = z.object({
+  time: isoTime.optional(),
+  txnId: txnIdSchema,
+  type: marketOrderTypeSchema,
+  shares: count('shares'),
+});
+export type MarketOrder = z.infer<typeof marketOrderSchema>;
+
+export const investmentOrderSchema = z.object({
+  time: isoTime.optional(),
+  txnId: txnIdSchema,
+  invested: z
+    .number({ message: 'expected a number of coins' })
+    .positive({ message: 'expected a number of coins greater than 0' })
+    .max(L.maxCoinsPerAction, { message: `expected at most ${L.maxCoinsPerAction} coins` }),
+});
+export type InvestmentOrder = z.infer<typeof investmentOrderSchema>;
+
+export const feedMonkeysSchema = z.object({
+  time: isoTime.optional(),
+  txnId: txnIdSchema,
+  monkeys: count('monkeys'),
+});
+export type FeedMonkeysOrder = z.infer<typeof feedMonkeysSchema>;
+
+export const traderStateSchema = z.object({
+  time: isoTime,
+  coins: z.number(),
+  shares: z.number().int(),
+  bailouts: z.number().int().nonnegative(),
+  fedMonkeys: z.number().int().nonnegative(),
+  inFlightInvestments: z.number().int().nonnegative(),
+});
+export type TraderState = z.infer<typeof traderStateSchema>;
+
+export const TXN_TYPES = ['MARKET', 'INVEST', 'FEED', 'BAILOUT', 'RETURN'] as const;
+export const txnTypeSchema = z.enum(TXN_TYPES);
+export type TxnType = z.infer<typeof txnTypeSchema>;
+
+export const TXN_STATUSES = ['ACCEPTED', 'INSUFFICIENT_COINS', 'INSUFFICIENT_SHARES', 'REJECTED'] as const;
+export const txnStatusSchema = z.enum(TXN_STATUSES);
+export type TxnStatus = z.infer<typeof txnStatusSchema>;
+
+export const txnResultSchema = z.object({
+  txnId: z.string(),
+  type: txnTypeSchema,
+  state: traderStateSchema,
+  status: txnStatusSchema,
+  reason: z.string().optional(),
+});
+export type TxnResult = z.infer<typeof txnResultSchema>;
+
+export const sharePriceSchema = z.object({
+  time: isoTime,
+  coins: z.number().positive(),
+  forecast: z.number(),
+});
+export type SharePrice = z.infer<typeof sharePriceSchema>;
+
+export const gibbSchema = z.object({
+  id: z
+    .string({ message: 'expected a string id' })
+    .min(1, { message: 'expected a non-empty id' })
+    .max(L.maxGibbIdLength, { message: `expected at most ${L.maxGibbIdLength} characters` }),
+  time: isoTime,
+  text: z
+    .string({ message: 'expected the text of the gibb' })
+    .min(1, { message: 'expected a non-empty text' })
+    .max(L.maxGibbLength, { message: `expected at most ${L.maxGibbLength} characters` }),
+});
+export type Gibb = z.infer<typeof gibbSchema>;
+
+export const GAME_STATUSES = ['running', 'paused', 'ended'] as const;
+export const gameStatusSchema = z.enum(GAME_STATUSES);
+export type GameStatus = z.infer<typeof gameStatusSchema>;
+
+/** Game events: what a spectator sees as banners, and what a coach did. */
+export const gameEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('GAME_STARTED'), time: isoTime, seed: z.string() }),
+  z.object({ type: z.literal('GAME_PAUSED'), time: isoTime }),
+  z.object({ type: z.literal('GAME_RESUMED'), time: isoTime }),
+  z.object({ type: z.literal('GAME_RESET'), time: isoTime, seed: z.string() }),
+  z.object({ type: z.literal('GAME_ENDED'), time: isoTime }),
+  z.object({ type: z.literal('HYPE_CHANGED'), time: isoTime, gibbId: z.string(), delta: z.number(), hype: z.number() }),
+  z.object({ type: z.literal('BUBBLE_BURST_STARTED'), time: isoTime, hype: z.number(), steps: z.number().int() }),
+  z.object({
+    type: z.literal('BUBBLE_BURST_STEP'),
+    time: isoTime,
+    step: z.number().int(),
+    steps: z.number().int(),
+    factor: z.number(),
+    hype: z.number(),
+  }),
+  z.object({ type: z.literal('BAILOUT'), time: isoTime, trader: traderKeySchema, bailouts: z.number().int() }),
+]);
+export type GameEvent = z.infer<typeof gameEventSchema>;
+export type GameEventType = GameEvent['type'];
+
+/** What the server writes to the dead-letter topic for a message it could not parse. */
+export const deadLetterSchema = z.object({
+  time: isoTime,
+  topic: z.string(),
+  partition: z.number().int(),
+  offset: z.string(),
+  reason: z.string(),
+  /** The raw bytes, base64, exactly as they arrived (null when absent). */
+  key: z.string().nullable(),
+  value: z.string().nullable(),
+});
+export type DeadLetter = z.infer<typeof deadLetterSchema>;

@@ -1,0 +1,131 @@
+/**
+ * The wire protocol: topic table, decoding with field-naming errors, and
+ * encoding to exactly the 2018 game's JSON.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ACTION_TOPICS, decodeMessage, encode, PROTOCOL_LIMITS, TOPICS } from '../src/index.js';
+
+describe('topics', () => {
+  it('keeps the 2018 names and partition counts', () => {
+    expect(Object.values(TOPICS).map((t) => [t.name, t.partitions])).toEqual(
+      expect.arrayContaining([
+        ['share-price', 1],
+        ['gibber-gibbs', 1],
+        ['market-orders', 8],
+        ['investment-orders', 8],
+        ['feed-monkeys', 8],
+        ['txn-results', 8],
+        ['trader-states', 8],
+      ]),
+    );
+    expect(TOPICS.traderStates.config['cleanup.policy']).toBe('compact');
+    expect(ACTION_TOPICS.map((t) => t.name)).toEqual(['market-orders', 'investment-orders', 'feed-monkeys']);
+    expect(new Set(Object.values(TOPICS).map((t) => t.name)).size).toBe(Object.values(TOPICS).length);
+  });
+});
+
+describe('decoding', () => {
+  it('reads a 2018 market order and ignores unknown fields', () => {
+    const result = decodeMessage.marketOrder('{"time":"2018-03-16T10:00:00.000Z","txnId":"legacy_1","type":"BUY","shares":1,"extra":true}');
+    expect(result).toEqual({ ok: true, value: { time: '2018-03-16T10:00:00.000Z', txnId: 'legacy_1', type: 'BUY', shares: 1 } });
+  });
+
+  it('reads trader keys and refuses bad ones naming the field', () => {
+    expect(decodeMessage.traderKey('{"team":"ALOUATE","name":"legacy"}')).toEqual({ ok: true, value: { team: 'ALOUATE', name: 'legacy' } });
+    const bad = decodeMessage.traderKey('{"team":"ALOU ATE","name":"legacy"}');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toMatch(/^key\.team: expected 1-32 characters/);
+    const missing = decodeMessage.traderKey('{"team":"A"}');
+    if (!missing.ok) expect(missing.error.field).toBe('key.name');
+  });
+
+  it.each([
+    ['{"txnId":"x","type":"BUY","shares":0}', 'shares', /at least 1/],
+    ['{"txnId":"x","type":"BUY","shares":2.5}', 'shares', /integer/],
+    ['{"txnId":"x","type":"BUY","shares":"2"}', 'shares', /integer number of shares/],
+    ['{"txnId":"x","type":"BUY","shares":1e12}', 'shares', /at most/],
+    ['{"txnId":"x","type":"buy","shares":1}', 'type', /"BUY" or "SELL"/],
+    ['{"type":"BUY","shares":1}', 'txnId', /required/],
+    ['{"txnId":"x","type":"BUY","shares":1,"time":"yesterday"}', 'time', /ISO-8601/],
+    ['[1,2]', '(value)', /object/],
+    ['"BUY"', '(value)', /object/],
+    ['{"txnId":"x","type":"BUY","shares":NaN}', '(value)', /valid JSON/],
+    ['', '(value)', /empty/],
+  ])('refuses market order %s naming %s', (raw, field, message) => {
+    const result = decodeMessage.marketOrder(raw);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.field).toBe(field);
+      expect(result.error.message).toMatch(message);
+    }
+  });
+
+  it('refuses oversized and non-UTF-8 messages before parsing them', () => {
+    const huge = decodeMessage.feedMonkeys(`{"txnId":"x","monkeys":1,"pad":"${'x'.repeat(PROTOCOL_LIMITS.maxMessageBytes)}"}`);
+    expect(!huge.ok && huge.error.message).toMatch(/at most 16384 bytes/);
+    const binary = decodeMessage.feedMonkeys(new Uint8Array([0xc3, 0x28]));
+    expect(!binary.ok && binary.error.message).toMatch(/UTF-8/);
+  });
+
+  it('never throws, whatever the bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.string({ maxLength: 200 }), (bytes, text) => {
+        for (const decodeOne of Object.values(decodeMessage)) {
+          expect(() => decodeOne(bytes)).not.toThrow();
+          expect(() => decodeOne(text)).not.toThrow();
+        }
+      }),
+    );
+  });
+
+  it('investment orders take positive finite coins only', () => {
+    expect(decodeMessage.investmentOrder('{"txnId":"i","invested":2.5}').ok).toBe(true);
+    for (const bad of ['0', '-1', '"1"', '1e400', 'null']) {
+      const result = decodeMessage.investmentOrder(`{"txnId":"i","invested":${bad}}`);
+      expect(result.ok, bad).toBe(false);
+      if (!result.ok) expect(result.error.field).toBe('invested');
+    }
+  });
+});
+
+describe('encoding', () => {
+  const state = { time: '2018-03-16T10:00:01.000Z', coins: 9, shares: 6, bailouts: 0, fedMonkeys: 0, inFlightInvestments: 0 };
+
+  it('writes txn-results exactly in the 2018 shape and order', () => {
+    expect(encode.txnResult({ txnId: 'legacy_1', type: 'MARKET', state, status: 'ACCEPTED' })).toBe(
+      '{"txnId":"legacy_1","type":"MARKET","state":{"time":"2018-03-16T10:00:01.000Z","coins":9,"shares":6,"bailouts":0,"fedMonkeys":0,"inFlightInvestments":0},"status":"ACCEPTED"}',
+    );
+    expect(encode.txnResult({ txnId: 'x', type: 'FEED', state, status: 'REJECTED', reason: 'monkeys: expected at least 1 monkey' })).toMatch(
+      /"status":"REJECTED","reason":"monkeys: expected at least 1 monkey"}$/,
+    );
+  });
+
+  it('writes share prices, keys and orders in the 2018 field order', () => {
+    expect(encode.sharePrice({ forecast: 1.01, coins: 1.2, time: '2018-03-16T10:00:00.000Z' })).toBe('{"time":"2018-03-16T10:00:00.000Z","coins":1.2,"forecast":1.01}');
+    expect(encode.traderKey({ name: 'legacy', team: 'ALOUATE' })).toBe('{"team":"ALOUATE","name":"legacy"}');
+    expect(encode.singleStreamKey('GNOU')).toBe('"GNOU"');
+    expect(encode.marketOrder({ shares: 1, type: 'BUY', txnId: 't', time: '2018-03-16T10:00:00.000Z' })).toBe(
+      '{"time":"2018-03-16T10:00:00.000Z","txnId":"t","type":"BUY","shares":1}',
+    );
+    expect(encode.traderState({ ...state, inFlightInvestments: 2 })).toBe(
+      '{"time":"2018-03-16T10:00:01.000Z","coins":9,"shares":6,"bailouts":0,"fedMonkeys":0,"inFlightInvestments":2}',
+    );
+  });
+
+  it('round-trips every valid order', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          time: fc.date({ min: new Date('2018-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+          txnId: fc.string({ minLength: 1, maxLength: 40 }),
+          type: fc.constantFrom('BUY' as const, 'SELL' as const),
+          shares: fc.integer({ min: 1, max: PROTOCOL_LIMITS.maxUnitsPerAction }),
+        }),
+        (order) => {
+          expect(decodeMessage.marketOrder(encode.marketOrder(order))).toEqual({ ok: true, value: order });
+        },
+      ),
+    );
+  });
+});
