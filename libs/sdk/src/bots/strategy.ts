@@ -4,7 +4,7 @@
  * code drives the server's house bots, participants' bots over any transport,
  * and virtual-time simulations.
  */
-import type { MarketOrderType, TraderState } from '../protocol/schemas.js';
+import type { MarketOrderType, TraderAction, TraderState } from '../protocol/schemas.js';
 
 export interface BotMarketView {
   readonly price: number;
@@ -29,4 +29,16 @@ export interface Strategy {
   readonly description: string;
   /** Zero or more actions for this tick; an empty list means "wait". */
   decide(context: BotContext): readonly BotDecision[];
+}
+
+/** The order a decision becomes, under the given transaction id. */
+export function decisionToAction(decision: BotDecision, txnId: string): TraderAction {
+  switch (decision.kind) {
+    case 'market':
+      return { kind: 'market', order: { txnId, type: decision.type, shares: decision.shares } };
+    case 'invest':
+      return { kind: 'invest', order: { txnId, invested: decision.invested } };
+    case 'feed':
+      return { kind: 'feed', order: { txnId, monkeys: decision.monkeys } };
+  }
 }

@@ -60,12 +60,18 @@ export function validate<T>(schema: z.ZodType<T>, input: unknown, what = '(value
 }
 
 /** Parses JSON text or UTF-8 bytes, then validates it. */
-export function decode<T>(schema: z.ZodType<T>, raw: RawMessage, what = '(value)', prefixFields = false): DecodeResult<T> {
+export function decode<T>(
+  schema: z.ZodType<T>,
+  raw: RawMessage,
+  what = '(value)',
+  prefixFields = false,
+  maxBytes: number = PROTOCOL_LIMITS.maxMessageBytes,
+): DecodeResult<T> {
   if (raw === null || raw === undefined) return fail(what, 'a JSON message, got nothing');
   const size = typeof raw === 'string' ? utf8Encoder.encode(raw).byteLength : raw.byteLength;
   if (size === 0) return fail(what, 'a JSON message, got an empty one');
-  if (size > PROTOCOL_LIMITS.maxMessageBytes) {
-    return fail(what, `at most ${PROTOCOL_LIMITS.maxMessageBytes} bytes, got ${size}`);
+  if (size > maxBytes) {
+    return fail(what, `at most ${maxBytes} bytes, got ${size}`);
   }
   let text: string;
   try {
@@ -113,7 +119,8 @@ export const encode = {
   sharePrice: (v: s.SharePrice) => ordered(v, ['time', 'coins', 'forecast']),
   gibb: (v: s.Gibb) => ordered(v, ['id', 'time', 'text']),
   gameEvent: (v: s.GameEvent) => JSON.stringify(v),
-  deadLetter: (v: s.DeadLetter) => ordered(v, ['time', 'topic', 'partition', 'offset', 'reason', 'key', 'value']),
+  deadLetter: (v: s.DeadLetter) =>
+    ordered(v, ['time', 'topic', 'partition', 'offset', 'reason', 'key', 'value', 'keyBytes', 'valueBytes', 'truncated']),
 };
 
 export const decodeMessage = {
@@ -126,7 +133,7 @@ export const decodeMessage = {
   sharePrice: (raw: RawMessage) => decode(s.sharePriceSchema, raw),
   gibb: (raw: RawMessage) => decode(s.gibbSchema, raw),
   gameEvent: (raw: RawMessage) => decode(s.gameEventSchema, raw),
-  deadLetter: (raw: RawMessage) => decode(s.deadLetterSchema, raw),
+  deadLetter: (raw: RawMessage) => decode(s.deadLetterSchema, raw, '(value)', false, PROTOCOL_LIMITS.maxDeadLetterBytes),
 };
 
 /** Stable string form of a trader key, for maps and logs. */

@@ -6,6 +6,14 @@
 export const PROTOCOL_LIMITS = Object.freeze({
   /** Largest accepted encoded key or value, in bytes (UTF-8). */
   maxMessageBytes: 16 * 1024,
+  /**
+   * A dead letter keeps at most this many raw bytes of the key and of the
+   * value: enough to show what a bot sent, small enough to stay far below
+   * Kafka's default 1 MB message limit whatever arrived.
+   */
+  maxDeadLetterRawBytes: 16 * 1024,
+  /** Largest dead letter (two base64-encoded raw parts plus the reason). */
+  maxDeadLetterBytes: 64 * 1024,
   /** Largest share count in one market order or monkeys in one feeding. */
   maxUnitsPerAction: 1_000_000_000,
   /** Largest coin amount in one investment. */

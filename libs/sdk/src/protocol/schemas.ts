@@ -139,8 +139,19 @@ export const deadLetterSchema = z.object({
   partition: z.number().int(),
   offset: z.string(),
   reason: z.string(),
-  /** The raw bytes, base64, exactly as they arrived (null when absent). */
+  /** The raw bytes, base64, exactly as they arrived (null when absent), cut at maxDeadLetterRawBytes. */
   key: z.string().nullable(),
   value: z.string().nullable(),
+  /** Sizes of what arrived, in bytes, and whether key or value was cut. */
+  keyBytes: z.number().int().nonnegative(),
+  valueBytes: z.number().int().nonnegative(),
+  truncated: z.boolean(),
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
+
+/** One trader action, whichever topic (or gateway) it came through. */
+export type TraderAction =
+  | { readonly kind: 'market'; readonly order: MarketOrder }
+  | { readonly kind: 'invest'; readonly order: InvestmentOrder }
+  | { readonly kind: 'feed'; readonly order: FeedMonkeysOrder };
+export type TraderActionKind = TraderAction['kind'];
