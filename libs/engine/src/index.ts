@@ -1,0 +1,12 @@
+export * from './clock.js';
+export * from './events.js';
+export * from './rules.js';
+export * from './random.js';
+export * from './market-engine.js';
+export * from './game-loop.js';
+export * from './virtual-game.js';
+export { readHype, roundCoins, type HypeReading } from './rules/hype.js';
+export { nextBasePrice, publishedPrice, nextEma, forecastOf } from './rules/price-walk.js';
+export { investmentDelayMs, investmentReturnMultiplier } from './rules/plantations.js';
+export { burstProbability } from './rules/bubble-burst.js';
+export { scoreOf } from './trader-book.js';

@@ -1,0 +1,119 @@
+/**
+ * The traders' accounts: their state, the transactions they already made
+ * (so that a replayed txnId is answered, not applied twice), and standings.
+ */
+import { traderId, type TraderKey, type TraderState, type TxnResult } from '@banana-market/sdk';
+import type { Leaderboard, TeamStanding, TraderStanding } from './events.js';
+import type { GameRules } from './rules.js';
+
+export interface TraderAccount {
+  readonly trader: TraderKey;
+  coins: number;
+  shares: number;
+  bailouts: number;
+  fedMonkeys: number;
+  inFlightInvestments: number;
+  /** Time of the last change, ms since the epoch. */
+  time: number;
+  /** txnId → the results it produced, oldest first (a Map keeps insertion order for eviction). */
+  readonly txns: Map<string, readonly TxnResult[]>;
+}
+
+export class TraderBook {
+  private readonly accounts = new Map<string, TraderAccount>();
+
+  constructor(private readonly rules: GameRules) {}
+
+  get(trader: TraderKey): TraderAccount | undefined {
+    return this.accounts.get(traderId(trader));
+  }
+
+  /** The account, opened with the starting coins and shares if the trader is new. */
+  open(trader: TraderKey, now: number): { account: TraderAccount; created: boolean } {
+    const existing = this.get(trader);
+    if (existing !== undefined) return { account: existing, created: false };
+    const account: TraderAccount = {
+      trader: { team: trader.team, name: trader.name },
+      coins: this.rules.startCoins,
+      shares: this.rules.startShares,
+      bailouts: 0,
+      fedMonkeys: 0,
+      inFlightInvestments: 0,
+      time: now,
+      txns: new Map(),
+    };
+    this.accounts.set(traderId(trader), account);
+    return { account, created: true };
+  }
+
+  /** Replaces a trader's state, e.g. from the compacted trader-states topic after a restart. */
+  restore(trader: TraderKey, state: TraderState): TraderAccount {
+    const { account } = this.open(trader, Date.parse(state.time));
+    account.coins = state.coins;
+    account.shares = state.shares;
+    account.bailouts = state.bailouts;
+    account.fedMonkeys = state.fedMonkeys;
+    // Plantations in flight before a restart are gone with the old process;
+    // counting them would block this trader's bailouts forever.
+    account.inFlightInvestments = 0;
+    account.time = Date.parse(state.time);
+    return account;
+  }
+
+  all(): TraderAccount[] {
+    return [...this.accounts.values()];
+  }
+
+  rememberTxn(account: TraderAccount, txnId: string, results: readonly TxnResult[]): void {
+    account.txns.set(txnId, results);
+    while (account.txns.size > this.rules.txnMemoryPerTrader) {
+      const oldest = account.txns.keys().next().value as string;
+      account.txns.delete(oldest);
+    }
+  }
+
+  leaderboard(): Leaderboard {
+    const traders: TraderStanding[] = this.all().map((a) => ({
+      team: a.trader.team,
+      name: a.trader.name,
+      score: scoreOf(a, this.rules),
+      fedMonkeys: a.fedMonkeys,
+      bailouts: a.bailouts,
+      coins: a.coins,
+      shares: a.shares,
+    }));
+    traders.sort(
+      (x, y) => y.score - x.score || y.fedMonkeys - x.fedMonkeys || compare(x.team, y.team) || compare(x.name, y.name),
+    );
+    const teamMap = new Map<string, { score: number; traders: number }>();
+    for (const t of traders) {
+      const team = teamMap.get(t.team) ?? { score: 0, traders: 0 };
+      team.score += t.score;
+      team.traders += 1;
+      teamMap.set(t.team, team);
+    }
+    const teams: TeamStanding[] = [...teamMap].map(([team, s]) => ({ team, score: s.score, traders: s.traders }));
+    teams.sort((x, y) => y.score - x.score || compare(x.team, y.team));
+    return { traders, teams };
+  }
+}
+
+export function stateOf(account: TraderAccount): TraderState {
+  return {
+    time: new Date(account.time).toISOString(),
+    coins: account.coins,
+    shares: account.shares,
+    bailouts: account.bailouts,
+    fedMonkeys: account.fedMonkeys,
+    inFlightInvestments: account.inFlightInvestments,
+  };
+}
+
+/** Score = fed monkeys − penalty × bailouts. */
+export function scoreOf(account: Pick<TraderAccount, 'fedMonkeys' | 'bailouts'>, rules: GameRules): number {
+  return account.fedMonkeys - rules.bailoutPenalty * account.bailouts;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

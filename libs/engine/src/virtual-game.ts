@@ -1,0 +1,79 @@
+/**
+ * A whole game in virtual time: a seeded loop, bots deciding every tick with
+ * the SDK's strategies, and scheduled gibbs. Tests and simulations use it to
+ * play hours of market in seconds, exactly as the server would.
+ */
+import { decisionToAction, type SharePrice, type Strategy, type TraderKey, type TxnResult } from '@banana-market/sdk';
+import { VirtualClock } from './clock.js';
+import type { EngineEvent, Leaderboard } from './events.js';
+import { GameLoop } from './game-loop.js';
+import { createRandom } from './random.js';
+import { DEFAULT_RULES, type GameRules } from './rules.js';
+
+export interface VirtualBot {
+  readonly trader: TraderKey;
+  readonly strategy: Strategy;
+}
+
+export interface VirtualGameOptions {
+  readonly seed: string;
+  readonly durationMs: number;
+  readonly rules?: GameRules;
+  readonly bots?: readonly VirtualBot[];
+  /** Gibbs to publish, `atMs` after the start. */
+  readonly gibbs?: readonly { readonly atMs: number; readonly text: string }[];
+  readonly start?: number;
+}
+
+export interface VirtualGameResult {
+  readonly prices: SharePrice[];
+  readonly txnResults: { trader: TraderKey; result: TxnResult }[];
+  readonly events: number;
+  readonly leaderboard: Leaderboard;
+  readonly startPrice: number;
+}
+
+export function runVirtualGame(options: VirtualGameOptions): VirtualGameResult {
+  const rules = options.rules ?? DEFAULT_RULES;
+  const clock = new VirtualClock(options.start);
+  const start = clock.now();
+  const loop = new GameLoop({ seed: options.seed, rules, clock });
+  const prices: SharePrice[] = [];
+  const txnResults: { trader: TraderKey; result: TxnResult }[] = [];
+  let events = 0;
+  const bots = (options.bots ?? []).map((bot, i) => ({ ...bot, random: createRandom(`${options.seed}/virtual-bot/${i}`), txn: 0 }));
+
+  const record = (batch: readonly EngineEvent[]): void => {
+    events += batch.length;
+    for (const event of batch) {
+      if (event.kind === 'price') prices.push(event.price);
+      if (event.kind === 'txn-result') txnResults.push({ trader: event.trader, result: event.result });
+    }
+  };
+  loop.onEvents((batch) => {
+    record(batch);
+    const tick = batch.find((e) => e.kind === 'price');
+    if (tick === undefined || tick.kind !== 'price') return;
+    // Bots answer a tick right away, as house bots do on the server.
+    for (const bot of bots) {
+      const state = loop.engine.traderState(bot.trader);
+      if (state === undefined) continue;
+      const market = { price: tick.price.coins, forecast: tick.price.forecast, tick: tick.tick };
+      for (const decision of bot.strategy.decide({ market, state, random: () => bot.random.next() })) {
+        const txnId = `${bot.trader.name}-${++bot.txn}`;
+        loop.submit(bot.trader, decisionToAction(decision, txnId));
+      }
+    }
+  });
+
+  for (const bot of bots) loop.register(bot.trader);
+  const startPrice = loop.engine.currentPrice();
+  loop.start();
+  const gibbs = [...(options.gibbs ?? [])].sort((a, b) => a.atMs - b.atMs);
+  gibbs.forEach((gibb, i) => {
+    clock.setTimeout(() => loop.applyGibb({ id: `virtual-${i}`, time: new Date(clock.now()).toISOString(), text: gibb.text }), gibb.atMs);
+  });
+  clock.advanceTo(start + options.durationMs);
+  loop.stop();
+  return { prices, txnResults, events, leaderboard: loop.engine.leaderboard(), startPrice };
+}
