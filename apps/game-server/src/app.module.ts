@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { SystemClock, type Clock } from '@banana-market/engine';
+import { BusModule } from './bus/bus.module.js';
+import type { MessageBus } from './bus/message-bus.js';
+import { SERVER_CONFIG, type ServerConfig } from './config/server-config.js';
+import { GameModule } from './game/game.module.js';
+import { GAME_CLOCK } from './game/tokens.js';
+import { HouseBotsModule } from './house-bots/house-bots.module.js';
+import { HttpApiModule } from './http/http-api.module.js';
+import { LiveModule } from './live/live.module.js';
+
+export interface AppModuleOptions {
+  readonly config: ServerConfig;
+  readonly clock?: Clock;
+  readonly bus?: MessageBus;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [BusModule.forRoot(options.bus), GameModule, HttpApiModule, LiveModule, HouseBotsModule],
+      providers: [
+        { provide: SERVER_CONFIG, useValue: options.config },
+        { provide: GAME_CLOCK, useValue: options.clock ?? new SystemClock() },
+      ],
+      exports: [SERVER_CONFIG, GAME_CLOCK],
+    };
+  }
+}

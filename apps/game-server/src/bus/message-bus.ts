@@ -1,0 +1,56 @@
+/**
+ * The one interface the server talks to, embedded or Kafka. Semantics are the
+ * subset of Kafka the game relies on: named topics with partitions, the
+ * partition chosen from the key by Kafka's default partitioner, order kept per
+ * partition, offsets, and consumer groups that remember where they are.
+ */
+import type { TopicSpec } from '@banana-market/sdk';
+
+export type BusKind = 'embedded' | 'kafka';
+
+export interface OutgoingMessage {
+  readonly key: string | Uint8Array | null;
+  readonly value: string | Uint8Array | null;
+}
+
+export interface BusMessage {
+  readonly topic: string;
+  readonly partition: number;
+  /** Offset as a decimal string, as Kafka clients report it. */
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: number;
+}
+
+export interface SubscribeOptions {
+  /** Consumers in the same group share the work and the committed offsets. */
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Without a committed offset: read from the oldest message instead of only new ones. */
+  readonly fromBeginning?: boolean;
+  /** Called once per message, in order per partition; the offset is committed when it resolves. */
+  readonly onMessage: (message: BusMessage) => Promise<void> | void;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+export interface MessageBus {
+  readonly kind: BusKind;
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Every message currently retained in a topic, oldest first (used to rebuild state on start). */
+  readTopic(topic: string): Promise<BusMessage[]>;
+  close(): Promise<void>;
+}
+
+/** Nest injection token for the bus. */
+export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
+
+export function toBuffer(data: string | Uint8Array | null): Buffer | null {
+  if (data === null) return null;
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+}

@@ -1,0 +1,53 @@
+/**
+ * Consumes the three action topics and feeds the engine. Whatever arrives
+ * there — from the server's own HTTP/WebSocket gateways, a house bot or any
+ * Kafka client — goes through this one path. What cannot be parsed lands on
+ * the dead-letter topic, and the trader gets a REJECTED result when the key
+ * tells who they are.
+ */
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ACTION_TOPICS } from '@banana-market/sdk';
+import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
+import { decodeActionMessage } from './action-decoder.js';
+import { DeadLetterService } from './dead-letter.service.js';
+import { GameService } from './game.service.js';
+
+export const ACTION_CONSUMER_GROUP = 'banana-market-actions';
+
+@Injectable()
+export class ActionIntakeService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('ActionIntake');
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    private readonly game: GameService,
+    private readonly deadLetters: DeadLetterService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.subscription = await this.bus.subscribe({
+      groupId: ACTION_CONSUMER_GROUP,
+      topics: ACTION_TOPICS.map((t) => t.name),
+      onMessage: (message) => this.executeActionMessage(message),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  async executeActionMessage(message: BusMessage): Promise<void> {
+    const decoded = decodeActionMessage(message.topic, message.key, message.value);
+    if (decoded.ok) {
+      this.game.executeAction(decoded.trader, decoded.action);
+      return;
+    }
+    await this.deadLetters.record(message, decoded.reason);
+    if (decoded.trader !== undefined) {
+      this.game.rejectAction(decoded.trader, decoded.txnType, decoded.txnId, decoded.reason);
+    } else {
+      this.logger.warn(`unreadable key on ${message.topic}/${message.partition}@${message.offset}: ${decoded.reason}`);
+    }
+  }
+}

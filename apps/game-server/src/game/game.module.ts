@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ActionIntakeService } from './action-intake.service.js';
+import { ActionSubmitter } from './action-submitter.service.js';
+import { DeadLetterService } from './dead-letter.service.js';
+import { GameService } from './game.service.js';
+import { GibbIntakeService } from './gibb-intake.service.js';
+import { TraderRegistry } from './trader-registry.service.js';
+import { TxnResultWaiter } from './txn-result-waiter.service.js';
+
+@Module({
+  providers: [GameService, ActionIntakeService, GibbIntakeService, DeadLetterService, TraderRegistry, TxnResultWaiter, ActionSubmitter],
+  exports: [GameService, TraderRegistry, ActionSubmitter, DeadLetterService],
+})
+export class GameModule {}

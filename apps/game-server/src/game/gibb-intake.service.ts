@@ -1,0 +1,43 @@
+/**
+ * Consumes gibber-gibbs, whatever wrote them (the HTTP endpoint, a tweet
+ * source, any Kafka client), and lets the engine turn them into hype.
+ */
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { decodeMessage, TOPICS } from '@banana-market/sdk';
+import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
+import { DeadLetterService } from './dead-letter.service.js';
+import { GameService } from './game.service.js';
+
+export const GIBB_CONSUMER_GROUP = 'banana-market-gibbs';
+
+@Injectable()
+export class GibbIntakeService implements OnModuleInit, OnApplicationShutdown {
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    private readonly game: GameService,
+    private readonly deadLetters: DeadLetterService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.subscription = await this.bus.subscribe({
+      groupId: GIBB_CONSUMER_GROUP,
+      topics: [TOPICS.gibberGibbs.name],
+      onMessage: (message) => this.applyGibbMessage(message),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  async applyGibbMessage(message: BusMessage): Promise<void> {
+    const gibb = decodeMessage.gibb(message.value);
+    if (!gibb.ok) {
+      await this.deadLetters.record(message, gibb.error.message);
+      return;
+    }
+    this.game.applyGibb(gibb.value);
+  }
+}

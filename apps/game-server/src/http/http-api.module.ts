@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { GameModule } from '../game/game.module.js';
+import { ActionsController } from './actions.controller.js';
+import { AdminTokenGuard, TraderTokenGuard } from './auth.guards.js';
+import { GameControlController } from './game-control.controller.js';
+import { GibbsController } from './gibbs.controller.js';
+import { HealthController } from './health.controller.js';
+import { MarketController } from './market.controller.js';
+import { TradersController } from './traders.controller.js';
+
+@Module({
+  imports: [TerminusModule, GameModule],
+  controllers: [HealthController, MarketController, TradersController, ActionsController, GibbsController, GameControlController],
+  providers: [AdminTokenGuard, TraderTokenGuard],
+})
+export class HttpApiModule {}

@@ -1,0 +1,224 @@
+/**
+ * The live feed and the players' action socket at /ws. Everybody gets the
+ * price, the leaderboard, game events and gibbs; a socket that authenticates
+ * with a trader token may act and receives that trader's results and state.
+ * The feed is read from the topics, as any other consumer would.
+ */
+import { randomUUID } from 'node:crypto';
+import { Inject, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+} from '@nestjs/websockets';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import {
+  decodeMessage,
+  feedActionBodySchema,
+  investActionBodySchema,
+  marketActionBodySchema,
+  PROTOCOL_LIMITS,
+  TOPICS,
+  traderId,
+  validate,
+  WS_CLIENT_EVENTS,
+  WS_SERVER_EVENTS,
+  type TraderKey,
+  type WsFrame,
+} from '@banana-market/sdk';
+import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
+import { ActionSubmitter, type SubmittedAction } from '../game/action-submitter.service.js';
+import { GameService } from '../game/game.service.js';
+import { TraderRegistry } from '../game/trader-registry.service.js';
+import { INVALID_FRAME_EVENT, type InvalidFrame } from './ws-frame-parser.js';
+
+const authSchema = z.object({ token: z.string({ message: 'expected the trader token string' }).min(1) });
+
+/** Leaderboard pushes are coalesced: at most one per this many milliseconds. */
+const LEADERBOARD_THROTTLE_MS = 250;
+
+interface ClientInfo {
+  trader?: TraderKey;
+}
+
+@WebSocketGateway({ path: '/ws', maxPayload: PROTOCOL_LIMITS.maxMessageBytes * 4 })
+export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('LiveGateway');
+  private readonly clients = new Map<WebSocket, ClientInfo>();
+  private subscription?: Subscription;
+  private leaderboardTimer?: NodeJS.Timeout;
+  private leaderboardDirty = false;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    private readonly game: GameService,
+    private readonly registry: TraderRegistry,
+    private readonly submitter: ActionSubmitter,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.subscription = await this.bus.subscribe({
+      groupId: `banana-market-live-${randomUUID()}`,
+      topics: [TOPICS.sharePrice.name, TOPICS.gameEvents.name, TOPICS.gibberGibbs.name, TOPICS.txnResults.name, TOPICS.traderStates.name],
+      onMessage: (message) => this.forward(message),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.leaderboardTimer);
+    await this.subscription?.close();
+  }
+
+  handleConnection(client: WebSocket): void {
+    this.clients.set(client, {});
+    this.send(client, WS_SERVER_EVENTS.welcome, {
+      market: { ...this.game.loop.engine.snapshot(), status: this.game.loop.status },
+      leaderboard: this.game.loop.engine.leaderboard(),
+      seed: this.game.seed,
+      tickMs: this.game.loop.engine.rules.tickMs,
+    });
+  }
+
+  handleDisconnect(client: WebSocket): void {
+    this.clients.delete(client);
+  }
+
+  @SubscribeMessage(WS_CLIENT_EVENTS.auth)
+  authenticate(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): WsFrame {
+    const body = validate(authSchema, data, 'data');
+    if (!body.ok) return errorFrame(body.error.message);
+    const trader = this.registry.traderForToken(body.value.token);
+    if (trader === undefined) return errorFrame('data.token: unknown trader token');
+    this.clients.set(client, { trader });
+    return { event: WS_SERVER_EVENTS.authenticated, data: { ...trader, state: this.game.loop.engine.traderState(trader) ?? null } };
+  }
+
+  @SubscribeMessage(WS_CLIENT_EVENTS.market)
+  market(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Promise<WsFrame | undefined> {
+    return this.act(client, data, marketActionBodySchema, (body) => ({ kind: 'market', body }));
+  }
+
+  @SubscribeMessage(WS_CLIENT_EVENTS.invest)
+  invest(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Promise<WsFrame | undefined> {
+    return this.act(client, data, investActionBodySchema, (body) => ({ kind: 'invest', body }));
+  }
+
+  @SubscribeMessage(WS_CLIENT_EVENTS.feed)
+  feed(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Promise<WsFrame | undefined> {
+    return this.act(client, data, feedActionBodySchema, (body) => ({ kind: 'feed', body }));
+  }
+
+  @SubscribeMessage(INVALID_FRAME_EVENT)
+  invalidFrame(@MessageBody() problem: InvalidFrame): WsFrame {
+    return errorFrame(`${problem.field}: expected ${problem.expected}`);
+  }
+
+  /**
+   * The result reaches the socket through the txn-results feed (like results of
+   * this trader's Kafka actions), so only failures are answered here.
+   */
+  private async act<T extends { txnId?: string }>(
+    client: WebSocket,
+    data: unknown,
+    schema: z.ZodType<T>,
+    toAction: (body: T) => SubmittedAction,
+  ): Promise<WsFrame | undefined> {
+    const txnId = salvageTxnId(data);
+    const trader = this.clients.get(client)?.trader;
+    if (trader === undefined) return errorFrame('not authenticated: send {"event":"auth","data":{"token":"..."}} first', txnId);
+    const body = validate(schema, data, 'data');
+    if (!body.ok) return errorFrame(body.error.problems.map((p) => `data.${p.field.replace(/^data\.?/, '')}: ${p.expected}`).join('; '), txnId);
+    try {
+      await this.submitter.submit(trader, toAction(body.value));
+      return undefined;
+    } catch (err) {
+      return errorFrame((err as Error).message, txnId);
+    }
+  }
+
+  private forward(message: BusMessage): void {
+    switch (message.topic) {
+      case TOPICS.sharePrice.name: {
+        const price = decodeMessage.sharePrice(message.value);
+        if (price.ok) {
+          const snapshot = this.game.loop.engine.snapshot();
+          this.broadcast(WS_SERVER_EVENTS.price, { ...price.value, hype: snapshot.hype, tick: snapshot.tick });
+        }
+        return;
+      }
+      case TOPICS.gameEvents.name: {
+        const event = decodeMessage.gameEvent(message.value);
+        if (event.ok) this.broadcast(WS_SERVER_EVENTS.gameEvent, event.value);
+        if (event.ok && event.value.type === 'GAME_RESET') this.scheduleLeaderboard();
+        return;
+      }
+      case TOPICS.gibberGibbs.name: {
+        const gibb = decodeMessage.gibb(message.value);
+        if (gibb.ok) this.broadcast(WS_SERVER_EVENTS.gibb, gibb.value);
+        return;
+      }
+      case TOPICS.txnResults.name: {
+        const trader = decodeMessage.traderKey(message.key);
+        const result = decodeMessage.txnResult(message.value);
+        if (trader.ok && result.ok) this.sendToTrader(trader.value, WS_SERVER_EVENTS.txnResult, result.value);
+        return;
+      }
+      case TOPICS.traderStates.name: {
+        const trader = decodeMessage.traderKey(message.key);
+        const state = decodeMessage.traderState(message.value);
+        if (trader.ok && state.ok) this.sendToTrader(trader.value, WS_SERVER_EVENTS.traderState, state.value);
+        this.scheduleLeaderboard();
+        return;
+      }
+    }
+  }
+
+  /** Leaderboard changes come in bursts (every action); spectators need them a few times a second at most. */
+  private scheduleLeaderboard(): void {
+    this.leaderboardDirty = true;
+    if (this.leaderboardTimer !== undefined) return;
+    this.leaderboardTimer = setTimeout(() => {
+      this.leaderboardTimer = undefined;
+      if (!this.leaderboardDirty) return;
+      this.leaderboardDirty = false;
+      this.broadcast(WS_SERVER_EVENTS.leaderboard, this.game.loop.engine.leaderboard());
+    }, LEADERBOARD_THROTTLE_MS);
+  }
+
+  private broadcast(event: string, data: unknown): void {
+    const frame = JSON.stringify({ event, data });
+    for (const client of this.clients.keys()) this.sendRaw(client, frame);
+  }
+
+  private sendToTrader(trader: TraderKey, event: string, data: unknown): void {
+    const id = traderId(trader);
+    const frame = JSON.stringify({ event, data });
+    for (const [client, info] of this.clients) {
+      if (info.trader !== undefined && traderId(info.trader) === id) this.sendRaw(client, frame);
+    }
+  }
+
+  private send(client: WebSocket, event: string, data: unknown): void {
+    this.sendRaw(client, JSON.stringify({ event, data }));
+  }
+
+  private sendRaw(client: WebSocket, frame: string): void {
+    if (client.readyState !== client.OPEN) return;
+    client.send(frame, (err) => {
+      if (err) this.logger.debug(`dropped a frame to a closing socket: ${err.message}`);
+    });
+  }
+}
+
+function errorFrame(message: string, txnId?: string): WsFrame<{ message: string; txnId?: string }> {
+  return { event: WS_SERVER_EVENTS.error, data: txnId === undefined ? { message } : { message, txnId } };
+}
+
+function salvageTxnId(data: unknown): string | undefined {
+  const txnId = typeof data === 'object' && data !== null ? (data as { txnId?: unknown }).txnId : undefined;
+  return typeof txnId === 'string' && txnId.length <= PROTOCOL_LIMITS.maxTxnIdLength ? txnId : undefined;
+}

@@ -1,0 +1,48 @@
+/**
+ * Parses WebSocket frames for Nest's WsAdapter. Anything that is not a known
+ * `{event, data}` frame becomes an `invalid-frame` event, so the client hears
+ * why instead of the frame vanishing silently (the adapter's default).
+ */
+import { PROTOCOL_LIMITS, WS_CLIENT_EVENTS } from '@banana-market/sdk';
+
+export const INVALID_FRAME_EVENT = 'invalid-frame';
+const KNOWN_EVENTS = new Set<string>(Object.values(WS_CLIENT_EVENTS));
+
+export interface InvalidFrame {
+  readonly field: string;
+  readonly expected: string;
+}
+
+type WsData = string | Buffer | ArrayBuffer | Buffer[];
+
+function toText(data: WsData): string {
+  if (typeof data === 'string') return data;
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function invalid(field: string, expected: string): { event: string; data: InvalidFrame } {
+  return { event: INVALID_FRAME_EVENT, data: { field, expected } };
+}
+
+export function parseWsFrame(data: WsData): { event: string; data: unknown } {
+  const text = toText(data);
+  if (Buffer.byteLength(text) > PROTOCOL_LIMITS.maxMessageBytes) {
+    return invalid('frame', `at most ${PROTOCOL_LIMITS.maxMessageBytes} bytes`);
+  }
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch (err) {
+    return invalid('frame', `valid JSON (${(err as Error).message})`);
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+    return invalid('frame', 'a JSON object {"event": ..., "data": ...}');
+  }
+  const { event, data: payload } = frame as { event?: unknown; data?: unknown };
+  if (typeof event !== 'string' || !KNOWN_EVENTS.has(event)) {
+    return invalid('event', `one of ${[...KNOWN_EVENTS].map((e) => `"${e}"`).join(', ')}`);
+  }
+  return { event, data: payload };
+}

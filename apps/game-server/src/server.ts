@@ -1,0 +1,51 @@
+/**
+ * Builds the game server as users get it: HTTP API with OpenAPI docs,
+ * WebSocket gateway, validation and error shapes. `main.ts` and the tests
+ * both start it through here, so tests exercise the real thing.
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { LogLevel } from '@nestjs/common';
+import { fileURLToPath } from 'node:url';
+import { PROTOCOL_LIMITS } from '@banana-market/sdk';
+import { AppModule, type AppModuleOptions } from './app.module.js';
+import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { ProtocolValidationPipe } from './http/protocol-validation.pipe.js';
+import { parseWsFrame } from './live/ws-frame-parser.js';
+
+/** The spectators' page, served at /. */
+export const SCOREBOARD_DIR = fileURLToPath(new URL('../../scoreboard/public/', import.meta.url));
+
+export interface GameServerOptions extends AppModuleOptions {
+  readonly logger?: LogLevel[] | false;
+}
+
+export async function createGameServer(options: GameServerOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    logger: options.logger ?? ['log', 'warn', 'error'],
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: PROTOCOL_LIMITS.maxMessageBytes });
+  app.useStaticAssets(SCOREBOARD_DIR, { index: 'index.html' });
+  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: parseWsFrame }));
+  app.useGlobalPipes(new ProtocolValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Banana Market')
+      .setDescription(
+        'Trade banana shares, invest in plantations, feed monkeys. Actions take a trader token (POST /api/traders); ' +
+          'coach operations take the admin token. Live data and actions also over WebSocket at /ws.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+  return app;
+}

@@ -1,0 +1,110 @@
+/**
+ * Garbage on every action topic lands on the dead-letter topic with its raw
+ * bytes and a reason; the trader hears REJECTED when the key says who they
+ * are; nothing changes and the server keeps serving.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_TOPICS, decodeMessage, encode, PROTOCOL_LIMITS, TOPICS, type TraderKey } from '@banana-market/sdk';
+import type { EmbeddedBus } from '../src/bus/embedded-bus.js';
+import type { BusMessage } from '../src/bus/message-bus.js';
+import { http, startTestServer, type TestServer } from './support/test-server.js';
+
+const trader: TraderKey = { team: 'ALOUATE', name: 'garbage' };
+const traderKey = encode.traderKey(trader);
+
+const GARBAGE: Array<[string, string | Uint8Array | null, string | Uint8Array | null, RegExp]> = [
+  ['not JSON', traderKey, 'BUY 3 please', /valid JSON/],
+  ['wrong types', traderKey, '{"txnId":"g1","type":"BUY","shares":"three","monkeys":"x","invested":"y"}', /expected/],
+  ['NaN', traderKey, '{"txnId":"g2","type":"BUY","shares":NaN,"monkeys":NaN,"invested":NaN}', /valid JSON/],
+  ['negative', traderKey, '{"txnId":"g3","type":"SELL","shares":-1,"monkeys":-1,"invested":-1}', /(shares|monkeys|invested)/],
+  ['1 MiB value', traderKey, `{"txnId":"g4","pad":"${'x'.repeat(1 << 20)}"}`, /at most 16384 bytes/],
+  ['empty value', traderKey, '', /empty/],
+  ['null value', traderKey, null, /nothing/],
+  ['invalid UTF-8', traderKey, new Uint8Array([0xff, 0xfe, 0x7b]), /UTF-8/],
+  ['empty key', '', '{"txnId":"g5","type":"BUY","shares":1,"monkeys":1,"invested":1}', /^key: /],
+  ['bad key', '{"team":"has space","name":"x"}', '{"txnId":"g6","type":"BUY","shares":1,"monkeys":1,"invested":1}', /^key\.team: /],
+];
+
+describe('dead letters', () => {
+  let server: TestServer;
+  let bus: EmbeddedBus;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    bus = server.bus as EmbeddedBus;
+  });
+  afterAll(() => server.close());
+
+  /** The txn-results of one trader key, in order (they share a partition). */
+  async function resultsFor(key: string): Promise<BusMessage[]> {
+    return (await bus.readTopic(TOPICS.txnResults.name)).filter((m) => m.key?.toString() === key);
+  }
+
+  for (const topic of ACTION_TOPICS) {
+    it(`routes garbage on ${topic.name} to ${TOPICS.deadLetters.name} with the raw bytes and a reason`, async () => {
+      const before = (await bus.readTopic(TOPICS.deadLetters.name)).length;
+      const resultsBefore = (await resultsFor(traderKey)).length;
+      await bus.publish(topic.name, GARBAGE.map(([, key, value]) => ({ key, value })));
+      await bus.whenIdle();
+      await server.game.flushed();
+      await bus.whenIdle();
+
+      const letters = (await bus.readTopic(TOPICS.deadLetters.name)).slice(before).map((m) => {
+        const letter = decodeMessage.deadLetter(m.value);
+        expect(letter.ok).toBe(true);
+        return (letter as { ok: true; value: import('@banana-market/sdk').DeadLetter }).value;
+      });
+      expect(letters).toHaveLength(GARBAGE.length);
+      // Keys spread the messages over partitions, so letters come in partition order, not sending order.
+      const b64 = (raw: string | Uint8Array | null) =>
+        raw === null ? null : Buffer.from(raw).subarray(0, PROTOCOL_LIMITS.maxDeadLetterRawBytes).toString('base64');
+      for (const [label, key, value, reason] of GARBAGE) {
+        const letter = letters.find((l) => l.key === b64(key) && l.value === b64(value));
+        expect(letter, label).toBeDefined();
+        if (letter === undefined) continue;
+        expect(letter.topic, label).toBe(topic.name);
+        expect(letter.reason, label).toMatch(reason);
+        const raw = value === null ? null : Buffer.from(value);
+        expect(letter.valueBytes, label).toBe(raw?.byteLength ?? 0);
+        expect(letter.keyBytes, label).toBe(key === null ? 0 : Buffer.from(key).byteLength);
+        expect(letter.truncated, label).toBe((raw?.byteLength ?? 0) > PROTOCOL_LIMITS.maxDeadLetterRawBytes);
+        expect(Number(letter.offset), label).toBeGreaterThanOrEqual(0);
+      }
+
+      // Every message whose key parses gets a REJECTED result; the two bad keys do not.
+      const results = (await resultsFor(traderKey)).slice(resultsBefore).map((m: BusMessage) => decodeMessage.txnResult(m.value));
+      expect(results).toHaveLength(GARBAGE.length - 2);
+      for (const result of results) {
+        expect(result.ok).toBe(true);
+        if (result.ok) {
+          expect(result.value.status).toBe('REJECTED');
+          expect(result.value.reason).toMatch(/\S/);
+          expect(result.value.state).toMatchObject({ coins: 10, shares: 5, fedMonkeys: 0, bailouts: 0 });
+        }
+      }
+      expect(server.game.loop.engine.traderState(trader)).toBeUndefined();
+      const health = await http(server, 'GET', '/api/health');
+      expect(health.status).toBe(200);
+    });
+  }
+
+  it('answers a garbage message with the txnId it could read', async () => {
+    const resultsBefore = (await resultsFor(traderKey)).length;
+    await bus.publish(TOPICS.feedMonkeys.name, [{ key: traderKey, value: '{"txnId":"salvaged","monkeys":0}' }]);
+    await bus.whenIdle();
+    await server.game.flushed();
+    const [message] = (await resultsFor(traderKey)).slice(resultsBefore);
+    const result = decodeMessage.txnResult(message.value);
+    expect(result.ok && result.value).toMatchObject({ txnId: 'salvaged', type: 'FEED', status: 'REJECTED' });
+    expect(result.ok && result.value.reason).toMatch(/^monkeys: /);
+  });
+
+  it('rejects garbage gibbs into the dead-letter topic too', async () => {
+    const before = (await bus.readTopic(TOPICS.deadLetters.name)).length;
+    await bus.publish(TOPICS.gibberGibbs.name, [{ key: '"GNOU"', value: '{"id":1,"text":"banana"}' }]);
+    await bus.whenIdle();
+    const letters = (await bus.readTopic(TOPICS.deadLetters.name)).slice(before);
+    expect(letters).toHaveLength(1);
+    expect(decodeMessage.deadLetter(letters[0].value)).toMatchObject({ ok: true, value: { topic: TOPICS.gibberGibbs.name } });
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * `npm start` as a coach runs it: the built server on the wall clock answers
+ * /api/health quickly, the price moves every tick, and the house bots show up.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+describe('the started server', () => {
+  let child: ChildProcess;
+  let url: string;
+  let startupMs: number;
+  const output: string[] = [];
+
+  beforeAll(async () => {
+    await run('npx', ['tsc', '-b', 'apps/game-server'], { cwd: repoRoot });
+    const started = Date.now();
+    child = spawn(process.execPath, [mainJs], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TICK_MS: '200', HOUSE_BOTS: '3', ADMIN_TOKEN: undefined, GAME_SEED: undefined },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start line within 10 s:\n${output.join('')}`)), 10_000);
+      child.stdout?.on('data', (d: Buffer) => {
+        output.push(d.toString());
+        const match = /open: (http:\/\/localhost:\d+)/.exec(output.join(''));
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    for (;;) {
+      const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() - started > 10_000) throw new Error('health did not answer within 10 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    startupMs = Date.now() - started;
+  }, 60_000);
+
+  afterAll(() => {
+    child?.kill('SIGTERM');
+  });
+
+  it('answers health within 10 s, prints the admin token and seed', () => {
+    console.log(`server answered /api/health ${startupMs} ms after start`);
+    expect(startupMs).toBeLessThan(10_000);
+    expect(output.join('')).toMatch(/admin token \(generated; set ADMIN_TOKEN to choose one\): \S{16,}/);
+    expect(output.join('')).toMatch(/game seed: \S+/);
+  });
+
+  it('moves the price every tick and shows the house bots on the leaderboard', async () => {
+    const first = await (await fetch(`${url}/api/market`)).json();
+    const prices = new Set<number>([first.price]);
+    let board: { traders: Array<{ team: string }> } = { traders: [] };
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      prices.add((await (await fetch(`${url}/api/market`)).json()).price);
+      board = await (await fetch(`${url}/api/leaderboard`)).json();
+      if (prices.size >= 4 && board.traders.filter((t) => t.team === 'HOUSE').length === 3) break;
+    }
+    expect(prices.size).toBeGreaterThanOrEqual(4);
+    expect(board.traders.filter((t) => t.team === 'HOUSE')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,61 @@
+/** A real WebSocket client for tests: collects frames and waits for the ones it needs. */
+import WebSocket from 'ws';
+
+export interface Frame {
+  event: string;
+  data: any;
+}
+
+export class TestSocket {
+  readonly frames: Frame[] = [];
+  private waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(raw.toString()) as Frame;
+      this.frames.push(frame);
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.match(frame)) return true;
+        w.resolve(frame);
+        return false;
+      });
+    });
+  }
+
+  static open(url: string): Promise<TestSocket> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      const client = new TestSocket(socket);
+      socket.once('open', () => resolve(client));
+      socket.once('error', reject);
+    });
+  }
+
+  send(event: string, data: unknown): void {
+    this.socket.send(JSON.stringify({ event, data }));
+  }
+
+  sendRaw(text: string): void {
+    this.socket.send(text);
+  }
+
+  /** The first frame (already received or to come) matching, within a wall-clock timeout. */
+  next(match: (f: Frame) => boolean, timeoutMs = 5000, after = 0): Promise<Frame> {
+    const existing = this.frames.slice(after).find(match);
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`)), timeoutMs);
+      this.waiters.push({
+        match,
+        resolve: (f) => {
+          clearTimeout(timer);
+          resolve(f);
+        },
+      });
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
