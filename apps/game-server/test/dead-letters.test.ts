@@ -8,22 +8,13 @@ import { ACTION_TOPICS, decodeMessage, encode, PROTOCOL_LIMITS, TOPICS, type Tra
 import type { EmbeddedBus } from '../src/bus/embedded-bus.js';
 import type { BusMessage } from '../src/bus/message-bus.js';
 import { http, startTestServer, type TestServer } from './support/test-server.js';
+import { garbageFor } from './support/garbage.js';
 
 const trader: TraderKey = { team: 'ALOUATE', name: 'garbage' };
 const traderKey = encode.traderKey(trader);
+const GARBAGE = garbageFor(traderKey);
 
-const GARBAGE: Array<[string, string | Uint8Array | null, string | Uint8Array | null, RegExp]> = [
-  ['not JSON', traderKey, 'BUY 3 please', /valid JSON/],
-  ['wrong types', traderKey, '{"txnId":"g1","type":"BUY","shares":"three","monkeys":"x","invested":"y"}', /expected/],
-  ['NaN', traderKey, '{"txnId":"g2","type":"BUY","shares":NaN,"monkeys":NaN,"invested":NaN}', /valid JSON/],
-  ['negative', traderKey, '{"txnId":"g3","type":"SELL","shares":-1,"monkeys":-1,"invested":-1}', /(shares|monkeys|invested)/],
-  ['1 MiB value', traderKey, `{"txnId":"g4","pad":"${'x'.repeat(1 << 20)}"}`, /at most 16384 bytes/],
-  ['empty value', traderKey, '', /empty/],
-  ['null value', traderKey, null, /nothing/],
-  ['invalid UTF-8', traderKey, new Uint8Array([0xff, 0xfe, 0x7b]), /UTF-8/],
-  ['empty key', '', '{"txnId":"g5","type":"BUY","shares":1,"monkeys":1,"invested":1}', /^key: /],
-  ['bad key', '{"team":"has space","name":"x"}', '{"txnId":"g6","type":"BUY","shares":1,"monkeys":1,"invested":1}', /^key\.team: /],
-];
+
 
 describe('dead letters', () => {
   let server: TestServer;

@@ -29,8 +29,14 @@ export interface SubscribeOptions {
   readonly topics: readonly string[];
   /** Without a committed offset: read from the oldest message instead of only new ones. */
   readonly fromBeginning?: boolean;
-  /** Called once per message, in order per partition; the offset is committed when it resolves. */
+  /**
+   * Called once per message, in order per partition. The offset is committed
+   * when it resolves — on Kafka atomically with what the handler published
+   * meanwhile, so a handler should publish without awaiting delivery.
+   */
   readonly onMessage: (message: BusMessage) => Promise<void> | void;
+  /** False for groups that only watch (live feeds): they start from the newest message every time. Default true. */
+  readonly commitOffsets?: boolean;
 }
 
 export interface Subscription {
@@ -40,6 +46,10 @@ export interface Subscription {
 export interface MessageBus {
   readonly kind: BusKind;
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  /**
+   * Appends messages; successive calls keep their order (per partition) even
+   * when not awaited. Resolves once the messages are durably on the bus.
+   */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Every message currently retained in a topic, oldest first (used to rebuild state on start). */

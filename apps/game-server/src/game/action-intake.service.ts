@@ -37,13 +37,13 @@ export class ActionIntakeService implements OnModuleInit, OnApplicationShutdown 
     await this.subscription?.close();
   }
 
-  async executeActionMessage(message: BusMessage): Promise<void> {
+  executeActionMessage(message: BusMessage): void {
     const decoded = decodeActionMessage(message.topic, message.key, message.value);
     if (decoded.ok) {
       this.game.executeAction(decoded.trader, decoded.action);
       return;
     }
-    await this.deadLetters.record(message, decoded.reason);
+    this.deadLetters.record(message, decoded.reason);
     if (decoded.trader !== undefined) {
       this.game.rejectAction(decoded.trader, decoded.txnType, decoded.txnId, decoded.reason);
     } else {

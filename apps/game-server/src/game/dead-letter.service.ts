@@ -22,10 +22,14 @@ export class DeadLetterService {
     return this.count;
   }
 
-  async record(message: BusMessage, reason: string): Promise<void> {
+  /**
+   * Hands the dead letter to the bus without waiting for delivery, so that it
+   * commits together with the offset of the message it replaces.
+   */
+  record(message: BusMessage, reason: string): void {
     this.count++;
     this.logger.warn(`${message.topic}/${message.partition}@${message.offset} → ${TOPICS.deadLetters.name}: ${reason}`);
-    await this.bus.publish(TOPICS.deadLetters.name, [
+    const delivery = this.bus.publish(TOPICS.deadLetters.name, [
       {
         key: encode.singleStreamKey(SINGLE_STREAM_KEY),
         value: encode.deadLetter({
@@ -42,6 +46,7 @@ export class DeadLetterService {
         }),
       },
     ]);
+    delivery.catch((err: unknown) => this.logger.error(`could not publish a dead letter: ${String(err)}`));
   }
 }
 

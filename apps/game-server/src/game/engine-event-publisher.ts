@@ -31,12 +31,17 @@ export function toTopicMessage(event: EngineEvent): { topic: string; message: Ou
 
 export class EngineEventPublisher {
   private readonly logger = new Logger('EngineEventPublisher');
-  private chain: Promise<void> = Promise.resolve();
+  private readonly outstanding = new Set<Promise<void>>();
 
   constructor(private readonly bus: MessageBus) {}
 
+  /**
+   * Hands the events to the bus right away, in the order the engine produced
+   * them (the bus keeps the order of successive calls). Not waiting for
+   * delivery here is what lets a consumed action and its results commit
+   * together on Kafka.
+   */
   publish(events: readonly EngineEvent[]): Promise<void> {
-    if (events.length === 0) return this.chain;
     const batches = new Map<string, OutgoingMessage[]>();
     for (const event of events) {
       const { topic, message } = toTopicMessage(event);
@@ -44,20 +49,21 @@ export class EngineEventPublisher {
       if (batch === undefined) batches.set(topic, (batch = []));
       batch.push(message);
     }
-    this.chain = this.chain.then(async () => {
-      for (const [topic, messages] of batches) {
-        try {
-          await this.bus.publish(topic, messages);
-        } catch (err) {
-          this.logger.error(`could not publish ${messages.length} message(s) to ${topic}: ${String(err)}`);
-        }
-      }
-    });
-    return this.chain;
+    const deliveries = [...batches].map(([topic, messages]) => this.track(topic, messages));
+    return Promise.all(deliveries).then(() => undefined);
   }
 
   /** Resolves when everything handed over so far is on the bus. */
-  flushed(): Promise<void> {
-    return this.chain;
+  async flushed(): Promise<void> {
+    await Promise.all([...this.outstanding]);
+  }
+
+  private track(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    const delivery = this.bus.publish(topic, messages).catch((err: unknown) => {
+      this.logger.error(`could not publish ${messages.length} message(s) to ${topic}: ${String(err)}`);
+    });
+    this.outstanding.add(delivery);
+    void delivery.finally(() => this.outstanding.delete(delivery));
+    return delivery;
   }
 }

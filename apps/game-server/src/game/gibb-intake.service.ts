@@ -32,10 +32,10 @@ export class GibbIntakeService implements OnModuleInit, OnApplicationShutdown {
     await this.subscription?.close();
   }
 
-  async applyGibbMessage(message: BusMessage): Promise<void> {
+  applyGibbMessage(message: BusMessage): void {
     const gibb = decodeMessage.gibb(message.value);
     if (!gibb.ok) {
-      await this.deadLetters.record(message, gibb.error.message);
+      this.deadLetters.record(message, gibb.error.message);
       return;
     }
     this.game.applyGibb(gibb.value);

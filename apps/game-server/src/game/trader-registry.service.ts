@@ -1,10 +1,15 @@
 /**
  * Who may act for which trader. Registering hands out a secret token; HTTP
  * and WebSocket actions must carry it, so nobody trades for another team.
+ * Registrations are kept on the compacted trader-registrations topic (the
+ * token's SHA-256 only), so a restarted server still knows its players.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { traderId, type TraderKey } from '@banana-market/sdk';
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { decodeMessage, encode, TOPICS, traderId, type TraderKey } from '@banana-market/sdk';
+import type { Clock } from '@banana-market/engine';
+import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
+import { GAME_CLOCK } from './tokens.js';
 
 export class TraderAlreadyRegisteredError extends Error {
   constructor(readonly trader: TraderKey) {
@@ -12,34 +17,58 @@ export class TraderAlreadyRegisteredError extends Error {
   }
 }
 
-@Injectable()
-export class TraderRegistry {
-  private readonly byToken = new Map<string, TraderKey>();
-  private readonly byTrader = new Map<string, string>();
+const sha256 = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-  register(trader: TraderKey): string {
-    const id = traderId(trader);
-    if (this.byTrader.has(id)) throw new TraderAlreadyRegisteredError(trader);
+@Injectable()
+export class TraderRegistry implements OnModuleInit {
+  private readonly logger = new Logger('TraderRegistry');
+  /** SHA-256 of the token → trader: the tokens themselves are never stored. */
+  private readonly byTokenHash = new Map<string, TraderKey>();
+  private readonly registered = new Set<string>();
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(GAME_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.bus.ensureTopics([TOPICS.traderRegistrations]);
+    for (const message of await this.bus.readTopic(TOPICS.traderRegistrations.name)) {
+      const trader = decodeMessage.traderKey(message.key);
+      const registration = decodeMessage.traderRegistration(message.value);
+      if (trader.ok && registration.ok) this.remember(trader.value, registration.value.tokenSha256);
+    }
+    if (this.registered.size > 0) this.logger.log(`${this.registered.size} registered trader(s) restored`);
+  }
+
+  /** A new token for the trader, once it is durably recorded. */
+  async register(trader: TraderKey): Promise<string> {
+    if (this.isRegistered(trader)) throw new TraderAlreadyRegisteredError(trader);
     const token = randomBytes(24).toString('base64url');
-    this.byToken.set(token, { team: trader.team, name: trader.name });
-    this.byTrader.set(id, token);
+    const tokenSha256 = sha256(token);
+    this.remember(trader, tokenSha256);
+    const time = new Date(this.clock.now()).toISOString();
+    await this.bus.publish(TOPICS.traderRegistrations.name, [
+      { key: encode.traderKey(trader), value: encode.traderRegistration({ time, tokenSha256 }) },
+    ]);
     return token;
   }
 
-  /** The trader a token belongs to, or undefined (compared in constant time per candidate). */
+  /** The trader a token belongs to, or undefined. */
   traderForToken(token: string): TraderKey | undefined {
-    const trader = this.byToken.get(token);
-    if (trader === undefined) return undefined;
-    const expected = Buffer.from(this.byTrader.get(traderId(trader)) ?? '');
-    const given = Buffer.from(token);
-    return expected.length === given.length && timingSafeEqual(expected, given) ? trader : undefined;
+    return this.byTokenHash.get(sha256(token));
   }
 
   isRegistered(trader: TraderKey): boolean {
-    return this.byTrader.has(traderId(trader));
+    return this.registered.has(traderId(trader));
   }
 
   get size(): number {
-    return this.byTrader.size;
+    return this.registered.size;
+  }
+
+  private remember(trader: TraderKey, tokenSha256: string): void {
+    this.byTokenHash.set(tokenSha256, { team: trader.team, name: trader.name });
+    this.registered.add(traderId(trader));
   }
 }

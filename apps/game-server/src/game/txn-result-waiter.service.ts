@@ -35,6 +35,7 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
     this.subscription = await this.bus.subscribe({
       groupId: this.groupId,
       topics: [TOPICS.txnResults.name],
+      commitOffsets: false,
       onMessage: (message) => {
         const trader = decodeMessage.traderKey(message.key);
         const result = decodeMessage.txnResult(message.value);

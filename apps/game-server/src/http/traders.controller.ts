@@ -16,10 +16,10 @@ export class TradersController {
   @HttpCode(201)
   @ApiCreatedResponse({ description: 'The trader and its secret token (keep it: actions need it)', standardSchema: registeredTraderSchema })
   @ApiConflictResponse({ description: 'A trader with this team and name is already registered' })
-  register(@Body({ schema: registerTraderBodySchema }) body: TraderKey): RegisteredTrader {
+  async register(@Body({ schema: registerTraderBodySchema }) body: TraderKey): Promise<RegisteredTrader> {
     let token: string;
     try {
-      token = this.registry.register(body);
+      token = await this.registry.register(body);
     } catch (err) {
       if (err instanceof TraderAlreadyRegisteredError) throw new ConflictException(err.message);
       throw err;

@@ -119,6 +119,7 @@ export const encode = {
   sharePrice: (v: s.SharePrice) => ordered(v, ['time', 'coins', 'forecast']),
   gibb: (v: s.Gibb) => ordered(v, ['id', 'time', 'text']),
   gameEvent: (v: s.GameEvent) => JSON.stringify(v),
+  traderRegistration: (v: s.TraderRegistration) => ordered(v, ['time', 'tokenSha256']),
   deadLetter: (v: s.DeadLetter) =>
     ordered(v, ['time', 'topic', 'partition', 'offset', 'reason', 'key', 'value', 'keyBytes', 'valueBytes', 'truncated']),
 };
@@ -133,6 +134,7 @@ export const decodeMessage = {
   sharePrice: (raw: RawMessage) => decode(s.sharePriceSchema, raw),
   gibb: (raw: RawMessage) => decode(s.gibbSchema, raw),
   gameEvent: (raw: RawMessage) => decode(s.gameEventSchema, raw),
+  traderRegistration: (raw: RawMessage) => decode(s.traderRegistrationSchema, raw),
   deadLetter: (raw: RawMessage) => decode(s.deadLetterSchema, raw, '(value)', false, PROTOCOL_LIMITS.maxDeadLetterBytes),
 };
 

@@ -149,6 +149,13 @@ export const deadLetterSchema = z.object({
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 
+/** A registration as kept on trader-registrations: never the token itself, only its SHA-256. */
+export const traderRegistrationSchema = z.object({
+  time: isoTime,
+  tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a hex SHA-256' }),
+});
+export type TraderRegistration = z.infer<typeof traderRegistrationSchema>;
+
 /** One trader action, whichever topic (or gateway) it came through. */
 export type TraderAction =
   | { readonly kind: 'market'; readonly order: MarketOrder }

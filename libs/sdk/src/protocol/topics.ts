@@ -1,7 +1,7 @@
 /**
  * The Kafka topics of the game. The first seven are the 2018 workshop's wire
  * format and must keep their names and partition counts so that its traders
- * still play; the last two are this game's additions.
+ * still play; the others are this game's additions.
  */
 export interface TopicSpec {
   readonly name: string;
@@ -14,16 +14,26 @@ function topic(name: string, partitions: number, config: Record<string, string> 
   return Object.freeze({ name, partitions, config: Object.freeze(config) });
 }
 
+/**
+ * Action topics accept messages far above what the server parses (16 KiB),
+ * so that an oversized order reaches the server and is answered with a clear
+ * REJECTED and a dead letter, instead of failing in the player's producer
+ * against Kafka's 1 MB default.
+ */
+const ACTION_TOPIC_CONFIG = { 'max.message.bytes': String(4 * 1024 * 1024) };
+
 export const TOPICS = Object.freeze({
   sharePrice: topic('share-price', 1),
   gibberGibbs: topic('gibber-gibbs', 1),
-  marketOrders: topic('market-orders', 8),
-  investmentOrders: topic('investment-orders', 8),
-  feedMonkeys: topic('feed-monkeys', 8),
+  marketOrders: topic('market-orders', 8, ACTION_TOPIC_CONFIG),
+  investmentOrders: topic('investment-orders', 8, ACTION_TOPIC_CONFIG),
+  feedMonkeys: topic('feed-monkeys', 8, ACTION_TOPIC_CONFIG),
   txnResults: topic('txn-results', 8),
   traderStates: topic('trader-states', 8, { 'cleanup.policy': 'compact' }),
   gameEvents: topic('game-events', 1),
   deadLetters: topic('dead-letters', 1),
+  /** Who registered, with a hash of their token, so a restarted server still knows its players. */
+  traderRegistrations: topic('trader-registrations', 1, { 'cleanup.policy': 'compact' }),
 });
 
 export type TopicKey = keyof typeof TOPICS;
