@@ -4,7 +4,24 @@
  */
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadServerConfig } from './config/server-config.js';
+import { KafkaBus } from './bus/kafka-bus.js';
 import { createGameServer } from './server.js';
+
+async function connectKafka(brokers: readonly string[]): Promise<KafkaBus> {
+  try {
+    return await KafkaBus.connect({
+      brokers,
+      // The process state is ahead of what Kafka committed: exit, and a restart resumes from Kafka.
+      onFatalError: (err) => {
+        console.error(`banana-market: Kafka transaction failed, exiting so a restart resumes from Kafka: ${err.message}`);
+        process.exit(1);
+      },
+    });
+  } catch (err) {
+    console.error(`banana-market: cannot reach Kafka at ${brokers.join(',')} (KAFKA_BROKERS): ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -17,11 +34,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  if (config.kafkaBrokers !== undefined) {
-    console.error('banana-market: KAFKA_BROKERS is set, but the Kafka bus is not available in this version yet; unset it to play on the embedded bus.');
-    process.exit(1);
-  }
-  const app = await createGameServer({ config });
+  const bus = config.kafkaBrokers === undefined ? undefined : await connectKafka(config.kafkaBrokers);
+  const app = await createGameServer({ config, bus });
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://localhost:${port}`;

@@ -5,7 +5,7 @@
  * the dead-letter topic, and the trader gets a REJECTED result when the key
  * tells who they are.
  */
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ACTION_TOPICS } from '@banana-market/sdk';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
 import { decodeActionMessage } from './action-decoder.js';
@@ -15,7 +15,7 @@ import { GameService } from './game.service.js';
 export const ACTION_CONSUMER_GROUP = 'banana-market-actions';
 
 @Injectable()
-export class ActionIntakeService implements OnModuleInit, OnApplicationShutdown {
+export class ActionIntakeService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ActionIntake');
   private subscription?: Subscription;
 
@@ -25,7 +25,8 @@ export class ActionIntakeService implements OnModuleInit, OnApplicationShutdown 
     private readonly deadLetters: DeadLetterService,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /** Only once every module is initialised: the game must have restored its traders before actions apply. */
+  async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.bus.subscribe({
       groupId: ACTION_CONSUMER_GROUP,
       topics: ACTION_TOPICS.map((t) => t.name),

@@ -2,7 +2,7 @@
  * Consumes gibber-gibbs, whatever wrote them (the HTTP endpoint, a tweet
  * source, any Kafka client), and lets the engine turn them into hype.
  */
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { decodeMessage, TOPICS } from '@banana-market/sdk';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
 import { DeadLetterService } from './dead-letter.service.js';
@@ -11,7 +11,7 @@ import { GameService } from './game.service.js';
 export const GIBB_CONSUMER_GROUP = 'banana-market-gibbs';
 
 @Injectable()
-export class GibbIntakeService implements OnModuleInit, OnApplicationShutdown {
+export class GibbIntakeService implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription?: Subscription;
 
   constructor(
@@ -20,7 +20,8 @@ export class GibbIntakeService implements OnModuleInit, OnApplicationShutdown {
     private readonly deadLetters: DeadLetterService,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /** Only once every module is initialised: the game must have restored its traders before actions apply. */
+  async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.bus.subscribe({
       groupId: GIBB_CONSUMER_GROUP,
       topics: [TOPICS.gibberGibbs.name],

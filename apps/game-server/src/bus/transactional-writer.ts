@@ -1,0 +1,128 @@
+/**
+ * Everything the server writes to Kafka goes through one transactional
+ * producer, together with the offsets of the messages it consumed: what an
+ * action produced (results, states, dead letters) and the action's offset
+ * become visible atomically, or not at all. This is Kafka Streams'
+ * exactly-once model (commit interval = "as soon as the previous commit is
+ * done"), and it is what lets a SIGKILLed server restart without answering an
+ * order twice or losing one.
+ */
+import type { Logger } from '@nestjs/common';
+import type { Message, Producer, TopicMessages, TopicOffsets } from 'kafkajs';
+
+interface PendingBatch {
+  readonly topicMessages: TopicMessages[];
+  /** groupId → "topic/partition" → next offset to read. */
+  readonly offsets: Map<string, Map<string, { topic: string; partition: number; offset: string }>>;
+  readonly waiters: Array<{ resolve: () => void; reject: (err: Error) => void }>;
+}
+
+const emptyBatch = (): PendingBatch => ({ topicMessages: [], offsets: new Map(), waiters: [] });
+
+export class TransactionalWriter {
+  private pending: PendingBatch = emptyBatch();
+  private committing: Promise<void> | undefined;
+  private scheduled = false;
+  private closed = false;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly logger: Logger,
+    /** Called when a transaction cannot commit: the process state is ahead of Kafka's. */
+    private readonly onCommitFailure: (err: Error) => void,
+  ) {}
+
+  /** Queues messages for the next transaction; resolves when it is committed. */
+  write(topic: string, messages: Message[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the Kafka bus is closed'));
+    const last = this.pending.topicMessages.at(-1);
+    if (last !== undefined && last.topic === topic) last.messages.push(...messages);
+    else this.pending.topicMessages.push({ topic, messages: [...messages] });
+    const done = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
+    this.schedule();
+    return done;
+  }
+
+  /** Commits `offset` (the next one to read) for the group in the next transaction. */
+  markConsumed(groupId: string, topic: string, partition: number, offset: string): void {
+    let group = this.pending.offsets.get(groupId);
+    if (group === undefined) this.pending.offsets.set(groupId, (group = new Map()));
+    group.set(`${topic}/${partition}`, { topic, partition, offset });
+    this.schedule();
+  }
+
+  /** Commits what is queued and stops accepting writes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.committing;
+    if (!isEmpty(this.pending)) await this.commit();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.committing !== undefined) return;
+    this.scheduled = true;
+    // A macrotask later: whatever the current message handler publishes
+    // synchronously, and its offset, land in the same transaction.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.committing === undefined && !isEmpty(this.pending)) {
+        this.committing = this.commit().finally(() => {
+          this.committing = undefined;
+          if (!isEmpty(this.pending)) this.schedule();
+        });
+      }
+    });
+  }
+
+  private async commit(): Promise<void> {
+    const batch = this.pending;
+    this.pending = emptyBatch();
+    const transaction = await this.producer.transaction();
+    try {
+      if (batch.topicMessages.length > 0) await transaction.sendBatch({ topicMessages: batch.topicMessages });
+      for (const [consumerGroupId, offsets] of batch.offsets) {
+        const topics = toTopicOffsets([...offsets.values()]);
+        await retryWhileBusy(() => transaction.sendOffsets({ consumerGroupId, topics }));
+      }
+      await transaction.commit();
+      for (const waiter of batch.waiters) waiter.resolve();
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.logger.error(`Kafka transaction failed: ${error.message}`);
+      await transaction.abort().catch(() => undefined);
+      for (const waiter of batch.waiters) waiter.reject(error);
+      this.onCommitFailure(error);
+    }
+  }
+}
+
+/**
+ * The broker answers CONCURRENT_TRANSACTIONS while it still writes the
+ * markers of the previous transaction; the Java client retries it with a
+ * short backoff, kafkajs does not for sendOffsets.
+ */
+async function retryWhileBusy<T>(operation: () => Promise<T>, attempts = 50): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if (type !== 'CONCURRENT_TRANSACTIONS' || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5 * attempt, 50)));
+    }
+  }
+}
+
+function isEmpty(batch: PendingBatch): boolean {
+  return batch.topicMessages.length === 0 && batch.offsets.size === 0;
+}
+
+function toTopicOffsets(offsets: { topic: string; partition: number; offset: string }[]): TopicOffsets[] {
+  const byTopic = new Map<string, TopicOffsets>();
+  for (const { topic, partition, offset } of offsets) {
+    let entry = byTopic.get(topic);
+    if (entry === undefined) byTopic.set(topic, (entry = { topic, partitions: [] }));
+    entry.partitions.push({ partition, offset });
+  }
+  return [...byTopic.values()];
+}
