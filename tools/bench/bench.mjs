@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: orders per second and latency (action → result) for
+ *   engine         the market engine alone (no I/O)
+ *   embedded-e2e   the game server on the embedded bus, orders in, results out
+ *   kafka-e2e      the game server on a real Kafka broker, through outside kafkajs clients
+ *   kafka-raw-pipe a bare kafkajs consume→produce pipe on the same broker, same message sizes:
+ *                  the baseline kafka-e2e is compared with, measured in the same run
+ * `--json` prints one JSON object per line. Bounded in orders and seconds;
+ * loopback only. Runs the built server (npm run build first).
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import kafkajs from 'kafkajs';
+import { MarketEngine } from '@banana-market/engine';
+import { encode, TOPICS } from '@banana-market/sdk';
+
+const { Kafka, logLevel, Partitioners } = kafkajs;
+const json = process.argv.includes('--json');
+const LIMITS = { engineOrders: 200_000, embeddedOrders: 20_000, kafkaOrders: 5_000, inFlight: 200, maxSeconds: 30 };
+const TRADERS = Array.from({ length: 45 }, (_, i) => ({ team: `TEAM${i % 9}`, name: `bench-${i}` }));
+
+function report(scenario, orders, seconds, latencies, note = '') {
+  latencies.sort((a, b) => a - b);
+  const pick = (q) => (latencies.length === 0 ? NaN : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
+  const row = { scenario, ordersPerSec: Math.round(orders / seconds), p50Ms: round(pick(0.5)), p99Ms: round(pick(0.99)) };
+  if (json) console.log(JSON.stringify(row));
+  else console.log(`${scenario.padEnd(15)} ${String(row.ordersPerSec).padStart(9)} orders/s   p50 ${fmt(row.p50Ms)} ms   p99 ${fmt(row.p99Ms)} ms  (${orders} orders)${note}`);
+  return row;
+}
+const round = (x) => Math.round(x * 1000) / 1000;
+const fmt = (x) => String(x).padStart(8);
+const log = (line) => (json ? process.stderr.write(`${line}\n`) : console.log(line));
+
+/** An order as a 2018 client writes it: alternating BUY 1 / SELL 1 so traders never run dry. */
+function order(i) {
+  const trader = TRADERS[i % TRADERS.length];
+  const type = Math.floor(i / TRADERS.length) % 2 === 0 ? 'BUY' : 'SELL';
+  return { trader, key: encode.traderKey(trader), txnId: `bench_${i}`, value: encode.marketOrder({ time: new Date().toISOString(), txnId: `bench_${i}`, type, shares: 1 }) };
+}
+
+function benchEngine() {
+  const engine = new MarketEngine({ seed: 'bench', startTime: 0 });
+  const latencies = [];
+  const started = performance.now();
+  let n = 0;
+  for (; n < LIMITS.engineOrders && performance.now() - started < LIMITS.maxSeconds * 1000; n++) {
+    const { trader, txnId } = order(n);
+    const t0 = performance.now();
+    engine.executeMarketOrder(trader, { txnId, type: Math.floor(n / TRADERS.length) % 2 === 0 ? 'BUY' : 'SELL', shares: 1 }, 0);
+    latencies.push(performance.now() - t0);
+  }
+  return report('engine', n, (performance.now() - started) / 1000, latencies);
+}
+
+/**
+ * Drives a pipeline: keeps up to `inFlight` orders outstanding, sending the
+ * free slots in one batch, and times each order until its answer arrives.
+ */
+async function drive(scenario, total, send, onAnswer) {
+  const sentAt = new Map();
+  const latencies = [];
+  let next = 0;
+  let answered = 0;
+  let wake;
+  onAnswer((txnId) => {
+    const t0 = sentAt.get(txnId);
+    if (t0 === undefined) return;
+    sentAt.delete(txnId);
+    latencies.push(performance.now() - t0);
+    answered++;
+    wake?.();
+  });
+  const started = performance.now();
+  const deadline = started + LIMITS.maxSeconds * 1000;
+  while (answered < next || next < total) {
+    if (performance.now() > deadline) break;
+    const free = Math.min(LIMITS.inFlight - sentAt.size, total - next);
+    if (free > 0) {
+      const batch = Array.from({ length: free }, () => order(next++));
+      const now = performance.now();
+      for (const o of batch) sentAt.set(o.txnId, now);
+      await send(batch);
+    } else {
+      await new Promise((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return report(scenario, answered, seconds, latencies, answered < total ? `  (stopped at the ${LIMITS.maxSeconds} s bound)` : '');
+}
+
+async function startServer(bus) {
+  const { createGameServer } = await import('../../apps/game-server/dist/server.js');
+  const { loadServerConfig } = await import('../../apps/game-server/dist/config/server-config.js');
+  const config = loadServerConfig({ PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: 'bench-admin-token', GAME_SEED: 'bench', HOUSE_BOTS: '0' });
+  const app = await createGameServer({ config, bus, logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+async function benchEmbedded() {
+  const { EmbeddedBus } = await import('../../apps/game-server/dist/bus/embedded-bus.js');
+  const bus = new EmbeddedBus();
+  const app = await startServer(bus);
+  try {
+    return await drive(
+      'embedded-e2e',
+      LIMITS.embeddedOrders,
+      (batch) => bus.publish(TOPICS.marketOrders.name, batch.map((o) => ({ key: o.key, value: o.value }))),
+      (answer) =>
+        bus.subscribe({
+          groupId: `bench-${randomUUID()}`,
+          topics: [TOPICS.txnResults.name],
+          commitOffsets: false,
+          onMessage: (m) => answer(JSON.parse(m.value.toString()).txnId),
+        }),
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+async function kafkaClient(bootstrap, answers, topic) {
+  const kafka = new Kafka({ clientId: `bench-${randomUUID()}`, brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: false });
+  let answer = () => undefined;
+  await consumer.run({ eachMessage: async ({ message }) => answer(JSON.parse(message.value.toString()).txnId) });
+  await joined;
+  return { kafka, producer, consumer, setAnswer: (fn) => (answer = fn), close: async () => Promise.all([producer.disconnect(), consumer.disconnect()]) };
+}
+
+async function benchKafkaE2e(bootstrap) {
+  const { KafkaBus } = await import('../../apps/game-server/dist/bus/kafka-bus.js');
+  const bus = await KafkaBus.connect({ brokers: [bootstrap], transactionalId: `bench-${randomUUID()}` });
+  const app = await startServer(bus);
+  const client = await kafkaClient(bootstrap, undefined, TOPICS.txnResults.name);
+  try {
+    return await drive(
+      'kafka-e2e',
+      LIMITS.kafkaOrders,
+      (batch) => client.producer.send({ topic: TOPICS.marketOrders.name, messages: batch.map((o) => ({ key: o.key, value: o.value })) }),
+      (answer) => client.setAnswer(answer),
+    );
+  } finally {
+    await client.close();
+    await app.close();
+  }
+}
+
+/** The baseline: consume each order and produce an answer of the same size, nothing else. */
+async function benchRawPipe(bootstrap) {
+  const kafka = new Kafka({ clientId: 'bench-pipe', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const [input, output] = [`bench-in-${randomUUID()}`, `bench-out-${randomUUID()}`];
+  await admin.createTopics({ waitForLeaders: true, topics: [input, output].map((topic) => ({ topic, numPartitions: 8 })) });
+  const pipeProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await pipeProducer.connect();
+  const pipe = kafka.consumer({ groupId: `bench-pipe-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  const joined = new Promise((resolve) => pipe.on(pipe.events.GROUP_JOIN, resolve));
+  await pipe.connect();
+  await pipe.subscribe({ topics: [input], fromBeginning: true });
+  await pipe.run({
+    eachMessage: async ({ message }) => {
+      const { txnId } = JSON.parse(message.value.toString());
+      const answer = JSON.stringify({ txnId, type: 'MARKET', state: { time: new Date().toISOString(), coins: 9, shares: 6, bailouts: 0, fedMonkeys: 0, inFlightInvestments: 0 }, status: 'ACCEPTED' });
+      await pipeProducer.send({ topic: output, messages: [{ key: message.key, value: answer }] });
+    },
+  });
+  await joined;
+  const client = await kafkaClient(bootstrap, undefined, output);
+  try {
+    return await drive(
+      'kafka-raw-pipe',
+      LIMITS.kafkaOrders,
+      (batch) => client.producer.send({ topic: input, messages: batch.map((o) => ({ key: o.key, value: o.value })) }),
+      (answer) => client.setAnswer(answer),
+    );
+  } finally {
+    await client.close();
+    await pipe.disconnect();
+    await pipeProducer.disconnect();
+    await admin.deleteTopics({ topics: [input, output] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+async function main() {
+  log(`Banana Market benchmark — ${LIMITS.inFlight} orders in flight, at most ${LIMITS.maxSeconds} s per scenario`);
+  const rows = [benchEngine(), await benchEmbedded()];
+  const broker = process.env.KAFKA_BROKERS
+    ? { bootstrap: process.env.KAFKA_BROKERS, stop: async () => undefined }
+    : await (await import('../kafka/broker.mjs')).brokerForTests();
+  if (broker === undefined) {
+    log('kafka scenarios skipped: no broker (see above)');
+  } else {
+    try {
+      const e2e = await benchKafkaE2e(broker.bootstrap);
+      const raw = await benchRawPipe(broker.bootstrap);
+      rows.push(e2e, raw);
+      log(`kafka-e2e vs kafka-raw-pipe: ${(e2e.ordersPerSec / raw.ordersPerSec).toFixed(2)}× the throughput, ${(e2e.p50Ms / raw.p50Ms).toFixed(2)}× the median latency`);
+    } finally {
+      await broker.stop();
+    }
+  }
+  return rows;
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error('bench failed:', err);
+    process.exit(1);
+  },
+);
