@@ -10,3 +10,4 @@ export { nextBasePrice, publishedPrice, nextEma, forecastOf } from './rules/pric
 export { investmentDelayMs, investmentReturnMultiplier } from './rules/plantations.js';
 export { burstProbability } from './rules/bubble-burst.js';
 export { scoreOf } from './trader-book.js';
+export * from './strategy-tournament.js';

@@ -3,6 +3,7 @@
  * defaults are those of DESIGN.md (the 2018 workshop's).
  */
 import { z } from 'zod';
+import { NEW_TRADER_START } from '@banana-market/sdk';
 
 export const BURST_FACTORS_2018 = [0.95, 0.9, 0.8, 0.7, 0.7, 0.8, 0.9, 0.95, 1.2, 1.1] as const;
 
@@ -20,8 +21,8 @@ const positive = z.number().positive().finite();
 const nonNegative = z.number().nonnegative().finite();
 
 export const gameRulesSchema = z.object({
-  startCoins: nonNegative.default(10),
-  startShares: z.number().int().nonnegative().default(5),
+  startCoins: nonNegative.default(NEW_TRADER_START.coins),
+  startShares: z.number().int().nonnegative().default(NEW_TRADER_START.shares),
   /** Price of one share when the game starts, in coins. */
   initialPrice: positive.default(1),
   /** The published price never goes below this. */

@@ -64,6 +64,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     this.subscription = await this.bus.subscribe({
       groupId: `banana-market-live-${randomUUID()}`,
       topics: [TOPICS.sharePrice.name, TOPICS.gameEvents.name, TOPICS.gibberGibbs.name, TOPICS.txnResults.name, TOPICS.traderStates.name],
+      commitOffsets: false,
       onMessage: (message) => this.forward(message),
     });
   }

@@ -38,19 +38,22 @@ export const forecastStrategy: Strategy = {
     if (market.forecast < 0.998 && state.shares > 1) {
       return [{ kind: 'market', type: 'SELL', shares: Math.ceil(state.shares / 2) }];
     }
+    // Between signals, shares beyond a trading stock go to the monkeys: that is what scores.
+    if (state.shares > 6) return [{ kind: 'feed', monkeys: state.shares - 6 }];
     return [];
   },
 };
 
 export const investorStrategy: Strategy = {
   name: 'investor',
-  description: 'puts spare coins in plantations, one at a time, and turns the profit into shares for the monkeys',
+  description: 'keeps about 12 coins of capital in plantations, one at a time, and turns the profit into shares for the monkeys',
   decide(context) {
-    const { state } = context;
-    const decisions: BotDecision[] = [];
-    if (state.inFlightInvestments === 0 && state.coins > 4) decisions.push({ kind: 'invest', invested: state.coins - 2 });
-    else if (state.shares > 2) decisions.push({ kind: 'feed', monkeys: state.shares - 2 });
-    return decisions;
+    const { market, state } = context;
+    const profitShares = Math.floor((state.coins - 12) / market.price);
+    if (profitShares > 0) return [{ kind: 'market', type: 'BUY', shares: profitShares }];
+    if (state.inFlightInvestments === 0 && state.coins > 4) return [{ kind: 'invest', invested: state.coins - 2 }];
+    if (state.shares > 2) return [{ kind: 'feed', monkeys: state.shares - 2 }];
+    return [];
   },
 };
 

@@ -1,0 +1,75 @@
+/**
+ * `npm run bot` as a participant meets it: mistakes get one clear line and a
+ * non-zero exit code.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const THROWING_BOT = fileURLToPath(new URL('./fixtures/throwing-bot.ts', import.meta.url));
+
+function bot(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', '--conditions=@banana-market/source', 'libs/sdk/src/runner/run-bot.ts', ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('npm run bot', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { TICK_MS: '50', HOUSE_BOTS: '0' } });
+  });
+  afterAll(() => server.close());
+
+  it('names the strategies when given an unknown one', async () => {
+    const { code, output } = await bot(['--team', 'T', '--name', 'n1', '--strategy', 'moonshot', '--server', server.url]);
+    expect(code).not.toBe(0);
+    expect(output).toContain('unknown strategy "moonshot": expected one of random, forecast, investor, feeder');
+  });
+
+  it('says which server it cannot reach', async () => {
+    const { code, output } = await bot(['--team', 'T', '--name', 'n2', '--server', 'http://127.0.0.1:9']);
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/cannot reach the game server at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('refuses a wrong token', async () => {
+    const { code, output } = await bot(['--team', 'T', '--name', 'n3', '--token', 'not-a-token', '--server', server.url]);
+    expect(code).not.toBe(0);
+    expect(output).toContain('did not accept the token for T/n3');
+  });
+
+  it('stops with the error when the bot file throws', async () => {
+    const { code, output } = await bot(['--team', 'T', '--name', 'n4', '--strategy', THROWING_BOT, '--server', server.url]);
+    expect(code).not.toBe(0);
+    expect(output).toContain('your strategy threw in decide()');
+    expect(output).toContain('oops, my bot is broken');
+  });
+
+  it('rejects a bad team name before connecting', async () => {
+    const { code, output } = await bot(['--team', 'has space', '--name', 'n5']);
+    expect(code).toBe(2);
+    expect(output).toContain('--team');
+  });
+
+  it('runs a strategy and stops cleanly on Ctrl-C', async () => {
+    const { code, output } = await bot(['--team', 'T', '--name', 'n6', '--strategy', 'feeder', '--server', server.url], 4000);
+    expect(output).toContain('T/n6 plays "feeder"');
+    expect(output).toMatch(/→ (FEED|BUY|INVEST)/);
+    expect(output).toContain('stopping');
+    expect(code).toBe(0);
+  });
+});

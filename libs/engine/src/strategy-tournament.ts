@@ -1,0 +1,53 @@
+/**
+ * The strategies against each other: for each seed, one virtual-time game
+ * where every strategy trades for its own trader in the same market. Used by
+ * a test (feeder must beat random) and by `npm run simulate` for the table.
+ */
+import type { Strategy } from '@banana-market/sdk';
+import { runVirtualGame } from './virtual-game.js';
+import type { GameRules } from './rules.js';
+
+export interface TournamentOptions {
+  readonly strategies: readonly Strategy[];
+  readonly seeds: readonly string[];
+  readonly durationMs: number;
+  readonly rules?: GameRules;
+}
+
+export interface TournamentResult {
+  /** Score of each strategy (by name) for each seed, in seed order. */
+  readonly scores: Readonly<Record<string, number[]>>;
+  readonly seeds: readonly string[];
+}
+
+export function runStrategyTournament(options: TournamentOptions): TournamentResult {
+  const scores: Record<string, number[]> = Object.fromEntries(options.strategies.map((s) => [s.name, []]));
+  for (const seed of options.seeds) {
+    const bots = options.strategies.map((strategy) => ({ trader: { team: 'SIM', name: strategy.name }, strategy }));
+    const game = runVirtualGame({ seed, durationMs: options.durationMs, rules: options.rules, bots });
+    for (const standing of game.leaderboard.traders) scores[standing.name]?.push(standing.score);
+  }
+  return { scores, seeds: options.seeds };
+}
+
+/** The table the README shows: mean, min and max score, and wins (best score of the seed). */
+export function formatTournament(result: TournamentResult): string {
+  const names = Object.keys(result.scores);
+  const wins = Object.fromEntries(names.map((n) => [n, 0]));
+  result.seeds.forEach((_, i) => {
+    const best = Math.max(...names.map((n) => result.scores[n][i]));
+    for (const n of names) if (result.scores[n][i] === best) wins[n]++;
+  });
+  const rows = names
+    .map((name) => {
+      const s = result.scores[name];
+      return { name, mean: s.reduce((a, b) => a + b, 0) / s.length, min: Math.min(...s), max: Math.max(...s), wins: wins[name] };
+    })
+    .sort((a, b) => b.mean - a.mean);
+  const lines = [
+    `| strategy | mean score | min | max | best of ${result.seeds.length} seeds |`,
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.name} | ${r.mean.toFixed(1)} | ${r.min} | ${r.max} | ${r.wins} |`),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,95 @@
+/**
+ * The bot's way in over Kafka, as a 2018 client would: orders go to the
+ * action topics under the trader's key, results come from txn-results.
+ * It reads in its own consumer group from the newest messages, keeps only
+ * its own trader's results and states, and reads committed data only.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { decodeMessage, encode } from '../protocol/codec.js';
+import type { TraderAction, TraderKey } from '../protocol/schemas.js';
+import { TOPICS } from '../protocol/topics.js';
+import { NEW_TRADER_START } from '../protocol/new-trader.js';
+import { BotSetupError, type BotTransport, type TransportEvents } from './transport.js';
+
+export interface KafkaTransportOptions {
+  readonly brokers: readonly string[];
+  readonly trader: TraderKey;
+}
+
+export class KafkaTransport implements BotTransport {
+  readonly trader: TraderKey;
+  private readonly kafka: Kafka;
+  private readonly key: string;
+  private producer: Producer | undefined;
+  private consumer: Consumer | undefined;
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    this.trader = options.trader;
+    this.key = encode.traderKey(options.trader);
+    this.kafka = new Kafka({
+      clientId: `banana-bot-${options.trader.team}-${options.trader.name}`,
+      brokers: [...options.brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 5 },
+      connectionTimeout: 3000,
+    });
+  }
+
+  async connect(events: TransportEvents): Promise<void> {
+    const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    try {
+      await producer.connect();
+    } catch (err) {
+      throw new BotSetupError(`cannot reach Kafka at ${this.options.brokers.join(',')}: ${(err as Error).message}`);
+    }
+    this.producer = producer;
+    const consumer = this.kafka.consumer({ groupId: `banana-bot-${this.trader.team}-${this.trader.name}-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    this.consumer = consumer;
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    consumer.on(consumer.events.CRASH, ({ payload }) => events.status(`Kafka consumer restarting: ${payload.error.message}`));
+    await consumer.connect();
+    const topics = [TOPICS.sharePrice, TOPICS.txnResults, TOPICS.gibberGibbs].map((t) => t.name);
+    await consumer.subscribe({ topics, fromBeginning: false });
+    // This trader's last state, if it played before: read the state history once.
+    await consumer.subscribe({ topics: [TOPICS.traderStates.name], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const mine = message.key?.toString() === this.key;
+        if (topic === TOPICS.sharePrice.name) {
+          const price = decodeMessage.sharePrice(message.value);
+          if (price.ok) events.price(price.value);
+        } else if (topic === TOPICS.gibberGibbs.name) {
+          const gibb = decodeMessage.gibb(message.value);
+          if (gibb.ok) events.gibb(gibb.value);
+        } else if (mine && topic === TOPICS.txnResults.name) {
+          const result = decodeMessage.txnResult(message.value);
+          if (result.ok) events.result(result.value);
+        } else if (mine && topic === TOPICS.traderStates.name) {
+          const state = decodeMessage.traderState(message.value);
+          if (state.ok) events.state(state.value);
+        }
+      },
+    });
+    await joined;
+    // Over Kafka nobody tells a new trader its state before its first order: assume a fresh start
+    // (the first result corrects it), reading what the server published about this trader if anything.
+    events.state({ time: new Date().toISOString(), ...NEW_TRADER_START, bailouts: 0, fedMonkeys: 0, inFlightInvestments: 0 });
+  }
+
+  async send(action: TraderAction): Promise<void> {
+    if (this.producer === undefined) throw new Error('not connected');
+    const time = new Date().toISOString();
+    const { topic, value } =
+      action.kind === 'market'
+        ? { topic: TOPICS.marketOrders.name, value: encode.marketOrder({ ...action.order, time }) }
+        : action.kind === 'invest'
+          ? { topic: TOPICS.investmentOrders.name, value: encode.investmentOrder({ ...action.order, time }) }
+          : { topic: TOPICS.feedMonkeys.name, value: encode.feedMonkeys({ ...action.order, time }) };
+    await this.producer.send({ topic, messages: [{ key: this.key, value }] });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.consumer?.disconnect(), this.producer?.disconnect()]);
+  }
+}
