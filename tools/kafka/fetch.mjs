@@ -51,8 +51,9 @@ export async function fetchKafka(version = kafkaVersion()) {
     await run('mvn', ['-B', '-q', '-U', 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}.tmp`], { cwd: dir, maxBuffer: 1 << 26 });
   } catch (err) {
     const output = `${err.stdout ?? ''}${err.stderr ?? ''}`;
-    const errors = output.split('\n').filter((l) => l.includes('[ERROR]')).slice(0, 3).join('\n');
-    throw new Error(`Maven could not fetch Apache Kafka ${version} (is it a release on Maven Central?):\n${errors || err.message}`);
+    // Maven's first [ERROR] line says what went wrong; the rest is advice on -e and -X.
+    const firstError = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.startsWith('[ERROR]'));
+    throw new Error(`Maven could not fetch Apache Kafka ${version} (is it a release on Maven Central?):\n${firstError ?? err.message}`);
   }
   // Written under another name first: an interrupted fetch leaves no half classpath behind.
   renameSync(`${classpathFile}.tmp`, classpathFile);
