@@ -16,8 +16,8 @@ import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { ProtocolValidationPipe } from './http/protocol-validation.pipe.js';
 import { parseWsFrame } from './live/ws-frame-parser.js';
 
-/** The spectators' page, served at /. */
-export const SCOREBOARD_DIR = fileURLToPath(new URL('../../scoreboard/public/', import.meta.url));
+/** The spectators' page, served at /: the scoreboard's Vite build (`npm run build` makes it). */
+export const SCOREBOARD_DIR = fileURLToPath(new URL('../../scoreboard/dist/', import.meta.url));
 
 export interface GameServerOptions extends AppModuleOptions {
   readonly logger?: LogLevel[] | false;

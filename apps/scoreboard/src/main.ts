@@ -1,0 +1,33 @@
+/**
+ * The spectators' page: a store fed by the game server, shown by a Phaser
+ * scene for the room and by accessible text for screen readers.
+ * `?server=http://host:port` points the page at another game server.
+ */
+import * as Phaser from 'phaser';
+import { mountAccessibleMirror } from './dom/accessible-mirror.js';
+import { LiveConnection } from './net/live-connection.js';
+import { ScoreboardScene } from './scene/scoreboard-scene.js';
+import { COLORS, css, DESIGN_HEIGHT, DESIGN_WIDTH } from './scene/theme.js';
+import { ScoreboardStore } from './state/scoreboard-store.js';
+
+const store = new ScoreboardStore();
+mountAccessibleMirror(document.body, store);
+
+const game = new Phaser.Game({
+  type: Phaser.AUTO,
+  parent: 'game',
+  width: DESIGN_WIDTH,
+  height: DESIGN_HEIGHT,
+  backgroundColor: css(COLORS.background),
+  scale: { mode: Phaser.Scale.FIT, autoCenter: Phaser.Scale.CENTER_BOTH },
+  audio: { noAudio: true },
+  banner: false,
+  scene: new ScoreboardScene(store),
+});
+
+const server = new URLSearchParams(location.search).get('server') ?? location.origin;
+const connection = new LiveConnection(store, { server });
+connection.start();
+
+// A handle for the benchmark and for debugging from the console.
+Object.assign(window, { scoreboard: { store, game, connection } });

@@ -1,0 +1,80 @@
+/**
+ * Colours, type sizes and the layout of the 1920×1080 design. The game
+ * scales it to fit any window (Phaser Scale.FIT), so sizes here are the ones
+ * seen on a 1080p projector: nothing a spectator must read is under 30 px.
+ */
+import type * as Phaser from 'phaser';
+
+export const DESIGN_WIDTH = 1920;
+export const DESIGN_HEIGHT = 1080;
+
+export const COLORS = {
+  background: 0x14142b,
+  panel: 0x1f1f3d,
+  panelEdge: 0x34345c,
+  banana: 0xffe135,
+  bananaDark: 0xc9a400,
+  up: 0x4ade80,
+  down: 0xf87171,
+  ema: 0x67e8f9,
+  text: 0xf5f5f5,
+  muted: 0xa3a3c8,
+  alert: 0xfb923c,
+  grid: 0x2c2c52,
+} as const;
+
+export const css = (color: number) => `#${color.toString(16).padStart(6, '0')}`;
+
+export const FONT_FAMILY = "'DejaVu Sans', 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+
+export function textStyle(size: number, color: number = COLORS.text, bold = false): Phaser.Types.GameObjects.Text.TextStyle {
+  return { fontFamily: FONT_FAMILY, fontSize: `${size}px`, color: css(color), fontStyle: bold ? 'bold' : 'normal' };
+}
+
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export const LAYOUT = {
+  header: { x: 0, y: 0, width: DESIGN_WIDTH, height: 100 },
+  price: { x: 30, y: 110, width: 1040, height: 500 },
+  monkeys: { x: 30, y: 625, width: 1040, height: 330 },
+  traders: { x: 1090, y: 110, width: 800, height: 560 },
+  teams: { x: 1090, y: 685, width: 800, height: 270 },
+  ticker: { x: 0, y: 970, width: DESIGN_WIDTH, height: 110 },
+} as const satisfies Record<string, Rect>;
+
+/** A panel's rounded background and its title. */
+export function drawPanel(scene: Phaser.Scene, rect: Rect, title?: string): void {
+  const g = scene.add.graphics();
+  g.fillStyle(COLORS.panel, 1);
+  g.fillRoundedRect(rect.x, rect.y, rect.width, rect.height, 18);
+  g.lineStyle(2, COLORS.panelEdge, 1);
+  g.strokeRoundedRect(rect.x, rect.y, rect.width, rect.height, 18);
+  if (title !== undefined) scene.add.text(rect.x + 24, rect.y + 14, title, textStyle(30, COLORS.muted, true));
+}
+
+/** Distinct, readable colours on the dark background; a team keeps its colour for the whole game. */
+const TEAM_PALETTE = [0xffb74d, 0x4fc3f7, 0xba68c8, 0x81c784, 0xf06292, 0x4db6ac, 0xe57373, 0xaed581, 0x9575cd, 0xfff176];
+
+export function teamColor(team: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < team.length; i++) hash = Math.imul(hash ^ team.charCodeAt(i), 16777619);
+  return TEAM_PALETTE[(hash >>> 0) % TEAM_PALETTE.length];
+}
+
+/** Cuts a label to fit a column, with an ellipsis. */
+export function fit(label: string, max: number): string {
+  return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
+}
+
+/** Destroys a game object (and a container's children) after stopping the tweens that move them. */
+export function destroyTweened(scene: Phaser.Scene, object: Phaser.GameObjects.GameObject): void {
+  const list = (object as Partial<Phaser.GameObjects.Container>).list;
+  if (Array.isArray(list)) list.forEach((child) => scene.tweens.killTweensOf(child));
+  scene.tweens.killTweensOf(object);
+  object.destroy();
+}

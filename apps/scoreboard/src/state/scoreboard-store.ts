@@ -1,0 +1,178 @@
+/**
+ * Everything the scoreboard shows, kept from the REST snapshot and the live
+ * feed. Views (the Phaser scene, the accessible DOM mirror) listen to its
+ * change events and never talk to the network themselves.
+ *
+ * A page stays right across server restarts: a snapshot from another game
+ * (another seed, or a tick that went backwards) starts the chart over
+ * instead of joining two games' prices into one line.
+ */
+import type { GameStatus, LeaderboardView, MarketView } from '@banana-market/sdk';
+import type { LiveFrame, LivePrice, Welcome } from '../net/live-frames.js';
+import { bannerFor, type Banner } from './banners.js';
+import { Emitter } from './emitter.js';
+import { GibbFeed, type TickerGibb } from './gibb-feed.js';
+import { PriceHistory } from './price-history.js';
+import { StandingsTracker, type Standings } from './standings.js';
+
+export type Direction = 'up' | 'down' | 'flat';
+
+export interface MarketState {
+  readonly price: number;
+  readonly forecast: number;
+  readonly hype: number;
+  readonly tick: number;
+  /** Game time of the last tick (ISO). */
+  readonly time: string;
+  readonly status: GameStatus;
+  /** How the price moved on the last tick. */
+  readonly direction: Direction;
+}
+
+export type ConnectionState =
+  | { readonly status: 'connecting'; readonly attempt: number }
+  | { readonly status: 'live' }
+  | { readonly status: 'reconnecting'; readonly attempt: number; readonly retryAt: number; readonly since: number; readonly reason: string };
+
+export interface StoreEvents extends Record<string, unknown> {
+  market: MarketState;
+  /** The chart's points changed (a tick, or a new game cleared them). */
+  history: PriceHistory;
+  leaderboard: Standings;
+  /** A new gibb (`added`) or a gibb's hype mark became known (`marked`). */
+  gibbs: { readonly latest: readonly TickerGibb[]; readonly added?: TickerGibb; readonly marked?: TickerGibb };
+  banner: Banner;
+  connection: ConnectionState;
+  /** Another game than the one shown: a reset, or a restarted server. */
+  newGame: { readonly seed: string | undefined };
+}
+
+export class ScoreboardStore extends Emitter<StoreEvents> {
+  readonly history = new PriceHistory();
+  readonly gibbs = new GibbFeed();
+  private readonly standingsTracker = new StandingsTracker();
+  private marketState: MarketState | undefined;
+  private connectionState: ConnectionState = { status: 'connecting', attempt: 1 };
+  private seed: string | undefined;
+  private tickMsValue = 1000;
+
+  get market(): MarketState | undefined {
+    return this.marketState;
+  }
+
+  get standings(): Standings {
+    return this.standingsTracker.standings;
+  }
+
+  get connection(): ConnectionState {
+    return this.connectionState;
+  }
+
+  get tickMs(): number {
+    return this.tickMsValue;
+  }
+
+  /** Game time elapsed, from the tick count: what the clock shows. */
+  get gameClockMs(): number {
+    return (this.marketState?.tick ?? 0) * this.tickMsValue;
+  }
+
+  setConnection(state: ConnectionState): void {
+    this.connectionState = state;
+    this.emit('connection', state);
+  }
+
+  /** The REST snapshot (GET /api/market and /api/leaderboard): the whole picture before the feed starts. */
+  applySnapshot(market: MarketView, leaderboard: LeaderboardView): void {
+    if (this.marketState !== undefined && market.tick < this.marketState.tick) this.startNewGame(this.seed);
+    this.setMarket(market.price, market.forecast, market.hype, market.tick, market.time, market.status);
+    this.setLeaderboard(leaderboard);
+  }
+
+  applyFrame(frame: LiveFrame): void {
+    switch (frame.event) {
+      case 'welcome':
+        return this.applyWelcome(frame.data);
+      case 'price':
+        return this.applyPrice(frame.data);
+      case 'leaderboard':
+        return this.setLeaderboard(frame.data);
+      case 'gibb': {
+        const added = this.gibbs.add(frame.data);
+        if (added !== undefined) this.emit('gibbs', { latest: this.gibbs.latest, added });
+        return;
+      }
+      case 'game-event': {
+        const event = frame.data;
+        if (event.type === 'HYPE_CHANGED') {
+          const marked = this.gibbs.applyHype(event.gibbId, event.delta);
+          if (marked !== undefined) this.emit('gibbs', { latest: this.gibbs.latest, marked });
+          if (this.marketState !== undefined) this.replaceMarket({ hype: event.hype });
+          return;
+        }
+        if (event.type === 'GAME_RESET') this.startNewGame(event.seed);
+        const status = statusAfter(event.type);
+        if (status !== undefined && this.marketState !== undefined) this.replaceMarket({ status });
+        const banner = bannerFor(event);
+        if (banner !== undefined) this.emit('banner', banner);
+        return;
+      }
+    }
+  }
+
+  private applyWelcome(welcome: Welcome): void {
+    const { market } = welcome;
+    const otherGame =
+      (this.seed !== undefined && welcome.seed !== this.seed) || (this.marketState !== undefined && market.tick < this.marketState.tick);
+    if (otherGame) this.startNewGame(welcome.seed);
+    this.seed = welcome.seed;
+    this.tickMsValue = welcome.tickMs;
+    this.setMarket(market.price, market.forecast, market.hype, market.tick, market.time, market.status);
+    this.setLeaderboard(welcome.leaderboard);
+  }
+
+  private applyPrice(price: LivePrice): void {
+    if (this.marketState !== undefined && price.tick <= this.marketState.tick) return;
+    this.setMarket(price.coins, price.forecast, price.hype, price.tick, price.time, this.marketState?.status ?? 'running');
+  }
+
+  private setMarket(price: number, forecast: number, hype: number, tick: number, time: string, status: GameStatus): void {
+    const previous = this.history.latest?.price ?? this.marketState?.price;
+    const direction: Direction = previous === undefined || price === previous ? (this.marketState?.direction ?? 'flat') : price > previous ? 'up' : 'down';
+    this.marketState = { price, forecast, hype, tick, time, status, direction };
+    if (this.history.add({ time: Date.parse(time), tick, price, ema: forecast * price })) this.emit('history', this.history);
+    this.emit('market', this.marketState);
+  }
+
+  private replaceMarket(change: Partial<MarketState>): void {
+    this.marketState = { ...this.marketState!, ...change };
+    this.emit('market', this.marketState);
+  }
+
+  private setLeaderboard(board: LeaderboardView): void {
+    this.emit('leaderboard', this.standingsTracker.update(board));
+  }
+
+  private startNewGame(seed: string | undefined): void {
+    this.history.clear();
+    this.standingsTracker.forget();
+    this.marketState = undefined;
+    this.emit('history', this.history);
+    this.emit('newGame', { seed });
+  }
+}
+
+function statusAfter(type: string): GameStatus | undefined {
+  switch (type) {
+    case 'GAME_PAUSED':
+      return 'paused';
+    case 'GAME_STARTED':
+    case 'GAME_RESUMED':
+    case 'GAME_RESET':
+      return 'running';
+    case 'GAME_ENDED':
+      return 'ended';
+    default:
+      return undefined;
+  }
+}

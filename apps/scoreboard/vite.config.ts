@@ -1,0 +1,23 @@
+/**
+ * Builds the spectators' page into dist/, which the game server serves at /.
+ * The source condition makes `@banana-market/sdk` resolve to its TypeScript,
+ * so the page imports the protocol's schemas without a separate SDK build.
+ */
+import { defaultClientConditions, defineConfig } from 'vite';
+
+export const SOURCE_CONDITION = '@banana-market/source';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: './',
+  resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // Phaser alone is ~1.2 MB minified: one file, loaded once per projector, is fine.
+    chunkSizeWarningLimit: 2000,
+    reportCompressedSize: false,
+  },
+  logLevel: 'warn',
+});
