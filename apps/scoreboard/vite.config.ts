@@ -19,5 +19,12 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
     reportCompressedSize: false,
   },
+  // `npm run dev`: the page with reload, talking to a game server on :3000 (npm start).
+  server: {
+    proxy: {
+      '/api': 'http://localhost:3000',
+      '/ws': { target: 'ws://localhost:3000', ws: true },
+    },
+  },
   logLevel: 'warn',
 });

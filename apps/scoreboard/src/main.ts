@@ -1,11 +1,13 @@
 /**
  * The spectators' page: a store fed by the game server, shown by a Phaser
  * scene for the room and by accessible text for screen readers.
- * `?server=http://host:port` points the page at another game server.
+ * `?server=http://host:port` points the page at another game server;
+ * `?renderer=webgl|canvas` overrides the renderer choice (see renderer-choice.ts).
  */
 import * as Phaser from 'phaser';
 import { mountAccessibleMirror } from './dom/accessible-mirror.js';
 import { LiveConnection } from './net/live-connection.js';
+import { chooseRenderer } from './renderer-choice.js';
 import { ScoreboardScene } from './scene/scoreboard-scene.js';
 import { COLORS, css, DESIGN_HEIGHT, DESIGN_WIDTH } from './scene/theme.js';
 import { ScoreboardStore } from './state/scoreboard-store.js';
@@ -13,8 +15,9 @@ import { ScoreboardStore } from './state/scoreboard-store.js';
 const store = new ScoreboardStore();
 mountAccessibleMirror(document.body, store);
 
+const params = new URLSearchParams(location.search);
 const game = new Phaser.Game({
-  type: Phaser.AUTO,
+  type: chooseRenderer(params.get('renderer')),
   parent: 'game',
   width: DESIGN_WIDTH,
   height: DESIGN_HEIGHT,
@@ -25,7 +28,7 @@ const game = new Phaser.Game({
   scene: new ScoreboardScene(store),
 });
 
-const server = new URLSearchParams(location.search).get('server') ?? location.origin;
+const server = params.get('server') ?? location.origin;
 const connection = new LiveConnection(store, { server });
 connection.start();
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_PATHS } from '@banana-market/sdk';
 import { COLORS } from '../src/scene/theme.js';
 import { canvasPixels } from './support/canvas-pixels.js';
-import { chromiumAvailable, launchChromium } from './support/chromium.js';
+import { chromiumAvailable, launchChromium } from '../tools/chromium.js';
 import { http, startGameServer, type RunningServer } from './support/game-server.js';
 import { buildScoreboard } from './support/scoreboard-build.js';
 
@@ -16,7 +16,7 @@ const canRun = chromiumAvailable('scoreboard browser tests');
 
 /** Text of the accessible mirror's trader rows: [rank, team, name, score, fed, bailouts]. */
 function traderRows(page: Page): Promise<string[][]> {
-  return page.$$eval('#traders-rows tr', (rows) => rows.map((row) => [...row.cells].map((cell) => cell.textContent ?? '')));
+  return page.$$eval('#traders-rows tr', (rows) => rows.map((row) => [...(row as HTMLTableRowElement).cells].map((cell) => cell.textContent ?? '')));
 }
 
 async function registerAndFeed(server: RunningServer, team: string, name: string, monkeys: number): Promise<void> {
@@ -72,7 +72,7 @@ describe.skipIf(!canRun)('the scoreboard page in Chromium', () => {
     );
     console.log(`trader on the leaderboard ${Date.now() - fedAt} ms after the feed answered`);
     expect(await traderRows(page)).toContainEqual(['1', 'GORILLA', 'koko', '2', '2', '0']);
-    expect(await page.$$eval('#teams-rows tr', (rows) => rows.map((r) => r.cells[1].textContent))).toContain('GORILLA');
+    expect(await page.$$eval('#teams-rows tr', (rows) => rows.map((r) => (r as HTMLTableRowElement).cells[1].textContent))).toContain('GORILLA');
   });
 
   it('puts posted gibbs on the ticker, marked by their hype effect', async () => {

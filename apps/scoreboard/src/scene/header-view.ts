@@ -19,11 +19,11 @@ export class HeaderView {
     const mid = y + height / 2;
     scene.add.image(64, mid, TEXTURES.banana).setScale(1.1);
     scene.add.text(110, mid, 'BANANA MARKET', textStyle(54, COLORS.banana, true)).setOrigin(0, 0.5);
-    this.status = scene.add.text(680, mid, '', textStyle(36, COLORS.up, true)).setOrigin(0, 0.5);
-    scene.add.text(1085, mid, 'GAME TIME', textStyle(26, COLORS.muted, true)).setOrigin(1, 0.5);
-    this.clock = scene.add.text(1330, mid, formatClock(0), textStyle(52, COLORS.text, true)).setOrigin(1, 0.5);
-    this.connectionDot = scene.add.circle(1400, mid, 13, COLORS.alert);
-    this.connectionText = scene.add.text(1425, mid, '', textStyle(34, COLORS.muted, true)).setOrigin(0, 0.5);
+    this.status = scene.add.text(1240, mid, '', textStyle(36, COLORS.up, true)).setOrigin(0, 0.5);
+    scene.add.text(900, mid, 'GAME TIME', textStyle(26, COLORS.muted, true)).setOrigin(1, 0.5);
+    this.clock = scene.add.text(915, mid, formatClock(0), textStyle(52, COLORS.text, true)).setOrigin(0, 0.5);
+    this.connectionDot = scene.add.circle(1545, mid, 13, COLORS.alert);
+    this.connectionText = scene.add.text(1570, mid, '', textStyle(34, COLORS.muted, true)).setOrigin(0, 0.5);
     scene.tweens.add({ targets: this.connectionDot, alpha: 0.35, duration: 700, yoyo: true, repeat: -1 });
   }
 

@@ -48,12 +48,14 @@ export class MonkeyView {
     const keep = new Set<string>();
     shown.forEach((team, slot) => {
       keep.add(team.team);
-      const lane = this.lanes.get(team.team) ?? this.createLane(team, slot);
+      const known = this.lanes.get(team.team);
+      const lane = known ?? this.createLane(team, slot);
       if (lane.slot !== slot) {
         lane.slot = slot;
         this.scene.tweens.add({ targets: lane.container, y: this.laneY(slot), duration: 500, ease: 'Cubic.easeInOut' });
       }
-      this.grow(lane, team.fedMonkeys);
+      // A lane that just appeared fills up quietly; bananas pop for what is fed from then on.
+      this.grow(lane, team.fedMonkeys, known !== undefined);
     });
     for (const [team, lane] of this.lanes) {
       if (keep.has(team)) continue;
@@ -78,7 +80,7 @@ export class MonkeyView {
     return lane;
   }
 
-  private grow(lane: Lane, fedMonkeys: number): void {
+  private grow(lane: Lane, fedMonkeys: number, popBananas: boolean): void {
     const gained = fedMonkeys - lane.fedMonkeys;
     lane.fedMonkeys = fedMonkeys;
     setText(lane.fed, String(fedMonkeys));
@@ -87,13 +89,12 @@ export class MonkeyView {
     const spacing = Math.min(MONKEY_SIZE * MONKEY_SCALE * 0.9, CROWD_WIDTH / Math.max(1, target / 2 + 0.5));
     while (lane.monkeys.length < target) {
       const i = lane.monkeys.length;
-      // Two staggered rows: the back row smaller and dimmer, so a big crowd reads as a crowd.
+      // Two staggered rows, the back one smaller, so a big crowd reads as a crowd.
       const back = i % 2 === 1;
       const x = LAYOUT.monkeys.x + LABEL_WIDTH + 50 + Math.floor(i / 2) * spacing + (back ? spacing / 2 : 0);
       const y = LANE_HEIGHT / 2 + (back ? -6 : 4);
       const scale = back ? MONKEY_SCALE * 0.85 : MONKEY_SCALE;
       const monkey = this.scene.add.sprite(x, y, TEXTURES.monkey).setScale(0);
-      if (back) monkey.setTint(0xb8b8c8);
       monkey.play({ key: MUNCH_ANIMATION, frameRate: 2 + ((i * 7) % 5) * 0.4, startFrame: i % 2 });
       lane.container.add(monkey);
       if (back) lane.container.sendToBack(monkey);
@@ -101,7 +102,7 @@ export class MonkeyView {
       this.scene.tweens.add({ targets: monkey, y: y - 5, duration: 380 + ((i * 53) % 300), yoyo: true, repeat: -1, ease: 'Sine.easeInOut' });
       lane.monkeys.push(monkey);
     }
-    if (gained > 0) lane.unpopped += gained;
+    if (gained > 0 && popBananas) lane.unpopped += gained;
     const now = this.scene.time.now;
     if (lane.unpopped > 0 && now - lane.poppedAt >= POP_INTERVAL_MS) {
       this.popBanana(lane, lane.unpopped);

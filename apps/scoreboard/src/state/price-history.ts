@@ -1,7 +1,7 @@
 /**
  * The last minutes of prices for the chart. Points closer together than the
  * chart can show are merged (the newest wins), so a fast tick cannot grow
- * the line past `maxPoints` nor shrink the time window it covers.
+ * the line much past `maxPoints` nor shrink the time window it covers.
  */
 export interface PricePoint {
   /** Game time of the tick, ms since the epoch. */
@@ -40,8 +40,9 @@ export class PriceHistory {
   add(point: PricePoint): boolean {
     const last = this.latest;
     if (last !== undefined && point.tick <= last.tick) return false;
+    // The newest point is provisional: while it sits closer than the spacing to the one before, the next tick replaces it.
     const beforeLast = this.points[this.points.length - 2];
-    if (last !== undefined && beforeLast !== undefined && point.time - beforeLast.time < this.minSpacingMs) {
+    if (last !== undefined && beforeLast !== undefined && last.time - beforeLast.time < this.minSpacingMs) {
       this.points[this.points.length - 1] = point;
     } else {
       this.points.push(point);

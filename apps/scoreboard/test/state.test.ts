@@ -1,0 +1,233 @@
+/**
+ * The scoreboard's state, without a browser: what the chart keeps, who moved
+ * on the board, which gibb moved the hype, which banner an event makes, and
+ * how the store notices that the server came back with another game.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { GameEvent, LeaderboardView } from '@banana-market/sdk';
+import { Backoff } from '../src/net/backoff.js';
+import { parseLiveFrame, type LiveFrame } from '../src/net/live-frames.js';
+import { bannerFor, mergeBailouts, ordinal, type Banner } from '../src/state/banners.js';
+import { crowdSize, MAX_CROWD } from '../src/state/crowd.js';
+import { GibbFeed, hypeMark } from '../src/state/gibb-feed.js';
+import { PriceHistory } from '../src/state/price-history.js';
+import { ScoreboardStore, type MarketState } from '../src/state/scoreboard-store.js';
+import { StandingsTracker } from '../src/state/standings.js';
+
+const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function board(...traders: [team: string, name: string, score: number][]): LeaderboardView {
+  const teams = new Map<string, { team: string; score: number; traders: number }>();
+  for (const [team, , score] of traders) {
+    const t = teams.get(team) ?? { team, score: 0, traders: 0 };
+    teams.set(team, { team, score: t.score + score, traders: t.traders + 1 });
+  }
+  return {
+    traders: traders.map(([team, name, score]) => ({ team, name, score, fedMonkeys: score, bailouts: 0, coins: 10, shares: 5 })),
+    teams: [...teams.values()].sort((a, b) => b.score - a.score),
+  };
+}
+
+describe('price history', () => {
+  it('keeps the window and the point budget whatever the tick, and never goes back in time', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 10, max: 5000 }), fc.integer({ min: 1, max: 3000 }), (tickMs, ticks) => {
+        const history = new PriceHistory(60_000, 100);
+        for (let tick = 1; tick <= ticks; tick++) history.add({ time: T0 + tick * tickMs, tick, price: 1, ema: 1 });
+        const points = history.all;
+        expect(points.length).toBeLessThanOrEqual(102);
+        expect(points[points.length - 1].tick).toBe(ticks);
+        expect(points[points.length - 1].time - points[0].time).toBeLessThanOrEqual(60_000);
+        for (let i = 1; i < points.length; i++) expect(points[i].time).toBeGreaterThan(points[i - 1].time);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('ignores a replayed or older tick', () => {
+    const history = new PriceHistory();
+    expect(history.add({ time: T0, tick: 5, price: 1, ema: 1 })).toBe(true);
+    expect(history.add({ time: T0, tick: 5, price: 2, ema: 2 })).toBe(false);
+    expect(history.add({ time: T0 - 1000, tick: 4, price: 2, ema: 2 })).toBe(false);
+    expect(history.all.map((p) => p.price)).toEqual([1]);
+  });
+
+  it('gives a flat line some room above and below', () => {
+    const history = new PriceHistory();
+    history.add({ time: T0, tick: 1, price: 2, ema: 2 });
+    history.add({ time: T0 + 1000, tick: 2, price: 2, ema: 2 });
+    const range = history.range()!;
+    expect(range.min).toBeLessThan(2);
+    expect(range.max).toBeGreaterThan(2);
+  });
+});
+
+describe('standings', () => {
+  it('says who climbed, who fell, who is new, and counts each team’s fed monkeys', () => {
+    const tracker = new StandingsTracker();
+    tracker.update(board(['A', 'ann', 5], ['B', 'bob', 3]));
+    const next = tracker.update(board(['B', 'bob', 9], ['A', 'ann', 5], ['A', 'amy', 1]));
+    expect(next.traders.map((t) => [t.id, t.rank, t.movement])).toEqual([
+      ['B/bob', 1, 'up'],
+      ['A/ann', 2, 'down'],
+      ['A/amy', 3, 'new'],
+    ]);
+    expect(next.teams.map((t) => [t.team, t.movement, t.fedMonkeys])).toEqual([
+      ['B', 'up', 9],
+      ['A', 'down', 6],
+    ]);
+    expect(tracker.update(board(['B', 'bob', 9], ['A', 'ann', 5], ['A', 'amy', 1])).traders.map((t) => t.movement)).toEqual(['same', 'same', 'same']);
+    tracker.forget();
+    expect(tracker.update(board(['B', 'bob', 9])).traders[0].movement).toBe('new');
+  });
+});
+
+describe('gibb feed', () => {
+  it('marks a gibb with its hype whether the HYPE_CHANGED event comes before or after it', () => {
+    const feed = new GibbFeed(3);
+    expect(feed.applyHype('early', -0.02)).toBeUndefined();
+    expect(feed.add({ id: 'early', time: iso(T0), text: 'banana bubble' })?.delta).toBe(-0.02);
+    feed.add({ id: 'late', time: iso(T0), text: 'banana yes' });
+    expect(feed.applyHype('late', 0.01)?.delta).toBe(0.01);
+    expect(feed.add({ id: 'late', time: iso(T0), text: 'banana yes' })).toBeUndefined();
+    feed.add({ id: 'c', time: iso(T0), text: 'c' });
+    feed.add({ id: 'd', time: iso(T0), text: 'd' });
+    expect(feed.latest.map((g) => g.id)).toEqual(['d', 'c', 'late']);
+  });
+
+  it('marks + for a rise, − for a fall, · for none', () => {
+    expect(hypeMark(0.03)).toEqual({ sign: '+', label: 'hype +0.03' });
+    expect(hypeMark(-0.01)).toEqual({ sign: '−', label: 'hype −0.01' });
+    expect(hypeMark(undefined).sign).toBe('·');
+  });
+});
+
+describe('banners', () => {
+  const at = iso(T0);
+
+  it('turns every game event but hype changes into a banner', () => {
+    const events: GameEvent[] = [
+      { type: 'GAME_STARTED', time: at, seed: 's' },
+      { type: 'GAME_PAUSED', time: at },
+      { type: 'GAME_RESUMED', time: at },
+      { type: 'GAME_RESET', time: at, seed: 's' },
+      { type: 'GAME_ENDED', time: at },
+      { type: 'BUBBLE_BURST_STARTED', time: at, hype: 0.4, steps: 10 },
+      { type: 'BUBBLE_BURST_STEP', time: at, step: 3, steps: 10, factor: 0.8, hype: 0.2 },
+      { type: 'BAILOUT', time: at, trader: { team: 'A', name: 'ann' }, bailouts: 2 },
+    ];
+    const banners = events.map((e) => bannerFor(e)!);
+    expect(banners.map((b) => b.key)).toEqual(['start', 'pause', 'resume', 'reset', 'end', 'burst', 'burst', 'bailout']);
+    expect(banners[6]).toMatchObject({ progress: { step: 3, steps: 10 }, detail: 'step 3/10 · hype ×0.80 → +0.20' });
+    expect(banners[7].detail).toBe('A/ann is rescued (2nd time)');
+    expect(bannerFor({ type: 'HYPE_CHANGED', time: at, gibbId: 'g', delta: 0.01, hype: 0.01 })).toBeUndefined();
+  });
+
+  it('folds a run of bailouts into one banner', () => {
+    const bailout = (name: string) => bannerFor({ type: 'BAILOUT', time: at, trader: { team: 'A', name }, bailouts: 1 }) as Banner;
+    const merged = ['b', 'c', 'd'].reduce((shown, name) => mergeBailouts(shown, bailout(name)), bailout('a'));
+    expect(merged.detail).toBe('4 traders rescued: A/b, A/c, A/d…');
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st']);
+  });
+});
+
+describe('monkey crowd', () => {
+  it('grows with every fed monkey count, never shrinks, and fits a lane', () => {
+    expect(crowdSize(0)).toBe(0);
+    expect(crowdSize(1)).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 1000 }), (fed, more) => {
+        expect(crowdSize(fed + more)).toBeGreaterThanOrEqual(crowdSize(fed));
+        expect(crowdSize(fed)).toBeLessThanOrEqual(MAX_CROWD);
+      }),
+    );
+  });
+});
+
+describe('reconnection backoff', () => {
+  it('doubles up to the cap, stays within its jitter, and starts over after a success', () => {
+    const exact = new Backoff({ initialMs: 250, maxMs: 5000, jitter: 0 });
+    expect(Array.from({ length: 7 }, () => exact.nextDelayMs())).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
+    exact.reset();
+    expect(exact.nextDelayMs()).toBe(250);
+    const low = new Backoff({ initialMs: 1000, jitter: 0.2, random: () => 0 });
+    const high = new Backoff({ initialMs: 1000, jitter: 0.2, random: () => 0.999999 });
+    expect(low.nextDelayMs()).toBe(800);
+    expect(high.nextDelayMs()).toBe(1200);
+  });
+});
+
+describe('live frames', () => {
+  it('parses the feed with the protocol schemas and names the bad field', () => {
+    const price = { event: 'price', data: { time: iso(T0), coins: 1.2, forecast: 1.01, hype: 0, tick: 3 } };
+    expect(parseLiveFrame(JSON.stringify(price))).toEqual({ ok: true, frame: price });
+    expect(parseLiveFrame(JSON.stringify({ event: 'txn-result', data: {} }))).toEqual({ ok: true, frame: undefined });
+    const bad = parseLiveFrame(JSON.stringify({ event: 'price', data: { ...price.data, coins: 'a lot' } }));
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.problem).toMatch(/^price\.data\.coins: /);
+    expect(parseLiveFrame('not json')).toEqual({ ok: false, problem: 'frame: expected JSON text' });
+  });
+});
+
+describe('scoreboard store', () => {
+  const welcome = (seed: string, tick: number, leaderboard = board(['A', 'ann', 1])): LiveFrame => ({
+    event: 'welcome',
+    data: { market: { price: 1, forecast: 1, hype: 0, time: iso(T0 + tick * 1000), tick, status: 'running' }, leaderboard, seed, tickMs: 1000 },
+  });
+  const price = (tick: number, coins: number): LiveFrame => ({
+    event: 'price',
+    data: { time: iso(T0 + tick * 1000), coins, forecast: 1, hype: 0, tick },
+  });
+
+  it('follows the ticks, their direction and the game clock, ignoring replays', () => {
+    const store = new ScoreboardStore();
+    const markets: MarketState[] = [];
+    store.on('market', (m) => markets.push(m));
+    store.applyFrame(welcome('s', 10));
+    store.applyFrame(price(11, 1.1));
+    store.applyFrame(price(12, 1.05));
+    store.applyFrame(price(12, 9));
+    expect(markets.map((m) => [m.tick, m.direction])).toEqual([
+      [10, 'flat'],
+      [11, 'up'],
+      [12, 'down'],
+    ]);
+    expect(store.gameClockMs).toBe(12_000);
+    expect(store.history.all).toHaveLength(3);
+  });
+
+  it('starts the chart over when the server comes back with another game', () => {
+    const store = new ScoreboardStore();
+    const newGames: unknown[] = [];
+    store.on('newGame', (g) => newGames.push(g));
+    store.applyFrame(welcome('s', 10));
+    store.applyFrame(price(11, 1.1));
+    store.applyFrame(welcome('s', 11));
+    expect(newGames).toEqual([]);
+    // Same seed, but the tick went back: a restarted server.
+    store.applyFrame(welcome('s', 2, board(['B', 'bob', 4])));
+    expect(newGames).toEqual([{ seed: 's' }]);
+    expect(store.history.all.map((p) => p.tick)).toEqual([2]);
+    expect(store.standings.traders.map((t) => [t.id, t.movement])).toEqual([['B/bob', 'new']]);
+    store.applyFrame(welcome('other', 3));
+    expect(newGames).toHaveLength(2);
+  });
+
+  it('marks gibbs, tracks the status and raises banners from game events', () => {
+    const store = new ScoreboardStore();
+    const banners: Banner[] = [];
+    store.on('banner', (b) => banners.push(b));
+    store.applyFrame(welcome('s', 1));
+    store.applyFrame({ event: 'gibb', data: { id: 'g1', time: iso(T0), text: 'banana great' } });
+    store.applyFrame({ event: 'game-event', data: { type: 'HYPE_CHANGED', time: iso(T0), gibbId: 'g1', delta: 0.01, hype: 0.01 } });
+    expect(store.gibbs.latest[0].delta).toBe(0.01);
+    expect(store.market?.hype).toBe(0.01);
+    store.applyFrame({ event: 'game-event', data: { type: 'GAME_PAUSED', time: iso(T0) } });
+    expect(store.market?.status).toBe('paused');
+    store.applyFrame({ event: 'game-event', data: { type: 'GAME_RESUMED', time: iso(T0) } });
+    expect(store.market?.status).toBe('running');
+    expect(banners.map((b) => b.key)).toEqual(['pause', 'resume']);
+  });
+});
