@@ -80,10 +80,7 @@ export interface TestBroker {
 export async function testBroker(): Promise<TestBroker | undefined> {
   const given = process.env.KAFKA_BROKERS;
   if (given !== undefined && given !== '') return { bootstrap: given, stop: async () => undefined };
-  // @ts-expect-error plain ESM script without types
-  const { brokerForTests } = (await import('../../../../tools/kafka/broker.mjs')) as {
-    brokerForTests(): Promise<TestBroker | undefined>;
-  };
+  const { brokerForTests } = await import('../../../../tools/kafka/broker.mjs');
   return brokerForTests();
 }
 
