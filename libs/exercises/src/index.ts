@@ -1,16 +1,20 @@
 /**
- * The morning katas live here (see the exercises issue). Until then this
- * package only states which chapters are planned, so the workspace builds.
+ * Banana Streams: a small Kafka Streams look-alike that the morning katas are
+ * written with, run in memory by TopologyTestDriver or on a broker by KafkaStreams.
  */
-export const PLANNED_CHAPTERS = Object.freeze([
-  'a first app',
-  'stateless operations',
-  'branching and merging',
-  'grouping and aggregating',
-  'tumbling windows',
-  'hopping and sliding windows',
-  'session windows',
-  'state stores',
-  'tables and joins',
-  'errors',
-]);
+export { KeyValue, type StreamRecord } from './streams/records.js';
+export { Serdes, type Serde, type Consumed, type Produced } from './streams/serdes.js';
+export { TimeWindows, SlidingWindows, SessionWindows, Suppressed, type Window, type Windowed, type WindowClosing } from './streams/windows.js';
+export { Stores, InMemoryKeyValueStore, type KeyValueStore, type StoreBuilder, type StoreChangeListener } from './streams/stores.js';
+export type { Processor, ProcessorContext } from './streams/processor.js';
+export type { Topology, SinkRecord } from './streams/topology.js';
+export { StreamsBuilder } from './streams/builder.js';
+export type { KStream } from './streams/kstream.js';
+export type { BranchedKStream } from './streams/branched.js';
+export type { KGroupedStream } from './streams/grouped.js';
+export type { TimeWindowedKStream } from './streams/time-windowed.js';
+export type { SessionWindowedKStream } from './streams/session-windowed.js';
+export type { KTable } from './streams/ktable.js';
+export { TopologyRuntime, STREAM_TIME_STORE, type RuntimeOptions } from './streams/runtime.js';
+export { TopologyTestDriver, type TestInputTopic, type TestOutputTopic } from './streams/test-driver.js';
+export { KafkaStreams, type KafkaStreamsConfig } from './streams/kafka-streams.js';

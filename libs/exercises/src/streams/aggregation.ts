@@ -1,0 +1,48 @@
+import { KTableImpl } from './ktable.js';
+import { Stores } from './stores.js';
+import type { NodeContext, NodeInstance, TopologyGraph } from './topology.js';
+import type { WindowClosing } from './windows.js';
+
+/** Folds one value into an aggregate; undefined means "no aggregate yet" (reduce starts from the first value). */
+export type Adder<K, V, A> = (key: K, value: V, aggregate: A | undefined) => A;
+
+export function countAdder<K, V>(): Adder<K, V, number> {
+  return (_key, _value, count) => (count ?? 0) + 1;
+}
+
+export function reduceAdder<K, V>(reducer: (aggregate: V, value: V) => V): Adder<K, V, V> {
+  return (_key, value, aggregate) => (aggregate === undefined ? value : reducer(aggregate, value));
+}
+
+export function aggregateAdder<K, V, A>(initializer: () => A, aggregator: (key: K, value: V, aggregate: A) => A): Adder<K, V, A> {
+  return (key, value, aggregate) => aggregator(key, value, aggregate === undefined ? initializer() : aggregate);
+}
+
+/** Aggregations skip records without a key or a value, as Kafka Streams does. */
+export function isAggregatable(key: unknown, value: unknown): boolean {
+  return key !== null && key !== undefined && value !== null && value !== undefined;
+}
+
+/** Adds the store and the node of an aggregation; its table reads the store. */
+export function materializedAggregation<KT, A>(
+  graph: TopologyGraph,
+  parentName: string,
+  storeName: string | undefined,
+  create: (context: NodeContext, storeName: string) => NodeInstance,
+  options: { windowing?: WindowClosing; extraStores?: readonly string[] } = {},
+): KTableImpl<KT, A> {
+  const name = storeName ?? graph.newName('KSTREAM-AGGREGATE-STATE-STORE');
+  graph.addStore(Stores.keyValueStore(name));
+  for (const extra of options.extraStores ?? []) graph.addStore(Stores.keyValueStore(extra));
+  const nodeName = graph.addProcessor('KSTREAM-AGGREGATE', [parentName], (context) => create(context, name), [name, ...(options.extraStores ?? [])]);
+  return new KTableImpl<KT, A>({
+    graph,
+    nodeName,
+    materializedStores: [name],
+    valueGetter: (context) => {
+      const store = context.store(name);
+      return (key) => store.get(key);
+    },
+    windowing: options.windowing,
+  });
+}

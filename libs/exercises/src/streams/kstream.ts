@@ -1,0 +1,195 @@
+import { BranchedKStreamImpl, type BranchedKStream } from './branched.js';
+import { KGroupedStreamImpl, type KGroupedStream } from './grouped.js';
+import type { Processor, ProcessorContext } from './processor.js';
+import type { KeyValue, StreamRecord } from './records.js';
+import { keySerdeOf, valueSerdeOf, type Produced } from './serdes.js';
+import type { KeyValueStore } from './stores.js';
+import { tableInternals, type KTable } from './ktable.js';
+import type { NodeContext, NodeInstance, NodeRecord, TopologyGraph } from './topology.js';
+
+export interface KStream<K, V> {
+  filter(predicate: (key: K, value: V) => boolean): KStream<K, V>;
+  filterNot(predicate: (key: K, value: V) => boolean): KStream<K, V>;
+  map<K2, V2>(mapper: (key: K, value: V) => KeyValue<K2, V2>): KStream<K2, V2>;
+  mapValues<V2>(mapper: (value: V, key: K) => V2): KStream<K, V2>;
+  flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>): KStream<K2, V2>;
+  flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>): KStream<K, V2>;
+  selectKey<K2>(mapper: (key: K, value: V) => K2): KStream<K2, V>;
+  peek(action: (key: K, value: V) => void): KStream<K, V>;
+  split(): BranchedKStream<K, V>;
+  merge(other: KStream<K, V>): KStream<K, V>;
+  to(topic: string, produced?: Produced<K, V>): void;
+  groupByKey(): KGroupedStream<K, V>;
+  groupBy<K2>(selector: (key: K, value: V) => K2): KGroupedStream<K2, V>;
+  /** Inner: a record whose key has no table value (yet) is dropped. */
+  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR): KStream<K, VR>;
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR): KStream<K, VR>;
+  process<K2, V2>(supplier: () => Processor<K, V, K2, V2>, ...storeNames: string[]): KStream<K2, V2>;
+}
+
+/** A stateless step: given a record, what to forward. */
+type Step = (record: NodeRecord, forward: (record: NodeRecord) => void) => void;
+
+export class KStreamImpl<K, V> implements KStream<K, V> {
+  constructor(
+    readonly graph: TopologyGraph,
+    readonly nodeName: string,
+  ) {}
+
+  filter(predicate: (key: K, value: V) => boolean): KStream<K, V> {
+    return this.step('KSTREAM-FILTER', (r, forward) => {
+      if (predicate(r.key as K, r.value as V)) forward(r);
+    });
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean): KStream<K, V> {
+    return this.step('KSTREAM-FILTER', (r, forward) => {
+      if (!predicate(r.key as K, r.value as V)) forward(r);
+    });
+  }
+
+  map<K2, V2>(mapper: (key: K, value: V) => KeyValue<K2, V2>): KStream<K2, V2> {
+    return this.step('KSTREAM-MAP', (r, forward) => {
+      const { key, value } = mapper(r.key as K, r.value as V);
+      forward({ key, value, timestamp: r.timestamp });
+    });
+  }
+
+  mapValues<V2>(mapper: (value: V, key: K) => V2): KStream<K, V2> {
+    return this.step('KSTREAM-MAPVALUES', (r, forward) => forward({ key: r.key, value: mapper(r.value as V, r.key as K), timestamp: r.timestamp }));
+  }
+
+  flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>): KStream<K2, V2> {
+    return this.step('KSTREAM-FLATMAP', (r, forward) => {
+      for (const { key, value } of mapper(r.key as K, r.value as V)) forward({ key, value, timestamp: r.timestamp });
+    });
+  }
+
+  flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>): KStream<K, V2> {
+    return this.step('KSTREAM-FLATMAPVALUES', (r, forward) => {
+      for (const value of mapper(r.value as V, r.key as K)) forward({ key: r.key, value, timestamp: r.timestamp });
+    });
+  }
+
+  selectKey<K2>(mapper: (key: K, value: V) => K2): KStream<K2, V> {
+    return this.step('KSTREAM-KEY-SELECT', (r, forward) => forward({ key: mapper(r.key as K, r.value as V), value: r.value, timestamp: r.timestamp }));
+  }
+
+  peek(action: (key: K, value: V) => void): KStream<K, V> {
+    return this.step('KSTREAM-PEEK', (r, forward) => {
+      action(r.key as K, r.value as V);
+      forward(r);
+    });
+  }
+
+  split(): BranchedKStream<K, V> {
+    return new BranchedKStreamImpl<K, V>(this.graph, this.nodeName);
+  }
+
+  merge(other: KStream<K, V>): KStream<K, V> {
+    if (!(other instanceof KStreamImpl) || other.graph !== this.graph) throw new Error('merge: both streams must come from the same StreamsBuilder');
+    const name = this.graph.addProcessor('KSTREAM-MERGE', [this.nodeName, other.nodeName], (context) => ({ process: (r) => context.forward(r) }));
+    return new KStreamImpl(this.graph, name);
+  }
+
+  to(topic: string, produced?: Produced<K, V>): void {
+    if (topic === '') throw new RangeError('to: a topic name is required');
+    const keySerde = keySerdeOf(produced);
+    const valueSerde = valueSerdeOf(produced);
+    this.graph.addNode({
+      name: this.graph.newName('KSTREAM-SINK'),
+      parents: [this.nodeName],
+      storeNames: [],
+      sinkTopic: topic,
+      create: (context) => ({
+        process: (r) =>
+          context.emit({ topic, key: keySerde.serialize(r.key as K), value: valueSerde.serialize(r.value as V), timestamp: r.timestamp }),
+      }),
+    });
+  }
+
+  groupByKey(): KGroupedStream<K, V> {
+    return new KGroupedStreamImpl<K, V>(this.graph, this.nodeName);
+  }
+
+  groupBy<K2>(selector: (key: K, value: V) => K2): KGroupedStream<K2, V> {
+    // One task holds every key, so a new key needs no repartition topic.
+    const rekeyed = this.selectKey(selector) as KStreamImpl<K2, V>;
+    return new KGroupedStreamImpl<K2, V>(this.graph, rekeyed.nodeName);
+  }
+
+  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR): KStream<K, VR> {
+    return this.joinTable('KSTREAM-JOIN', table, (value, tableValue, key) =>
+      tableValue === undefined ? undefined : { joined: joiner(value, tableValue, key) },
+    );
+  }
+
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR): KStream<K, VR> {
+    return this.joinTable('KSTREAM-LEFTJOIN', table, (value, tableValue, key) => ({ joined: joiner(value, tableValue, key) }));
+  }
+
+  process<K2, V2>(supplier: () => Processor<K, V, K2, V2>, ...storeNames: string[]): KStream<K2, V2> {
+    const name = this.graph.addProcessor(
+      'KSTREAM-PROCESSOR',
+      [this.nodeName],
+      (context) => {
+        const processor = supplier();
+        processor.init?.(processorContext<K2, V2>(context, storeNames));
+        return {
+          process: (r) => processor.process({ key: r.key as K, value: r.value as V, timestamp: r.timestamp }),
+          close: () => processor.close?.(),
+        };
+      },
+      storeNames,
+    );
+    return new KStreamImpl(this.graph, name);
+  }
+
+  private joinTable<VT, VR>(
+    prefix: string,
+    table: KTable<K, VT>,
+    join: (value: V, tableValue: VT | undefined, key: K) => { joined: VR } | undefined,
+  ): KStream<K, VR> {
+    const internals = tableInternals(table);
+    if (internals.graph !== this.graph) throw new Error('join: the stream and the table must come from the same StreamsBuilder');
+    const name = this.graph.addProcessor(
+      prefix,
+      [this.nodeName],
+      (context) => {
+        const lookup = internals.valueGetter(context);
+        return {
+          process: (r) => {
+            // A null key cannot be looked up (Kafka Streams drops it, for both joins).
+            if (r.key === null || r.key === undefined) return;
+            const result = join(r.value as V, lookup(r.key) as VT | undefined, r.key as K);
+            if (result !== undefined) context.forward({ key: r.key, value: result.joined, timestamp: r.timestamp });
+          },
+        };
+      },
+      internals.materializedStores,
+    );
+    return new KStreamImpl(this.graph, name);
+  }
+
+  private step<K2, V2>(prefix: string, step: Step): KStream<K2, V2> {
+    const name = this.graph.addProcessor(prefix, [this.nodeName], (context): NodeInstance => ({
+      process: (r) => step(r, (out) => context.forward(out)),
+    }));
+    return new KStreamImpl<K2, V2>(this.graph, name);
+  }
+}
+
+function processorContext<K, V>(context: NodeContext, storeNames: readonly string[]): ProcessorContext<K, V> {
+  return {
+    forward: (record: StreamRecord<K, V>) => context.forward({ key: record.key, value: record.value, timestamp: record.timestamp }),
+    getStateStore: <SK, SV>(name: string): KeyValueStore<SK, SV> => {
+      if (!storeNames.includes(name)) {
+        throw new Error(`the store "${name}" is not connected to this processor: pass its name to process(supplier, "${name}")`);
+      }
+      return context.store<SK, SV>(name);
+    },
+    get streamTimeMs() {
+      return context.streamTimeMs;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { Stores, type InMemoryKeyValueStore, type StoreChangeListener } from './stores.js';
+import { graphOf, type NodeContext, type NodeInstance, type SinkRecord, type SourceDefinition, type Topology, type TopologyGraph } from './topology.js';
+
+/** Holds stream time, so that windows close where they should after a restart. */
+export const STREAM_TIME_STORE = 'banana-stream-time';
+const STREAM_TIME_KEY = 'streamTimeMs';
+
+export interface RuntimeOptions {
+  /** Every store write, as changelog bytes; restores do not call it. */
+  onStoreChange?: StoreChangeListener;
+}
+
+/**
+ * Executes a topology, one input record at a time, for both runners. A single
+ * task: one stream time for the whole topology, every key in every store.
+ */
+export class TopologyRuntime {
+  private readonly graph: TopologyGraph;
+  private readonly stores = new Map<string, InMemoryKeyValueStore<unknown, unknown>>();
+  private readonly streamTimeStore: InMemoryKeyValueStore<string, number>;
+  private readonly sourcesByTopic = new Map<string, SourceDefinition>();
+  private instances: Map<string, NodeInstance> | undefined;
+  private streamTime = -1;
+  private dropped = 0;
+  private pending: SinkRecord[] = [];
+  private closed = false;
+
+  constructor(topology: Topology, options: RuntimeOptions = {}) {
+    this.graph = graphOf(topology);
+    for (const [name, builder] of this.graph.stores) this.stores.set(name, builder.build(options.onStoreChange));
+    this.streamTimeStore = Stores.keyValueStore<string, number>(STREAM_TIME_STORE).build(options.onStoreChange);
+    for (const source of this.graph.sources) for (const topic of source.topics) this.sourcesByTopic.set(topic, source);
+  }
+
+  /** Every store backed by a changelog, the internal stream-time store included. */
+  get changelogStoreNames(): readonly string[] {
+    return [...this.stores.keys(), STREAM_TIME_STORE];
+  }
+
+  get sourceTopics(): readonly string[] {
+    return [...this.sourcesByTopic.keys()];
+  }
+
+  get streamTimeMs(): number {
+    return this.streamTime;
+  }
+
+  droppedRecords(): number {
+    return this.dropped;
+  }
+
+  store<K, V>(name: string): InMemoryKeyValueStore<K, V> {
+    const store = name === STREAM_TIME_STORE ? this.streamTimeStore : this.stores.get(name);
+    if (store === undefined) throw new Error(`no store named "${name}" (stores: ${[...this.stores.keys()].join(', ') || 'none'})`);
+    return store as unknown as InMemoryKeyValueStore<K, V>;
+  }
+
+  /** Replays one changelog record; only before the first input record. */
+  restore(storeName: string, key: Buffer, value: Buffer | null): void {
+    if (this.instances !== undefined) throw new Error('stores can only be restored before processing starts');
+    this.store(storeName).restore(key, value);
+  }
+
+  /** Runs one record of a source topic through the topology; returns what its sinks wrote. */
+  process(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number): SinkRecord[] {
+    if (this.closed) throw new Error('the topology was closed');
+    const source = this.sourcesByTopic.get(topic);
+    if (source === undefined) throw new Error(`"${topic}" is not a source topic of this topology (sources: ${this.sourceTopics.join(', ')})`);
+    if (!Number.isFinite(timestamp) || timestamp < 0) throw new RangeError(`a record needs a timestamp of 0 or more ms, got ${timestamp}`);
+    const instances = this.start();
+    try {
+      const record = { key: source.keySerde.deserialize(key), value: source.valueSerde.deserialize(value), timestamp };
+      if (timestamp > this.streamTime) {
+        this.streamTime = timestamp;
+        this.streamTimeStore.put(STREAM_TIME_KEY, timestamp);
+      }
+      instances.get(source.nodeName)?.process(record);
+      for (const instance of instances.values()) instance.onStreamTime?.();
+      return this.pending;
+    } finally {
+      this.pending = [];
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const instance of this.instances?.values() ?? []) instance.close?.();
+  }
+
+  /** Nodes start after any restore, so a processor's init() sees restored stores and stream time. */
+  private start(): Map<string, NodeInstance> {
+    if (this.instances !== undefined) return this.instances;
+    this.streamTime = this.streamTimeStore.get(STREAM_TIME_KEY) ?? -1;
+    const instances = new Map<string, NodeInstance>();
+    this.instances = instances;
+    for (const node of this.graph.nodes.values()) instances.set(node.name, node.create(this.contextFor(node.name, instances)));
+    return instances;
+  }
+
+  private contextFor(nodeName: string, instances: Map<string, NodeInstance>): NodeContext {
+    const node = this.graph.node(nodeName);
+    const runtime = this;
+    return {
+      get streamTimeMs() {
+        return runtime.streamTime;
+      },
+      forward: (record, childName) => {
+        for (const child of node.children) {
+          if (childName === undefined || child === childName) instances.get(child)?.process(record);
+        }
+      },
+      store: <K, V>(name: string) => {
+        if (!node.storeNames.includes(name)) throw new Error(`${nodeName} is not connected to the store "${name}"`);
+        return this.store<K, V>(name);
+      },
+      emit: (record) => this.pending.push(record),
+      recordDropped: () => {
+        this.dropped += 1;
+      },
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import { countAdder, isAggregatable, materializedAggregation, reduceAdder, type Adder } from './aggregation.js';
+import type { KTable } from './ktable.js';
+import type { NodeContext, NodeInstance, TopologyGraph } from './topology.js';
+import type { SessionWindows, Window, Windowed } from './windows.js';
+
+export interface SessionWindowedKStream<K, V> {
+  count(storeName?: string): KTable<Windowed<K>, number>;
+  reduce(reducer: (aggregate: V, value: V) => V, storeName?: string): KTable<Windowed<K>, V>;
+  /** When sessions merge, each old session is retracted downstream with a tombstone (value null). */
+  aggregate<A>(
+    initializer: () => A,
+    aggregator: (key: K, value: V, aggregate: A) => A,
+    merger: (key: K, left: A, right: A) => A,
+    storeName?: string,
+  ): KTable<Windowed<K>, A>;
+}
+
+/** How sessions fold: one value at a time, and two sessions into one. */
+interface SessionFold<K, V, A> {
+  readonly add: Adder<K, V, A>;
+  readonly merge: (key: K, left: A | undefined, right: A) => A;
+}
+
+export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<K, V> {
+  constructor(
+    private readonly graph: TopologyGraph,
+    private readonly parentName: string,
+    private readonly windows: SessionWindows,
+  ) {}
+
+  count(storeName?: string): KTable<Windowed<K>, number> {
+    return this.fold({ add: countAdder<K, V>(), merge: (_key, left, right) => (left ?? 0) + right }, storeName);
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, storeName?: string): KTable<Windowed<K>, V> {
+    return this.fold({ add: reduceAdder<K, V>(reducer), merge: (_key, left, right) => (left === undefined ? right : reducer(left, right)) }, storeName);
+  }
+
+  aggregate<A>(
+    initializer: () => A,
+    aggregator: (key: K, value: V, aggregate: A) => A,
+    merger: (key: K, left: A, right: A) => A,
+    storeName?: string,
+  ): KTable<Windowed<K>, A> {
+    // As Kafka Streams: merging starts from a fresh initial aggregate, then adds the value.
+    return this.fold(
+      {
+        add: (key, value, aggregate) => aggregator(key, value, aggregate === undefined ? initializer() : aggregate),
+        merge: (key, left, right) => merger(key, left === undefined ? initializer() : left, right),
+      },
+      storeName,
+    );
+  }
+
+  private fold<A>(fold: SessionFold<K, V, A>, storeName: string | undefined): KTable<Windowed<K>, A> {
+    return materializedAggregation(this.graph, this.parentName, storeName, (context, name) => sessionNode(context, name, this.windows, fold), {
+      windowing: this.windows,
+    });
+  }
+}
+
+function sessionNode<K, V, A>(context: NodeContext, storeName: string, windows: SessionWindows, fold: SessionFold<K, V, A>): NodeInstance {
+  const store = context.store<Windowed<K>, A>(storeName);
+  const isOpen = (window: Window) => windows.closeTimeOf(window) > context.streamTimeMs;
+  const sameWindow = (a: Window, b: Window) => a.start === b.start && a.end === b.end;
+  return {
+    process: (r) => {
+      if (!isAggregatable(r.key, r.value)) return;
+      const key = r.key as K;
+      const t = r.timestamp;
+      const keyBytes = JSON.stringify(key);
+      // Sessions within the gap on either side, inclusive, join the record's session.
+      const overlapping = [...store.all()].filter(
+        (entry) =>
+          JSON.stringify(entry.key.key) === keyBytes &&
+          entry.key.window.end >= t - windows.gapMs &&
+          entry.key.window.start <= t + windows.gapMs &&
+          isOpen(entry.key.window),
+      );
+      overlapping.sort((a, b) => a.key.window.start - b.key.window.start);
+      const merged: Window = {
+        start: Math.min(t, ...overlapping.map((s) => s.key.window.start)),
+        end: Math.max(t, ...overlapping.map((s) => s.key.window.end)),
+      };
+      if (!isOpen(merged)) {
+        context.recordDropped();
+        return;
+      }
+      let aggregate: A | undefined;
+      let previous: A | null = null;
+      for (const session of overlapping) {
+        aggregate = fold.merge(key, aggregate, session.value);
+        if (sameWindow(session.key.window, merged)) {
+          previous = session.value;
+          continue;
+        }
+        store.delete(session.key);
+        context.forward({ key: session.key, value: null, oldValue: session.value, timestamp: t });
+      }
+      // A lone session is taken as it is, not merged with a fresh initial aggregate.
+      if (overlapping.length === 1) aggregate = overlapping[0].value;
+      const value = fold.add(key, r.value as V, aggregate);
+      const sessionKey: Windowed<K> = { key, window: merged };
+      store.put(sessionKey, value);
+      context.forward({ key: sessionKey, value, oldValue: previous, timestamp: t });
+    },
+  };
+}

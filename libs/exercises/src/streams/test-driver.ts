@@ -1,0 +1,122 @@
+import type { KeyValue, StreamRecord } from './records.js';
+import { keySerdeOf, valueSerdeOf, type Consumed } from './serdes.js';
+import type { KeyValueStore } from './stores.js';
+import { TopologyRuntime } from './runtime.js';
+import type { SinkRecord, Topology } from './topology.js';
+
+export interface TestInputTopic<K, V> {
+  /** Without a timestamp: this topic's previous one (0 at first), moved by advanceTime. */
+  pipeInput(key: K, value: V, timestamp?: number): void;
+  /** With a null key. */
+  pipeValue(value: V, timestamp?: number): void;
+  pipeRecords(records: Iterable<{ key?: K; value: V; timestamp?: number }>): void;
+  advanceTime(ms: number): void;
+}
+
+export interface TestOutputTopic<K, V> {
+  /** These three throw when the topic is empty. */
+  readKeyValue(): KeyValue<K, V>;
+  readValue(): V;
+  readRecord(): StreamRecord<K, V>;
+  readKeyValuesToList(): KeyValue<K, V>[];
+  readValuesToList(): V[];
+  readRecordsToList(): StreamRecord<K, V>[];
+  isEmpty(): boolean;
+  getQueueSize(): number;
+}
+
+/**
+ * Runs a topology synchronously in memory: every piped record goes through
+ * serialize → deserialize, like on Kafka, and what sinks write to a topic the
+ * topology also reads is fed back in, as the broker would.
+ */
+export class TopologyTestDriver {
+  private readonly runtime: TopologyRuntime;
+  private readonly outputs = new Map<string, SinkRecord[]>();
+
+  constructor(topology: Topology) {
+    this.runtime = new TopologyRuntime(topology);
+  }
+
+  createInputTopic<K, V>(topic: string, consumed?: Consumed<K, V>): TestInputTopic<K, V> {
+    if (!this.runtime.sourceTopics.includes(topic)) {
+      throw new Error(`"${topic}" is not a source topic of this topology (sources: ${this.runtime.sourceTopics.join(', ')})`);
+    }
+    const keySerde = keySerdeOf(consumed);
+    const valueSerde = valueSerdeOf(consumed);
+    let nextTimestamp = 0;
+    const pipe = (key: K, value: V, timestamp?: number) => {
+      const at = timestamp ?? nextTimestamp;
+      nextTimestamp = at;
+      this.pipe({ topic, key: keySerde.serialize(key), value: valueSerde.serialize(value), timestamp: at });
+    };
+    return {
+      pipeInput: pipe,
+      pipeValue: (value, timestamp) => pipe(null as K, value, timestamp),
+      pipeRecords: (records) => {
+        for (const record of records) pipe((record.key ?? null) as K, record.value, record.timestamp);
+      },
+      advanceTime: (ms) => {
+        if (!(ms >= 0)) throw new RangeError(`advanceTime takes 0 or more ms, got ${ms}`);
+        nextTimestamp += ms;
+      },
+    };
+  }
+
+  createOutputTopic<K, V>(topic: string, consumed?: Consumed<K, V>): TestOutputTopic<K, V> {
+    const keySerde = keySerdeOf(consumed);
+    const valueSerde = valueSerdeOf(consumed);
+    const queue = () => this.queue(topic);
+    const read = (): StreamRecord<K, V> => {
+      const record = queue().shift();
+      if (record === undefined) throw new Error(`the output topic "${topic}" is empty`);
+      return { key: keySerde.deserialize(record.key), value: valueSerde.deserialize(record.value), timestamp: record.timestamp };
+    };
+    const readAll = () => Array.from({ length: queue().length }, read);
+    return {
+      readRecord: read,
+      readKeyValue: () => {
+        const { key, value } = read();
+        return { key, value };
+      },
+      readValue: () => read().value,
+      readRecordsToList: readAll,
+      readKeyValuesToList: () => readAll().map(({ key, value }) => ({ key, value })),
+      readValuesToList: () => readAll().map((record) => record.value),
+      isEmpty: () => queue().length === 0,
+      getQueueSize: () => queue().length,
+    };
+  }
+
+  /** Any store of the topology, aggregation stores included. */
+  getKeyValueStore<K, V>(name: string): KeyValueStore<K, V> {
+    return this.runtime.store<K, V>(name);
+  }
+
+  droppedRecords(): number {
+    return this.runtime.droppedRecords();
+  }
+
+  close(): void {
+    this.runtime.close();
+  }
+
+  private pipe(first: SinkRecord): void {
+    const waiting = [first];
+    for (let record = waiting.shift(); record !== undefined; record = waiting.shift()) {
+      for (const output of this.runtime.process(record.topic, record.key, record.value, record.timestamp)) {
+        this.queue(output.topic).push(output);
+        if (this.runtime.sourceTopics.includes(output.topic)) waiting.push(output);
+      }
+    }
+  }
+
+  private queue(topic: string): SinkRecord[] {
+    let queue = this.outputs.get(topic);
+    if (queue === undefined) {
+      queue = [];
+      this.outputs.set(topic, queue);
+    }
+    return queue;
+  }
+}

@@ -1,0 +1,134 @@
+import { aggregateAdder, countAdder, isAggregatable, materializedAggregation, reduceAdder, type Adder } from './aggregation.js';
+import type { KTable } from './ktable.js';
+import type { InMemoryKeyValueStore } from './stores.js';
+import type { NodeContext, NodeInstance, NodeRecord, TopologyGraph } from './topology.js';
+import { SlidingWindows, TimeWindows, type Window, type Windowed } from './windows.js';
+
+export interface TimeWindowedKStream<K, V> {
+  count(storeName?: string): KTable<Windowed<K>, number>;
+  reduce(reducer: (aggregate: V, value: V) => V, storeName?: string): KTable<Windowed<K>, V>;
+  aggregate<A>(initializer: () => A, aggregator: (key: K, value: V, aggregate: A) => A, storeName?: string): KTable<Windowed<K>, A>;
+}
+
+export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
+  constructor(
+    private readonly graph: TopologyGraph,
+    private readonly parentName: string,
+    private readonly windows: TimeWindows | SlidingWindows,
+  ) {}
+
+  count(storeName?: string): KTable<Windowed<K>, number> {
+    return this.fold(countAdder<K, V>(), storeName);
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, storeName?: string): KTable<Windowed<K>, V> {
+    return this.fold(reduceAdder<K, V>(reducer), storeName);
+  }
+
+  aggregate<A>(initializer: () => A, aggregator: (key: K, value: V, aggregate: A) => A, storeName?: string): KTable<Windowed<K>, A> {
+    return this.fold(aggregateAdder(initializer, aggregator), storeName);
+  }
+
+  private fold<A>(adder: Adder<K, V, A>, storeName: string | undefined): KTable<Windowed<K>, A> {
+    const windows = this.windows;
+    if (windows instanceof TimeWindows) {
+      return materializedAggregation(this.graph, this.parentName, storeName, (context, name) => timeWindowsNode(context, name, windows, adder), {
+        windowing: windows,
+      });
+    }
+    // Sliding windows are recomputed from the records they hold, kept in a second store until every window of theirs has closed.
+    const name = storeName ?? this.graph.newName('KSTREAM-AGGREGATE-STATE-STORE');
+    const recordsStore = `${name}-records`;
+    return materializedAggregation(this.graph, this.parentName, name, (context) => slidingWindowsNode(context, name, recordsStore, windows, adder), {
+      windowing: windows,
+      extraStores: [recordsStore],
+    });
+  }
+}
+
+function timeWindowsNode<K, V, A>(context: NodeContext, storeName: string, windows: TimeWindows, adder: Adder<K, V, A>): NodeInstance {
+  const store = context.store<Windowed<K>, A>(storeName);
+  return {
+    process: (r) => {
+      if (!isAggregatable(r.key, r.value)) return;
+      const open = windows.windowsFor(r.timestamp).filter((window) => windows.closeTimeOf(window) > context.streamTimeMs);
+      if (open.length === 0) {
+        context.recordDropped();
+        return;
+      }
+      for (const window of open) update(context, store, { key: r.key as K, window }, (old) => adder(r.key as K, r.value as V, old), r);
+    },
+  };
+}
+
+function update<K, A>(
+  context: NodeContext,
+  store: InMemoryKeyValueStore<Windowed<K>, A>,
+  key: Windowed<K>,
+  compute: (old: A | undefined) => A,
+  r: NodeRecord,
+): void {
+  const oldValue = store.get(key);
+  const value = compute(oldValue);
+  store.put(key, value);
+  context.forward({ key, value, oldValue: oldValue ?? null, timestamp: r.timestamp });
+}
+
+interface HeldRecord {
+  readonly timestamp: number;
+  readonly value: unknown;
+}
+
+/**
+ * Kafka Streams sliding windows: every record t has a left window [t - d, t]
+ * and, when some record follows it within d + 1 ms, a right window
+ * [t + 1, t + 1 + d]; both ends inclusive. A window holds exactly the records
+ * whose timestamps it covers, so it is refolded from the held records when one
+ * arrives.
+ */
+function slidingWindowsNode<K, V, A>(
+  context: NodeContext,
+  storeName: string,
+  recordsStoreName: string,
+  windows: SlidingWindows,
+  adder: Adder<K, V, A>,
+): NodeInstance {
+  const store = context.store<Windowed<K>, A>(storeName);
+  const held = context.store<K, HeldRecord[]>(recordsStoreName);
+  const d = windows.differenceMs;
+  const isOpen = (window: Window) => windows.closeTimeOf(window) > context.streamTimeMs;
+  return {
+    process: (r) => {
+      if (!isAggregatable(r.key, r.value)) return;
+      const key = r.key as K;
+      const t = r.timestamp;
+      // The last window that can hold t is the left window of a record at t + d.
+      if (!isOpen({ start: t, end: t + d })) {
+        context.recordDropped();
+        return;
+      }
+      const records = (held.get(key) ?? []).filter((h) => isOpen({ start: h.timestamp, end: h.timestamp + d }));
+      records.push({ timestamp: t, value: r.value });
+      records.sort((a, b) => a.timestamp - b.timestamp);
+      held.put(key, records);
+
+      const times = [...new Set(records.map((h) => h.timestamp))];
+      // Keyed by start: a left window can be another record's right window.
+      const candidates = new Map<number, Window>();
+      for (const time of times) {
+        candidates.set(time - d, { start: time - d, end: time });
+        if (times.some((other) => other > time && other <= time + 1 + d)) candidates.set(time + 1, { start: time + 1, end: time + 1 + d });
+      }
+      const changed = [...candidates.values()].filter((w) => {
+        const holdsT = w.start <= t && t <= w.end;
+        const isNew = store.get({ key, window: w }) === undefined;
+        return isOpen(w) && (holdsT || isNew);
+      });
+      changed.sort((a, b) => a.start - b.start);
+      for (const window of changed) {
+        const inside = records.filter((h) => window.start <= h.timestamp && h.timestamp <= window.end);
+        update<K, A>(context, store, { key, window }, () => inside.reduce<A | undefined>((agg, h) => adder(key, h.value as V, agg), undefined) as A, r);
+      }
+    },
+  };
+}
