@@ -4,6 +4,8 @@ import { BusModule } from './bus/bus.module.js';
 import type { MessageBus } from './bus/message-bus.js';
 import { SERVER_CONFIG, type ServerConfig } from './config/server-config.js';
 import { GameModule } from './game/game.module.js';
+import { GibbsModule } from './gibbs/gibbs.module.js';
+import { X_CONNECTION_OPTIONS, type XConnectionOptions } from './gibbs/x/x-connection-options.js';
 import { GAME_CLOCK } from './game/tokens.js';
 import { HouseBotsModule } from './house-bots/house-bots.module.js';
 import { HttpApiModule } from './http/http-api.module.js';
@@ -13,6 +15,8 @@ export interface AppModuleOptions {
   readonly config: ServerConfig;
   readonly clock?: Clock;
   readonly bus?: MessageBus;
+  /** How the X source reaches X (default: X's documented backoff, Node's HTTPS agent). */
+  readonly xConnection?: XConnectionOptions;
 }
 
 @Module({})
@@ -21,12 +25,13 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [BusModule.forRoot(options.bus), GameModule, HttpApiModule, LiveModule, HouseBotsModule],
+      imports: [BusModule.forRoot(options.bus), GameModule, GibbsModule, HttpApiModule, LiveModule, HouseBotsModule],
       providers: [
         { provide: SERVER_CONFIG, useValue: options.config },
         { provide: GAME_CLOCK, useValue: options.clock ?? new SystemClock() },
+        { provide: X_CONNECTION_OPTIONS, useValue: options.xConnection ?? {} },
       ],
-      exports: [SERVER_CONFIG, GAME_CLOCK],
+      exports: [SERVER_CONFIG, GAME_CLOCK, X_CONNECTION_OPTIONS],
     };
   }
 }

@@ -45,6 +45,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error('banana-market: failed to start:', err);
+  // A configuration problem found while starting (an unreadable replay file) is one line, like the others.
+  if (err instanceof ConfigError) console.error(`banana-market: ${err.message}`);
+  else console.error('banana-market: failed to start:', err);
   process.exit(1);
 });

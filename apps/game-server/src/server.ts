@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { LogLevel } from '@nestjs/common';
+import type { LoggerService, LogLevel } from '@nestjs/common';
 import { fileURLToPath } from 'node:url';
 import { PROTOCOL_LIMITS } from '@banana-market/sdk';
 import { AppModule, type AppModuleOptions } from './app.module.js';
@@ -20,7 +20,7 @@ import { parseWsFrame } from './live/ws-frame-parser.js';
 export const SCOREBOARD_DIR = fileURLToPath(new URL('../../scoreboard/dist/', import.meta.url));
 
 export interface GameServerOptions extends AppModuleOptions {
-  readonly logger?: LogLevel[] | false;
+  readonly logger?: LogLevel[] | LoggerService | false;
 }
 
 export async function createGameServer(options: GameServerOptions): Promise<NestExpressApplication> {

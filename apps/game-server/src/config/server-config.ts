@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { gameRulesSchema, type GameRules } from '@banana-market/engine';
+import { gibbSourcesEnvSchema, gibbSourcesFromEnv, type GibbSourcesConfig } from './gibb-sources-config.js';
 
 const intFromEnv = (name: string, min: number, max: number, fallback: number) =>
   z
@@ -58,7 +59,7 @@ export const serverEnvSchema = z.object({
   HOUSE_BOTS: intFromEnv('HOUSE_BOTS', 0, 100, 3),
   KAFKA_BROKERS: brokerList,
   GAME_RULES: rulesFromJson,
-});
+}).extend(gibbSourcesEnvSchema.shape);
 
 export interface ServerConfig {
   readonly port: number;
@@ -71,6 +72,7 @@ export interface ServerConfig {
   readonly houseBots: number;
   readonly kafkaBrokers: readonly string[] | undefined;
   readonly rules: GameRules;
+  readonly gibbSources: GibbSourcesConfig;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +95,10 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
       `invalid configuration:\n${rules.error.issues.map((i) => `  - GAME_RULES.${i.path.join('.')}: ${i.message}`).join('\n')}`,
     );
   }
+  const gibbSources = gibbSourcesFromEnv(e);
+  if (gibbSources.config === undefined) {
+    throw new ConfigError(`invalid configuration:\n${gibbSources.problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -103,6 +109,7 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     houseBots: e.HOUSE_BOTS,
     kafkaBrokers: e.KAFKA_BROKERS,
     rules: rules.data,
+    gibbSources: gibbSources.config,
   };
 }
 

@@ -5,6 +5,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { decodeMessage, TOPICS } from '@banana-market/sdk';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
+import { RecentIds } from '../gibbs/recent-ids.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { GameService } from './game.service.js';
 
@@ -13,6 +14,8 @@ export const GIBB_CONSUMER_GROUP = 'banana-market-gibbs';
 @Injectable()
 export class GibbIntakeService implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription?: Subscription;
+  /** Any Kafka client may write gibbs; the same id twice moves the market once. */
+  private readonly seen = new RecentIds();
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -39,6 +42,7 @@ export class GibbIntakeService implements OnApplicationBootstrap, OnApplicationS
       this.deadLetters.record(message, gibb.error.message);
       return;
     }
+    if (!this.seen.firstSighting(gibb.value.id)) return;
     this.game.applyGibb(gibb.value);
   }
 }

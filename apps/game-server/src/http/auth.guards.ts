@@ -26,18 +26,23 @@ export function bearerToken(header: string | string[] | undefined): string | und
   return match?.[1];
 }
 
+/** Whether a request's Authorization header carries the admin token (compared in constant time). */
+export function carriesAdminToken(header: string | string[] | undefined, adminToken: string): boolean {
+  const token = bearerToken(header);
+  if (token === undefined) return false;
+  const expected = Buffer.from(adminToken);
+  const given = Buffer.from(token);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const token = bearerToken(context.switchToHttp().getRequest<AuthenticatedRequest>().headers.authorization);
-    if (token === undefined) throw new UnauthorizedException('Authorization: expected "Bearer <admin token>"');
-    const expected = Buffer.from(this.config.adminToken);
-    const given = Buffer.from(token);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-      throw new UnauthorizedException('Authorization: the admin token is wrong');
-    }
+    const header = context.switchToHttp().getRequest<AuthenticatedRequest>().headers.authorization;
+    if (bearerToken(header) === undefined) throw new UnauthorizedException('Authorization: expected "Bearer <admin token>"');
+    if (!carriesAdminToken(header, this.config.adminToken)) throw new UnauthorizedException('Authorization: the admin token is wrong');
     return true;
   }
 }

@@ -4,14 +4,13 @@ import { GameModule } from '../game/game.module.js';
 import { ActionsController } from './actions.controller.js';
 import { AdminTokenGuard, TraderTokenGuard } from './auth.guards.js';
 import { GameControlController } from './game-control.controller.js';
-import { GibbsController } from './gibbs.controller.js';
 import { HealthController } from './health.controller.js';
 import { MarketController } from './market.controller.js';
 import { TradersController } from './traders.controller.js';
 
 @Module({
   imports: [TerminusModule, GameModule],
-  controllers: [HealthController, MarketController, TradersController, ActionsController, GibbsController, GameControlController],
+  controllers: [HealthController, MarketController, TradersController, ActionsController, GameControlController],
   providers: [AdminTokenGuard, TraderTokenGuard],
 })
 export class HttpApiModule {}

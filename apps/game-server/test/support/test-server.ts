@@ -3,12 +3,14 @@
  * WebSocket gateway) for a test, optionally in virtual time.
  */
 import type { AddressInfo } from 'node:net';
+import type { LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { VirtualClock, type Clock } from '@banana-market/engine';
 import { EmbeddedBus } from '../../src/bus/embedded-bus.js';
 import type { MessageBus } from '../../src/bus/message-bus.js';
 import { loadServerConfig, type ServerConfig } from '../../src/config/server-config.js';
 import { GameService } from '../../src/game/game.service.js';
+import type { XConnectionOptions } from '../../src/gibbs/x/x-connection-options.js';
 import { createGameServer } from '../../src/server.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -27,6 +29,10 @@ export interface TestServerOptions {
   readonly env?: Record<string, string>;
   readonly clock?: Clock;
   readonly bus?: MessageBus;
+  /** Receives the server's log lines (default: errors to the console). */
+  readonly logger?: LoggerService;
+  /** How the X source reaches X (a fake's certificate, shorter waits). */
+  readonly xConnection?: XConnectionOptions;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -39,7 +45,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const bus = options.bus ?? new EmbeddedBus({ now: options.clock ? () => options.clock!.now() : undefined });
-  const app = await createGameServer({ config, clock: options.clock, bus, logger: ['error'] });
+  const app = await createGameServer({ config, clock: options.clock, bus, logger: options.logger ?? ['error'], xConnection: options.xConnection });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {

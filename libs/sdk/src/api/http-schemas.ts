@@ -28,6 +28,29 @@ export type RegisteredTrader = z.infer<typeof registeredTraderSchema>;
 export const postGibbBodySchema = gibbSchema.pick({ text: true });
 export type PostGibbBody = z.infer<typeof postGibbBodySchema>;
 
+/** The kinds of gibb source the server can run (see the README's "#MKTD gibbs"). */
+export const GIBB_SOURCE_NAMES = ['gibber', 'x', 'replay'] as const;
+export type GibbSourceName = (typeof GIBB_SOURCE_NAMES)[number];
+
+/** What `GET /api/gibbs/sources` tells the coach about each source of gibbs. */
+export const gibbSourceStatusSchema = z.object({
+  name: z.enum(GIBB_SOURCE_NAMES),
+  /** Delivering gibbs right now (connected, polling, playing, open). */
+  live: z.boolean(),
+  /** e.g. streaming, polling, waiting, connecting, playing, finished, open, stopped. */
+  state: z.string(),
+  /** One line for the coach: terms, file, limits; never a secret. */
+  detail: z.string(),
+  published: z.number().int(),
+  duplicates: z.number().int(),
+  skipped: z.number().int(),
+  lastGibbAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+export type GibbSourceStatus = z.infer<typeof gibbSourceStatusSchema>;
+export const gibbSourcesViewSchema = z.object({ sources: z.array(gibbSourceStatusSchema) });
+export type GibbSourcesView = z.infer<typeof gibbSourcesViewSchema>;
+
 export const resetGameBodySchema = z.object({ seed: z.string().min(1).max(200).optional() }).optional();
 
 export const marketViewSchema = z.object({
@@ -74,6 +97,8 @@ export const API_PATHS = Object.freeze({
   feedAction: '/api/actions/feed',
   leaderboard: '/api/leaderboard',
   gibbs: '/api/gibbs',
+  gibbSources: '/api/gibbs/sources',
+  gibberPage: '/gibber',
   pause: '/api/game/pause',
   resume: '/api/game/resume',
   reset: '/api/game/reset',
