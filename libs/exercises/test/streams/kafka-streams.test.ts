@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaStreams, Stores, StreamsBuilder, TimeWindows, type Processor, type ProcessorContext, type Topology, type Windowed } from '../../src/index.js';
+import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
+import { eventually, OutsideWorld, type ReadRecord } from './kafka-support.js';
+
+// KAFKA_BROKERS when set, else a fresh broker; undefined after a loud banner when this machine cannot run one.
+const broker = await brokerForTests();
+
+interface Order {
+  readonly shares: number;
+}
+
+/** A running total of shares per trader, kept in a store of the Processor API. */
+class RunningTotal implements Processor<string, Order, string, number> {
+  private context!: ProcessorContext<string, number>;
+
+  init(context: ProcessorContext<string, number>): void {
+    this.context = context;
+  }
+
+  process(record: { key: string; value: Order; timestamp: number }): void {
+    const totals = this.context.getStateStore<string, number>('running-totals');
+    const total = (totals.get(record.key) ?? 0) + record.value.shares;
+    totals.put(record.key, total);
+    this.context.forward({ key: record.key, value: total, timestamp: record.timestamp });
+  }
+}
+
+function ordersApp(topics: { orders: string; counts: string; totals: string }): Topology {
+  const builder = new StreamsBuilder();
+  builder.addStateStore(Stores.keyValueStore<string, number>('running-totals'));
+  const orders = builder.stream<string, Order>(topics.orders);
+  orders.groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(60_000)).count('order-counts').toStream().to(topics.counts);
+  orders.process(() => new RunningTotal(), 'running-totals').to(topics.totals);
+  return builder.build();
+}
+
+const latest = (records: readonly ReadRecord[], key: unknown) => records.filter((r) => JSON.stringify(r.key) === JSON.stringify(key)).at(-1)?.value;
+
+describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
+  const run = randomUUID().slice(0, 8);
+  const topics = { orders: `orders-${run}`, counts: `order-counts-${run}`, totals: `totals-${run}` };
+  const applicationId = `orders-app-${run}`;
+  const brokers = [broker?.bootstrap ?? ''];
+  let outside: OutsideWorld;
+  const apps: KafkaStreams[] = [];
+
+  const startApp = async () => {
+    const app = new KafkaStreams(ordersApp(topics), { applicationId, brokers });
+    apps.push(app);
+    await app.start();
+    return app;
+  };
+
+  beforeAll(async () => {
+    outside = new OutsideWorld(broker?.bootstrap ?? '');
+    await outside.connect();
+  });
+
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await outside?.close();
+    await broker?.stop();
+  });
+
+  it('continues its stores and stream time from the changelogs after a restart', { timeout: 90_000 }, async () => {
+    const first = await startApp();
+    const counts = await outside.watch(topics.counts);
+    const totals = await outside.watch(topics.totals);
+    const window0 = { start: 0, end: 60_000 };
+    const window1 = { start: 60_000, end: 120_000 };
+
+    await outside.produce(topics.orders, [
+      { key: 'alice', value: { shares: 2 }, timestamp: 1_000 },
+      { key: 'bob', value: { shares: 1 }, timestamp: 2_000 },
+      { key: 'alice', value: { shares: 3 }, timestamp: 3_000 },
+    ]);
+    await eventually(() => expect(totals.map((r) => r.value)).toEqual([2, 1, 5]));
+    await eventually(() => expect(latest(counts, { key: 'alice', window: window0 })).toBe(2));
+    await first.close();
+    await first.close(); // idempotent
+
+    // A new instance: the open window and the running total go on from the changelogs, not from zero.
+    const second = await startApp();
+    await outside.produce(topics.orders, [
+      { key: 'alice', value: { shares: 4 }, timestamp: 4_000 },
+      { key: 'carol', value: { shares: 1 }, timestamp: 61_000 },
+    ]);
+    await eventually(() => expect(latest(totals, 'alice')).toBe(9));
+    await eventually(() => expect(latest(counts, { key: 'alice', window: window0 })).toBe(3));
+    await eventually(() => expect(latest(counts, { key: 'carol', window: window1 })).toBe(1));
+    await second.close();
+
+    // Stream time (61 s) survived too: a record of the closed first window is late on a third instance.
+    const third = await startApp();
+    const countsBefore = counts.length;
+    await outside.produce(topics.orders, [
+      { key: 'bob', value: { shares: 5 }, timestamp: 5_000 },
+      { key: 'dave', value: { shares: 1 }, timestamp: 62_000 },
+    ]);
+    await eventually(() => expect(latest(counts, { key: 'dave', window: window1 })).toBe(1));
+    expect(counts.slice(countsBefore).map((r) => (r.key as Windowed<string>).key)).toEqual(['dave']);
+    expect(third.droppedRecords()).toBe(1);
+    await eventually(() => expect(latest(totals, 'bob')).toBe(6));
+  });
+});
