@@ -87,7 +87,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
           },
           onStreamTime: () => {
             const closed = [...buffer.all()].filter((entry) => entry.value.closeAt <= context.streamTimeMs);
-            closed.sort((a, b) => a.value.closeAt - b.value.closeAt || a.value.timestamp - b.value.timestamp);
+            // As Kafka Streams' buffer: by close time, then by key (the store's order; the sort is stable).
+            closed.sort((a, b) => a.value.closeAt - b.value.closeAt);
             for (const { key, value } of closed) {
               buffer.delete(key);
               context.forward({ key, value: value.value, oldValue: null, timestamp: value.timestamp });
