@@ -6,7 +6,7 @@ import { defineProject } from 'vitest/config';
 
 export const SOURCE_CONDITION = '@banana-market/source';
 
-export function projectConfig(name: string, overrides: { testTimeout?: number } = {}) {
+export function projectConfig(name: string, overrides: { testTimeout?: number; globalSetup?: string[] } = {}) {
   return defineProject({
     plugins: [
       swc.vite({
@@ -25,6 +25,7 @@ export function projectConfig(name: string, overrides: { testTimeout?: number } 
       environment: 'node',
       testTimeout: overrides.testTimeout ?? 20_000,
       hookTimeout: 60_000,
+      globalSetup: overrides.globalSetup,
     },
   });
 }

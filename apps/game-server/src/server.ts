@@ -29,7 +29,8 @@ export async function createGameServer(options: GameServerOptions): Promise<Nest
     bodyParser: false,
   });
   app.useBodyParser('json', { limit: PROTOCOL_LIMITS.maxMessageBytes });
-  app.useStaticAssets(SCOREBOARD_DIR, { index: 'index.html' });
+  // extensions: /gibber serves gibber.html, the room's page for posting gibbs.
+  app.useStaticAssets(SCOREBOARD_DIR, { index: 'index.html', extensions: ['html'] });
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: parseWsFrame }));
   app.useGlobalPipes(new ProtocolValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());

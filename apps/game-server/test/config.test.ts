@@ -49,6 +49,42 @@ describe('server configuration', () => {
     expect(() => loadServerConfig(env)).toThrow(message);
   });
 
+  describe('gibb sources', () => {
+    it('run the gibber alone by default, and whatever the variables imply', () => {
+      expect(loadServerConfig({}).gibbSources).toEqual({ enabled: ['gibber'], gibber: { perClientLimit: 5, windowMs: 30_000 }, x: undefined, replay: undefined });
+      const config = loadServerConfig({ X_BEARER_TOKEN: 'tok', X_TERMS: '#MKTD, banana market', GIBB_REPLAY_FILE: 'samples/gibbs-evening.jsonl', GIBB_REPLAY_SPEED: '2.5', GIBB_REPLAY_LOOP: 'yes' });
+      expect(config.gibbSources).toMatchObject({
+        enabled: ['gibber', 'x', 'replay'],
+        x: { bearerToken: 'tok', terms: ['#MKTD', 'banana market'], apiUrl: 'https://api.x.com', searchIntervalMs: 15_000 },
+        replay: { file: 'samples/gibbs-evening.jsonl', speed: 2.5, loop: true },
+      });
+      expect(loadServerConfig({ GIBB_SOURCES: 'replay', GIBB_REPLAY_FILE: 'f.jsonl', X_BEARER_TOKEN: 'tok' }).gibbSources).toMatchObject({ enabled: ['replay'], x: undefined });
+    });
+
+    it.each([
+      [{ GIBB_SOURCES: 'twitter' }, /GIBB_SOURCES must list sources among gibber, x, replay; unknown: twitter/],
+      [{ GIBB_SOURCES: 'x' }, /the x source needs X_BEARER_TOKEN/],
+      [{ GIBB_SOURCES: 'gibber,replay' }, /the replay source needs GIBB_REPLAY_FILE/],
+      [{ X_API_URL: 'http://127.0.0.1:8080' }, /X_API_URL must be an https:\/\/ URL/],
+      [{ GIBB_REPLAY_SPEED: '0' }, /GIBB_REPLAY_SPEED must be a number from 0.01 to 10000/],
+      [{ GIBB_REPLAY_LOOP: 'maybe' }, /GIBB_REPLAY_LOOP must be true or false/],
+      [{ GIBBER_LIMIT: '2.5' }, /GIBBER_LIMIT must be a whole number/],
+      [{ X_BEARER_TOKEN: 'tok', X_TERMS: ' , ' }, /X_TERMS must list at least one term/],
+    ])('refuses %j with a message naming the variable', (env, message) => {
+      expect(() => loadServerConfig(env)).toThrow(message);
+    });
+
+    it('never repeats the bearer token in a configuration error', () => {
+      const token = 'AAAA-very-secret-token';
+      expect(() => loadServerConfig({ X_BEARER_TOKEN: token, GIBB_SOURCES: 'x,tweets', X_API_URL: 'ftp://x' })).toThrow(ConfigError);
+      try {
+        loadServerConfig({ X_BEARER_TOKEN: token, GIBB_SOURCES: 'x,tweets', X_API_URL: 'ftp://x' });
+      } catch (error) {
+        expect((error as Error).message).not.toContain(token);
+      }
+    });
+  });
+
   describe('the built server', () => {
     beforeAll(async () => {
       if (!existsSync(mainJs)) await run('npx', ['tsc', '-b', 'apps/game-server'], { cwd: repoRoot });

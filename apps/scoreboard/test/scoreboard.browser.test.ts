@@ -10,7 +10,6 @@ import { COLORS } from '../src/scene/theme.js';
 import { canvasPixels } from './support/canvas-pixels.js';
 import { chromiumAvailable, launchChromium } from '../tools/chromium.js';
 import { http, startGameServer, type RunningServer } from './support/game-server.js';
-import { buildScoreboard } from './support/scoreboard-build.js';
 
 const canRun = chromiumAvailable('scoreboard browser tests');
 
@@ -34,7 +33,7 @@ describe.skipIf(!canRun)('the scoreboard page in Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    [, server, browser] = await Promise.all([buildScoreboard(), startGameServer({ seed: 'before-restart' }), launchChromium()]);
+    [server, browser] = await Promise.all([startGameServer({ seed: 'before-restart' }), launchChromium()]);
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());

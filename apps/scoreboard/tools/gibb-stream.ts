@@ -10,14 +10,17 @@ export const SAMPLE_GIBBS = [
   'who wants coffee?',
 ] as const;
 
-/** Starts posting; returns the function that stops it. */
-export function startGibbs(server: string, everyMs: number): () => void {
+/**
+ * Starts posting; returns the function that stops it. Posts as the coach
+ * (admin token): a room's client is limited to a few gibbs per window.
+ */
+export function startGibbs(server: string, everyMs: number, adminToken: string): () => void {
   let next = 0;
   const timer = setInterval(() => {
     const text = SAMPLE_GIBBS[next++ % SAMPLE_GIBBS.length];
     fetch(new URL(API_PATHS.gibbs, server), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
       body: JSON.stringify({ text }),
     }).catch((err: unknown) => console.warn(`gibb not posted: ${(err as Error).message}`));
   }, everyMs);

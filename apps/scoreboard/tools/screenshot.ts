@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       actionsPerSecond: 2,
       seed: 'screenshot',
     });
-    stopGibbs = startGibbs(server.url, 3000);
+    stopGibbs = startGibbs(server.url, 3000, server.adminToken);
     console.log(`playing for ${PLAY_MS / 1000} s on ${server.url}…`);
     await page.waitForTimeout(PLAY_MS);
     await page

@@ -16,7 +16,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startGameServer(options: { port?: number; seed?: string; tickMs?: number; houseBots?: number } = {}): Promise<RunningServer> {
+export async function startGameServer(
+  options: { port?: number; seed?: string; tickMs?: number; houseBots?: number; env?: Record<string, string> } = {},
+): Promise<RunningServer> {
   const config = loadServerConfig({
     PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
@@ -24,6 +26,7 @@ export async function startGameServer(options: { port?: number; seed?: string; t
     GAME_SEED: options.seed ?? 'scoreboard-test',
     TICK_MS: String(options.tickMs ?? 100),
     HOUSE_BOTS: String(options.houseBots ?? 0),
+    ...options.env,
   });
   const app = await createGameServer({ config, logger: ['error'] });
   await app.listen(config.port, config.host);

@@ -67,17 +67,24 @@ export class ReplayGibbSource implements GibbSource {
     const dueAt = this.roundStartedAt + this.entries[this.next].offsetMs / this.config.speed;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
-      void this.playDue();
+      this.playDue();
     }, dueAt - this.clock.now());
   }
 
-  /** Publishes every entry due by now (several when the speed packs them into one moment), then waits for the next. */
-  private async playDue(): Promise<void> {
+  /**
+   * Publishes every entry due by now (several when the speed packs them into
+   * one moment) and schedules the next before any publish completes: the bus
+   * keeps the call order, and the next timer must not wait on I/O (in virtual
+   * time it would fall behind the clock).
+   */
+  private playDue(): void {
     const now = this.clock.now();
     while (this.state === 'playing' && this.next < this.entries.length && this.roundStartedAt + this.entries[this.next].offsetMs / this.config.speed <= now) {
       const entry = this.entries[this.next++];
       const id = `replay:${basename(this.config.file)}:${entry.id}${this.round > 0 ? `:${this.round + 1}` : ''}`;
-      await this.publisher.publish({ id: id.slice(0, 128), time: new Date(now).toISOString(), text: entry.text }, this.counters);
+      this.publisher.publish({ id: id.slice(0, 128), time: new Date(now).toISOString(), text: entry.text }, this.counters).catch((error: unknown) => {
+        this.counters.lastError = `publishing failed: ${(error as Error).message}`;
+      });
     }
     this.scheduleNext();
   }
