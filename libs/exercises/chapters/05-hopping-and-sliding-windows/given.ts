@@ -1,0 +1,56 @@
+/** What chapter 05 gives you: the topics, the windows, the threshold and a price average to fold. */
+import { TOPICS, type SharePrice } from '@banana-market/sdk';
+import { roundCoins } from '../support/hype-words.js';
+import { MINUTE, SECOND } from '../support/market-time.js';
+
+export { isoAt } from '../support/market-time.js';
+export type { SharePrice };
+
+/** The share price, key "GNOU": `{time, coins, forecast}`. */
+export const PRICES_TOPIC = TOPICS.sharePrice.name;
+/** The chart's moving average: one record per hopping window once it has closed, key "GNOU". */
+export const MOVING_AVERAGES_TOPIC = 'kata-05-moving-averages';
+/** An alert per price whose last 10 minutes average above the threshold, key "GNOU". */
+export const PRICE_ALERTS_TOPIC = 'kata-05-price-alerts';
+
+/** The moving average: windows of 1 minute, one starting every 20 seconds, no grace. */
+export const AVERAGE_WINDOW_MS = 1 * MINUTE;
+export const AVERAGE_ADVANCE_MS = 20 * SECOND;
+
+/** The alert: the average of the prices of the last 10 minutes (both ends included)… */
+export const ALERT_WINDOW_MS = 10 * MINUTE;
+/** …strictly above this many coins. */
+export const ALERT_THRESHOLD = 1.5;
+
+/** What to fold prices into to average them. */
+export interface PriceStats {
+  readonly sum: number;
+  readonly count: number;
+  /** The event time of the newest price folded in, in ms (Date.parse(price.time)). */
+  readonly latestMs: number;
+}
+
+export const NO_PRICES: PriceStats = { sum: 0, count: 0, latestMs: 0 };
+
+export function addPrice(stats: PriceStats, price: SharePrice): PriceStats {
+  return { sum: stats.sum + price.coins, count: stats.count + 1, latestMs: Math.max(stats.latestMs, Date.parse(price.time)) };
+}
+
+export function averageOf(stats: PriceStats): number {
+  return roundCoins(stats.sum / stats.count);
+}
+
+export interface MovingAverage {
+  /** The window, as ISO times: [windowStart, windowEnd). */
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly average: number;
+  readonly prices: number;
+}
+
+export interface PriceAlert {
+  /** The time of the price that made the average go above the threshold. */
+  readonly time: string;
+  readonly average: number;
+  readonly prices: number;
+}

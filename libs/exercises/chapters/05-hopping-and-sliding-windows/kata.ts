@@ -1,0 +1,26 @@
+/**
+ * Chapter 05 — hopping and sliding windows: a moving average for the chart,
+ * and a price alert that fires the moment the 10-minute average is too high.
+ * Run its tests: npm run exercises -- --chapter 5
+ */
+import { StreamsBuilder, type Topology } from '@banana-market/exercises';
+import { PRICES_TOPIC, type SharePrice } from './given.js';
+
+export * from './given.js';
+
+export function buildTopology(): Topology {
+  const builder = new StreamsBuilder();
+  const prices = builder.stream<string, SharePrice>(PRICES_TOPIC);
+
+  // ===== your job starts here =====
+  // 1. Hopping windows of AVERAGE_WINDOW_MS advancing by AVERAGE_ADVANCE_MS (no grace):
+  //    fold the prices into PriceStats (NO_PRICES, addPrice), suppress until each window
+  //    closes, send a MovingAverage per window to MOVING_AVERAGES_TOPIC (key "GNOU").
+  // 2. Sliding windows of ALERT_WINDOW_MS (no grace): for each price, the window that
+  //    ends at that price; if its average is above ALERT_THRESHOLD, send a PriceAlert
+  //    to PRICE_ALERTS_TOPIC right away (key "GNOU").
+  prices.peek(() => undefined); // does nothing yet: replace with your topology
+  // ===== your job ends here =====
+
+  return builder.build();
+}

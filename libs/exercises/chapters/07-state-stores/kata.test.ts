@@ -1,0 +1,109 @@
+import { DEFAULT_RULES, forecastOf, nextEma } from '@banana-market/engine';
+import { TopologyTestDriver, type TestInputTopic, type TestOutputTopic } from '@banana-market/exercises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterOpening, isoAt, SECOND } from '../support/market-time.js';
+import {
+  BAILOUT_WARNINGS_TOPIC,
+  buildTopology,
+  DANGER_STORE,
+  EMA_STORE,
+  FORECASTS_TOPIC,
+  PRICES_TOPIC,
+  TRADER_STATES_TOPIC,
+  traderId,
+  type BailoutWarning,
+  type Forecast,
+  type SharePrice,
+  type TraderKey,
+  type TraderState,
+} from './kata.js';
+
+const ALICE: TraderKey = { team: 'BONOBO', name: 'alice' };
+const BOB: TraderKey = { team: 'GIBBON', name: 'bob' };
+
+describe('chapter 07 — state stores', () => {
+  let driver: TopologyTestDriver;
+  let prices: TestInputTopic<string, SharePrice>;
+  let states: TestInputTopic<TraderKey, TraderState>;
+  let forecasts: TestOutputTopic<string, Forecast>;
+  let warnings: TestOutputTopic<TraderKey, BailoutWarning>;
+  let seconds = 0;
+
+  beforeEach(() => {
+    driver = new TopologyTestDriver(buildTopology());
+    prices = driver.createInputTopic<string, SharePrice>(PRICES_TOPIC);
+    states = driver.createInputTopic<TraderKey, TraderState>(TRADER_STATES_TOPIC);
+    forecasts = driver.createOutputTopic<string, Forecast>(FORECASTS_TOPIC);
+    warnings = driver.createOutputTopic<TraderKey, BailoutWarning>(BAILOUT_WARNINGS_TOPIC);
+    seconds = 0;
+  });
+  afterEach(() => driver.close());
+
+  function pipePrice(coins: number): void {
+    const timestamp = afterOpening(++seconds * SECOND);
+    prices.pipeInput('GNOU', { time: isoAt(timestamp), coins, forecast: 1 }, timestamp);
+  }
+
+  function pipeState(trader: TraderKey, coins: number, shares: number, inFlightInvestments = 0): TraderState {
+    const timestamp = afterOpening(++seconds * SECOND);
+    const state = { time: isoAt(timestamp), coins, shares, bailouts: 0, fedMonkeys: 0, inFlightInvestments };
+    states.pipeInput(trader, state, timestamp);
+    return state;
+  }
+
+  describe('the EMA forecast', () => {
+    it('starts the EMA at the first price, so the first forecast is 1', () => {
+      pipePrice(2);
+      const [first] = forecasts.readValuesToList();
+      expect(first).toMatchObject({ coins: 2, ema: 2, forecast: 1 });
+    });
+
+    it('moves the EMA a tenth of the way to each new price and remembers it in the store', () => {
+      [1, 2, 1].forEach(pipePrice);
+      // EMA 1 → 1 + 0.1 × (2 − 1) = 1.1 → 1.1 + 0.1 × (1 − 1.1) = 1.09
+      const sent = forecasts.readValuesToList();
+      expect(sent.map((f) => f.ema)).toEqual([1, expect.closeTo(1.1, 12), expect.closeTo(1.09, 12)]);
+      expect(sent.map((f) => f.forecast)).toEqual([1, expect.closeTo(0.55, 12), expect.closeTo(1.09, 12)]);
+      expect(driver.getKeyValueStore<string, number>(EMA_STORE).get('GNOU')).toBeCloseTo(1.09, 12);
+    });
+
+    it('gives the game’s own forecast, price after price', () => {
+      const walk = [1, 1.02, 0.99, 1.05, 1.1, 1.07, 0.95, 0.9, 0.97, 1.01];
+      const expected: number[] = [];
+      let ema: number | undefined;
+      for (const price of walk) {
+        ema = ema === undefined ? price : nextEma(ema, price, DEFAULT_RULES);
+        expected.push(forecastOf(ema, price));
+      }
+      walk.forEach(pipePrice);
+      expect(forecasts.readValuesToList().map((f) => f.forecast)).toEqual(expected.map((f) => expect.closeTo(f, 12)));
+    });
+  });
+
+  describe('the bailout warning', () => {
+    it('warns once when a trader gets one share away from a bailout, not again while they stay there', () => {
+      pipeState(ALICE, 10, 5);
+      const entering = pipeState(ALICE, 2.5, 1);
+      pipeState(ALICE, 2, 1);
+      expect(warnings.readKeyValuesToList()).toEqual([
+        { key: ALICE, value: { time: entering.time, coins: 2.5, shares: 1 } },
+      ]);
+      expect(driver.getKeyValueStore<string, boolean>(DANGER_STORE).get(traderId(ALICE))).toBe(true);
+    });
+
+    it('warns again after the trader has left the danger zone and comes back', () => {
+      pipeState(ALICE, 2.5, 1);
+      pipeState(ALICE, 12, 6); // bailed out, or lucky: safe again
+      pipeState(ALICE, 2.9, 1);
+      expect(warnings.readValuesToList().map((w) => w.coins)).toEqual([2.5, 2.9]);
+    });
+
+    it('does not warn a trader with an investment in flight (its return will come), and watches each trader apart', () => {
+      pipeState(ALICE, 1, 0, 1);
+      pipeState(BOB, 3, 1);
+      pipeState(ALICE, 3, 1);
+      pipeState(BOB, 3.01, 0); // more than 3 coins: safe
+      expect(warnings.readKeyValuesToList().map(({ key, value }) => `${key.name} ${value.coins}`)).toEqual(['bob 3', 'alice 3']);
+    });
+  });
+});

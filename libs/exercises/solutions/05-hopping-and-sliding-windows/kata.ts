@@ -1,0 +1,57 @@
+/** Reference solution of chapter 05: hopping windows with suppress; sliding windows read as they update. */
+import { KeyValue, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows, type Topology } from '@banana-market/exercises';
+import {
+  addPrice,
+  ALERT_THRESHOLD,
+  ALERT_WINDOW_MS,
+  AVERAGE_ADVANCE_MS,
+  AVERAGE_WINDOW_MS,
+  averageOf,
+  isoAt,
+  MOVING_AVERAGES_TOPIC,
+  NO_PRICES,
+  PRICE_ALERTS_TOPIC,
+  PRICES_TOPIC,
+  type MovingAverage,
+  type PriceAlert,
+  type PriceStats,
+  type SharePrice,
+} from '../../chapters/05-hopping-and-sliding-windows/given.js';
+
+export * from '../../chapters/05-hopping-and-sliding-windows/given.js';
+
+export function buildTopology(): Topology {
+  const builder = new StreamsBuilder();
+  const prices = builder.stream<string, SharePrice>(PRICES_TOPIC);
+
+  prices
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(AVERAGE_WINDOW_MS).advanceBy(AVERAGE_ADVANCE_MS))
+    .aggregate<PriceStats>(() => NO_PRICES, (_key, price, stats) => addPrice(stats, price))
+    .suppress(Suppressed.untilWindowCloses())
+    .toStream()
+    .map((windowed, stats) =>
+      KeyValue.pair<string, MovingAverage>(windowed.key, {
+        windowStart: isoAt(windowed.window.start),
+        windowEnd: isoAt(windowed.window.end),
+        average: averageOf(stats),
+        prices: stats.count,
+      }),
+    )
+    .to(MOVING_AVERAGES_TOPIC);
+
+  prices
+    .groupByKey()
+    .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(ALERT_WINDOW_MS))
+    .aggregate<PriceStats>(() => NO_PRICES, (_key, price, stats) => addPrice(stats, price))
+    .toStream()
+    // A price also updates the windows that start after earlier prices and end later;
+    // the window of "the last 10 minutes as of this price" is the one ending at it.
+    .filter((windowed, stats) => windowed.window.end === stats.latestMs && averageOf(stats) > ALERT_THRESHOLD)
+    .map((windowed, stats) =>
+      KeyValue.pair<string, PriceAlert>(windowed.key, { time: isoAt(stats.latestMs), average: averageOf(stats), prices: stats.count }),
+    )
+    .to(PRICE_ALERTS_TOPIC);
+
+  return builder.build();
+}

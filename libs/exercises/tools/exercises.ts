@@ -1,0 +1,55 @@
+/**
+ * `npm run exercises`: runs the katas and prints where the room stands.
+ *
+ *   npm run exercises                      every chapter, your code (chapters/NN-slug/kata.ts)
+ *   npm run exercises -- --chapter 4       one chapter, with its failing tests and hints
+ *   npm run exercises -- --solutions       the reference solutions (the coach's demo)
+ *   npm run exercises -- --json            one JSON line per chapter: {"chapter","title","passed","failed"}
+ *
+ * Exit code: 0 when every chapter run passes, 1 otherwise, 2 for bad flags.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listChapters, type Chapter } from './chapters.js';
+import { parseOptions, USAGE, type Options } from './options.js';
+import { printChapterDetails, printTable, summarize, type ChapterSummary } from './report.js';
+import { runChapterTests } from './run-vitest.js';
+
+const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(argv: readonly string[]): Promise<number> {
+  const chapters = listChapters(join(PACKAGE_DIR, 'chapters'));
+  const parsed = parseOptions(argv, chapters.map((c) => c.number));
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const options: Options = parsed.options;
+  const selected = chapters.filter((c) => options.chapter === undefined || c.number === options.chapter);
+  const outcomes = await runChapterTests({ packageDir: PACKAGE_DIR, source: options.source, slugs: selected.map((c) => c.slug) });
+  const summaries = selected.map((chapter: Chapter): ChapterSummary => summarize(chapter, outcomes));
+
+  if (options.json) {
+    for (const s of summaries) {
+      process.stdout.write(`${JSON.stringify({ chapter: s.chapter.number, title: s.chapter.title, passed: s.passed, failed: s.failed })}\n`);
+    }
+  } else {
+    printTable(summaries, options.source);
+    if (options.chapter !== undefined) printChapterDetails(summaries[0]);
+  }
+  return summaries.every((s) => s.failed === 0 && s.passed > 0) ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`exercises: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
