@@ -1,10 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 
+/** Retries what the broker calls retriable: right after a topic is created, its leader may not be known everywhere yet. */
+async function retryingFor<T>(timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 /** Where each partition of a topic ends right now: restoring reads up to there. */
-async function endOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+async function endOffsets(admin: Admin, topic: string, timeoutMs: number): Promise<Map<number, bigint>> {
   const ends = new Map<number, bigint>();
-  for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+  for (const { partition, high, low } of await retryingFor(timeoutMs, () => admin.fetchTopicOffsets(topic))) {
     if (BigInt(high) > BigInt(low)) ends.set(partition, BigInt(high));
   }
   return ends;
@@ -24,7 +38,7 @@ export async function restoreChangelogs(
 ): Promise<void> {
   const remaining = new Map<string, bigint>();
   for (const topic of topics) {
-    for (const [partition, end] of await endOffsets(admin, topic)) remaining.set(`${topic}/${partition}`, end);
+    for (const [partition, end] of await endOffsets(admin, topic, timeoutMs)) remaining.set(`${topic}/${partition}`, end);
   }
   if (remaining.size === 0) return;
   const groupId = `banana-streams-restore-${randomUUID()}`;

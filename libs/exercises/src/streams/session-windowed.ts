@@ -72,17 +72,15 @@ function sessionNode<K, V, A>(context: NodeContext, storeName: string, windows: 
       // Sessions within the gap on either side, inclusive, join the record's session.
       const overlapping = [...store.all()].filter(
         (entry) =>
-          JSON.stringify(entry.key.key) === keyBytes &&
-          entry.key.window.end >= t - windows.gapMs &&
-          entry.key.window.start <= t + windows.gapMs &&
-          isOpen(entry.key.window),
+          JSON.stringify(entry.key.key) === keyBytes && entry.key.window.end >= t - windows.gapMs && entry.key.window.start <= t + windows.gapMs,
       );
       overlapping.sort((a, b) => a.key.window.start - b.key.window.start);
       const merged: Window = {
         start: Math.min(t, ...overlapping.map((s) => s.key.window.start)),
         end: Math.max(t, ...overlapping.map((s) => s.key.window.end)),
       };
-      if (!isOpen(merged)) {
+      // A record that belongs to a session already over is late: that session's result is final.
+      if (!isOpen(merged) || overlapping.some((s) => !isOpen(s.key.window))) {
         context.recordDropped();
         return;
       }

@@ -110,7 +110,6 @@ function slidingWindowsNode<K, V, A>(
       const records = (held.get(key) ?? []).filter((h) => isOpen({ start: h.timestamp, end: h.timestamp + d }));
       records.push({ timestamp: t, value: r.value });
       records.sort((a, b) => a.timestamp - b.timestamp);
-      held.put(key, records);
 
       const times = [...new Set(records.map((h) => h.timestamp))];
       // Keyed by start: a left window can be another record's right window.
@@ -124,6 +123,12 @@ function slidingWindowsNode<K, V, A>(
         const isNew = store.get({ key, window: w }) === undefined;
         return isOpen(w) && (holdsT || isNew);
       });
+      // Every window this record would change is closed: it is late.
+      if (changed.length === 0) {
+        context.recordDropped();
+        return;
+      }
+      held.put(key, records);
       changed.sort((a, b) => a.start - b.start);
       for (const window of changed) {
         const inside = records.filter((h) => window.start <= h.timestamp && h.timestamp <= window.end);

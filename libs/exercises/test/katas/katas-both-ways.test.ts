@@ -1,0 +1,88 @@
+/**
+ * The guard of the morning: the untouched starters fail every chapter, the
+ * reference solutions pass every chapter, and both type-check. It runs the
+ * coach's own command (`npm run exercises -- --json`), one process per mode.
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const TSX_CLI = require.resolve('tsx/cli');
+const TSC = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+const ALL_CHAPTERS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+interface ChapterLine {
+  chapter: number;
+  title: string;
+  passed: number;
+  failed: number;
+}
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runNode(args: string[]): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function exercises(...flags: string[]): Promise<Finished> {
+  return runNode([TSX_CLI, '--conditions=@banana-market/source', join(PACKAGE_DIR, 'tools', 'exercises.ts'), '--json', ...flags]);
+}
+
+function chapterLines(run: Finished): ChapterLine[] {
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as ChapterLine);
+}
+
+describe('the katas, both ways', () => {
+  let starters: Finished;
+  let solutions: Finished;
+  let typeCheck: Finished;
+
+  beforeAll(async () => {
+    [starters, solutions, typeCheck] = await Promise.all([
+      exercises(),
+      exercises('--solutions'),
+      runNode([TSC, '--noEmit', '-p', join(PACKAGE_DIR, 'tsconfig.katas.json')]),
+    ]);
+  }, 90_000);
+
+  it('fails every chapter with the untouched starters, and exits 1', () => {
+    const lines = chapterLines(starters);
+    expect(lines.map((l) => l.chapter), starters.stderr).toEqual(ALL_CHAPTERS);
+    for (const line of lines) expect(line.failed, `chapter ${line.chapter} (${line.title}) passes before anyone wrote it`).toBeGreaterThan(0);
+    expect(starters.code).toBe(1);
+  });
+
+  it('passes every chapter with the reference solutions, and exits 0', () => {
+    const lines = chapterLines(solutions);
+    expect(lines.map((l) => l.chapter), solutions.stderr).toEqual(ALL_CHAPTERS);
+    for (const line of lines) {
+      expect(line, `chapter ${line.chapter} (${line.title})`).toMatchObject({ failed: 0, passed: expect.any(Number) });
+      expect(line.passed).toBeGreaterThanOrEqual(3);
+    }
+    expect(solutions.code).toBe(0);
+  });
+
+  it('type-checks starters, tests and solutions (tsconfig.katas.json)', () => {
+    expect(typeCheck.stdout + typeCheck.stderr).toBe('');
+    expect(typeCheck.code).toBe(0);
+  });
+});
