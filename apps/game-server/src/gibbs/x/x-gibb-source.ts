@@ -167,7 +167,13 @@ export class XGibbSource implements GibbSource {
   }
 
   private listen(stream: TweetStream<TweetV2SingleStreamResult>): void {
-    stream.on(ETwitterStreamEvent.Data, (payload: unknown) => void this.acceptTweet((payload as { data?: unknown } | null)?.data, 'stream'));
+    stream.on(ETwitterStreamEvent.Data, (payload: unknown) => {
+      // A bus failure must not become an unhandled rejection (it would end the server): note it and go on.
+      this.acceptTweet((payload as { data?: unknown } | null)?.data, 'stream').catch((error: unknown) => {
+        this.counters.lastError = `publishing failed: ${(error as Error).message}`;
+        this.warn(`X: a tweet could not be published (${(error as Error).message})`);
+      });
+    });
     stream.on(ETwitterStreamEvent.TweetParseError, () => {
       this.counters.skipped += 1;
       this.warn('X: skipped a stream payload that is not JSON');
