@@ -28,8 +28,14 @@ type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
  *
  * Delivery is at-least-once: each batch's outputs and changelog writes are
  * produced (acks=all) before its input offsets are committed, so a crash in
- * between replays the batch. Only one instance per applicationId should run
- * at a time, since each one holds every key's state.
+ * between replays the batch (its outputs come twice, its store updates are
+ * applied twice). A failed send alone replays nothing: the outputs are kept and
+ * sent again. Exactly-once would need transactions plus re-restoring the
+ * stores after every abort, which the katas do not need.
+ *
+ * Only one instance per applicationId should run at a time: each one holds
+ * every key's state (a single task), so two would split the partitions but
+ * not the state.
  */
 export class KafkaStreams {
   private readonly kafka: Kafka;
@@ -40,7 +46,10 @@ export class KafkaStreams {
   private admin: Admin | undefined;
   private producer: Producer | undefined;
   private consumer: Consumer | undefined;
-  private pendingChangelog: { topic: string; key: Buffer; value: Buffer | null }[] = [];
+  /** Sink records and changelog writes in the order they were made, until the broker has them. */
+  private unsent: { topic: string; message: Message }[] = [];
+  /** The next offset to process, per topic/partition. */
+  private readonly processedUpTo = new Map<string, bigint>();
   private state: State = 'created';
   /** Settles, never rejects, when start-up is over either way: shutting down waits for it. */
   private startUpSettled: Promise<void> = Promise.resolve();
@@ -94,7 +103,8 @@ export class KafkaStreams {
   private async startUp(): Promise<void> {
     const { applicationId } = this.config;
     const runtime = new TopologyRuntime(this.topology, {
-      onStoreChange: (store, key, value) => this.pendingChangelog.push({ topic: this.changelogOf.get(store) ?? changelogTopic(applicationId, store), key, value }),
+      onStoreChange: (store, key, value) =>
+        this.unsent.push({ topic: this.changelogOf.get(store) ?? changelogTopic(applicationId, store), message: { key, value } }),
     });
     this.runtime = runtime;
     for (const store of runtime.changelogStoreNames) {
@@ -147,32 +157,39 @@ export class KafkaStreams {
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const runtime = this.runtime;
     const producer = this.producer;
-    if (runtime === undefined || producer === undefined) return;
-    const outputs = new Map<string, Message[]>();
-    let next: string | undefined;
+    const consumer = this.consumer;
+    if (runtime === undefined || producer === undefined || consumer === undefined) return;
+    const partitionId = `${batch.topic}/${batch.partition}`;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
+      const offset = BigInt(message.offset);
+      // A batch comes again when sending its outputs failed: what it already did to the stores must not be done twice.
+      if (offset < (this.processedUpTo.get(partitionId) ?? 0n)) continue;
       try {
         for (const record of runtime.process(batch.topic, message.key, message.value, Number(message.timestamp))) {
-          const messages = outputs.get(record.topic) ?? [];
-          messages.push({ key: record.key, value: record.value, timestamp: String(record.timestamp) });
-          outputs.set(record.topic, messages);
+          this.unsent.push({ topic: record.topic, message: { key: record.key, value: record.value, timestamp: String(record.timestamp) } });
         }
       } catch (error) {
         // Like Kafka Streams' LogAndContinue handler: one bad record must not stop the app.
-        this.logger.error(`${batch.topic}/${batch.partition}@${message.offset} skipped`, error);
+        this.logger.error(`${partitionId}@${message.offset} skipped`, error);
       }
-      next = (BigInt(message.offset) + 1n).toString();
+      this.processedUpTo.set(partitionId, offset + 1n);
     }
+    const next = this.processedUpTo.get(partitionId);
     if (next === undefined) return;
-    for (const { topic, key, value } of this.pendingChangelog.splice(0)) {
-      const messages = outputs.get(topic) ?? [];
-      messages.push({ key, value });
-      outputs.set(topic, messages);
+    if (this.unsent.length > 0) {
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, message } of this.unsent) {
+        const messages = byTopic.get(topic) ?? [];
+        messages.push(message);
+        byTopic.set(topic, messages);
+      }
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      this.unsent = [];
     }
-    if (outputs.size > 0) await producer.sendBatch({ acks: -1, topicMessages: [...outputs].map(([topic, messages]) => ({ topic, messages })) });
-    await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-    resolveOffset(String(BigInt(next) - 1n));
+    // Outputs and changelog writes are on the broker: only now may the input be committed.
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);
+    resolveOffset((next - 1n).toString());
     await heartbeat();
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaStreams, Stores, StreamsBuilder, TimeWindows, type Processor, type ProcessorContext, type Topology, type Windowed } from '../../src/index.js';
+import { KafkaStreams, STREAM_TIME_STORE, Stores, StreamsBuilder, TimeWindows, type Processor, type ProcessorContext, type Topology, type Windowed } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import { eventually, OutsideWorld, type ReadRecord } from './kafka-support.js';
 
@@ -103,5 +104,66 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
     expect(counts.slice(countsBefore).map((r) => (r.key as Windowed<string>).key)).toEqual(['dave']);
     expect(third.droppedRecords()).toBe(1);
     await eventually(() => expect(latest(totals, 'bob')).toBe(6));
+  });
+
+  it('creates the sink topics and compacted changelogs; close() is idempotent, even before start()', { timeout: 60_000 }, async () => {
+    const id = randomUUID().slice(0, 8);
+    const own = { orders: `orders-${id}`, counts: `order-counts-${id}`, totals: `totals-${id}` };
+    const appId = `topics-app-${id}`;
+    const unstarted = new KafkaStreams(ordersApp(own), { applicationId: appId, brokers });
+    await unstarted.close();
+    await unstarted.close();
+    await expect(unstarted.start()).rejects.toThrow(/only be called once/);
+
+    const app = new KafkaStreams(ordersApp(own), { applicationId: appId, brokers });
+    apps.push(app);
+    await app.start();
+    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topics = await admin.listTopics();
+      const changelogs = ['running-totals', 'order-counts', STREAM_TIME_STORE].map((store) => `${appId}-${store}-changelog`);
+      expect(topics).toEqual(expect.arrayContaining([...Object.values(own), ...changelogs]));
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: changelogs.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+      });
+      expect(resources.map((r) => r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue)).toEqual(['compact', 'compact', 'compact']);
+    } finally {
+      await admin.disconnect();
+    }
+    await app.close();
+    await app.close();
+  });
+
+  it('logs and skips a record the topology throws on, then goes on', { timeout: 60_000 }, async () => {
+    const id = randomUUID().slice(0, 8);
+    const input = `prices-${id}`;
+    const output = `checked-${id}`;
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, number>(input)
+      .mapValues((price) => {
+        if (price < 0) throw new Error(`negative price ${price}`);
+        return price * 2;
+      })
+      .to(output);
+    const errors: string[] = [];
+    const app = new KafkaStreams(builder.build(), {
+      applicationId: `checker-${id}`,
+      brokers,
+      logger: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${(error as Error).message}`) },
+    });
+    apps.push(app);
+    await app.start();
+    const checked = await outside.watch(output);
+    await outside.produce(input, [
+      { key: 'GNOU', value: 1, timestamp: 1 },
+      { key: 'GNOU', value: -1, timestamp: 2 },
+      { key: 'GNOU', value: 3, timestamp: 3 },
+    ]);
+    await eventually(() => expect(checked.map((r) => r.value)).toEqual([2, 6]));
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`^${input}/0@1 skipped: negative price -1$`))]);
+    await app.close();
   });
 });
