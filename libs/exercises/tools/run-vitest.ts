@@ -83,15 +83,28 @@ function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
 }
 
+/** A kata stuck in an endless loop cannot be interrupted by a test timeout: the whole run gets this long. */
+const RUN_TIMEOUT_MS = 180_000;
+
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the tests did not finish within ${RUN_TIMEOUT_MS / 1000} s: does a kata loop forever?`));
+    }, RUN_TIMEOUT_MS);
     child.stdout.resume();
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
   });
 }

@@ -1,0 +1,143 @@
+/**
+ * Chapters 00 and 04 on a real broker: the reference solutions run in the
+ * KafkaStreams runner, fed by a plain kafkajs producer (explicit timestamps),
+ * and must write what the TopologyTestDriver writes for the same records.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { TOPICS, type TopicSpec } from '@banana-market/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaStreams, TopologyTestDriver, type Topology } from '../../src/index.js';
+import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
+import * as firstApp from '../../solutions/00-first-app/kata.js';
+import * as tumblingWindows from '../../solutions/04-tumbling-windows/kata.js';
+import { isoAt, MINUTE, SECOND } from '../../chapters/support/market-time.js';
+import { eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
+
+// KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
+const broker = await brokerForTests();
+
+interface TimedRecord {
+  readonly key: unknown;
+  readonly value: unknown;
+  readonly timestamp: number;
+}
+
+/** What the in-memory driver writes to `output` for these records. */
+function throughDriver(topology: Topology, input: string, records: readonly TimedRecord[], output: string): TimedRecord[] {
+  const driver = new TopologyTestDriver(topology);
+  try {
+    const inputTopic = driver.createInputTopic<unknown, unknown>(input);
+    for (const r of records) inputTopic.pipeInput(r.key, r.value, r.timestamp);
+    return driver.createOutputTopic<unknown, unknown>(output).readRecordsToList();
+  } finally {
+    driver.close();
+  }
+}
+
+/**
+ * Event times from the next whole minute: on a shared broker (KAFKA_BROKERS)
+ * what earlier tests wrote to the game's topics is older, so it can neither
+ * close this run's windows early nor make its records late. (Kafka refuses
+ * timestamps more than an hour ahead of its clock.)
+ */
+const RUN_START = Math.ceil(Date.now() / MINUTE) * MINUTE;
+const at = (ms: number) => RUN_START + ms;
+
+describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (KafkaStreams)', () => {
+  const run = randomUUID().slice(0, 8);
+  const brokers = [broker?.bootstrap ?? ''];
+  const apps: KafkaStreams[] = [];
+  let outside: OutsideWorld;
+
+  /** The game's source topics with the game's partition counts, as the server would have made them. */
+  async function createGameTopics(specs: readonly TopicSpec[]): Promise<void> {
+    const admin = new Kafka({ clientId: `katas-${run}`, brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((spec) => !existing.has(spec.name));
+      await admin.createTopics({ waitForLeaders: true, topics: missing.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })) });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async function startApp(topology: Topology, chapter: string): Promise<void> {
+    const app = new KafkaStreams(topology, { applicationId: `katas-${chapter}-${run}`, brokers });
+    apps.push(app);
+    await app.start();
+  }
+
+  const keyValueTime = (records: readonly ReadRecord[] | readonly TimedRecord[]) => records.map(({ key, value, timestamp }) => ({ key, value, timestamp }));
+
+  beforeAll(async () => {
+    await createGameTopics([TOPICS.sharePrice, TOPICS.investmentOrders]);
+    outside = new OutsideWorld(broker?.bootstrap ?? '');
+    await outside.connect();
+  });
+
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await outside?.close();
+    await broker?.stop();
+  });
+
+  it('chapter 00 sends the same market orders as in the test driver', { timeout: 60_000 }, async () => {
+    const forecasts = [1.02, 1, 0.95, 1.3, 0.99];
+    const prices = forecasts.map((forecast, i) => {
+      const timestamp = at(i * SECOND);
+      return { key: 'GNOU', value: { time: isoAt(timestamp), coins: 1.25, forecast }, timestamp };
+    });
+    const expected = throughDriver(firstApp.buildTopology(), firstApp.PRICES_TOPIC, prices, firstApp.ORDERS_TOPIC);
+    expect(expected).toHaveLength(4); // the price with a forecast of exactly 1 sends nothing
+
+    await startApp(firstApp.buildTopology(), '00');
+    const orders = await outside.watch(firstApp.ORDERS_TOPIC);
+    await outside.produce(firstApp.PRICES_TOPIC, prices);
+
+    // The orders topic may hold other runs' orders: ours are those with this run's txnIds.
+    const ours = new Set(expected.map((r) => (r.value as firstApp.MarketOrder).txnId));
+    await eventually(() => {
+      expect(keyValueTime(orders.filter((r) => ours.has((r.value as firstApp.MarketOrder).txnId)))).toEqual(keyValueTime(expected));
+    }, 40_000);
+  });
+
+  it('chapter 04 sends the same combined investments as in the test driver, late and dropped orders included', { timeout: 60_000 }, async () => {
+    // One trader, so that every record lands in one partition and keeps its order, as in the driver.
+    const trader: tumblingWindows.TraderKey = { team: `KAFKA-${run}`, name: 'alice' };
+    const size = tumblingWindows.WINDOW_SIZE_MS;
+    const grace = tumblingWindows.GRACE_MS;
+    const plan: [ms: number, invested: number][] = [
+      [500, 2], // window 0
+      [4_900, 3], // window 0
+      [size + 200, 1], // window 1, stream time inside window 0's grace
+      [4_000, 4], // late for window 0, but within its grace
+      [2 * size + grace, 5], // window 2; closes windows 0 and 1
+      [3_000, 6], // window 0 is closed: dropped
+      [5 * size, 7], // closes window 2
+    ];
+    const investments = plan.map(([ms, invested], i) => ({
+      key: trader,
+      value: { time: isoAt(at(ms)), txnId: `kafka-${run}-${i}`, invested },
+      timestamp: at(ms),
+    }));
+    const expected = throughDriver(
+      tumblingWindows.buildTopology(),
+      tumblingWindows.INVESTMENTS_TOPIC,
+      investments,
+      tumblingWindows.COMBINED_INVESTMENTS_TOPIC,
+    );
+    expect(expected.map((r) => (r.value as tumblingWindows.CombinedInvestment).invested)).toEqual([9, 1, 5]);
+
+    await startApp(tumblingWindows.buildTopology(), '04');
+    const combined = await outside.watch(tumblingWindows.COMBINED_INVESTMENTS_TOPIC);
+    await outside.produce(tumblingWindows.INVESTMENTS_TOPIC, investments);
+
+    const isOurs = (r: ReadRecord) => (r.key as tumblingWindows.TraderKey).team === trader.team;
+    await eventually(() => {
+      expect(combined.filter(isOurs).map(({ key, value }) => ({ key, value }))).toEqual(expected.map(({ key, value }) => ({ key, value })));
+    }, 40_000);
+    expect(apps.at(-1)?.droppedRecords()).toBe(1);
+  });
+});
