@@ -55,12 +55,14 @@ describe('the katas, both ways', () => {
   let starters: Finished;
   let solutions: Finished;
   let typeCheck: Finished;
+  let badFlag: Finished;
 
   beforeAll(async () => {
-    [starters, solutions, typeCheck] = await Promise.all([
+    [starters, solutions, typeCheck, badFlag] = await Promise.all([
       exercises(),
       exercises('--solutions'),
       runNode([TSC, '--noEmit', '-p', join(PACKAGE_DIR, 'tsconfig.katas.json')]),
+      exercises('--chapter', '42'),
     ]);
   }, 90_000);
 
@@ -84,5 +86,11 @@ describe('the katas, both ways', () => {
   it('type-checks starters, tests and solutions (tsconfig.katas.json)', () => {
     expect(typeCheck.stdout + typeCheck.stderr).toBe('');
     expect(typeCheck.code).toBe(0);
+  });
+
+  it('refuses a bad flag with a clear message and exit code 2, before running anything', () => {
+    expect(badFlag.stderr).toContain('there is no chapter 42: chapters are 0-9');
+    expect(badFlag.stdout).toBe('');
+    expect(badFlag.code).toBe(2);
   });
 });
