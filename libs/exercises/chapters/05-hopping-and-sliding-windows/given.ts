@@ -10,7 +10,7 @@ export type { SharePrice };
 export const PRICES_TOPIC = TOPICS.sharePrice.name;
 /** The chart's moving average: one record per hopping window once it has closed, key "GNOU". */
 export const MOVING_AVERAGES_TOPIC = 'kata-05-moving-averages';
-/** An alert per price whose last 10 minutes average above the threshold, key "GNOU". */
+/** An alert each time the 10-minute average crosses above the threshold, key "GNOU". */
 export const PRICE_ALERTS_TOPIC = 'kata-05-price-alerts';
 
 /** The moving average: windows of 1 minute, one starting every 20 seconds, no grace. */
@@ -49,8 +49,17 @@ export interface MovingAverage {
 }
 
 export interface PriceAlert {
-  /** The time of the price that made the average go above the threshold. */
+  /** The time of the price that took the average above the threshold. */
   readonly time: string;
   readonly average: number;
+  /** How many prices the 10-minute window held. */
   readonly prices: number;
 }
+
+/** What the alert remembers from one price to the next: was the average above, and is there an alert to send? */
+export interface AlertState {
+  readonly above: boolean;
+  readonly alert: PriceAlert | null;
+}
+
+export const NOTHING_SEEN: AlertState = { above: false, alert: null };

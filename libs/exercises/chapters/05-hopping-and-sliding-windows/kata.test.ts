@@ -86,28 +86,28 @@ describe('chapter 05 — hopping and sliding windows', () => {
   });
 
   describe(`the price alert (sliding windows of 10 minutes, threshold ${ALERT_THRESHOLD})`, () => {
-    it('alerts at the price that takes the 10-minute average above the threshold, and at each price while it stays above', () => {
-      const coins = [1.0, 1.2, 1.4, 2.0, 2.5, 2.5];
+    it('alerts at the price that takes the 10-minute average above the threshold, once per crossing', () => {
+      const coins = [1.0, 1.2, 1.4, 2.0, 2.5, 2.5, 0.1, 0.1, 3.0];
       coins.forEach((c, minute) => {
         pipePrice(minute * MINUTE, c);
         // Real time: the alert is out as soon as its price is in.
         if (minute === 4) expect(alerts.getQueueSize()).toBe(1);
       });
-      // Averages: 1.0, 1.1, 1.2, 1.4, then 8.1 / 5 = 1.62 and 10.6 / 6 ≈ 1.766666667.
+      // Every price is within 10 minutes of the others. Running sums 1.0, 2.2, 3.6, 5.6, 8.1, 10.6, 10.7, 10.8, 13.8
+      // give the averages 1.0, 1.1, 1.2, 1.4, 1.62 (crosses), 1.77, 1.53 (still above), 1.35 (back below), 1.5333… (crosses).
       expect(alerts.readKeyValuesToList()).toEqual([
         { key: 'GNOU', value: { time: isoAt(afterOpening(4 * MINUTE)), average: 1.62, prices: 5 } },
-        { key: 'GNOU', value: { time: isoAt(afterOpening(5 * MINUTE)), average: 1.766666667, prices: 6 } },
+        { key: 'GNOU', value: { time: isoAt(afterOpening(8 * MINUTE)), average: 1.533333333, prices: 9 } },
       ]);
     });
 
-    it('includes the price exactly 10 minutes earlier, not one a millisecond older', () => {
-      pipePrice(0, 3.0); // alone: 3.0
-      pipePrice(ALERT_WINDOW_MS, 1.0); // [0, 10 min] holds both: 2.0
-      pipePrice(ALERT_WINDOW_MS + 1, 1.0); // [1 ms, 10 min + 1 ms] no longer holds 3.0: 1.0
-      expect(alerts.readValuesToList()).toEqual([
-        { time: isoAt(afterOpening(0)), average: 3.0, prices: 1 },
-        { time: isoAt(afterOpening(ALERT_WINDOW_MS)), average: 2.0, prices: 2 },
-      ]);
+    it('counts the price exactly 10 minutes earlier, not one a millisecond older', () => {
+      pipePrice(0, 1.0);
+      pipePrice(1, 1.0);
+      // [1 ms, 10 min + 1 ms] holds the prices at 1 ms and at 10 min + 1 ms, not the one at 0:
+      // (1.0 + 2.2) / 2 = 1.6 crosses; with the price at 0 it would be 4.2 / 3 = 1.4, without the one at 1 ms 2.2.
+      pipePrice(ALERT_WINDOW_MS + 1, 2.2);
+      expect(alerts.readValuesToList()).toEqual([{ time: isoAt(afterOpening(ALERT_WINDOW_MS + 1)), average: 1.6, prices: 2 }]);
     });
 
     it('stays silent while the average is at or below the threshold', () => {

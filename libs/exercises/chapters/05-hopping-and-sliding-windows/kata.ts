@@ -1,6 +1,6 @@
 /**
  * Chapter 05 — hopping and sliding windows: a moving average for the chart,
- * and a price alert that fires the moment the 10-minute average is too high.
+ * and a price alert the moment the 10-minute average crosses a threshold.
  * Run its tests: npm run exercises -- --chapter 5
  */
 import { StreamsBuilder, type Topology } from '@banana-market/exercises';
@@ -16,9 +16,10 @@ export function buildTopology(): Topology {
   // 1. Hopping windows of AVERAGE_WINDOW_MS advancing by AVERAGE_ADVANCE_MS (no grace):
   //    fold the prices into PriceStats (NO_PRICES, addPrice), suppress until each window
   //    closes, send a MovingAverage per window to MOVING_AVERAGES_TOPIC (key "GNOU").
-  // 2. Sliding windows of ALERT_WINDOW_MS (no grace): for each price, the window that
-  //    ends at that price; if its average is above ALERT_THRESHOLD, send a PriceAlert
-  //    to PRICE_ALERTS_TOPIC right away (key "GNOU").
+  // 2. Sliding windows of ALERT_WINDOW_MS (no grace), the same PriceStats: for each price,
+  //    the window that ends at that price. When its average goes from at-or-below
+  //    ALERT_THRESHOLD to above it, send a PriceAlert to PRICE_ALERTS_TOPIC right away
+  //    (key "GNOU"); remember "above or not" from price to price in an AlertState.
   prices.peek(() => undefined); // does nothing yet: replace with your topology
   // ===== your job ends here =====
 

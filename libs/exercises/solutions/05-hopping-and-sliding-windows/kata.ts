@@ -1,4 +1,4 @@
-/** Reference solution of chapter 05: hopping windows with suppress; sliding windows read as they update. */
+/** Reference solution of chapter 05: hopping windows with suppress; sliding windows read as they update, then an aggregate that remembers the last average. */
 import { KeyValue, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows, type Topology } from '@banana-market/exercises';
 import {
   addPrice,
@@ -10,10 +10,11 @@ import {
   isoAt,
   MOVING_AVERAGES_TOPIC,
   NO_PRICES,
+  NOTHING_SEEN,
   PRICE_ALERTS_TOPIC,
   PRICES_TOPIC,
+  type AlertState,
   type MovingAverage,
-  type PriceAlert,
   type PriceStats,
   type SharePrice,
 } from '../../chapters/05-hopping-and-sliding-windows/given.js';
@@ -47,11 +48,21 @@ export function buildTopology(): Topology {
     .toStream()
     // A price also updates the windows that start after earlier prices and end later;
     // the window of "the last 10 minutes as of this price" is the one ending at it.
-    .filter((windowed, stats) => windowed.window.end === stats.latestMs && averageOf(stats) > ALERT_THRESHOLD)
-    .map((windowed, stats) =>
-      KeyValue.pair<string, PriceAlert>(windowed.key, { time: isoAt(stats.latestMs), average: averageOf(stats), prices: stats.count }),
-    )
+    .filter((windowed, stats) => windowed.window.end === stats.latestMs)
+    .map((windowed, stats) => KeyValue.pair(windowed.key, stats))
+    // Crossing is a change from one price to the next: remember whether the last average was above.
+    .groupByKey()
+    .aggregate<AlertState>(() => NOTHING_SEEN, (_key, stats, previous) => nextAlertState(previous, stats))
+    .toStream()
+    .flatMapValues((state) => (state.alert === null ? [] : [state.alert]))
     .to(PRICE_ALERTS_TOPIC);
 
   return builder.build();
+}
+
+function nextAlertState(previous: AlertState, stats: PriceStats): AlertState {
+  const average = averageOf(stats);
+  const above = average > ALERT_THRESHOLD;
+  const alert = above && !previous.above ? { time: isoAt(stats.latestMs), average, prices: stats.count } : null;
+  return { above, alert };
 }
