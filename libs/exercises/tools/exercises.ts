@@ -2,7 +2,7 @@
  * `npm run exercises`: runs the katas and prints where the room stands.
  *
  *   npm run exercises                      every chapter, your code (chapters/NN-slug/kata.ts)
- *   npm run exercises -- --chapter 4       one chapter, with its failing tests and hints
+ *   npm run exercises -- --chapter 4       one chapter, with its failing tests, type errors and hints
  *   npm run exercises -- --solutions       the reference solutions (the coach's demo)
  *   npm run exercises -- --json            one JSON line per chapter: {"chapter","title","passed","failed"}
  *
@@ -14,6 +14,7 @@ import { listChapters, type Chapter } from './chapters.js';
 import { parseOptions, USAGE, type Options } from './options.js';
 import { printChapterDetails, printTable, summarize, type ChapterSummary } from './report.js';
 import { runChapterTests } from './run-vitest.js';
+import { typeErrorsOf } from './type-check.js';
 
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,7 +31,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const options: Options = parsed.options;
   const selected = chapters.filter((c) => options.chapter === undefined || c.number === options.chapter);
-  const outcomes = await runChapterTests({ packageDir: PACKAGE_DIR, source: options.source, slugs: selected.map((c) => c.slug) });
+  const [outcomes, typeErrors] = await Promise.all([
+    runChapterTests({ packageDir: PACKAGE_DIR, source: options.source, slugs: selected.map((c) => c.slug) }),
+    // Only for one chapter: the table stays fast, the participant at work sees everything.
+    options.chapter !== undefined && !options.json ? typeErrorsOf(PACKAGE_DIR, options.source, selected[0].slug) : Promise.resolve([]),
+  ]);
   const summaries = selected.map((chapter: Chapter): ChapterSummary => summarize(chapter, outcomes));
 
   if (options.json) {
@@ -39,7 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } else {
     printTable(summaries, options.source);
-    if (options.chapter !== undefined) printChapterDetails(summaries[0]);
+    if (options.chapter !== undefined) printChapterDetails(summaries[0], typeErrors);
   }
   return summaries.every((s) => s.failed === 0 && s.passed > 0) ? 0 : 1;
 }

@@ -10,7 +10,7 @@ export interface Options {
 
 export const USAGE = `usage: npm run exercises -- [--chapter N] [--solutions] [--json]
 
-  --chapter N   run chapter N only (0-9) and show its failing tests and hints
+  --chapter N   run chapter N only (0-9) and show its failing tests, type errors and hints
   --solutions   run the reference solutions instead of chapters/*/kata.ts
   --json        one JSON object per line and chapter: {"chapter","title","passed","failed"}
 `;

@@ -49,10 +49,12 @@ function shorten(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
-export function printChapterDetails(summary: ChapterSummary | undefined): void {
+export function printChapterDetails(summary: ChapterSummary | undefined, typeErrors: readonly string[]): void {
   if (summary === undefined) return;
   const out: string[] = [];
   for (const failure of summary.failures) out.push(`✘ ${failure.title}`, `    ${failure.failure ?? ''}`);
+  // The tests run without checking types, so a kata can pass them and still be wrong for TypeScript.
+  if (typeErrors.length > 0) out.push('', 'Type errors (the tests ran anyway; fix these too):', ...typeErrors.map((e) => `  ${e}`));
   if (summary.failed > 0 && summary.chapter.hints.length > 0) {
     out.push('', `Hints (chapters/${summary.chapter.slug}/README.md):`, ...summary.chapter.hints.map((h) => `  - ${h}`));
   }

@@ -2,11 +2,11 @@
  * Runs the chapter tests in a child vitest (its own process, so a kata that
  * hangs or crashes cannot take the tool down) and reads its JSON report.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { runProcess } from './run-process.js';
 
 export type KataSource = 'chapters' | 'solutions';
 
@@ -52,7 +52,13 @@ export async function runChapterTests(options: {
       '--reporter=json', `--outputFile=${outputFile}`,
       ...options.slugs.map((slug) => `chapters/${slug}/`),
     ];
-    const { stderr } = await run(process.execPath, args, options.packageDir, { ...process.env, KATA_SOURCE: options.source });
+    const { stderr } = await runProcess(process.execPath, args, {
+      cwd: options.packageDir,
+      env: { ...process.env, KATA_SOURCE: options.source },
+      // A kata stuck in an endless loop cannot be interrupted by a test timeout: the whole run gets this long.
+      timeoutMs: 180_000,
+      what: 'the tests (does a kata loop forever?)',
+    });
     let report: JsonReport;
     try {
       report = JSON.parse(readFileSync(outputFile, 'utf8')) as JsonReport;
@@ -81,30 +87,4 @@ function toFileOutcome(file: JsonReport['testResults'][number]): FileOutcome {
 
 function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
-}
-
-/** A kata stuck in an endless loop cannot be interrupted by a test timeout: the whole run gets this long. */
-const RUN_TIMEOUT_MS = 180_000;
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the tests did not finish within ${RUN_TIMEOUT_MS / 1000} s: does a kata loop forever?`));
-    }, RUN_TIMEOUT_MS);
-    child.stdout.resume();
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
 }

@@ -3,16 +3,16 @@
  * reference solutions pass every chapter, and both type-check. It runs the
  * coach's own command (`npm run exercises -- --json`), one process per mode.
  */
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runProcess, type Finished } from '../../tools/run-process.js';
+import { typeCheckKatas } from '../../tools/type-check.js';
 
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 const TSX_CLI = require.resolve('tsx/cli');
-const TSC = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
 const ALL_CHAPTERS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 interface ChapterLine {
@@ -22,22 +22,8 @@ interface ChapterLine {
   failed: number;
 }
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function runNode(args: string[]): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, args, { cwd: PACKAGE_DIR, timeoutMs: 80_000, what: `node ${args.slice(0, 3).join(' ')}` });
 }
 
 function exercises(...flags: string[]): Promise<Finished> {
@@ -61,7 +47,7 @@ describe('the katas, both ways', () => {
     [starters, solutions, typeCheck, badFlag] = await Promise.all([
       exercises(),
       exercises('--solutions'),
-      runNode([TSC, '--noEmit', '-p', join(PACKAGE_DIR, 'tsconfig.katas.json')]),
+      typeCheckKatas(PACKAGE_DIR),
       exercises('--chapter', '42'),
     ]);
   }, 90_000);
