@@ -78,20 +78,31 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       [this.internals.nodeName],
       (context) => {
         const buffer = context.store<Windowed<unknown>, BufferedUpdate>(storeName);
+        // A mirror of the buffer, so that each record does not sort the whole store.
+        const held = new Map<string, { key: Windowed<unknown>; update: BufferedUpdate }>();
+        for (const { key, value } of buffer.all()) held.set(JSON.stringify(key), { key, update: value });
         return {
           process: (r) => {
             const key = r.key as Windowed<unknown>;
+            const id = JSON.stringify(key);
             // A retracted window (a merged session) has no final result: drop it from the buffer.
-            if (isAbsent(r.value)) buffer.delete(key);
-            else buffer.put(key, { value: r.value, timestamp: r.timestamp, closeAt: windowing.closeTimeOf(key.window as Window) });
+            if (isAbsent(r.value)) {
+              buffer.delete(key);
+              held.delete(id);
+              return;
+            }
+            const update = { value: r.value, timestamp: r.timestamp, closeAt: windowing.closeTimeOf(key.window as Window) };
+            buffer.put(key, update);
+            held.set(id, { key, update });
           },
           onStreamTime: () => {
-            const closed = [...buffer.all()].filter((entry) => entry.value.closeAt <= context.streamTimeMs);
-            // As Kafka Streams' buffer: by close time, then by key (the store's order; the sort is stable).
-            closed.sort((a, b) => a.value.closeAt - b.value.closeAt);
-            for (const { key, value } of closed) {
+            const closed = [...held].filter(([, entry]) => entry.update.closeAt <= context.streamTimeMs);
+            // As Kafka Streams' buffer: by close time, then by key.
+            closed.sort(([idA, a], [idB, b]) => a.update.closeAt - b.update.closeAt || (idA < idB ? -1 : idA > idB ? 1 : 0));
+            for (const [id, { key, update }] of closed) {
               buffer.delete(key);
-              context.forward({ key, value: value.value, oldValue: null, timestamp: value.timestamp });
+              held.delete(id);
+              context.forward({ key, value: update.value, oldValue: null, timestamp: update.timestamp });
             }
           },
         };

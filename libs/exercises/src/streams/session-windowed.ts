@@ -59,21 +59,53 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
   }
 }
 
+/**
+ * The sessions of each key that a record could still reach, so that a record
+ * does not scan the whole store. Built from the store when the node starts
+ * (after any restore). A session is forgotten once stream time is a gap past
+ * its close: a record within its gap would be late on its own anyway.
+ */
+class SessionIndex<K> {
+  private readonly byKey = new Map<string, Windowed<K>[]>();
+
+  constructor(sessions: Iterable<Windowed<K>>) {
+    for (const session of sessions) this.add(session);
+  }
+
+  reachable(key: K, isForgotten: (window: Window) => boolean): Windowed<K>[] {
+    const id = JSON.stringify(key);
+    const sessions = (this.byKey.get(id) ?? []).filter((s) => !isForgotten(s.window));
+    this.byKey.set(id, sessions);
+    return sessions;
+  }
+
+  add(session: Windowed<K>): void {
+    const id = JSON.stringify(session.key);
+    this.byKey.set(id, [...(this.byKey.get(id) ?? []), session]);
+  }
+
+  remove(session: Windowed<K>): void {
+    const id = JSON.stringify(session.key);
+    this.byKey.set(id, (this.byKey.get(id) ?? []).filter((s) => s !== session));
+  }
+}
+
 function sessionNode<K, V, A>(context: NodeContext, storeName: string, windows: SessionWindows, fold: SessionFold<K, V, A>): NodeInstance {
   const store = context.store<Windowed<K>, A>(storeName);
+  const index = new SessionIndex<K>([...store.all()].map((entry) => entry.key));
   const isOpen = (window: Window) => windows.closeTimeOf(window) > context.streamTimeMs;
+  const isForgotten = (window: Window) => windows.closeTimeOf(window) + windows.gapMs <= context.streamTimeMs;
   const sameWindow = (a: Window, b: Window) => a.start === b.start && a.end === b.end;
   return {
     process: (r) => {
       if (!isAggregatable(r.key, r.value)) return;
       const key = r.key as K;
       const t = r.timestamp;
-      const keyBytes = JSON.stringify(key);
       // Sessions within the gap on either side, inclusive, join the record's session.
-      const overlapping = [...store.all()].filter(
-        (entry) =>
-          JSON.stringify(entry.key.key) === keyBytes && entry.key.window.end >= t - windows.gapMs && entry.key.window.start <= t + windows.gapMs,
-      );
+      const overlapping = index
+        .reachable(key, isForgotten)
+        .filter((session) => session.window.end >= t - windows.gapMs && session.window.start <= t + windows.gapMs)
+        .map((session) => ({ key: session, value: store.get(session) as A }));
       overlapping.sort((a, b) => a.key.window.start - b.key.window.start);
       const merged: Window = {
         start: Math.min(t, ...overlapping.map((s) => s.key.window.start)),
@@ -86,20 +118,24 @@ function sessionNode<K, V, A>(context: NodeContext, storeName: string, windows: 
       }
       let aggregate: A | undefined;
       let previous: A | null = null;
+      let kept: Windowed<K> | undefined;
       for (const session of overlapping) {
         aggregate = fold.merge(key, aggregate, session.value);
         if (sameWindow(session.key.window, merged)) {
           previous = session.value;
+          kept = session.key;
           continue;
         }
         store.delete(session.key);
+        index.remove(session.key);
         context.forward({ key: session.key, value: null, oldValue: session.value, timestamp: t });
       }
       // A lone session is taken as it is, not merged with a fresh initial aggregate.
       if (overlapping.length === 1) aggregate = overlapping[0].value;
       const value = fold.add(key, r.value as V, aggregate);
-      const sessionKey: Windowed<K> = { key, window: merged };
+      const sessionKey: Windowed<K> = kept ?? { key, window: merged };
       store.put(sessionKey, value);
+      if (kept === undefined) index.add(sessionKey);
       context.forward({ key: sessionKey, value, oldValue: previous, timestamp: t });
     },
   };

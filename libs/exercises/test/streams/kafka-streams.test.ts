@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaStreams, STREAM_TIME_STORE, Stores, StreamsBuilder, TimeWindows, type Processor, type ProcessorContext, type Topology, type Windowed } from '../../src/index.js';
+import { KafkaStreams, STREAM_TIME_STORE, Stores, Suppressed, StreamsBuilder, TimeWindows, type Processor, type ProcessorContext, type Topology, type Windowed } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import { eventually, OutsideWorld, type ReadRecord } from './kafka-support.js';
 
@@ -165,5 +165,54 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
     await eventually(() => expect(checked.map((r) => r.value)).toEqual([2, 6]));
     expect(errors).toEqual([expect.stringMatching(new RegExp(`^${input}/0@1 skipped: negative price -1$`))]);
     await app.close();
+  });
+
+  it('a suppressed window opened before a restart is emitted once, complete, when the next instance closes it', { timeout: 60_000 }, async () => {
+    const id = randomUUID().slice(0, 8);
+    const input = `trades-${id}`;
+    const output = `final-counts-${id}`;
+    const finalCountsApp = () => {
+      const builder = new StreamsBuilder();
+      builder
+        .stream<string, number>(input)
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(60_000))
+        .count()
+        .suppress(Suppressed.untilWindowCloses())
+        .toStream()
+        .to(output);
+      return builder.build();
+    };
+    const config = { applicationId: `final-counts-${id}`, brokers };
+    const first = new KafkaStreams(finalCountsApp(), config);
+    apps.push(first);
+    await first.start();
+    const finals = await outside.watch(output);
+    await outside.produce(input, [
+      { key: 'a', value: 1, timestamp: 1_000 },
+      { key: 'a', value: 1, timestamp: 2_000 },
+      { key: 'b', value: 1, timestamp: 3_000 },
+    ]);
+    // The buffer's changelog holds all three once the stream-time changelog says 3 s.
+    await eventually(async () => {
+      const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        const [offsets] = await admin.fetchTopicOffsets(`${config.applicationId}-${STREAM_TIME_STORE}-changelog`);
+        expect(Number(offsets.high)).toBe(3);
+      } finally {
+        await admin.disconnect();
+      }
+    });
+    await first.close();
+    expect(finals).toEqual([]);
+
+    const second = new KafkaStreams(finalCountsApp(), config);
+    apps.push(second);
+    await second.start();
+    await outside.produce(input, [{ key: 'c', value: 1, timestamp: 61_000 }]);
+    const window = { start: 0, end: 60_000 };
+    await eventually(() => expect(finals.map((r) => [r.key, r.value])).toEqual([[{ key: 'a', window }, 2], [{ key: 'b', window }, 1]]));
+    await second.close();
   });
 });
