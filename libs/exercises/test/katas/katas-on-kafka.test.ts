@@ -44,6 +44,10 @@ function throughDriver(topology: Topology, input: string, records: readonly Time
 const RUN_START = Math.ceil(Date.now() / MINUTE) * MINUTE;
 const at = (ms: number) => RUN_START + ms;
 
+/** Outputs come within a second or two; the margin is for a machine busy with other test files. */
+const DEADLINE_MS = 60_000;
+const TEST_TIMEOUT_MS = DEADLINE_MS + 30_000;
+
 describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (KafkaStreams)', () => {
   const run = randomUUID().slice(0, 8);
   const brokers = [broker?.bootstrap ?? ''];
@@ -71,6 +75,19 @@ describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (Kafk
 
   const keyValueTime = (records: readonly ReadRecord[] | readonly TimedRecord[]) => records.map(({ key, value, timestamp }) => ({ key, value, timestamp }));
 
+  /** The runner delivers at least once: a rebalance on a loaded machine may replay a batch, so compare distinct records. */
+  function distinct<T>(records: readonly T[]): T[] {
+    const seen = new Set<string>();
+    const kept: T[] = [];
+    for (const record of records) {
+      const id = JSON.stringify(record);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      kept.push(record);
+    }
+    return kept;
+  }
+
   beforeAll(async () => {
     await createGameTopics([TOPICS.sharePrice, TOPICS.investmentOrders]);
     outside = new OutsideWorld(broker?.bootstrap ?? '');
@@ -83,7 +100,7 @@ describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (Kafk
     await broker?.stop();
   });
 
-  it('chapter 00 sends the same market orders as in the test driver', { timeout: 60_000 }, async () => {
+  it('chapter 00 sends the same market orders as in the test driver', { timeout: TEST_TIMEOUT_MS }, async () => {
     const forecasts = [1.02, 1, 0.95, 1.3, 0.99];
     const prices = forecasts.map((forecast, i) => {
       const timestamp = at(i * SECOND);
@@ -99,11 +116,11 @@ describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (Kafk
     // The orders topic may hold other runs' orders: ours are those with this run's txnIds.
     const ours = new Set(expected.map((r) => (r.value as firstApp.MarketOrder).txnId));
     await eventually(() => {
-      expect(keyValueTime(orders.filter((r) => ours.has((r.value as firstApp.MarketOrder).txnId)))).toEqual(keyValueTime(expected));
-    }, 40_000);
+      expect(distinct(keyValueTime(orders.filter((r) => ours.has((r.value as firstApp.MarketOrder).txnId))))).toEqual(keyValueTime(expected));
+    }, DEADLINE_MS);
   });
 
-  it('chapter 04 sends the same combined investments as in the test driver, late and dropped orders included', { timeout: 60_000 }, async () => {
+  it('chapter 04 sends the same combined investments as in the test driver, late and dropped orders included', { timeout: TEST_TIMEOUT_MS }, async () => {
     // One trader, so that every record lands in one partition and keeps its order, as in the driver.
     const trader: tumblingWindows.TraderKey = { team: `KAFKA-${run}`, name: 'alice' };
     const size = tumblingWindows.WINDOW_SIZE_MS;
@@ -136,8 +153,9 @@ describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (Kafk
 
     const isOurs = (r: ReadRecord) => (r.key as tumblingWindows.TraderKey).team === trader.team;
     await eventually(() => {
-      expect(combined.filter(isOurs).map(({ key, value }) => ({ key, value }))).toEqual(expected.map(({ key, value }) => ({ key, value })));
-    }, 40_000);
-    expect(apps.at(-1)?.droppedRecords()).toBe(1);
+      expect(distinct(combined.filter(isOurs).map(({ key, value }) => ({ key, value })))).toEqual(expected.map(({ key, value }) => ({ key, value })));
+    }, DEADLINE_MS);
+    // The late order is not in window 0's total (9, not 15); a replayed batch would count it again.
+    expect(apps.at(-1)?.droppedRecords()).toBeGreaterThanOrEqual(1);
   });
 });
