@@ -1,19 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-
-/** Retries what the broker calls retriable: right after a topic is created, its leader may not be known everywhere yet. */
-async function retryingFor<T>(timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      const retriable = (error as { retriable?: boolean }).retriable === true;
-      if (!retriable || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
+import { retryingFor } from './kafka-topics.js';
 
 /** Where each partition of a topic ends right now: restoring reads up to there. */
 async function endOffsets(admin: Admin, topic: string, timeoutMs: number): Promise<Map<number, bigint>> {

@@ -1,5 +1,6 @@
 import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type Message, type Producer } from 'kafkajs';
 import { restoreChangelogs } from './changelog-restore.js';
+import { createMissingTopics } from './kafka-topics.js';
 import { stderrLogger, type StreamsLogger } from './logger.js';
 import { TopologyRuntime } from './runtime.js';
 import type { Topology } from './topology.js';
@@ -12,8 +13,8 @@ export interface KafkaStreamsConfig {
   readonly logLevel?: number;
   /** Default: errors to stderr. */
   readonly logger?: StreamsLogger;
-  /** How long start() may spend restoring the stores; default 60 s. */
-  readonly restoreTimeoutMs?: number;
+  /** How long start() may wait for new topics and for restoring the stores; default 60 s. */
+  readonly startTimeoutMs?: number;
 }
 
 export function changelogTopic(applicationId: string, storeName: string): string {
@@ -40,7 +41,6 @@ type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
 export class KafkaStreams {
   private readonly kafka: Kafka;
   private readonly logger: StreamsLogger;
-  private readonly changelogOf = new Map<string, string>();
   private readonly storeOfChangelog = new Map<string, string>();
   private runtime: TopologyRuntime | undefined;
   private admin: Admin | undefined;
@@ -48,8 +48,10 @@ export class KafkaStreams {
   private consumer: Consumer | undefined;
   /** Sink records and changelog writes in the order they were made, until the broker has them. */
   private unsent: { topic: string; message: Message }[] = [];
-  /** The next offset to process, per topic/partition. */
-  private readonly processedUpTo = new Map<string, bigint>();
+  /** Per topic/partition: the next offset to process, and the one last committed. */
+  private readonly offsets = new Map<string, { topic: string; partition: number; next: bigint; committed?: bigint }>();
+  /** The batch being processed: close() lets it finish, commit included. */
+  private inFlight: Promise<void> = Promise.resolve();
   private state: State = 'created';
   /** Settles, never rejects, when start-up is over either way: shutting down waits for it. */
   private startUpSettled: Promise<void> = Promise.resolve();
@@ -103,27 +105,26 @@ export class KafkaStreams {
   private async startUp(): Promise<void> {
     const { applicationId } = this.config;
     const runtime = new TopologyRuntime(this.topology, {
-      onStoreChange: (store, key, value) =>
-        this.unsent.push({ topic: this.changelogOf.get(store) ?? changelogTopic(applicationId, store), message: { key, value } }),
+      onStoreChange: (store, key, value) => this.unsent.push({ topic: changelogTopic(applicationId, store), message: { key, value } }),
     });
     this.runtime = runtime;
-    for (const store of runtime.changelogStoreNames) {
-      const topic = changelogTopic(applicationId, store);
-      this.changelogOf.set(store, topic);
-      this.storeOfChangelog.set(topic, store);
-    }
+    for (const store of runtime.changelogStoreNames) this.storeOfChangelog.set(changelogTopic(applicationId, store), store);
 
     const admin = this.kafka.admin();
     this.admin = admin;
     await admin.connect();
-    await this.createMissingTopics(admin);
+    await createMissingTopics(
+      admin,
+      { plain: [...this.topology.sourceTopics, ...this.topology.sinkTopics], compacted: [...this.storeOfChangelog.keys()] },
+      this.config.startTimeoutMs ?? 60_000,
+    );
 
     await restoreChangelogs(
       this.kafka,
       admin,
       [...this.storeOfChangelog.keys()],
       (topic, key, value) => runtime.restore(this.storeOfChangelog.get(topic) as string, key, value),
-      this.config.restoreTimeoutMs ?? 60_000,
+      this.config.startTimeoutMs ?? 60_000,
     );
     this.logger.info(`${applicationId}: stores restored, stream time ${runtime.streamTimeMs}`);
     if (this.closing !== undefined) return;
@@ -136,35 +137,27 @@ export class KafkaStreams {
     await consumer.connect();
     // A new group starts from the earliest records, like Kafka Streams' auto.offset.reset.
     await consumer.subscribe({ topics: [...runtime.sourceTopics], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.processBatch(payload) });
-    await Promise.race([joined, this.closeRequested]);
-  }
-
-  private async createMissingTopics(admin: Admin): Promise<void> {
-    const existing = new Set(await admin.listTopics());
-    const plain = [...new Set([...this.topology.sourceTopics, ...this.topology.sinkTopics])].filter((t) => !existing.has(t));
-    const changelogs = [...this.storeOfChangelog.keys()].filter((t) => !existing.has(t));
-    if (plain.length + changelogs.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        ...plain.map((topic) => ({ topic })),
-        ...changelogs.map((topic) => ({ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
-      ],
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => {
+        const batch = this.processBatch(payload);
+        this.inFlight = batch.catch(() => undefined);
+        return batch;
+      },
     });
+    await Promise.race([joined, this.closeRequested]);
   }
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const runtime = this.runtime;
-    const producer = this.producer;
-    const consumer = this.consumer;
-    if (runtime === undefined || producer === undefined || consumer === undefined) return;
+    // Once closing, a batch is left to the next instance, from the committed offsets.
+    if (runtime === undefined || this.closing !== undefined) return;
     const partitionId = `${batch.topic}/${batch.partition}`;
+    const position = this.offsets.get(partitionId) ?? { topic: batch.topic, partition: batch.partition, next: 0n };
+    this.offsets.set(partitionId, position);
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       const offset = BigInt(message.offset);
       // A batch comes again when sending its outputs failed: what it already did to the stores must not be done twice.
-      if (offset < (this.processedUpTo.get(partitionId) ?? 0n)) continue;
+      if (offset < position.next) continue;
       try {
         for (const record of runtime.process(batch.topic, message.key, message.value, Number(message.timestamp))) {
           this.unsent.push({ topic: record.topic, message: { key: record.key, value: record.value, timestamp: String(record.timestamp) } });
@@ -173,10 +166,19 @@ export class KafkaStreams {
         // Like Kafka Streams' LogAndContinue handler: one bad record must not stop the app.
         this.logger.error(`${partitionId}@${message.offset} skipped`, error);
       }
-      this.processedUpTo.set(partitionId, offset + 1n);
+      position.next = offset + 1n;
     }
-    const next = this.processedUpTo.get(partitionId);
-    if (next === undefined) return;
+    if (position.next === 0n) return;
+    await this.flushAndCommit();
+    resolveOffset((position.next - 1n).toString());
+    await heartbeat();
+  }
+
+  /** Sends what the processed records produced, then (only then) commits how far the input was processed. */
+  private async flushAndCommit(): Promise<void> {
+    const producer = this.producer;
+    const consumer = this.consumer;
+    if (producer === undefined || consumer === undefined) return;
     if (this.unsent.length > 0) {
       const byTopic = new Map<string, Message[]>();
       for (const { topic, message } of this.unsent) {
@@ -187,15 +189,22 @@ export class KafkaStreams {
       await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       this.unsent = [];
     }
-    // Outputs and changelog writes are on the broker: only now may the input be committed.
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);
-    resolveOffset((next - 1n).toString());
-    await heartbeat();
+    const due = [...this.offsets.values()].filter((p) => p.next > 0n && p.next !== p.committed);
+    if (due.length === 0) return;
+    await consumer.commitOffsets(due.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.next.toString() })));
+    for (const p of due) p.committed = p.next;
   }
 
   private async shutDown(): Promise<void> {
     this.state = 'closing';
     await this.startUpSettled;
+    await this.inFlight;
+    try {
+      // Normally a no-op: the last batch committed itself, unless its send or commit failed.
+      await this.flushAndCommit();
+    } catch (error) {
+      this.logger.error('sending the last outputs or committing the last offsets failed; the next instance replays them', error);
+    }
     for (const [what, step] of [
       ['consumer', () => this.consumer?.disconnect()],
       ['producer', () => this.producer?.disconnect()],

@@ -42,7 +42,8 @@ export class TopologyRuntime {
   }
 
   get streamTimeMs(): number {
-    return this.streamTime;
+    // Before the first record, stream time is whatever a restore brought back.
+    return this.instances === undefined ? (this.streamTimeStore.get(STREAM_TIME_KEY) ?? -1) : this.streamTime;
   }
 
   droppedRecords(): number {

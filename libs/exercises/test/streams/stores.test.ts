@@ -121,6 +121,7 @@ describe('TopologyRuntime, the engine under both runners', () => {
 
     const second = new TopologyRuntime(windowedApp());
     for (const [store, key, value] of changelog) second.restore(store, key, value);
+    expect(second.streamTimeMs).toBe(21);
     expect(second.process('in', bytes('a'), bytes(1), 3)).toEqual([]); // stream time 21 closed [0, 10)
     expect(second.droppedRecords()).toBe(1);
     const [out] = second.process('in', bytes('b'), bytes(1), 25);
