@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SessionWindows, SlidingWindows, StreamsBuilder, TopologyTestDriver, type Windowed } from '../../src/index.js';
+
+const records = fc.array(fc.record({ key: fc.constantFrom('a', 'b'), timestamp: fc.integer({ min: 0, max: 300 }) }), { maxLength: 50 });
+
+function counted(windows: SessionWindows | SlidingWindows, input: { key: string; timestamp: number }[]) {
+  const builder = new StreamsBuilder();
+  const grouped = builder.stream<string, number>('in').groupByKey();
+  if (windows instanceof SessionWindows) grouped.windowedBy(windows).count('counts');
+  else grouped.windowedBy(windows).count('counts');
+  const driver = new TopologyTestDriver(builder.build());
+  const pipe = driver.createInputTopic<string, number>('in');
+  for (const r of input) pipe.pipeInput(r.key, 1, r.timestamp);
+  return { driver, windows: [...driver.getKeyValueStore<Windowed<string>, number>('counts').all()] };
+}
+
+describe('window properties', () => {
+  it('sessions: the counts of the sessions add up to the records kept, and sessions of a key stay more than a gap apart', () => {
+    fc.assert(
+      fc.property(records, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 40 }), (input, gap, grace) => {
+        const { driver, windows } = counted(SessionWindows.ofInactivityGapAndGrace(gap, grace), input);
+        expect(windows.reduce((sum, w) => sum + w.value, 0)).toBe(input.length - driver.droppedRecords());
+        for (const key of ['a', 'b']) {
+          const sessions = windows.filter((w) => w.key.key === key).map((w) => w.key.window);
+          sessions.sort((x, y) => x.start - y.start);
+          for (let i = 1; i < sessions.length; i++) expect(sessions[i].start - sessions[i - 1].end).toBeGreaterThan(gap);
+        }
+      }),
+    );
+  });
+
+  it('sliding, records in order: the windows are the left windows of the records and the non-empty right ones, each counting what it covers', () => {
+    fc.assert(
+      fc.property(records, fc.integer({ min: 1, max: 40 }), (unordered, d) => {
+        const input = [...unordered].sort((x, y) => x.timestamp - y.timestamp);
+        const { driver, windows } = counted(SlidingWindows.ofTimeDifferenceWithNoGrace(d), input);
+        expect(driver.droppedRecords()).toBe(0);
+        for (const key of ['a', 'b']) {
+          const times = input.filter((r) => r.key === key).map((r) => r.timestamp);
+          const expected = new Map<number, number>();
+          for (const t of times) {
+            expected.set(t - d, times.filter((u) => t - d <= u && u <= t).length);
+            const right = times.filter((u) => t + 1 <= u && u <= t + 1 + d).length;
+            if (right > 0) expected.set(t + 1, right);
+          }
+          const actual = new Map(windows.filter((w) => w.key.key === key).map((w) => [w.key.window.start, w.value]));
+          expect(actual).toEqual(expected);
+          for (const w of windows) expect(w.key.window.end - w.key.window.start).toBe(d);
+        }
+      }),
+    );
+  });
+});
