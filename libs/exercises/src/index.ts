@@ -17,4 +17,5 @@ export type { SessionWindowedKStream } from './streams/session-windowed.js';
 export type { KTable } from './streams/ktable.js';
 export { TopologyRuntime, STREAM_TIME_STORE, type RuntimeOptions } from './streams/runtime.js';
 export { TopologyTestDriver, type TestInputTopic, type TestOutputTopic } from './streams/test-driver.js';
-export { KafkaStreams, type KafkaStreamsConfig } from './streams/kafka-streams.js';
+export { KafkaStreams, changelogTopic, type KafkaStreamsConfig } from './streams/kafka-streams.js';
+export { silentLogger, stderrLogger, type StreamsLogger } from './streams/logger.js';
