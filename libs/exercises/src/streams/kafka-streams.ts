@@ -133,7 +133,18 @@ export class KafkaStreams {
     await this.producer.connect();
     const consumer = this.kafka.consumer({ groupId: applicationId, maxWaitTimeInMs: 100 });
     this.consumer = consumer;
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    const timeoutMs = this.config.startTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const joined = new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        // kafkajs restarts the consumer after a retriable failure; any other one ends this app's consuming.
+        if (payload.restart) return;
+        this.logger.error(`the consumer of ${applicationId} stopped`, payload.error);
+        reject(payload.error);
+      });
+      timer = setTimeout(() => reject(new Error(`the consumer did not join the group ${applicationId} within ${timeoutMs} ms`)), timeoutMs);
+    });
     await consumer.connect();
     // A new group starts from the earliest records, like Kafka Streams' auto.offset.reset.
     await consumer.subscribe({ topics: [...runtime.sourceTopics], fromBeginning: true });
@@ -143,7 +154,11 @@ export class KafkaStreams {
         return batch;
       },
     });
-    await Promise.race([joined, this.closeRequested]);
+    try {
+      await Promise.race([joined, this.closeRequested]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
