@@ -109,7 +109,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       },
       [storeName],
     );
-    // Downstream lookups see only what has been emitted, so suppression keeps the parent's getter.
+    // A join reads the latest aggregate, emitted or still held back: suppression only delays the updates.
     return new KTableImpl<K, V>({ ...this.internals, nodeName: name });
   }
 

@@ -65,7 +65,7 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
     await broker?.stop();
   });
 
-  it('continues its stores and stream time from the changelogs after a restart', { timeout: 90_000 }, async () => {
+  it('continues its stores and stream time from the changelogs after a restart', { timeout: 60_000 }, async () => {
     const first = await startApp();
     const counts = await outside.watch(topics.counts);
     const totals = await outside.watch(topics.totals);
