@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   KeyValue,
   Serdes,
+  SessionWindows,
+  SlidingWindows,
   Stores,
   StreamsBuilder,
+  Suppressed,
   TimeWindows,
   TopologyRuntime,
   TopologyTestDriver,
@@ -128,6 +131,43 @@ describe('TopologyRuntime, the engine under both runners', () => {
     expect(JSON.parse(out.value?.toString() ?? '')).toBe(2);
     expect(second.streamTimeMs).toBe(25);
     expect(() => second.restore('counts', bytes('x'), null)).toThrow(/before processing/);
+  });
+
+  it('sessions, sliding windows and suppressed results carry on after a restore', () => {
+    const app = () => {
+      const builder = new StreamsBuilder();
+      const stream = builder.stream<string, number>('in');
+      stream.groupByKey().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10)).count('sessions').toStream().to('sessions');
+      stream.groupByKey().windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10)).count('sliding').toStream().to('sliding');
+      stream
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(100))
+        .count()
+        .suppress(Suppressed.untilWindowCloses())
+        .toStream()
+        .to('final');
+      return builder.build();
+    };
+    const changelog: [string, Buffer, Buffer | null][] = [];
+    const first = new TopologyRuntime(app(), { onStoreChange: (store, key, value) => changelog.push([store, key, value]) });
+    first.process('in', bytes('a'), bytes(1), 100);
+    first.process('in', bytes('a'), bytes(1), 105);
+
+    const second = new TopologyRuntime(app());
+    for (const [store, key, value] of changelog) second.restore(store, key, value);
+    const outputs = second.process('in', bytes('a'), bytes(1), 112);
+    const read = (topic: string) =>
+      outputs.filter((o) => o.topic === topic).map((o) => [JSON.parse(o.key?.toString() ?? '').window, JSON.parse(o.value?.toString() ?? 'null')]);
+    expect(read('sessions')).toEqual([
+      [{ start: 100, end: 105 }, null],
+      [{ start: 100, end: 112 }, 3],
+    ]);
+    expect(read('sliding')).toEqual([
+      [{ start: 102, end: 112 }, 2],
+      [{ start: 106, end: 116 }, 1],
+    ]);
+    expect(read('final')).toEqual([]);
+    expect(second.process('in', bytes('b'), bytes(1), 200).filter((o) => o.topic === 'final').map((o) => o.value?.toString())).toEqual(['3']);
   });
 
   it('stores can have their own serdes', () => {
