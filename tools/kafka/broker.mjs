@@ -201,9 +201,17 @@ logger.apache.name = org.apache.kafka
 logger.apache.level = WARN
 `;
 
-/** Kafka cluster ids are 16 random bytes, URL-safe base64 without padding. */
+/**
+ * Kafka cluster ids are 16 random bytes, URL-safe base64 without padding.
+ * One in 64 starts with '-', which StorageTool's argument parser reads as an
+ * option ("--cluster-id: expected one argument"); Kafka's own Uuid.randomUuid
+ * draws again in that case, and so do we.
+ */
 function randomClusterId() {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 async function waitUntilReady(bootstrap, exitOf) {
