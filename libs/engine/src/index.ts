@@ -5,7 +5,7 @@ export * from './random.js';
 export * from './market-engine.js';
 export * from './game-loop.js';
 export * from './virtual-game.js';
-export { readHype, roundCoins, type HypeReading } from './rules/hype.js';
+export { readHype, roundCoins, wordsOf, type HypeReading } from './rules/hype.js';
 export { nextBasePrice, publishedPrice, nextEma, forecastOf } from './rules/price-walk.js';
 export { investmentDelayMs, investmentReturnMultiplier } from './rules/plantations.js';
 export { burstProbability } from './rules/bubble-burst.js';

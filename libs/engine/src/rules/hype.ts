@@ -16,6 +16,11 @@ export interface HypeReading {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
+/** The words of a text, lower-cased, in order: "#MKTD rocks!" → ["mktd", "rocks"]. */
+export function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
 export function readHype(text: string, rules: GameRules): HypeReading {
   const lower = text.toLowerCase();
   const aboutMarket = rules.hypeTopics.some((topic) => lower.includes(topic.toLowerCase()));
@@ -24,7 +29,7 @@ export function readHype(text: string, rules: GameRules): HypeReading {
   const negativeWords = new Set(rules.negativeWords.map((w) => w.toLowerCase()));
   let positive = 0;
   let negative = 0;
-  for (const word of lower.match(WORD) ?? []) {
+  for (const word of wordsOf(lower)) {
     if (positiveWords.has(word)) positive++;
     if (negativeWords.has(word)) negative++;
   }

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_RULES } from '@banana-market/engine';
 
-export { roundCoins } from '@banana-market/engine';
+export { roundCoins, wordsOf } from '@banana-market/engine';
 
 /** Hype moves +/- this much per positive/negative word of a gibb about the market. */
 export const HYPE_PER_WORD = DEFAULT_RULES.hypePerWord;
@@ -21,11 +21,6 @@ export type Sentiment = 1 | -1;
 export function isAboutMarket(text: string): boolean {
   const lower = text.toLowerCase();
   return HYPE_TOPICS.some((topic) => lower.includes(topic));
-}
-
-/** The words of a text, lower-cased, in order ("#MKTD rocks!" → ["mktd", "rocks"]), as the engine splits them. */
-export function wordsOf(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 /** The sentiment of one lower-case word, or undefined when it is not a hype word. */
