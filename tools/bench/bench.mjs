@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import kafkajs from 'kafkajs';
 import { MarketEngine } from '@banana-market/engine';
-import { encode, TOPICS } from '@banana-market/sdk';
+import { encode, TOPICS } from '@banana-market/protocol';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
 const json = process.argv.includes('--json');

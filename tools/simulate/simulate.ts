@@ -3,7 +3,7 @@
  * each other in virtual-time games, no network; prints the table the README shows.
  */
 import { parseArgs } from 'node:util';
-import { STRATEGIES } from '@banana-market/sdk';
+import { STRATEGIES } from '@banana-market/engine';
 import { formatTournament, runStrategyTournament } from '@banana-market/engine';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '20' }, hours: { type: 'string', default: '3' } } });

@@ -10,7 +10,7 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { fileURLToPath } from 'node:url';
-import { PROTOCOL_LIMITS } from '@banana-market/sdk';
+import { PROTOCOL_LIMITS } from '@banana-market/protocol';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { ProtocolValidationPipe } from './http/protocol-validation.pipe.js';

@@ -4,7 +4,7 @@
  * are; nothing changes and the server keeps serving.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_TOPICS, decodeMessage, encode, PROTOCOL_LIMITS, TOPICS, type TraderKey } from '@banana-market/sdk';
+import { ACTION_TOPICS, decodeMessage, encode, PROTOCOL_LIMITS, TOPICS, type TraderKey } from '@banana-market/protocol';
 import type { EmbeddedBus } from '../src/bus/embedded-bus.js';
 import type { BusMessage } from '../src/bus/message-bus.js';
 import { http, startTestServer, type TestServer } from './support/test-server.js';
@@ -43,7 +43,7 @@ describe('dead letters', () => {
       const letters = (await bus.readTopic(TOPICS.deadLetters.name)).slice(before).map((m) => {
         const letter = decodeMessage.deadLetter(m.value);
         expect(letter.ok).toBe(true);
-        return (letter as { ok: true; value: import('@banana-market/sdk').DeadLetter }).value;
+        return (letter as { ok: true; value: import('@banana-market/protocol').DeadLetter }).value;
       });
       expect(letters).toHaveLength(GARBAGE.length);
       // Keys spread the messages over partitions, so letters come in partition order, not sending order.
@@ -73,7 +73,7 @@ describe('dead letters', () => {
           expect(result.value.state).toMatchObject({ coins: 10, shares: 5, fedMonkeys: 0, bailouts: 0 });
         }
       }
-      expect(server.game.loop.engine.traderState(trader)).toBeUndefined();
+      expect(server.game.traderState(trader)).toBeUndefined();
       const health = await http(server, 'GET', '/api/health');
       expect(health.status).toBe(200);
     });

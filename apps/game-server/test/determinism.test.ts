@@ -3,7 +3,7 @@
  * txn-results sequences, with house bots and players acting over HTTP.
  */
 import { describe, expect, it } from 'vitest';
-import { TOPICS } from '@banana-market/sdk';
+import { TOPICS } from '@banana-market/protocol';
 import { http, startTestServer, virtualClock } from './support/test-server.js';
 import { runTicks } from './support/virtual-time.js';
 

@@ -2,7 +2,7 @@
  * The HTTP contract, exercised against a real listening server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { txnResultSchema } from '@banana-market/sdk';
+import { txnResultSchema } from '@banana-market/protocol';
 import { ADMIN_TOKEN, http, startTestServer, virtualClock, type TestServer } from './support/test-server.js';
 import type { VirtualClock } from '@banana-market/engine';
 

@@ -3,7 +3,7 @@
  * time. The elapsed wall time is printed, not asserted (a benchmark's job).
  */
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, TOPICS } from '@banana-market/sdk';
+import { decodeMessage, TOPICS } from '@banana-market/protocol';
 import { http, startTestServer, virtualClock } from './support/test-server.js';
 import { runTicks } from './support/virtual-time.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_PATHS, PROTOCOL_LIMITS, type GibbSourcesView } from '@banana-market/sdk';
+import { API_PATHS, PROTOCOL_LIMITS, type GibbSourcesView } from '@banana-market/protocol';
 import { chromiumAvailable, launchChromium } from '../tools/chromium.js';
 import { http, startGameServer, type RunningServer } from './support/game-server.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_PATHS } from '@banana-market/sdk';
+import { API_PATHS } from '@banana-market/protocol';
 import { COLORS } from '../src/scene/theme.js';
 import { canvasPixels } from './support/canvas-pixels.js';
 import { chromiumAvailable, launchChromium } from '../tools/chromium.js';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GameEvent, LeaderboardView } from '@banana-market/sdk';
+import type { GameEvent, LeaderboardView } from '@banana-market/protocol';
 import { Backoff } from '../src/net/backoff.js';
 import { parseLiveFrame, type LiveFrame } from '../src/net/live-frames.js';
 import { bannerFor, mergeBailouts, ordinal, type Banner } from '../src/state/banners.js';

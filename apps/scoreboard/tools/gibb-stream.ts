@@ -1,5 +1,5 @@
 /** Gibbs posted on a rhythm through POST /api/gibbs: hype up, hype down, and chatter that moves nothing. */
-import { API_PATHS } from '@banana-market/sdk';
+import { API_PATHS } from '@banana-market/protocol';
 
 export const SAMPLE_GIBBS = [
   'bananas are great, buy buy #MKTD',

@@ -5,7 +5,8 @@
  * waits, it places a one-share order anyway, so the rate is what was asked.
  */
 import seedrandom from 'seedrandom';
-import { decisionToAction, NEW_TRADER_START, STRATEGIES, type BotDecision } from '@banana-market/sdk';
+import { decisionToAction, STRATEGIES, type BotDecision } from '@banana-market/engine';
+import { NEW_TRADER_START } from '@banana-market/protocol';
 import { BananaClient, WsTransport } from '@banana-market/sdk/client';
 
 export interface CrowdOptions {

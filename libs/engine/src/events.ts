@@ -3,7 +3,15 @@
  * on topics (share-price, txn-results, trader-states, game-events); the engine
  * itself never does I/O.
  */
-import type { GameEvent, SharePrice, TraderKey, TraderState, TxnResult } from '@banana-market/sdk';
+import type {
+  GameEvent,
+  LeaderboardView,
+  MarketView,
+  SharePrice,
+  TraderKey,
+  TraderState,
+  TxnResult,
+} from '@banana-market/protocol';
 
 export interface PriceEvent {
   readonly kind: 'price';
@@ -36,40 +44,15 @@ export interface GameEventEvent {
 
 export type EngineEvent = PriceEvent | TxnResultEvent | TraderStateEvent | GameEventEvent;
 
-export interface TraderStanding {
-  readonly team: string;
-  readonly name: string;
-  readonly score: number;
-  readonly fedMonkeys: number;
-  readonly bailouts: number;
-  readonly coins: number;
-  readonly shares: number;
-}
+export type { TraderStanding, TeamStanding } from '@banana-market/protocol';
+export type Leaderboard = LeaderboardView;
 
-export interface TeamStanding {
-  readonly team: string;
-  readonly score: number;
-  readonly traders: number;
-}
-
-export interface Leaderboard {
-  readonly traders: readonly TraderStanding[];
-  readonly teams: readonly TeamStanding[];
-}
-
-export interface MarketSnapshot {
-  readonly price: number;
-  readonly forecast: number;
-  readonly hype: number;
+/** The market view (without the game status, which the loop knows) plus what only the engine sees. */
+export interface MarketSnapshot extends Omit<MarketView, 'status'> {
   readonly basePrice: number;
   readonly ema: number;
-  /** ISO time of the last price tick (or of the start). */
-  readonly time: string;
-  readonly tick: number;
   readonly burstInProgress: boolean;
 }
 
 /** An action as the engine takes it: already validated by the protocol schemas. */
-export type { TraderAction } from '@banana-market/sdk';
-
-export type ActionTxnType = 'MARKET' | 'INVEST' | 'FEED';
+export type { ActionTxnType, TraderAction } from '@banana-market/protocol';

@@ -1,11 +1,23 @@
 /**
- * Puts the engine on a clock: wakes up when something is due (a tick, a
- * plantation's return, a burst step), and lets the host pause, resume and end
- * the game. Works the same on the wall clock and on a VirtualClock.
+ * A game on a clock: the engine wakes up when something is due (a tick, a
+ * plantation's return, a burst step), and the game's lifecycle lives here —
+ * start, pause, resume, end and reset, each with the game event it emits.
+ * Hosts (the server, virtual games) use this narrow surface of commands and
+ * queries and never reach into the engine. Works the same on the wall clock
+ * and on a VirtualClock.
  */
-import type { GameStatus, Gibb, TraderKey, TraderState } from '@banana-market/sdk';
+import {
+  txnTypeOf,
+  type GameEvent,
+  type GameStatus,
+  type Gibb,
+  type LeaderboardView,
+  type MarketView,
+  type TraderKey,
+  type TraderState,
+} from '@banana-market/protocol';
 import type { Clock, TimerHandle } from './clock.js';
-import type { ActionTxnType, EngineEvent, TraderAction } from './events.js';
+import type { ActionTxnType, EngineEvent, MarketSnapshot, TraderAction } from './events.js';
 import { MarketEngine } from './market-engine.js';
 import { DEFAULT_RULES, type GameRules } from './rules.js';
 
@@ -24,8 +36,13 @@ type LoopPhase = 'created' | 'running' | 'paused' | 'ended' | 'stopped';
 export const PAUSED_REASON = 'the game is paused';
 export const ENDED_REASON = 'the game has ended';
 
+/** A game event before the loop stamps its time. */
+type UnstampedGameEvent = GameEvent extends infer E ? (E extends GameEvent ? Omit<E, 'time'> : never) : never;
+
 export class GameLoop {
-  readonly engine: MarketEngine;
+  private engine: MarketEngine;
+  private currentSeed: string;
+  private readonly rules: GameRules;
   private readonly clock: Clock;
   private readonly listeners = new Set<EngineEventListener>();
   private readonly onListenerError: (error: unknown) => void;
@@ -35,7 +52,9 @@ export class GameLoop {
 
   constructor(options: GameLoopOptions) {
     this.clock = options.clock;
-    this.engine = new MarketEngine({ seed: options.seed, startTime: options.clock.now(), rules: options.rules ?? DEFAULT_RULES });
+    this.rules = options.rules ?? DEFAULT_RULES;
+    this.currentSeed = options.seed;
+    this.engine = this.createEngine(options.seed);
     this.onListenerError = options.onListenerError ?? ((error) => console.error('game loop listener failed:', error));
   }
 
@@ -51,18 +70,61 @@ export class GameLoop {
     return () => this.listeners.delete(listener);
   }
 
+  // ---- queries ------------------------------------------------------------
+
+  get seed(): string {
+    return this.currentSeed;
+  }
+
+  get tickMs(): number {
+    return this.rules.tickMs;
+  }
+
+  /** The market as the engine sees it (price, forecast, hype, tick, burst). */
+  snapshot(): MarketSnapshot {
+    return this.engine.snapshot();
+  }
+
+  /** The market as players see it: the snapshot's public part and the game status. */
+  market(): MarketView {
+    const { price, forecast, hype, time, tick } = this.engine.snapshot();
+    return { price, forecast, hype, time, tick, status: this.status };
+  }
+
+  leaderboard(): LeaderboardView {
+    return this.engine.leaderboard();
+  }
+
+  traderState(trader: TraderKey): TraderState | undefined {
+    return this.engine.traderState(trader);
+  }
+
+  traders(): TraderKey[] {
+    return this.engine.traders().map((t) => t.trader);
+  }
+
+  currentPrice(): number {
+    return this.engine.currentPrice();
+  }
+
+  // ---- lifecycle ------------------------------------------------------------
+
+  /** Starts the clock and announces the game (GAME_STARTED). */
   start(): void {
     if (this.phase !== 'created') return;
     this.phase = 'running';
+    this.emitGameEvent({ type: 'GAME_STARTED', seed: this.currentSeed });
     this.schedule();
   }
 
+  /** Time stops for the game: no ticks, no returns, actions refused (GAME_PAUSED). */
   pause(): void {
     if (this.phase !== 'running') return;
     this.catchUp();
     this.cancelTimer();
     this.pausedAt = this.clock.now();
     this.phase = 'paused';
+    this.emitGameEvent({ type: 'GAME_PAUSED' });
   }
 
   resume(): void {
@@ -70,14 +132,33 @@ export class GameLoop {
     // Time stood still for the game: nothing that was due later catches up in a burst.
     this.engine.postpone(this.clock.now() - this.pausedAt);
     this.phase = 'running';
+    this.emitGameEvent({ type: 'GAME_RESUMED' });
     this.schedule();
   }
 
+  /** The game is over for good: what was due until now happens, then nothing more (GAME_ENDED). */
   end(): void {
     if (this.phase === 'ended' || this.phase === 'stopped') return;
     if (this.phase === 'running') this.catchUp();
     this.cancelTimer();
     this.phase = 'ended';
+    this.emitGameEvent({ type: 'GAME_ENDED' });
+  }
+
+  /**
+   * A fresh game with the same rules (and the same seed unless given): the
+   * registered traders start over. Emits GAME_RESET and each trader's new state.
+   */
+  reset(seed?: string): void {
+    if (this.phase === 'stopped') return;
+    const traders = this.traders();
+    this.cancelTimer();
+    this.currentSeed = seed ?? this.currentSeed;
+    this.engine = this.createEngine(this.currentSeed);
+    const states: EngineEvent[] = traders.map((trader) => ({ kind: 'trader-state', trader, state: this.engine.registerTrader(trader, this.clock.now()).state }));
+    this.phase = 'running';
+    this.emit([this.gameEvent({ type: 'GAME_RESET', seed: this.currentSeed }), ...states]);
+    this.schedule();
   }
 
   /** Stops the timer for good (the host shuts down), without events. */
@@ -117,9 +198,28 @@ export class GameLoop {
     return events;
   }
 
-  /** Opens a trader's account; emits nothing (the host decides what to announce). */
-  register(trader: TraderKey): { created: boolean; state: TraderState } {
-    return this.engine.registerTrader(trader, this.clock.now());
+  /** Opens a trader's account; with `announce`, a new account's state is emitted. */
+  register(trader: TraderKey, options: { announce?: boolean } = {}): { created: boolean; state: TraderState } {
+    const registered = this.engine.registerTrader(trader, this.clock.now());
+    if (registered.created && options.announce) this.emit([{ kind: 'trader-state', trader, state: registered.state }]);
+    return registered;
+  }
+
+  /** Before the start, after a restart: a trader continues from its last published state. */
+  restoreTraderState(trader: TraderKey, state: TraderState): void {
+    this.engine.restoreTraderState(trader, state);
+  }
+
+  private createEngine(seed: string): MarketEngine {
+    return new MarketEngine({ seed, startTime: this.clock.now(), rules: this.rules });
+  }
+
+  private gameEvent(event: UnstampedGameEvent): EngineEvent {
+    return { kind: 'game-event', event: { ...event, time: new Date(this.clock.now()).toISOString() } as GameEvent };
+  }
+
+  private emitGameEvent(event: UnstampedGameEvent): void {
+    this.emit([this.gameEvent(event)]);
   }
 
   private refusal(): string | undefined {
@@ -157,16 +257,5 @@ export class GameLoop {
         this.onListenerError(error);
       }
     }
-  }
-}
-
-export function txnTypeOf(action: TraderAction): ActionTxnType {
-  switch (action.kind) {
-    case 'market':
-      return 'MARKET';
-    case 'invest':
-      return 'INVEST';
-    case 'feed':
-      return 'FEED';
   }
 }

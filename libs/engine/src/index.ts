@@ -11,3 +11,4 @@ export { investmentDelayMs, investmentReturnMultiplier } from './rules/plantatio
 export { burstProbability } from './rules/bubble-burst.js';
 export { scoreOf } from './trader-book.js';
 export * from './strategy-tournament.js';
+export * from './bots/index.js';

@@ -4,18 +4,21 @@
  * takes `now`) and publishes the events it returns. Given the same seed and
  * the same calls, it returns the same events.
  */
-import type {
-  FeedMonkeysOrder,
-  GameEvent,
-  Gibb,
-  InvestmentOrder,
-  MarketOrder,
-  TraderKey,
-  TraderState,
-  TxnResult,
-  TxnStatus,
-  TxnType,
-} from '@banana-market/sdk';
+import {
+  ACTIONS,
+  type ActionKind,
+  type ActionOrder,
+  type FeedMonkeysOrder,
+  type GameEvent,
+  type Gibb,
+  type InvestmentOrder,
+  type MarketOrder,
+  type TraderKey,
+  type TraderState,
+  type TxnResult,
+  type TxnStatus,
+  type TxnType,
+} from '@banana-market/protocol';
 import type {
   ActionTxnType,
   EngineEvent,
@@ -32,6 +35,10 @@ import { readHype, roundCoins } from './rules/hype.js';
 import { investmentDelayMs, investmentReturnMultiplier } from './rules/plantations.js';
 import { forecastOf, nextBasePrice, nextEma, publishedPrice } from './rules/price-walk.js';
 import { stateOf, TraderBook, type TraderAccount } from './trader-book.js';
+
+type ActionRules = {
+  readonly [K in ActionKind]: (trader: TraderKey, order: ActionOrder<K>, now: number) => EngineEvent[];
+};
 
 export interface MarketEngineOptions {
   readonly seed: string;
@@ -219,19 +226,20 @@ export class MarketEngine {
   // ---- actions ----------------------------------------------------------
 
   executeAction(trader: TraderKey, action: TraderAction, now: number): EngineEvent[] {
-    switch (action.kind) {
-      case 'market':
-        return this.executeMarketOrder(trader, action.order, now);
-      case 'invest':
-        return this.executeInvestment(trader, action.order, now);
-      case 'feed':
-        return this.executeFeedMonkeys(trader, action.order, now);
-    }
+    const rule = this.actionRules[action.kind] as (trader: TraderKey, order: TraderAction['order'], now: number) => EngineEvent[];
+    return rule(trader, action.order, now);
   }
+
+  /** The rule of each kind in the protocol's action table: a new kind does not compile until it has one. */
+  private readonly actionRules: ActionRules = {
+    market: (trader, order, now) => this.executeMarketOrder(trader, order, now),
+    invest: (trader, order, now) => this.executeInvestment(trader, order, now),
+    feed: (trader, order, now) => this.executeFeedMonkeys(trader, order, now),
+  };
 
   /** BUY n: coins −= n × price, shares += n; SELL n: the reverse. At the price of this moment. */
   executeMarketOrder(trader: TraderKey, order: MarketOrder, now: number): EngineEvent[] {
-    return this.applyAction(trader, 'MARKET', order.txnId, now, (account) => {
+    return this.applyAction(trader, ACTIONS.market.txnType, order.txnId, now, (account) => {
       const value = order.shares * this.currentPrice();
       if (order.type === 'BUY') {
         if (value > account.coins) return 'INSUFFICIENT_COINS';
@@ -248,7 +256,7 @@ export class MarketEngine {
 
   /** Coins go into a plantation and come back, with interest, after a delay. */
   executeInvestment(trader: TraderKey, order: InvestmentOrder, now: number): EngineEvent[] {
-    return this.applyAction(trader, 'INVEST', order.txnId, now, (account) => {
+    return this.applyAction(trader, ACTIONS.invest.txnType, order.txnId, now, (account) => {
       if (order.invested > account.coins) return 'INSUFFICIENT_COINS';
       account.coins -= order.invested;
       account.inFlightInvestments += 1;
@@ -266,7 +274,7 @@ export class MarketEngine {
   }
 
   executeFeedMonkeys(trader: TraderKey, order: FeedMonkeysOrder, now: number): EngineEvent[] {
-    return this.applyAction(trader, 'FEED', order.txnId, now, (account) => {
+    return this.applyAction(trader, ACTIONS.feed.txnType, order.txnId, now, (account) => {
       if (order.monkeys > account.shares) return 'INSUFFICIENT_SHARES';
       account.shares -= order.monkeys;
       account.fedMonkeys += order.monkeys;

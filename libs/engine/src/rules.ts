@@ -3,7 +3,7 @@
  * defaults are those of DESIGN.md (the 2018 workshop's).
  */
 import { z } from 'zod';
-import { NEW_TRADER_START } from '@banana-market/sdk';
+import { NEW_TRADER_START } from '@banana-market/protocol';
 
 export const BURST_FACTORS_2018 = [0.95, 0.9, 0.8, 0.7, 0.7, 0.8, 0.9, 0.95, 1.2, 1.1] as const;
 

@@ -3,7 +3,7 @@
  * where every strategy trades for its own trader in the same market. Used by
  * a test (feeder must beat random) and by `npm run simulate` for the table.
  */
-import type { Strategy } from '@banana-market/sdk';
+import type { Strategy } from './bots/strategy.js';
 import { runVirtualGame } from './virtual-game.js';
 import type { GameRules } from './rules.js';
 

@@ -2,7 +2,7 @@
  * The traders' accounts: their state, the transactions they already made
  * (so that a replayed txnId is answered, not applied twice), and standings.
  */
-import { traderId, type TraderKey, type TraderState, type TxnResult } from '@banana-market/sdk';
+import { traderId, type TraderKey, type TraderState, type TxnResult } from '@banana-market/protocol';
 import type { Leaderboard, TeamStanding, TraderStanding } from './events.js';
 import type { GameRules } from './rules.js';
 

@@ -3,9 +3,11 @@
  * the SDK's strategies, and scheduled gibbs. Tests and simulations use it to
  * play hours of market in seconds, exactly as the server would.
  */
-import { decisionToAction, type SharePrice, type Strategy, type TraderKey, type TxnResult } from '@banana-market/sdk';
+import type { SharePrice, TraderKey, TxnResult } from '@banana-market/protocol';
+import { BotDriver } from './bots/bot-driver.js';
+import type { Strategy } from './bots/strategy.js';
 import { VirtualClock } from './clock.js';
-import type { EngineEvent, Leaderboard } from './events.js';
+import type { EngineEvent, Leaderboard, TraderAction, TxnResultEvent } from './events.js';
 import { GameLoop } from './game-loop.js';
 import { createRandom } from './random.js';
 import { DEFAULT_RULES, type GameRules } from './rules.js';
@@ -41,8 +43,15 @@ export function runVirtualGame(options: VirtualGameOptions): VirtualGameResult {
   const prices: SharePrice[] = [];
   const txnResults: { trader: TraderKey; result: TxnResult }[] = [];
   let events = 0;
-  const bots = (options.bots ?? []).map((bot, i) => ({ ...bot, random: createRandom(`${options.seed}/virtual-bot/${i}`), txn: 0 }));
-
+  const bots = (options.bots ?? []).map((bot, i) => {
+    const random = createRandom(`${options.seed}/virtual-bot/${i}`);
+    return new BotDriver({ trader: bot.trader, strategy: bot.strategy, random: () => random.next() });
+  });
+  /** The action's own result, read from the events the loop answers with. */
+  const execute = (trader: TraderKey) => (action: TraderAction) => {
+    const own = loop.submit(trader, action);
+    return own.find((e): e is TxnResultEvent => e.kind === 'txn-result' && e.result.txnId === action.order.txnId)?.result;
+  };
   const record = (batch: readonly EngineEvent[]): void => {
     events += batch.length;
     for (const event of batch) {
@@ -55,19 +64,12 @@ export function runVirtualGame(options: VirtualGameOptions): VirtualGameResult {
     const tick = batch.find((e) => e.kind === 'price');
     if (tick === undefined || tick.kind !== 'price') return;
     // Bots answer a tick right away, as house bots do on the server.
-    for (const bot of bots) {
-      const state = loop.engine.traderState(bot.trader);
-      if (state === undefined) continue;
-      const market = { price: tick.price.coins, forecast: tick.price.forecast, tick: tick.tick };
-      for (const decision of bot.strategy.decide({ market, state, random: () => bot.random.next() })) {
-        const txnId = `${bot.trader.name}-${++bot.txn}`;
-        loop.submit(bot.trader, decisionToAction(decision, txnId));
-      }
-    }
+    const market = { price: tick.price.coins, forecast: tick.price.forecast, tick: tick.tick };
+    for (const bot of bots) void bot.onTick(market, loop.traderState(bot.trader), execute(bot.trader));
   });
 
   for (const bot of bots) loop.register(bot.trader);
-  const startPrice = loop.engine.currentPrice();
+  const startPrice = loop.currentPrice();
   loop.start();
   const gibbs = [...(options.gibbs ?? [])].sort((a, b) => a.atMs - b.atMs);
   gibbs.forEach((gibb, i) => {
@@ -75,5 +77,5 @@ export function runVirtualGame(options: VirtualGameOptions): VirtualGameResult {
   });
   clock.advanceTo(start + options.durationMs);
   loop.stop();
-  return { prices, txnResults, events, leaderboard: loop.engine.leaderboard(), startPrice };
+  return { prices, txnResults, events, leaderboard: loop.leaderboard(), startPrice };
 }

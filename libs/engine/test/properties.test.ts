@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { TraderKey } from '@banana-market/sdk';
+import type { TraderKey } from '@banana-market/protocol';
 import type { EngineEvent, TraderAction } from '../src/index.js';
 import { T0, alice, bob, carol, engineWith, results } from './support.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STRATEGIES } from '@banana-market/sdk';
+import { STRATEGIES } from '@banana-market/engine';
 import { formatTournament, runStrategyTournament } from '../src/index.js';
 
 describe('the built-in strategies over 3-hour games', () => {

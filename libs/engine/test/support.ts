@@ -1,4 +1,4 @@
-import type { TraderKey } from '@banana-market/sdk';
+import type { TraderKey } from '@banana-market/protocol';
 import { MarketEngine, makeRules, type EngineEvent, type GameRulesInput, type TxnResultEvent } from '../src/index.js';
 
 export const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);

@@ -5,7 +5,7 @@
  * keep at least the newest message of every key, like Kafka's log cleaner.
  */
 import { Logger } from '@nestjs/common';
-import type { TopicSpec } from '@banana-market/sdk';
+import type { TopicSpec } from '@banana-market/protocol';
 import { partitionForKey } from './key-partitioner.js';
 import {
   toBuffer,

@@ -17,7 +17,7 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
-import type { TopicSpec } from '@banana-market/sdk';
+import type { TopicSpec } from '@banana-market/protocol';
 import {
   toBuffer,
   type BusMessage,

@@ -4,7 +4,7 @@
  * partition chosen from the key by Kafka's default partitioner, order kept per
  * partition, offsets, and consumer groups that remember where they are.
  */
-import type { TopicSpec } from '@banana-market/sdk';
+import type { TopicSpec } from '@banana-market/protocol';
 
 export type BusKind = 'embedded' | 'kafka';
 

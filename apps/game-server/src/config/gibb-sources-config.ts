@@ -5,7 +5,7 @@
  * source cannot run.
  */
 import { z } from 'zod';
-import { GIBB_SOURCE_NAMES, type GibbSourceName } from '@banana-market/sdk';
+import { GIBB_SOURCE_NAMES, type GibbSourceName } from '@banana-market/protocol';
 
 export interface XSourceConfig {
   /** Kept out of every log line, error and status (see redactSecret). */

@@ -1,43 +1,31 @@
 /**
  * Turns a raw message from an action topic into an engine action, or says
  * exactly why it cannot: the same decoding serves Kafka, WebSocket and HTTP.
+ * Which schema applies is the protocol's action table's business.
  */
-import { decode, decodeMessage, TOPICS, type RawMessage, type TraderKey, type ProtocolError } from '@banana-market/sdk';
-import * as sdk from '@banana-market/sdk';
-import type { ActionTxnType, TraderAction } from '@banana-market/engine';
-
-export interface ActionTopicSpec {
-  readonly txnType: ActionTxnType;
-  readonly decodeValue: (raw: RawMessage) => sdk.DecodeResult<TraderAction>;
-}
-
-export const ACTION_TOPIC_SPECS: Readonly<Record<string, ActionTopicSpec>> = Object.freeze({
-  [TOPICS.marketOrders.name]: {
-    txnType: 'MARKET',
-    decodeValue: (raw) => mapOk(decode(sdk.marketOrderSchema, raw), (order) => ({ kind: 'market', order })),
-  },
-  [TOPICS.investmentOrders.name]: {
-    txnType: 'INVEST',
-    decodeValue: (raw) => mapOk(decode(sdk.investmentOrderSchema, raw), (order) => ({ kind: 'invest', order })),
-  },
-  [TOPICS.feedMonkeys.name]: {
-    txnType: 'FEED',
-    decodeValue: (raw) => mapOk(decode(sdk.feedMonkeysSchema, raw), (order) => ({ kind: 'feed', order })),
-  },
-});
+import {
+  actionForTopic,
+  decodeActionOrder,
+  decodeMessage,
+  PROTOCOL_LIMITS,
+  type ActionTxnType,
+  type RawMessage,
+  type TraderAction,
+  type TraderKey,
+} from '@banana-market/protocol';
 
 export type DecodedAction =
   | { readonly ok: true; readonly trader: TraderKey; readonly action: TraderAction }
   | { readonly ok: false; readonly reason: string; readonly trader?: TraderKey; readonly txnType: ActionTxnType; readonly txnId: string };
 
 export function decodeActionMessage(topic: string, key: RawMessage, value: RawMessage): DecodedAction {
-  const spec = ACTION_TOPIC_SPECS[topic];
+  const spec = actionForTopic(topic);
   if (spec === undefined) throw new Error(`"${topic}" is not an action topic`);
   const trader = decodeMessage.traderKey(key);
   if (!trader.ok) {
     return { ok: false, reason: trader.error.message, txnType: spec.txnType, txnId: salvageTxnId(value) };
   }
-  const action = spec.decodeValue(value);
+  const action = decodeActionOrder(spec, value);
   if (!action.ok) {
     return { ok: false, reason: action.error.message, trader: trader.value, txnType: spec.txnType, txnId: salvageTxnId(value) };
   }
@@ -49,18 +37,14 @@ function salvageTxnId(value: RawMessage): string {
   if (value === null || value === undefined) return '';
   try {
     const text = typeof value === 'string' ? value : new TextDecoder().decode(value);
-    if (text.length > sdk.PROTOCOL_LIMITS.maxMessageBytes) return '';
+    if (text.length > PROTOCOL_LIMITS.maxMessageBytes) return '';
     const parsed = JSON.parse(text) as unknown;
     if (typeof parsed === 'object' && parsed !== null && 'txnId' in parsed) {
       const txnId = (parsed as { txnId: unknown }).txnId;
-      if (typeof txnId === 'string' && txnId.length <= sdk.PROTOCOL_LIMITS.maxTxnIdLength) return txnId;
+      if (typeof txnId === 'string' && txnId.length <= PROTOCOL_LIMITS.maxTxnIdLength) return txnId;
     }
   } catch {
     // not JSON: nothing to salvage
   }
   return '';
-}
-
-function mapOk<T, U>(result: sdk.DecodeResult<T>, f: (value: T) => U): sdk.DecodeResult<U> {
-  return result.ok ? { ok: true, value: f(result.value) } : (result as { ok: false; error: ProtocolError });
 }

@@ -6,7 +6,7 @@
  * tells who they are.
  */
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { ACTION_TOPICS } from '@banana-market/sdk';
+import { ACTION_TOPICS } from '@banana-market/protocol';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
 import { decodeActionMessage } from './action-decoder.js';
 import { DeadLetterService } from './dead-letter.service.js';

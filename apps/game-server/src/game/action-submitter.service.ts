@@ -6,24 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  encode,
-  TOPICS,
-  type FeedActionBody,
-  type InvestActionBody,
-  type MarketActionBody,
-  type TraderKey,
-  type TxnResult,
-} from '@banana-market/sdk';
+import { actionFromRequest, encode, encodeAction, type ActionRequest, type TraderAction, type TraderKey, type TxnResult } from '@banana-market/protocol';
 import type { Clock } from '@banana-market/engine';
 import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { GAME_CLOCK } from './tokens.js';
 import { TxnResultWaiter } from './txn-result-waiter.service.js';
-
-export type SubmittedAction =
-  | { readonly kind: 'market'; readonly body: MarketActionBody }
-  | { readonly kind: 'invest'; readonly body: InvestActionBody }
-  | { readonly kind: 'feed'; readonly body: FeedActionBody };
 
 /** How long a gateway waits for the engine's answer before giving up on the request. */
 export const ACTION_RESULT_TIMEOUT_MS = 10_000;
@@ -36,29 +23,17 @@ export class ActionSubmitter {
     private readonly waiter: TxnResultWaiter,
   ) {}
 
-  async submit(trader: TraderKey, action: SubmittedAction): Promise<TxnResult> {
-    const txnId = action.body.txnId ?? randomUUID();
-    const time = new Date(this.clock.now()).toISOString();
-    const { topic, value } = this.toMessage(action, txnId, time);
-    const answer = this.waiter.expect(trader, txnId, ACTION_RESULT_TIMEOUT_MS);
-    await this.bus.publish(topic, [{ key: encode.traderKey(trader), value }]);
-    return answer;
+  /** A gateway's request: the server gives it a txnId when it has none. */
+  submit(trader: TraderKey, request: ActionRequest): Promise<TxnResult> {
+    return this.submitAction(trader, actionFromRequest(request, request.body.txnId ?? randomUUID()));
   }
 
-  private toMessage(action: SubmittedAction, txnId: string, time: string): { topic: string; value: string } {
-    switch (action.kind) {
-      case 'market':
-        return {
-          topic: TOPICS.marketOrders.name,
-          value: encode.marketOrder({ time, txnId, type: action.body.type, shares: action.body.shares }),
-        };
-      case 'invest':
-        return {
-          topic: TOPICS.investmentOrders.name,
-          value: encode.investmentOrder({ time, txnId, invested: action.body.invested }),
-        };
-      case 'feed':
-        return { topic: TOPICS.feedMonkeys.name, value: encode.feedMonkeys({ time, txnId, monkeys: action.body.monkeys }) };
-    }
+  /** An order with its txnId (a house bot's), stamped with the game time as it leaves. */
+  async submitAction(trader: TraderKey, action: TraderAction): Promise<TxnResult> {
+    const stamped = { ...action, order: { ...action.order, time: new Date(this.clock.now()).toISOString() } } as TraderAction;
+    const { topic, value } = encodeAction(stamped);
+    const answer = this.waiter.expect(trader, action.order.txnId, ACTION_RESULT_TIMEOUT_MS);
+    await this.bus.publish(topic, [{ key: encode.traderKey(trader), value }]);
+    return answer;
   }
 }

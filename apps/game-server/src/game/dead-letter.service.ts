@@ -3,7 +3,7 @@
  * came from and why, so a coach can show a team what their bot really sent.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { encode, PROTOCOL_LIMITS, SINGLE_STREAM_KEY, TOPICS } from '@banana-market/sdk';
+import { encode, PROTOCOL_LIMITS, SINGLE_STREAM_KEY, TOPICS } from '@banana-market/protocol';
 import type { Clock } from '@banana-market/engine';
 import { MESSAGE_BUS, type BusMessage, type MessageBus } from '../bus/message-bus.js';
 import { GAME_CLOCK } from './tokens.js';

@@ -4,7 +4,7 @@
  * even though the bus is asynchronous.
  */
 import { Logger } from '@nestjs/common';
-import { encode, SINGLE_STREAM_KEY, TOPICS } from '@banana-market/sdk';
+import { encode, SINGLE_STREAM_KEY, TOPICS } from '@banana-market/protocol';
 import type { EngineEvent } from '@banana-market/engine';
 import type { MessageBus, OutgoingMessage } from '../bus/message-bus.js';
 

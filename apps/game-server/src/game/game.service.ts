@@ -1,11 +1,25 @@
 /**
- * Hosts the game: one GameLoop (engine + clock) whose events go to the bus.
- * The rules live in @banana-market/engine; this class only wires them to time
- * and to topics, and offers the coach's controls.
+ * Hosts the game: one GameLoop (engine, clock and lifecycle) whose events go
+ * to the bus. The rules and what pause, end and reset mean live in
+ * @banana-market/engine; this class wires the loop to time and to topics,
+ * restores traders after a restart, and gives the gateways a narrow surface
+ * of queries and commands.
  */
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ALL_TOPICS, decodeMessage, TOPICS, type Gibb, type TraderKey } from '@banana-market/sdk';
-import { GameLoop, type Clock, type EngineEvent, type TraderAction, type ActionTxnType } from '@banana-market/engine';
+import {
+  ALL_TOPICS,
+  decodeMessage,
+  TOPICS,
+  type ActionTxnType,
+  type GameStatus,
+  type Gibb,
+  type LeaderboardView,
+  type MarketView,
+  type TraderAction,
+  type TraderKey,
+  type TraderState,
+} from '@banana-market/protocol';
+import { GameLoop, type Clock, type EngineEvent, type MarketSnapshot } from '@banana-market/engine';
 import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { EngineEventPublisher } from './engine-event-publisher.js';
@@ -18,37 +32,57 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Game');
   private readonly publisher: EngineEventPublisher;
   private readonly listeners = new Set<GameListener>();
-  private loopInstance!: GameLoop;
-  private currentSeed: string;
+  private readonly loop: GameLoop;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
-    @Inject(GAME_CLOCK) private readonly clock: Clock,
+    @Inject(GAME_CLOCK) clock: Clock,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
   ) {
     this.publisher = new EngineEventPublisher(bus);
-    this.currentSeed = config.seed;
+    this.loop = new GameLoop({ seed: config.seed, rules: config.rules, clock });
+    this.loop.onEvents((events) => this.emit(events));
   }
 
   async onModuleInit(): Promise<void> {
     await this.bus.ensureTopics(ALL_TOPICS);
-    this.loopInstance = this.createLoop(this.currentSeed);
     await this.restoreTraderStates();
-    this.loopInstance.start();
-    this.emit([this.gameEvent({ type: 'GAME_STARTED', seed: this.currentSeed })]);
-    this.logger.log(`game started with seed "${this.currentSeed}", tick ${this.config.rules.tickMs} ms`);
+    this.loop.start();
+    this.logger.log(`game started with seed "${this.loop.seed}", tick ${this.config.rules.tickMs} ms`);
   }
 
   onApplicationShutdown(): void {
-    this.loopInstance?.stop();
+    this.loop.stop();
   }
 
-  get loop(): GameLoop {
-    return this.loopInstance;
-  }
+  // ---- queries ------------------------------------------------------------
 
   get seed(): string {
-    return this.currentSeed;
+    return this.loop.seed;
+  }
+
+  get status(): GameStatus {
+    return this.loop.status;
+  }
+
+  get tickMs(): number {
+    return this.loop.tickMs;
+  }
+
+  market(): MarketView {
+    return this.loop.market();
+  }
+
+  snapshot(): MarketSnapshot {
+    return this.loop.snapshot();
+  }
+
+  leaderboard(): LeaderboardView {
+    return this.loop.leaderboard();
+  }
+
+  traderState(trader: TraderKey): TraderState | undefined {
+    return this.loop.traderState(trader);
   }
 
   /** Listens to every event the game produces (after it is handed to the bus). */
@@ -57,65 +91,44 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
     return () => this.listeners.delete(listener);
   }
 
+  // ---- commands -------------------------------------------------------------
+
   executeAction(trader: TraderKey, action: TraderAction): readonly EngineEvent[] {
-    return this.loopInstance.submit(trader, action);
+    return this.loop.submit(trader, action);
   }
 
   rejectAction(trader: TraderKey, type: ActionTxnType, txnId: string, reason: string): readonly EngineEvent[] {
-    return this.loopInstance.reject(trader, type, txnId, reason);
+    return this.loop.reject(trader, type, txnId, reason);
   }
 
   applyGibb(gibb: Gibb): readonly EngineEvent[] {
-    return this.loopInstance.applyGibb(gibb);
+    return this.loop.applyGibb(gibb);
   }
 
   registerTrader(trader: TraderKey): void {
-    const { created, state } = this.loopInstance.register(trader);
-    if (created) this.emit([{ kind: 'trader-state', trader, state }]);
+    this.loop.register(trader, { announce: true });
   }
 
   pause(): void {
-    if (this.loopInstance.status !== 'running') return;
-    this.loopInstance.pause();
-    this.emit([this.gameEvent({ type: 'GAME_PAUSED' })]);
+    this.loop.pause();
   }
 
   resume(): void {
-    if (this.loopInstance.status !== 'paused') return;
-    this.loopInstance.resume();
-    this.emit([this.gameEvent({ type: 'GAME_RESUMED' })]);
+    this.loop.resume();
   }
 
   end(): void {
-    if (this.loopInstance.status === 'ended') return;
-    this.loopInstance.end();
-    this.emit([this.gameEvent({ type: 'GAME_ENDED' })]);
+    this.loop.end();
   }
 
   /** A fresh game with the same rules (and the same seed unless given): registered traders start over. */
   reset(seed?: string): void {
-    const traders = this.loopInstance.engine.traders().map((t) => t.trader);
-    this.loopInstance.stop();
-    this.currentSeed = seed ?? this.currentSeed;
-    this.loopInstance = this.createLoop(this.currentSeed);
-    const states: EngineEvent[] = [];
-    for (const trader of traders) {
-      const { state } = this.loopInstance.register(trader);
-      states.push({ kind: 'trader-state', trader, state });
-    }
-    this.loopInstance.start();
-    this.emit([this.gameEvent({ type: 'GAME_RESET', seed: this.currentSeed }), ...states]);
+    this.loop.reset(seed);
   }
 
   /** Resolves once every event so far has been handed to the bus. */
   flushed(): Promise<void> {
     return this.publisher.flushed();
-  }
-
-  private createLoop(seed: string): GameLoop {
-    const loop = new GameLoop({ seed, rules: this.config.rules, clock: this.clock });
-    loop.onEvents((events) => this.emit(events));
-    return loop;
   }
 
   private emit(events: readonly EngineEvent[]): void {
@@ -130,10 +143,6 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private gameEvent<T extends { type: string }>(event: T): EngineEvent {
-    return { kind: 'game-event', event: { ...event, time: new Date(this.clock.now()).toISOString() } as never };
-  }
-
   /** After a restart on a persistent bus, traders continue from their last published state. */
   private async restoreTraderStates(): Promise<void> {
     const messages = await this.bus.readTopic(TOPICS.traderStates.name);
@@ -142,7 +151,7 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
       const key = decodeMessage.traderKey(message.key);
       const state = decodeMessage.traderState(message.value);
       if (!key.ok || !state.ok) continue;
-      this.loopInstance.engine.restoreTraderState(key.value, state.value);
+      this.loop.restoreTraderState(key.value, state.value);
       restored++;
     }
     if (restored > 0) this.logger.log(`restored ${restored} trader state message(s) from ${TOPICS.traderStates.name}`);

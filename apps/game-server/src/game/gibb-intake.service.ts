@@ -3,7 +3,7 @@
  * source, any Kafka client), and lets the engine turn them into hype.
  */
 import { Inject, Injectable, type OnApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { decodeMessage, TOPICS } from '@banana-market/sdk';
+import { decodeMessage, TOPICS } from '@banana-market/protocol';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
 import { RecentIds } from '../gibbs/recent-ids.js';
 import { DeadLetterService } from './dead-letter.service.js';

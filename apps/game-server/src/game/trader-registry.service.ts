@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { decodeMessage, encode, TOPICS, traderId, type TraderKey } from '@banana-market/sdk';
+import { decodeMessage, encode, TOPICS, traderId, type TraderKey } from '@banana-market/protocol';
 import type { Clock } from '@banana-market/engine';
 import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { GAME_CLOCK } from './tokens.js';

@@ -4,7 +4,7 @@
  */
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { decodeMessage, TOPICS, traderId, type TraderKey, type TxnResult } from '@banana-market/sdk';
+import { ACTION_TXN_TYPES, decodeMessage, TOPICS, traderId, type TraderKey, type TxnResult } from '@banana-market/protocol';
 import { MESSAGE_BUS, type MessageBus, type Subscription } from '../bus/message-bus.js';
 
 export class TxnTimeoutError extends Error {
@@ -18,9 +18,6 @@ interface Waiter {
   reject(err: Error): void;
   timer: NodeJS.Timeout;
 }
-
-/** Results that answer an action (BAILOUT and RETURN follow it under the same txnId). */
-const ANSWER_TYPES = new Set(['MARKET', 'INVEST', 'FEED']);
 
 @Injectable()
 export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
@@ -39,7 +36,7 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
       onMessage: (message) => {
         const trader = decodeMessage.traderKey(message.key);
         const result = decodeMessage.txnResult(message.value);
-        if (!trader.ok || !result.ok || !ANSWER_TYPES.has(result.value.type)) return;
+        if (!trader.ok || !result.ok || !ACTION_TXN_TYPES.has(result.value.type)) return;
         const id = waiterId(trader.value, result.value.txnId);
         const waiter = this.waiters.get(id);
         if (waiter === undefined) return;

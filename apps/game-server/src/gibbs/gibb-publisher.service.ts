@@ -5,7 +5,7 @@
  * the single-stream key.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { encode, gibbSchema, SINGLE_STREAM_KEY, TOPICS, type Gibb } from '@banana-market/sdk';
+import { encode, gibbSchema, SINGLE_STREAM_KEY, TOPICS, type Gibb } from '@banana-market/protocol';
 import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { RecentIds } from './recent-ids.js';
 import type { SourceCounters } from './gibb-source.js';

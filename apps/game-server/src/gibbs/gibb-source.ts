@@ -1,5 +1,5 @@
 /** What every source of gibbs (gibber page, X, replay) looks like to the server that runs them. */
-import type { GibbSourceStatus } from '@banana-market/sdk';
+import type { GibbSourceStatus } from '@banana-market/protocol';
 
 export interface GibbSource {
   readonly name: GibbSourceStatus['name'];

@@ -5,7 +5,7 @@
  */
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@banana-market/engine';
-import type { GibbSourcesView } from '@banana-market/sdk';
+import type { GibbSourcesView } from '@banana-market/protocol';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { GAME_CLOCK } from '../game/tokens.js';
 import { GibbPublisher } from './gibb-publisher.service.js';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { gibbSchema, gibbSourcesViewSchema, postGibbBodySchema, type Gibb, type GibbSourcesView, type PostGibbBody } from '@banana-market/sdk';
+import { gibbSchema, gibbSourcesViewSchema, postGibbBodySchema, type Gibb, type GibbSourcesView, type PostGibbBody } from '@banana-market/protocol';
 import type { Clock } from '@banana-market/engine';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { GAME_CLOCK } from '../game/tokens.js';

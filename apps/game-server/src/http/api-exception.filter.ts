@@ -4,7 +4,7 @@
  * the parser's terse message.
  */
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
-import type { ErrorBody } from '@banana-market/sdk';
+import type { ErrorBody } from '@banana-market/protocol';
 
 interface JsonResponse {
   status(code: number): JsonResponse;

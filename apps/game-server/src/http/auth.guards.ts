@@ -11,7 +11,7 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import type { TraderKey } from '@banana-market/sdk';
+import type { TraderKey } from '@banana-market/protocol';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { TraderRegistry } from '../game/trader-registry.service.js';
 

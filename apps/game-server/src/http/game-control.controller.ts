@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { resetGameBodySchema, type GameStatus } from '@banana-market/sdk';
+import { resetGameBodySchema, type GameStatus } from '@banana-market/protocol';
 import { GameService } from '../game/game.service.js';
 import { AdminTokenGuard } from './auth.guards.js';
 
@@ -50,6 +50,6 @@ export class GameControlController {
   }
 
   private result(): GameControlResult {
-    return { status: this.game.loop.status, seed: this.game.seed };
+    return { status: this.game.status, seed: this.game.seed };
   }
 }

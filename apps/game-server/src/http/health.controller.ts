@@ -19,7 +19,7 @@ export class HealthController {
   @ApiOkResponse({ description: '`{"status":"ok","bus":"embedded"|"kafka", ...}` when the game loop is alive' })
   async check(): Promise<Record<string, unknown>> {
     const result = await this.health.check([
-      () => this.indicators.check('game').up({ game: this.game.loop.status, tick: this.game.loop.engine.snapshot().tick }),
+      () => this.indicators.check('game').up({ game: this.game.status, tick: this.game.market().tick }),
     ]);
     return { ...result, bus: this.bus.kind };
   }

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { leaderboardSchema, marketViewSchema, type LeaderboardView, type MarketView } from '@banana-market/sdk';
+import { leaderboardSchema, marketViewSchema, type LeaderboardView, type MarketView } from '@banana-market/protocol';
 import { GameService } from '../game/game.service.js';
 
 @ApiTags('market')
@@ -11,21 +11,13 @@ export class MarketController {
   @Get('market')
   @ApiOkResponse({ description: 'The current price, forecast, hype, time, tick and game status', standardSchema: marketViewSchema })
   market(): MarketView {
-    const snapshot = this.game.loop.engine.snapshot();
-    return {
-      price: snapshot.price,
-      forecast: snapshot.forecast,
-      hype: snapshot.hype,
-      time: snapshot.time,
-      tick: snapshot.tick,
-      status: this.game.loop.status,
-    };
+    return this.game.market();
   }
 
   @Get('leaderboard')
   @ApiOkResponse({ description: 'Traders and teams, best score first', standardSchema: leaderboardSchema })
   leaderboard(): LeaderboardView {
-    const board = this.game.loop.engine.leaderboard();
+    const board = this.game.leaderboard();
     return { traders: board.traders.map((t) => ({ ...t })), teams: board.teams.map((t) => ({ ...t })) };
   }
 }

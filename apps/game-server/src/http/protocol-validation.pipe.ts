@@ -5,7 +5,7 @@
  * base: it decides what to validate, this decides how errors read.
  */
 import { BadRequestException, StandardSchemaValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { validate, type ErrorBody } from '@banana-market/sdk';
+import { validate, type ErrorBody } from '@banana-market/protocol';
 import type { z } from 'zod';
 
 export class ProtocolValidationPipe extends StandardSchemaValidationPipe {

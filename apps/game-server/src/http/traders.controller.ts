@@ -1,6 +1,6 @@
 import { Body, ConflictException, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { registeredTraderSchema, registerTraderBodySchema, type RegisteredTrader, type TraderKey } from '@banana-market/sdk';
+import { registeredTraderSchema, registerTraderBodySchema, type RegisteredTrader, type TraderKey } from '@banana-market/protocol';
 import { GameService } from '../game/game.service.js';
 import { TraderAlreadyRegisteredError, TraderRegistry } from '../game/trader-registry.service.js';
 

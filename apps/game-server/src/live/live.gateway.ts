@@ -15,28 +15,28 @@ import {
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
-import { z } from 'zod';
 import {
+  ACTION_LIST,
+  authSchema,
   decodeMessage,
-  feedActionBodySchema,
-  investActionBodySchema,
-  marketActionBodySchema,
   PROTOCOL_LIMITS,
+  serverFrame,
   TOPICS,
   traderId,
   validate,
   WS_CLIENT_EVENTS,
   WS_SERVER_EVENTS,
+  type ActionRequest,
+  type ServerEvent,
+  type ServerFrameData,
   type TraderKey,
   type WsFrame,
-} from '@banana-market/sdk';
+} from '@banana-market/protocol';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
-import { ActionSubmitter, type SubmittedAction } from '../game/action-submitter.service.js';
+import { ActionSubmitter } from '../game/action-submitter.service.js';
 import { GameService } from '../game/game.service.js';
 import { TraderRegistry } from '../game/trader-registry.service.js';
 import { INVALID_FRAME_EVENT, type InvalidFrame } from './ws-frame-parser.js';
-
-const authSchema = z.object({ token: z.string({ message: 'expected the trader token string' }).min(1) });
 
 /** Leaderboard pushes are coalesced: at most one per this many milliseconds. */
 const LEADERBOARD_THROTTLE_MS = 250;
@@ -77,10 +77,10 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   handleConnection(client: WebSocket): void {
     this.clients.set(client, {});
     this.send(client, WS_SERVER_EVENTS.welcome, {
-      market: { ...this.game.loop.engine.snapshot(), status: this.game.loop.status },
-      leaderboard: this.game.loop.engine.leaderboard(),
+      market: this.game.market(),
+      leaderboard: this.game.leaderboard(),
       seed: this.game.seed,
-      tickMs: this.game.loop.engine.rules.tickMs,
+      tickMs: this.game.tickMs,
     });
   }
 
@@ -95,22 +95,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     const trader = this.registry.traderForToken(body.value.token);
     if (trader === undefined) return errorFrame('data.token: unknown trader token');
     this.clients.set(client, { trader });
-    return { event: WS_SERVER_EVENTS.authenticated, data: { ...trader, state: this.game.loop.engine.traderState(trader) ?? null } };
-  }
-
-  @SubscribeMessage(WS_CLIENT_EVENTS.market)
-  market(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Promise<WsFrame | undefined> {
-    return this.act(client, data, marketActionBodySchema, (body) => ({ kind: 'market', body }));
-  }
-
-  @SubscribeMessage(WS_CLIENT_EVENTS.invest)
-  invest(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Promise<WsFrame | undefined> {
-    return this.act(client, data, investActionBodySchema, (body) => ({ kind: 'invest', body }));
-  }
-
-  @SubscribeMessage(WS_CLIENT_EVENTS.feed)
-  feed(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): Promise<WsFrame | undefined> {
-    return this.act(client, data, feedActionBodySchema, (body) => ({ kind: 'feed', body }));
+    return serverFrame(WS_SERVER_EVENTS.authenticated, { ...trader, state: this.game.traderState(trader) ?? null });
   }
 
   @SubscribeMessage(INVALID_FRAME_EVENT)
@@ -119,22 +104,21 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   /**
-   * The result reaches the socket through the txn-results feed (like results of
-   * this trader's Kafka actions), so only failures are answered here.
+   * An action frame (one event per entry of the action table, declared below
+   * the class). The result reaches the socket through the txn-results feed
+   * (like results of this trader's Kafka actions), so only failures are
+   * answered here.
    */
-  private async act<T extends { txnId?: string }>(
-    client: WebSocket,
-    data: unknown,
-    schema: z.ZodType<T>,
-    toAction: (body: T) => SubmittedAction,
-  ): Promise<WsFrame | undefined> {
+  async act(client: WebSocket, data: unknown, kind: ActionRequest['kind']): Promise<WsFrame | undefined> {
     const txnId = salvageTxnId(data);
     const trader = this.clients.get(client)?.trader;
     if (trader === undefined) return errorFrame('not authenticated: send {"event":"auth","data":{"token":"..."}} first', txnId);
-    const body = validate(schema, data, 'data');
+    const spec = ACTION_LIST.find((a) => a.kind === kind);
+    if (spec === undefined) return errorFrame(`event: no action "${kind}"`, txnId);
+    const body = validate(spec.bodySchema, data, 'data');
     if (!body.ok) return errorFrame(body.error.problems.map((p) => `data.${p.field.replace(/^data\.?/, '')}: ${p.expected}`).join('; '), txnId);
     try {
-      await this.submitter.submit(trader, toAction(body.value));
+      await this.submitter.submit(trader, { kind, body: body.value } as ActionRequest);
       return undefined;
     } catch (err) {
       return errorFrame((err as Error).message, txnId);
@@ -146,8 +130,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       case TOPICS.sharePrice.name: {
         const price = decodeMessage.sharePrice(message.value);
         if (price.ok) {
-          const snapshot = this.game.loop.engine.snapshot();
-          this.broadcast(WS_SERVER_EVENTS.price, { ...price.value, hype: snapshot.hype, tick: snapshot.tick });
+          const { hype, tick } = this.game.market();
+          this.broadcast(WS_SERVER_EVENTS.price, { ...price.value, hype, tick });
         }
         return;
       }
@@ -186,16 +170,16 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       this.leaderboardTimer = undefined;
       if (!this.leaderboardDirty) return;
       this.leaderboardDirty = false;
-      this.broadcast(WS_SERVER_EVENTS.leaderboard, this.game.loop.engine.leaderboard());
+      this.broadcast(WS_SERVER_EVENTS.leaderboard, this.game.leaderboard());
     }, LEADERBOARD_THROTTLE_MS);
   }
 
-  private broadcast(event: string, data: unknown): void {
+  private broadcast<E extends ServerEvent>(event: E, data: ServerFrameData<E>): void {
     const frame = JSON.stringify({ event, data });
     for (const client of this.clients.keys()) this.sendRaw(client, frame);
   }
 
-  private sendToTrader(trader: TraderKey, event: string, data: unknown): void {
+  private sendToTrader<E extends ServerEvent>(trader: TraderKey, event: E, data: ServerFrameData<E>): void {
     const id = traderId(trader);
     const frame = JSON.stringify({ event, data });
     for (const [client, info] of this.clients) {
@@ -203,7 +187,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     }
   }
 
-  private send(client: WebSocket, event: string, data: unknown): void {
+  private send<E extends ServerEvent>(client: WebSocket, event: E, data: ServerFrameData<E>): void {
     this.sendRaw(client, JSON.stringify({ event, data }));
   }
 
@@ -215,8 +199,22 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 }
 
-function errorFrame(message: string, txnId?: string): WsFrame<{ message: string; txnId?: string }> {
-  return { event: WS_SERVER_EVENTS.error, data: txnId === undefined ? { message } : { message, txnId } };
+function errorFrame(message: string, txnId?: string): WsFrame {
+  return serverFrame(WS_SERVER_EVENTS.error, txnId === undefined ? { message } : { message, txnId });
+}
+
+// What `@SubscribeMessage(event) market(@ConnectedSocket() client, @MessageBody() data)` would declare, for every action kind.
+for (const spec of ACTION_LIST) {
+  const prototype = LiveGateway.prototype as unknown as Record<string, unknown>;
+  const handler = function (this: LiveGateway, client: WebSocket, data: unknown): Promise<WsFrame | undefined> {
+    return this.act(client, data, spec.kind);
+  };
+  Object.defineProperty(handler, 'name', { value: spec.kind });
+  Object.defineProperty(prototype, spec.kind, { value: handler, writable: true, configurable: true });
+  ConnectedSocket()(prototype, spec.kind, 0);
+  MessageBody()(prototype, spec.kind, 1);
+  const descriptor = Object.getOwnPropertyDescriptor(prototype, spec.kind) as PropertyDescriptor;
+  Reflect.decorate([SubscribeMessage(spec.wsEvent)], prototype, spec.kind, descriptor);
 }
 
 function salvageTxnId(data: unknown): string | undefined {

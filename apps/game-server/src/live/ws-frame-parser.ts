@@ -3,7 +3,7 @@
  * `{event, data}` frame becomes an `invalid-frame` event, so the client hears
  * why instead of the frame vanishing silently (the adapter's default).
  */
-import { PROTOCOL_LIMITS, WS_CLIENT_EVENTS } from '@banana-market/sdk';
+import { PROTOCOL_LIMITS, WS_CLIENT_EVENTS } from '@banana-market/protocol';
 
 export const INVALID_FRAME_EVENT = 'invalid-frame';
 const KNOWN_EVENTS = new Set<string>(Object.values(WS_CLIENT_EVENTS));

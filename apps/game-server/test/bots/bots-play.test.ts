@@ -5,10 +5,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STRATEGIES, type TraderKey } from '@banana-market/sdk';
+import { STRATEGIES } from '@banana-market/engine';
+import type { TraderKey } from '@banana-market/protocol';
 import { BananaClient, KafkaTransport, WsTransport, type BotTransport } from '@banana-market/sdk/client';
-import { BotRunner } from '../../../../libs/sdk/src/runner/bot-runner.js';
-import { loadStrategy } from '../../../../libs/sdk/src/runner/load-strategy.js';
+import { BotRunner } from '@banana-market/sdk/runner';
+import { loadStrategy } from '@banana-market/sdk/runner';
 import { busEnvironment, eventually, type BusEnvironment } from '../support/buses.js';
 import { http, startTestServer, type TestServer } from '../support/test-server.js';
 

@@ -4,7 +4,7 @@
  * wait, the coach's admin token never limited, and a closed gibber.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_PATHS, type GibbSourcesView } from '@banana-market/sdk';
+import { API_PATHS, type GibbSourcesView } from '@banana-market/protocol';
 import { ADMIN_TOKEN, http, startTestServer, virtualClock, type TestServer } from '../support/test-server.js';
 
 describe('the gibber endpoint', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BURST_FACTORS_2018, type EngineEvent } from '@banana-market/engine';
-import type { GameEvent } from '@banana-market/sdk';
+import type { GameEvent } from '@banana-market/protocol';
 import { startTestServer, virtualClock } from '../support/test-server.js';
 import { runTicks } from '../support/virtual-time.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_PATHS, type GibbSourcesView } from '@banana-market/sdk';
+import { API_PATHS, type GibbSourcesView } from '@banana-market/protocol';
 import { ConfigError } from '../../src/config/server-config.js';
 import { parseReplay } from '../../src/gibbs/replay/replay-file.js';
 import { REPLAY_LOOP_PAUSE_MS } from '../../src/gibbs/replay/replay-gibb-source.js';

@@ -6,7 +6,7 @@
  * the token never shows up in a log line or a status.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_PATHS, type GibbSourcesView } from '@banana-market/sdk';
+import { API_PATHS, type GibbSourcesView } from '@banana-market/protocol';
 import { documentedXRetryPolicy, type XRetryPolicy } from '../../src/gibbs/x/x-retry-policy.js';
 import type { XFailure } from '../../src/gibbs/x/x-failure.js';
 import { eventually } from '../support/buses.js';

@@ -4,7 +4,7 @@
  * 2018 wire format must be able to play.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_TOPICS, decodeMessage, encode, TOPICS, type TraderKey } from '@banana-market/sdk';
+import { ACTION_TOPICS, decodeMessage, encode, TOPICS, type TraderKey } from '@banana-market/protocol';
 import { busEnvironment, BUS_KINDS, eventually, type BusEnvironment, type RawRecord } from '../support/buses.js';
 import { garbageFor } from '../support/garbage.js';
 import { http, startTestServer, type TestServer } from '../support/test-server.js';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import seedrandom from 'seedrandom';
-import { encode, TOPICS, traderId, type TraderAction, type TraderKey } from '@banana-market/sdk';
+import { encode, TOPICS, traderId, type TraderAction, type TraderKey } from '@banana-market/protocol';
 import { makeRules, MarketEngine } from '@banana-market/engine';
 import { eventually, testBroker, type TestBroker } from '../support/buses.js';
 

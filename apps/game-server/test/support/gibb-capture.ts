@@ -1,6 +1,6 @@
 /** What tests of gibb sources watch: the gibbs on `gibber-gibbs`, and the server's log lines. */
 import type { LoggerService } from '@nestjs/common';
-import { decodeMessage, TOPICS, type Gibb } from '@banana-market/sdk';
+import { decodeMessage, TOPICS, type Gibb } from '@banana-market/protocol';
 import type { MessageBus, Subscription } from '../../src/bus/message-bus.js';
 
 /** Every gibb on the topic, as any consumer would read it. */

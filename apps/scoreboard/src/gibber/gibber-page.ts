@@ -3,7 +3,7 @@
  * gibb length limit, and the server's answer in words. A rate-limit refusal
  * disables the button with a countdown instead of letting people hammer it.
  */
-import { PROTOCOL_LIMITS } from '@banana-market/sdk';
+import { PROTOCOL_LIMITS } from '@banana-market/protocol';
 import { postGibb } from './post-gibb.js';
 
 const MAX = PROTOCOL_LIMITS.maxGibbLength;

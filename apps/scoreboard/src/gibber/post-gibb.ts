@@ -3,7 +3,7 @@
  * the message the server wrote for people (too long, too many, closed) and,
  * for a rate limit, how long to wait.
  */
-import { API_PATHS, errorBodySchema, gibbSchema, type Gibb } from '@banana-market/sdk';
+import { API_PATHS, errorBodySchema, gibbSchema, type Gibb } from '@banana-market/protocol';
 
 export type PostOutcome =
   | { readonly kind: 'accepted'; readonly gibb: Gibb }

@@ -4,7 +4,7 @@
  * /ws feed. When either fails or the feed goes quiet, it tries again with
  * backoff and resyncs from a fresh snapshot.
  */
-import { API_PATHS, leaderboardSchema, marketViewSchema, validate } from '@banana-market/sdk';
+import { API_PATHS, leaderboardSchema, marketViewSchema, validate } from '@banana-market/protocol';
 import type { z } from 'zod';
 import type { ScoreboardStore } from '../state/scoreboard-store.js';
 import { Backoff } from './backoff.js';

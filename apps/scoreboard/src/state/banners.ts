@@ -3,7 +3,7 @@
  * ticker marks it); every other event is. `key` lets the view update a banner
  * in place (the steps of one burst, a run of bailouts) instead of queueing.
  */
-import { traderId, type GameEvent } from '@banana-market/sdk';
+import { traderId, type GameEvent } from '@banana-market/protocol';
 import { formatSigned } from '../format.js';
 
 export type BannerTone = 'good' | 'bad' | 'info' | 'alert';

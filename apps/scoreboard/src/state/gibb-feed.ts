@@ -3,7 +3,7 @@
  * HYPE_CHANGED names the gibb by id and may arrive before or after the gibb
  * itself (they travel on different topics), so an early delta waits here.
  */
-import type { Gibb } from '@banana-market/sdk';
+import type { Gibb } from '@banana-market/protocol';
 import { formatSigned } from '../format.js';
 
 export interface TickerGibb {

@@ -7,7 +7,7 @@
  * (another seed, or a tick that went backwards) starts the chart over
  * instead of joining two games' prices into one line.
  */
-import type { GameStatus, LeaderboardView, MarketView } from '@banana-market/sdk';
+import type { GameStatus, LeaderboardView, MarketView } from '@banana-market/protocol';
 import type { LiveFrame, LivePrice, Welcome } from '../net/live-frames.js';
 import { bannerFor, type Banner } from './banners.js';
 import { Emitter } from './emitter.js';

@@ -2,7 +2,7 @@
  * Ranks with their movement since the previous board, for the animated
  * leaderboard, and each team's fed monkeys, for its crowd.
  */
-import { traderId, type LeaderboardView } from '@banana-market/sdk';
+import { traderId, type LeaderboardView } from '@banana-market/protocol';
 
 export type Movement = 'up' | 'down' | 'same' | 'new';
 

@@ -1,5 +1,5 @@
 /** What chapter 00 gives you: the topics, your trader, and the game's value types. */
-import { TOPICS, type MarketOrder, type SharePrice, type TraderKey } from '@banana-market/sdk';
+import { TOPICS, type MarketOrder, type SharePrice, type TraderKey } from '@banana-market/protocol';
 
 export type { MarketOrder, SharePrice, TraderKey };
 

@@ -1,5 +1,5 @@
 /** What chapter 01 gives you: the topics, the hype words and what your app writes. */
-import { TOPICS, type Gibb } from '@banana-market/sdk';
+import { TOPICS, type Gibb } from '@banana-market/protocol';
 
 export { HYPE_PER_WORD, isAboutMarket, roundCoins, sentimentOf, wordsOf, type Sentiment } from '../support/hype-words.js';
 export type { Gibb };

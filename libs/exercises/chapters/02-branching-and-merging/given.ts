@@ -1,5 +1,5 @@
 /** What chapter 02 gives you: the topics, the order texts and how to read them. */
-import { TOPICS, type MarketOrder, type MarketOrderType, type TraderKey } from '@banana-market/sdk';
+import { TOPICS, type MarketOrder, type MarketOrderType, type TraderKey } from '@banana-market/protocol';
 
 export type { MarketOrder, MarketOrderType, TraderKey };
 

@@ -1,5 +1,5 @@
 /** What chapter 03 gives you: the topics, the hype words and the totals your app keeps. */
-import { TOPICS, type Gibb, type InvestmentOrder, type TraderKey } from '@banana-market/sdk';
+import { TOPICS, type Gibb, type InvestmentOrder, type TraderKey } from '@banana-market/protocol';
 
 export { HYPE_PER_WORD, isAboutMarket, roundCoins, sentimentOf, wordsOf, type Sentiment } from '../support/hype-words.js';
 export type { Gibb, InvestmentOrder, TraderKey };

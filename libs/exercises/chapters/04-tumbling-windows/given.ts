@@ -1,5 +1,5 @@
 /** What chapter 04 gives you: the topics, the window and what one combined investment looks like. */
-import { TOPICS, type InvestmentOrder, type TraderKey } from '@banana-market/sdk';
+import { TOPICS, type InvestmentOrder, type TraderKey } from '@banana-market/protocol';
 import { SECOND } from '../support/market-time.js';
 
 export { isoAt } from '../support/market-time.js';

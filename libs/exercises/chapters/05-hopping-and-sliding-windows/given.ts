@@ -1,5 +1,5 @@
 /** What chapter 05 gives you: the topics, the windows, the threshold and a price average to fold. */
-import { TOPICS, type SharePrice } from '@banana-market/sdk';
+import { TOPICS, type SharePrice } from '@banana-market/protocol';
 import { roundCoins } from '../support/hype-words.js';
 import { MINUTE, SECOND } from '../support/market-time.js';
 

@@ -1,5 +1,5 @@
 /** What chapter 06 gives you: the topics, the session rules and what one session looks like. */
-import { TOPICS, type MarketOrder, type TraderKey } from '@banana-market/sdk';
+import { TOPICS, type MarketOrder, type TraderKey } from '@banana-market/protocol';
 import { SECOND } from '../support/market-time.js';
 
 export { isoAt } from '../support/market-time.js';

@@ -1,6 +1,6 @@
 /** What chapter 07 gives you: the topics, the stores' names and the rules your processors follow. */
 import { DEFAULT_RULES } from '@banana-market/engine';
-import { TOPICS, traderId, type SharePrice, type TraderKey, type TraderState } from '@banana-market/sdk';
+import { TOPICS, traderId, type SharePrice, type TraderKey, type TraderState } from '@banana-market/protocol';
 
 export type { SharePrice, TraderKey, TraderState };
 export { traderId };

@@ -1,5 +1,5 @@
 /** What chapter 08 gives you: the topics and what a valued order looks like. */
-import { SINGLE_STREAM_KEY, TOPICS, type MarketOrder, type MarketOrderType, type SharePrice, type TraderKey } from '@banana-market/sdk';
+import { SINGLE_STREAM_KEY, TOPICS, type MarketOrder, type MarketOrderType, type SharePrice, type TraderKey } from '@banana-market/protocol';
 
 export { roundCoins } from '../support/hype-words.js';
 export type { MarketOrder, MarketOrderType, SharePrice, TraderKey };

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { TOPICS, type TopicSpec } from '@banana-market/sdk';
+import { TOPICS, type TopicSpec } from '@banana-market/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, TopologyTestDriver, type Topology } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';

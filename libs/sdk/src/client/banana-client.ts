@@ -4,18 +4,19 @@
  * timeout; orders are checked with the protocol's own schemas before they
  * leave, so a mistake gets a clear message at once.
  */
-import { validate } from '../protocol/codec.js';
 import {
-  feedMonkeysSchema,
-  investmentOrderSchema,
-  marketOrderSchema,
+  ACTION_TXN_TYPES,
+  ACTIONS,
+  validate,
+  type ActionKind,
+  type ActionOrder,
   type Gibb,
   type SharePrice,
   type TraderAction,
   type TraderKey,
   type TraderState,
   type TxnResult,
-} from '../protocol/schemas.js';
+} from '@banana-market/protocol';
 import type { BotTransport } from './transport.js';
 
 export class TxnTimeoutError extends Error {
@@ -113,25 +114,24 @@ export class BananaClient {
   }
 
   buy(shares: number): Promise<TxnResult> {
-    return this.act('market', marketOrderSchema, { txnId: this.nextTxnId(), type: 'BUY', shares });
+    return this.act('market', { txnId: this.nextTxnId(), type: 'BUY', shares });
   }
 
   sell(shares: number): Promise<TxnResult> {
-    return this.act('market', marketOrderSchema, { txnId: this.nextTxnId(), type: 'SELL', shares });
+    return this.act('market', { txnId: this.nextTxnId(), type: 'SELL', shares });
   }
 
   invest(coins: number): Promise<TxnResult> {
-    return this.act('invest', investmentOrderSchema, { txnId: this.nextTxnId(), invested: coins });
+    return this.act('invest', { txnId: this.nextTxnId(), invested: coins });
   }
 
   feed(monkeys: number): Promise<TxnResult> {
-    return this.act('feed', feedMonkeysSchema, { txnId: this.nextTxnId(), monkeys });
+    return this.act('feed', { txnId: this.nextTxnId(), monkeys });
   }
 
   /** Sends an already-built action (e.g. from a strategy's decision). */
   execute(action: TraderAction): Promise<TxnResult> {
-    const schema = action.kind === 'market' ? marketOrderSchema : action.kind === 'invest' ? investmentOrderSchema : feedMonkeysSchema;
-    return this.act(action.kind, schema, action.order);
+    return this.act(action.kind, action.order);
   }
 
   nextTxnId(): string {
@@ -147,8 +147,9 @@ export class BananaClient {
     await this.transport.close();
   }
 
-  private async act(kind: TraderAction['kind'], schema: Parameters<typeof validate>[0], order: unknown): Promise<TxnResult> {
-    const checked = validate(schema, order, 'order');
+  /** Checks the order with its action's own schema before it leaves, so a mistake is told at once. */
+  private async act<K extends ActionKind>(kind: K, order: ActionOrder<K>): Promise<TxnResult> {
+    const checked = validate(ACTIONS[kind].orderSchema as Parameters<typeof validate>[0], order, 'order');
     if (!checked.ok) throw new OrderRefusedError(`invalid ${kind} order: ${checked.error.message}`);
     const action = { kind, order: checked.value } as TraderAction;
     const txnId = action.order.txnId;
@@ -174,7 +175,7 @@ export class BananaClient {
   private receiveResult(result: TxnResult): void {
     this.latestState = result.state;
     for (const l of this.resultListeners) l(result);
-    if (result.type === 'BAILOUT' || result.type === 'RETURN') return;
+    if (!ACTION_TXN_TYPES.has(result.type)) return; // a BAILOUT or RETURN follows an action under its txnId
     const p = this.pending.get(result.txnId);
     if (p === undefined) return;
     this.pending.delete(result.txnId);

@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
-import { decodeMessage, encode } from '../protocol/codec.js';
-import type { TraderAction, TraderKey } from '../protocol/schemas.js';
-import { TOPICS } from '../protocol/topics.js';
-import { NEW_TRADER_START } from '../protocol/new-trader.js';
+import { decodeMessage, encode, encodeAction } from '@banana-market/protocol';
+import type { TraderAction, TraderKey } from '@banana-market/protocol';
+import { TOPICS } from '@banana-market/protocol';
+import { NEW_TRADER_START } from '@banana-market/protocol';
 import { BotSetupError, type BotTransport, type TransportEvents } from './transport.js';
 
 export interface KafkaTransportOptions {
@@ -79,13 +79,7 @@ export class KafkaTransport implements BotTransport {
 
   async send(action: TraderAction): Promise<void> {
     if (this.producer === undefined) throw new Error('not connected');
-    const time = new Date().toISOString();
-    const { topic, value } =
-      action.kind === 'market'
-        ? { topic: TOPICS.marketOrders.name, value: encode.marketOrder({ ...action.order, time }) }
-        : action.kind === 'invest'
-          ? { topic: TOPICS.investmentOrders.name, value: encode.investmentOrder({ ...action.order, time }) }
-          : { topic: TOPICS.feedMonkeys.name, value: encode.feedMonkeys({ ...action.order, time }) };
+    const { topic, value } = encodeAction({ ...action, order: { ...action.order, time: new Date().toISOString() } } as TraderAction);
     await this.producer.send({ topic, messages: [{ key: this.key, value }] });
   }
 

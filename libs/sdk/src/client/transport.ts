@@ -3,7 +3,7 @@
  * directly. The client above it is the same, so a bot runs unchanged on
  * either.
  */
-import type { Gibb, SharePrice, TraderAction, TraderKey, TraderState, TxnResult } from '../protocol/schemas.js';
+import type { Gibb, SharePrice, TraderAction, TraderKey, TraderState, TxnResult } from '@banana-market/protocol';
 
 export interface TransportEvents {
   price(price: SharePrice): void;

@@ -4,9 +4,16 @@
  * reconnects with backoff when the server goes away and re-authenticates.
  */
 import WebSocket from 'ws';
-import { API_PATHS } from '../api/http-schemas.js';
-import { WS_CLIENT_EVENTS, WS_SERVER_EVENTS, type WsFrame } from '../api/ws-messages.js';
-import type { TraderAction, TraderKey } from '../protocol/schemas.js';
+import {
+  ACTIONS,
+  API_PATHS,
+  parseServerFrame,
+  WS_CLIENT_EVENTS,
+  WS_SERVER_EVENTS,
+  type ServerFrame,
+  type TraderAction,
+  type TraderKey,
+} from '@banana-market/protocol';
 import { BotSetupError, type BotTransport, type TransportEvents } from './transport.js';
 
 export interface WsTransportOptions {
@@ -52,8 +59,8 @@ export class WsTransport implements BotTransport {
   async send(action: TraderAction): Promise<void> {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== WebSocket.OPEN) throw new Error('not connected to the server (reconnecting)');
-    const { time: _time, ...body } = action.order as typeof action.order & { time?: string };
-    socket.send(JSON.stringify({ event: WS_CLIENT_EVENTS[action.kind], data: body }));
+    const { time: _time, ...body } = action.order;
+    socket.send(JSON.stringify({ event: ACTIONS[action.kind].wsEvent, data: body }));
   }
 
   async close(): Promise<void> {
@@ -89,21 +96,22 @@ export class WsTransport implements BotTransport {
       this.socket = socket;
       socket.on('open', () => socket.send(JSON.stringify({ event: WS_CLIENT_EVENTS.auth, data: { token: this.token } })));
       socket.on('message', (raw) => {
-        let frame: WsFrame<any>;
-        try {
-          frame = JSON.parse(raw.toString()) as WsFrame<any>;
-        } catch {
+        const parsed = parseServerFrame(raw.toString());
+        if (!parsed.ok) {
+          this.events.status(`ignored a frame the server sent: ${parsed.problem}`);
           return;
         }
+        const frame = parsed.frame;
+        if (frame === undefined) return; // an event this client does not know (a newer server)
         if (!authenticated) {
           if (frame.event === WS_SERVER_EVENTS.authenticated) {
             authenticated = true;
             this.backoffMs = 250;
-            if (frame.data?.state) this.events.state(frame.data.state);
+            if (frame.data.state) this.events.state(frame.data.state);
             resolve();
           } else if (frame.event === WS_SERVER_EVENTS.error) {
             socket.close();
-            reject(new TokenRejectedError(`the server did not accept the token for ${this.trader.team}/${this.trader.name}: ${frame.data?.message ?? 'unknown token'}`));
+            reject(new TokenRejectedError(`the server did not accept the token for ${this.trader.team}/${this.trader.name}: ${frame.data.message}`));
           }
           return;
         }
@@ -146,7 +154,7 @@ export class WsTransport implements BotTransport {
     this.events.fatal(err);
   }
 
-  private dispatch(frame: WsFrame<any>): void {
+  private dispatch(frame: ServerFrame): void {
     switch (frame.event) {
       case WS_SERVER_EVENTS.price:
         return this.events.price(frame.data);
@@ -157,7 +165,7 @@ export class WsTransport implements BotTransport {
       case WS_SERVER_EVENTS.gibb:
         return this.events.gibb(frame.data);
       case WS_SERVER_EVENTS.error:
-        return this.events.refused(String(frame.data?.message ?? 'refused'), frame.data?.txnId);
+        return this.events.refused(frame.data.message, frame.data.txnId);
     }
   }
 }

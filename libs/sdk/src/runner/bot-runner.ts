@@ -5,9 +5,9 @@
  * orders are in flight are skipped, as a human trader would.
  */
 import seedrandom from 'seedrandom';
-import { decisionToAction, type BotDecision, type Strategy } from '../bots/strategy.js';
+import { BotDriver, StrategyError, type BotDecision, type DecisionOutcome, type Strategy } from '@banana-market/engine';
+import type { SharePrice } from '@banana-market/protocol';
 import type { BananaClient } from '../client/banana-client.js';
-import type { SharePrice } from '../protocol/schemas.js';
 
 export interface BotRunnerOptions {
   readonly client: BananaClient;
@@ -16,15 +16,28 @@ export interface BotRunnerOptions {
   readonly log: (line: string) => void;
 }
 
+/**
+ * Runs a strategy for one trader with the engine's BotDriver — the same one
+ * the server's house bots and virtual games use: on each price it asks the
+ * strategy what to do, executes the decisions one after another, and logs
+ * each decision and result on one line. Ticks that arrive while orders are
+ * in flight are skipped, as a human trader would.
+ */
 export class BotRunner {
-  private busy = false;
   private tick = 0;
-  private readonly random: () => number;
-  private stopped = false;
+  private readonly driver: BotDriver;
   private failure: ((err: Error) => void) | undefined;
+  private resolveStop: (() => void) | undefined;
 
   constructor(private readonly options: BotRunnerOptions) {
-    this.random = seedrandom(options.seed);
+    const random = seedrandom(options.seed);
+    this.driver = new BotDriver({
+      trader: options.client.trader,
+      strategy: options.strategy,
+      random: () => random(),
+      nextTxnId: () => options.client.nextTxnId(),
+      onOutcome: (outcome) => this.logOutcome(outcome),
+    });
   }
 
   /** Runs until stop(); rejects if the strategy throws (the bot's code is broken). */
@@ -33,52 +46,42 @@ export class BotRunner {
       this.failure = reject;
       this.resolveStop = resolve;
       const { client } = this.options;
-      client.onPrice((price) => void this.onPrice(price));
+      client.onPrice((price) => this.onPrice(price));
       client.onStatus((message) => this.options.log(`· ${message}`));
       client.onFatal((err) => reject(err));
     });
   }
 
   stop(): void {
-    this.stopped = true;
+    this.driver.stop();
     this.resolveStop?.();
   }
 
-  private resolveStop: (() => void) | undefined;
-
-  private async onPrice(price: SharePrice): Promise<void> {
+  private onPrice(price: SharePrice): void {
     this.tick++;
-    if (this.busy || this.stopped) return;
-    const state = this.options.client.state;
-    if (state === undefined) return;
-    let decisions: readonly BotDecision[];
+    const market = { price: price.coins, forecast: price.forecast, tick: this.tick };
     try {
-      decisions = this.options.strategy.decide({ market: { price: price.coins, forecast: price.forecast, tick: this.tick }, state, random: this.random });
+      void this.driver.onTick(market, this.options.client.state, (action) => this.options.client.execute(action));
     } catch (err) {
-      this.stopped = true;
-      this.failure?.(new Error(`your strategy threw in decide(): ${(err as Error).stack ?? String(err)}`));
+      if (!(err instanceof StrategyError)) throw err;
+      this.driver.stop();
+      this.failure?.(new Error(`your strategy threw in decide(): ${err.message.replace(/^the strategy "[^"]*" threw in decide\(\): /, '')}`));
+    }
+  }
+
+  private logOutcome(outcome: DecisionOutcome): void {
+    const { price: coins, forecast } = outcome.market;
+    const label = describe(outcome.decision);
+    if ('error' in outcome) {
+      this.options.log(`price ${coins.toFixed(3)} → ${label.padEnd(16)} → failed: ${outcome.error.message}`);
       return;
     }
-    if (decisions.length === 0) return;
-    this.busy = true;
-    try {
-      for (const decision of decisions) {
-        if (this.stopped) break;
-        const action = decisionToAction(decision, this.options.client.nextTxnId());
-        const label = describe(decision);
-        try {
-          const result = await this.options.client.execute(action);
-          const s = result.state;
-          this.options.log(
-            `price ${price.coins.toFixed(3)} forecast ${price.forecast.toFixed(3)} → ${label.padEnd(16)} → ${result.status}${result.reason ? ` (${result.reason})` : ''}  coins ${s.coins.toFixed(2)} shares ${s.shares} fed ${s.fedMonkeys} bailouts ${s.bailouts}`,
-          );
-        } catch (err) {
-          this.options.log(`price ${price.coins.toFixed(3)} → ${label.padEnd(16)} → failed: ${(err as Error).message}`);
-        }
-      }
-    } finally {
-      this.busy = false;
-    }
+    const result = outcome.result;
+    if (result === undefined) return;
+    const s = result.state;
+    this.options.log(
+      `price ${coins.toFixed(3)} forecast ${forecast.toFixed(3)} → ${label.padEnd(16)} → ${result.status}${result.reason ? ` (${result.reason})` : ''}  coins ${s.coins.toFixed(2)} shares ${s.shares} fed ${s.fedMonkeys} bailouts ${s.bailouts}`,
+    );
   }
 }
 

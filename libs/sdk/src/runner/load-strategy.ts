@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { STRATEGIES } from '../bots/strategies.js';
-import type { BotContext, BotDecision, Strategy } from '../bots/strategy.js';
+import { STRATEGIES } from '@banana-market/engine';
+import type { BotContext, BotDecision, Strategy } from '@banana-market/engine';
 import { BotSetupError } from '../client/transport.js';
 
 type DecideFunction = (context: BotContext) => readonly BotDecision[] | BotDecision | undefined;

@@ -4,8 +4,8 @@
  *                [--server http://host:port | --kafka host:port] [--token TOKEN] [--seed S]
  */
 import { parseArgs } from 'node:util';
-import { validate } from '../protocol/codec.js';
-import { traderKeySchema } from '../protocol/schemas.js';
+import { validate } from '@banana-market/protocol';
+import { traderKeySchema } from '@banana-market/protocol';
 import { BananaClient } from '../client/banana-client.js';
 import { KafkaTransport } from '../client/kafka-transport.js';
 import { BotSetupError, type BotTransport } from '../client/transport.js';

@@ -3,7 +3,7 @@
  * POST /api/gibbs). Its "source" is the HTTP endpoint; this object holds
  * whether it is open and what it has published, for the coach's status.
  */
-import type { GibbSourceStatus } from '@banana-market/sdk';
+import type { GibbSourceStatus } from '@banana-market/protocol';
 import type { GibberConfig } from '../../config/gibb-sources-config.js';
 import { SourceCounters, type GibbSource } from '../gibb-source.js';
 

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { PROTOCOL_LIMITS } from '@banana-market/sdk';
+import { PROTOCOL_LIMITS } from '@banana-market/protocol';
 import { ConfigError } from '../../config/server-config.js';
 
 export const replayEntrySchema = z.object({

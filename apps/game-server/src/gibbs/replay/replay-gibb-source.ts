@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { Clock, TimerHandle } from '@banana-market/engine';
-import type { GibbSourceStatus } from '@banana-market/sdk';
+import type { GibbSourceStatus } from '@banana-market/protocol';
 import type { ReplaySourceConfig } from '../../config/gibb-sources-config.js';
 import type { GibbPublisher } from '../gibb-publisher.service.js';
 import { SourceCounters, type GibbSource } from '../gibb-source.js';

@@ -3,7 +3,7 @@
  * becomes a gibb: X's payloads are input like any other.
  */
 import { z } from 'zod';
-import { PROTOCOL_LIMITS, type Gibb } from '@banana-market/sdk';
+import { PROTOCOL_LIMITS, type Gibb } from '@banana-market/protocol';
 
 export const tweetSchema = z.object({
   id: z.string().regex(/^\d{1,25}$/, { message: 'expected the numeric tweet id as a string' }),

@@ -13,7 +13,7 @@
  */
 import type { Agent } from 'node:https';
 import type { Clock, TimerHandle } from '@banana-market/engine';
-import type { GibbSourceStatus } from '@banana-market/sdk';
+import type { GibbSourceStatus } from '@banana-market/protocol';
 import { ETwitterStreamEvent, TwitterApi, TwitterApiv2, type TweetStream, type TweetV2SingleStreamResult } from 'twitter-api-v2';
 import type { XSourceConfig } from '../../config/gibb-sources-config.js';
 import type { GibbPublisher } from '../gibb-publisher.service.js';

@@ -1,5 +1,5 @@
 /**
- * zod schemas for every key and value of the wire protocol (DESIGN.md). Object
+ * zod schemas for every key and value of the wire protocol (docs/design.md). Object
  * schemas strip unknown fields: "unknown fields are ignored on input".
  */
 import { z } from 'zod';
@@ -155,10 +155,3 @@ export const traderRegistrationSchema = z.object({
   tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a hex SHA-256' }),
 });
 export type TraderRegistration = z.infer<typeof traderRegistrationSchema>;
-
-/** One trader action, whichever topic (or gateway) it came through. */
-export type TraderAction =
-  | { readonly kind: 'market'; readonly order: MarketOrder }
-  | { readonly kind: 'invest'; readonly order: InvestmentOrder }
-  | { readonly kind: 'feed'; readonly order: FeedMonkeysOrder };
-export type TraderActionKind = TraderAction['kind'];

@@ -1,2 +1,3 @@
 export * from './strategy.js';
 export * from './strategies.js';
+export * from './bot-driver.js';

@@ -41,12 +41,5 @@ export type TopicName = (typeof TOPICS)[TopicKey]['name'];
 
 export const ALL_TOPICS: readonly TopicSpec[] = Object.freeze(Object.values(TOPICS));
 
-/** The topics players write their actions to, in the order the server consumes them. */
-export const ACTION_TOPICS = Object.freeze([
-  TOPICS.marketOrders,
-  TOPICS.investmentOrders,
-  TOPICS.feedMonkeys,
-] as const);
-
 /** Single-stream topics (price, gibbs, game events) use this JSON string key. */
 export const SINGLE_STREAM_KEY = 'GNOU';

@@ -4,6 +4,8 @@
  * expected, which is what a participant needs to fix their bot.
  */
 import type { z } from 'zod';
+import { ACTIONS, type AnyActionSpec, type TraderAction } from './actions.js';
+import { orderedJson as ordered } from './field-order.js';
 import { PROTOCOL_LIMITS } from './limits.js';
 import * as s from './schemas.js';
 
@@ -88,13 +90,6 @@ export function decode<T>(
   return validate(schema, json, what, prefixFields);
 }
 
-/** Encodes with the 2018 field order, so the bytes match what its clients expect. */
-function ordered<T extends object>(value: T, keys: readonly (keyof T)[]): string {
-  const out: Record<string, unknown> = {};
-  for (const key of keys) if (value[key] !== undefined) out[key as string] = value[key];
-  return JSON.stringify(out);
-}
-
 const STATE_FIELDS = ['time', 'coins', 'shares', 'bailouts', 'fedMonkeys', 'inFlightInvestments'] as const;
 
 export function canonicalState(state: s.TraderState): s.TraderState {
@@ -104,9 +99,9 @@ export function canonicalState(state: s.TraderState): s.TraderState {
 export const encode = {
   traderKey: (key: s.TraderKey) => ordered(key, ['team', 'name']),
   singleStreamKey: (key: string) => JSON.stringify(key),
-  marketOrder: (v: s.MarketOrder) => ordered(v, ['time', 'txnId', 'type', 'shares']),
-  investmentOrder: (v: s.InvestmentOrder) => ordered(v, ['time', 'txnId', 'invested']),
-  feedMonkeys: (v: s.FeedMonkeysOrder) => ordered(v, ['time', 'txnId', 'monkeys']),
+  marketOrder: ACTIONS.market.encode,
+  investmentOrder: ACTIONS.invest.encode,
+  feedMonkeys: ACTIONS.feed.encode,
   traderState: (v: s.TraderState) => ordered(v, STATE_FIELDS),
   txnResult: (v: s.TxnResult) =>
     JSON.stringify({
@@ -126,9 +121,9 @@ export const encode = {
 
 export const decodeMessage = {
   traderKey: (raw: RawMessage) => decode(s.traderKeySchema, raw, 'key', true),
-  marketOrder: (raw: RawMessage) => decode(s.marketOrderSchema, raw),
-  investmentOrder: (raw: RawMessage) => decode(s.investmentOrderSchema, raw),
-  feedMonkeys: (raw: RawMessage) => decode(s.feedMonkeysSchema, raw),
+  marketOrder: (raw: RawMessage) => decode(ACTIONS.market.orderSchema, raw),
+  investmentOrder: (raw: RawMessage) => decode(ACTIONS.invest.orderSchema, raw),
+  feedMonkeys: (raw: RawMessage) => decode(ACTIONS.feed.orderSchema, raw),
   traderState: (raw: RawMessage) => decode(s.traderStateSchema, raw),
   txnResult: (raw: RawMessage) => decode(s.txnResultSchema, raw),
   sharePrice: (raw: RawMessage) => decode(s.sharePriceSchema, raw),
@@ -141,4 +136,10 @@ export const decodeMessage = {
 /** Stable string form of a trader key, for maps and logs. */
 export function traderId(key: s.TraderKey): string {
   return `${key.team}/${key.name}`;
+}
+
+/** An order read from its action's topic, as the action it is. */
+export function decodeActionOrder(spec: AnyActionSpec, raw: RawMessage): DecodeResult<TraderAction> {
+  const order = decode(spec.orderSchema, raw);
+  return order.ok ? { ok: true, value: { kind: spec.kind, order: order.value } as TraderAction } : order;
 }

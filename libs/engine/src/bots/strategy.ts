@@ -4,7 +4,7 @@
  * code drives the server's house bots, participants' bots over any transport,
  * and virtual-time simulations.
  */
-import type { MarketOrderType, TraderAction, TraderState } from '../protocol/schemas.js';
+import type { MarketOrderType, TraderAction, TraderState } from '@banana-market/protocol';
 
 export interface BotMarketView {
   readonly price: number;

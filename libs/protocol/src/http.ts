@@ -4,22 +4,21 @@
  * stamps it) and with an optional `txnId` (the server makes one up).
  */
 import { z } from 'zod';
-import {
-  feedMonkeysSchema,
-  gameStatusSchema,
-  gibbSchema,
-  investmentOrderSchema,
-  marketOrderSchema,
-  traderKeySchema,
-  txnIdSchema,
-} from '../protocol/schemas.js';
+import { ACTIONS, type ActionBodyOf, type ActionKind } from './actions.js';
+import { gibbSchema, traderKeySchema } from './schemas.js';
 
-export const marketActionBodySchema = marketOrderSchema.omit({ time: true }).extend({ txnId: txnIdSchema.optional() });
-export const investActionBodySchema = investmentOrderSchema.omit({ time: true }).extend({ txnId: txnIdSchema.optional() });
-export const feedActionBodySchema = feedMonkeysSchema.omit({ time: true }).extend({ txnId: txnIdSchema.optional() });
-export type MarketActionBody = z.infer<typeof marketActionBodySchema>;
-export type InvestActionBody = z.infer<typeof investActionBodySchema>;
-export type FeedActionBody = z.infer<typeof feedActionBodySchema>;
+export const marketActionBodySchema = ACTIONS.market.bodySchema;
+export const investActionBodySchema = ACTIONS.invest.bodySchema;
+export const feedActionBodySchema = ACTIONS.feed.bodySchema;
+export type MarketActionBody = ActionBodyOf<'market'>;
+export type InvestActionBody = ActionBodyOf<'invest'>;
+export type FeedActionBody = ActionBodyOf<'feed'>;
+
+/** Where an action is posted: the action table's HTTP path under /api/actions. */
+export const ACTIONS_PATH = '/api/actions';
+export function actionPath(kind: ActionKind): string {
+  return `${ACTIONS_PATH}/${ACTIONS[kind].httpPath}`;
+}
 
 export const registerTraderBodySchema = traderKeySchema;
 export const registeredTraderSchema = traderKeySchema.extend({ token: z.string() });
@@ -53,32 +52,6 @@ export type GibbSourcesView = z.infer<typeof gibbSourcesViewSchema>;
 
 export const resetGameBodySchema = z.object({ seed: z.string().min(1).max(200).optional() }).optional();
 
-export const marketViewSchema = z.object({
-  price: z.number(),
-  forecast: z.number(),
-  hype: z.number(),
-  time: z.string(),
-  tick: z.number().int(),
-  status: gameStatusSchema,
-});
-export type MarketView = z.infer<typeof marketViewSchema>;
-
-export const traderStandingSchema = z.object({
-  team: z.string(),
-  name: z.string(),
-  score: z.number(),
-  fedMonkeys: z.number(),
-  bailouts: z.number(),
-  coins: z.number(),
-  shares: z.number(),
-});
-export const teamStandingSchema = z.object({ team: z.string(), score: z.number(), traders: z.number() });
-export const leaderboardSchema = z.object({
-  traders: z.array(traderStandingSchema),
-  teams: z.array(teamStandingSchema),
-});
-export type LeaderboardView = z.infer<typeof leaderboardSchema>;
-
 export const errorBodySchema = z.object({
   statusCode: z.number(),
   error: z.string(),
@@ -92,9 +65,9 @@ export const API_PATHS = Object.freeze({
   health: '/api/health',
   market: '/api/market',
   traders: '/api/traders',
-  marketAction: '/api/actions/market',
-  investAction: '/api/actions/invest',
-  feedAction: '/api/actions/feed',
+  marketAction: actionPath('market'),
+  investAction: actionPath('invest'),
+  feedAction: actionPath('feed'),
   leaderboard: '/api/leaderboard',
   gibbs: '/api/gibbs',
   gibbSources: '/api/gibbs/sources',

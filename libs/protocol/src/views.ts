@@ -1,0 +1,35 @@
+/**
+ * What the server shows of the game: the market and the leaderboard, as the
+ * HTTP API answers them and the WebSocket feed pushes them. The engine builds
+ * them; these schemas are their one definition.
+ */
+import { z } from 'zod';
+import { gameStatusSchema } from './schemas.js';
+
+export const marketViewSchema = z.object({
+  price: z.number(),
+  forecast: z.number(),
+  hype: z.number(),
+  time: z.string(),
+  tick: z.number().int(),
+  status: gameStatusSchema,
+});
+export type MarketView = z.infer<typeof marketViewSchema>;
+
+export const traderStandingSchema = z.object({
+  team: z.string(),
+  name: z.string(),
+  score: z.number(),
+  fedMonkeys: z.number(),
+  bailouts: z.number(),
+  coins: z.number(),
+  shares: z.number(),
+});
+export const teamStandingSchema = z.object({ team: z.string(), score: z.number(), traders: z.number() });
+export const leaderboardSchema = z.object({
+  traders: z.array(traderStandingSchema),
+  teams: z.array(teamStandingSchema),
+});
+export type LeaderboardView = z.infer<typeof leaderboardSchema>;
+export type TraderStanding = z.infer<typeof traderStandingSchema>;
+export type TeamStanding = z.infer<typeof teamStandingSchema>;

@@ -1,2 +1,0 @@
-export * from './http-schemas.js';
-export * from './ws-messages.js';

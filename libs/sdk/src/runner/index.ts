@@ -1,0 +1,2 @@
+export * from './bot-runner.js';
+export * from './load-strategy.js';
