@@ -1,6 +1,7 @@
 /**
- * The built game server as `npm start` runs it, in a child process, for the
- * benchmark and the screenshot (the tests start it in-process instead).
+ * The built game server as `npm start` runs it, in a child process: for the
+ * benchmark, the screenshot and the browser tests (a real server process,
+ * stopped and started again on the same port as a coach would).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ const SCOREBOARD_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta
 
 export interface SpawnedServer {
   readonly url: string;
+  readonly port: number;
   readonly adminToken: string;
   stop(): Promise<void>;
 }
@@ -21,7 +23,7 @@ export async function spawnGameServer(env: Record<string, string> = {}): Promise
   }
   const adminToken = env.ADMIN_TOKEN ?? 'scoreboard-tools-admin';
   const child: ChildProcess = spawn(process.execPath, [MAIN_JS], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', HOUSE_BOTS: '0', ADMIN_TOKEN: adminToken, ...env },
+    env: { ...inheritedEnvironment(), PORT: '0', HOST: '127.0.0.1', HOUSE_BOTS: '0', ADMIN_TOKEN: adminToken, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -40,6 +42,7 @@ export async function spawnGameServer(env: Record<string, string> = {}): Promise
   });
   return {
     url,
+    port: Number(new URL(url).port),
     adminToken,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -48,4 +51,10 @@ export async function spawnGameServer(env: Record<string, string> = {}): Promise
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** This process's environment without the game's own settings: a broker or rules set for other tests must not leak in. */
+function inheritedEnvironment(): NodeJS.ProcessEnv {
+  const gameSetting = /^(KAFKA_|GAME_|GIBB|X_|TICK_MS$|HOUSE_BOTS$|ADMIN_TOKEN$|PORT$|HOST$)/;
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !gameSetting.test(name)));
 }

@@ -1,12 +1,11 @@
 /**
- * A real game server for the browser tests, in this process, on the wall
- * clock with a fast tick: the browser lives in real time, so virtual time
- * would only stall it. It can be stopped and started again on the same port,
- * as a coach restarting the server would.
+ * A real game server for the browser tests: the built server in its own
+ * process (as `npm start` runs it), on the wall clock with a fast tick — the
+ * browser lives in real time, so virtual time would only stall it. It can be
+ * stopped and started again on the same port, as a coach restarting the
+ * server would.
  */
-import type { AddressInfo } from 'node:net';
-import { loadServerConfig } from '../../../game-server/src/config/server-config.js';
-import { createGameServer } from '../../../game-server/src/server.js';
+import { spawnGameServer } from '../../tools/spawn-server.js';
 
 export const ADMIN_TOKEN = 'scoreboard-test-admin';
 
@@ -19,20 +18,31 @@ export interface RunningServer {
 export async function startGameServer(
   options: { port?: number; seed?: string; tickMs?: number; houseBots?: number; env?: Record<string, string> } = {},
 ): Promise<RunningServer> {
-  const config = loadServerConfig({
+  const server = await spawnGameServer({
     PORT: String(options.port ?? 0),
-    HOST: '127.0.0.1',
     ADMIN_TOKEN,
     GAME_SEED: options.seed ?? 'scoreboard-test',
     TICK_MS: String(options.tickMs ?? 100),
     HOUSE_BOTS: String(options.houseBots ?? 0),
     ...options.env,
   });
-  const app = await createGameServer({ config, logger: ['error'] });
-  await app.listen(config.port, config.host);
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, port, close: () => app.close() };
+  return { url: server.url, port: server.port, close: () => server.stop() };
 }
 
-/** JSON over real HTTP, as the game server's own tests do it. */
-export { http } from '../../../game-server/test/support/test-server.js';
+/** A JSON request over real HTTP: the status and the parsed body (or the text when it is not JSON). */
+export async function http(
+  server: { url: string },
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string } = {},
+): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = options.body === undefined ? {} : { 'content-type': 'application/json' };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(new URL(path, server.url), { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) };
+  } catch {
+    return { status: response.status, body: text };
+  }
+}
