@@ -153,12 +153,12 @@ export class XGibbSource implements GibbSource {
   private delayAfter(retry: number, failure: XFailure, stream: TweetStream): number {
     this.counters.lastError = failure.description;
     if (failure.kind === 'forbidden' || failure.kind === 'unauthorized') {
-      // Retrying cannot help: leave the library's loop and decide like at start.
+      // Retrying cannot help: with autoReconnect off, the library's next (immediate) turn closes the
+      // stream and sets no further timer; then we decide like at start.
       stream.autoReconnect = false;
-      stream.close();
       if (this.stream === stream) this.stream = undefined;
       this.afterFailure(retry, failure);
-      return 2 ** 31 - 1;
+      return 0;
     }
     const delay = this.retryPolicy(retry, failure, this.options.clock.now());
     this.state = 'waiting';
