@@ -11,12 +11,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
 import { MarketEngine } from '@banana-market/engine';
 import { encode, TOPICS } from '@banana-market/protocol';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
-const json = process.argv.includes('--json');
+const USAGE = 'usage: npm run bench [-- --json]   (--json: one JSON object per line)';
+let flags;
+try {
+  flags = parseArgs({ strict: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } }).values;
+} catch (err) {
+  console.error(`${err.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const json = flags.json;
 const LIMITS = { engineOrders: 200_000, embeddedOrders: 20_000, kafkaOrders: 5_000, inFlight: 200, maxSeconds: 30 };
 const TRADERS = Array.from({ length: 45 }, (_, i) => ({ team: `TEAM${i % 9}`, name: `bench-${i}` }));
 

@@ -21,7 +21,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { cachedClasspath, DEFAULT_KAFKA_VERSION, fetchKafka, kafkaVersion } from './fetch.mjs';
 
 export { DEFAULT_KAFKA_VERSION, fetchKafka, kafkaVersion };
@@ -352,9 +352,22 @@ const commands = {
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const command = Object.hasOwn(commands, process.argv[2] ?? '') ? commands[process.argv[2]] : undefined;
+  const usage = 'usage: node tools/kafka/broker.mjs fetch|start|stop|status   (KAFKA_VERSION picks the release)';
+  let args;
+  try {
+    args = parseArgs({ strict: true, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  } catch (err) {
+    console.error(`${err.message}\n${usage}`);
+    process.exit(2);
+  }
+  if (args.values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const [name, ...extra] = args.positionals;
+  const command = name !== undefined && extra.length === 0 && Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    console.error('usage: node tools/kafka/broker.mjs fetch|start|stop|status   (KAFKA_VERSION picks the release)');
+    console.error(name === undefined || extra.length === 0 ? usage : `one command at a time, got ${args.positionals.join(' ')}\n${usage}`);
     process.exit(2);
   }
   command().catch((err) => {

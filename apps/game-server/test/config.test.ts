@@ -49,6 +49,112 @@ describe('server configuration', () => {
     expect(() => loadServerConfig(env)).toThrow(message);
   });
 
+  describe('GAME_RULES, checked strictly against the engine\'s rules', () => {
+    function problemsOf(env: Record<string, string>): string[] {
+      try {
+        loadServerConfig(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message.split('\n').slice(1);
+      }
+      throw new Error(`${JSON.stringify(env)} was accepted`);
+    }
+
+    it('refuses a misspelt rule, naming it and the rule it resembles', () => {
+      expect(problemsOf({ GAME_RULES: '{"startCoin": 20}' })).toEqual(['  - GAME_RULES.startCoin: not a rule; did you mean startCoins?']);
+      expect(problemsOf({ GAME_RULES: '{"BAILOUTPENALTY": 10, "startCoins": 20}' })).toEqual(['  - GAME_RULES.BAILOUTPENALTY: not a rule; did you mean bailoutPenalty?']);
+    });
+
+    it('lists the rules when an unknown key resembles none of them', () => {
+      const [line, ...more] = problemsOf({ GAME_RULES: '{"monkeyMood": 3}' });
+      expect(more).toEqual([]);
+      expect(line).toMatch(/^ {2}- GAME_RULES\.monkeyMood: not a rule; the rules are startCoins, startShares, .*, txnMemoryPerTrader$/);
+    });
+
+    it('names each bad key on its own line, with the other variables\' problems', () => {
+      expect(problemsOf({ PORT: 'eighty', GAME_RULES: '{"startCoin": 20, "tikMs": 50, "startShares": -1}' })).toEqual([
+        '  - PORT: PORT must be a whole number from 0 to 65535, got "eighty"',
+        '  - GAME_RULES.startShares: Too small: expected number to be >=0',
+        '  - GAME_RULES.startCoin: not a rule; did you mean startCoins?',
+        '  - GAME_RULES.tikMs: not a rule; did you mean tickMs?',
+      ]);
+    });
+
+    it.each([
+      ['{"startCoins": "ten"}', /^ {2}- GAME_RULES\.startCoins: Invalid input: expected number, received string$/],
+      ['{"hypeTopics": "banana"}', /^ {2}- GAME_RULES\.hypeTopics: Invalid input: expected array, received string$/],
+      ['{"burstFactors": [1, -1]}', /^ {2}- GAME_RULES\.burstFactors\.1: Too small: expected number to be >0$/],
+      ['{"tickMs": 5}', /^ {2}- GAME_RULES\.tickMs: Too small: expected number to be >=10$/],
+      ['5', /^ {2}- GAME_RULES: GAME_RULES must be a JSON object of rule overrides, e\.g\. \{"startCoins":20\}, got "5"$/],
+      ['[1, 2]', /^ {2}- GAME_RULES: GAME_RULES must be a JSON object of rule overrides/],
+      ['null', /^ {2}- GAME_RULES: GAME_RULES must be a JSON object of rule overrides/],
+    ])('refuses GAME_RULES=%s naming the field and what was expected', (rules, line) => {
+      const problems = problemsOf({ GAME_RULES: rules });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(line);
+    });
+
+    it('accepts every rule by its name; TICK_MS still sets tickMs', () => {
+      const config = loadServerConfig({ TICK_MS: '250', GAME_RULES: '{"tickMs": 500, "priceSigma": 0, "hypeTopics": ["kiwi"]}' });
+      expect(config.rules).toMatchObject({ tickMs: 250, priceSigma: 0, hypeTopics: ['kiwi'], startCoins: 10 });
+      expect(loadServerConfig({ GAME_RULES: '  ' }).rules.startCoins).toBe(10);
+    });
+  });
+
+  describe('numeric variables', () => {
+    const NUMERIC: [string, string][] = [
+      ['PORT', 'a whole number from 0 to 65535'],
+      ['TICK_MS', 'a whole number from 10 to 60000'],
+      ['HOUSE_BOTS', 'a whole number from 0 to 100'],
+      ['X_SEARCH_INTERVAL_MS', 'a whole number from 1000 to 3600000'],
+      ['GIBB_REPLAY_SPEED', 'a number from 0.01 to 10000'],
+      ['GIBBER_LIMIT', 'a whole number from 1 to 10000'],
+      ['GIBBER_WINDOW_MS', 'a whole number from 1000 to 3600000'],
+    ];
+    const BAD = ['NaN', 'ten', '-1', '-Infinity', 'Infinity', '1e400', '99999999999999999999', '12abc'];
+
+    it.each(NUMERIC)('refuses NaN, negative and huge values of %s, naming it once', (name, expected) => {
+      for (const raw of BAD) {
+        let message = '';
+        try {
+          loadServerConfig({ [name]: raw });
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigError);
+          message = (error as Error).message;
+        }
+        expect(message.split('\n').slice(1), `${name}=${raw}`).toEqual([`  - ${name}: ${name} must be ${expected}, got ${JSON.stringify(raw)}`]);
+      }
+    });
+
+    it('reads numbers as Number() does, and a blank value as unset', () => {
+      expect(loadServerConfig({ PORT: ' 4000 ', TICK_MS: '1e3', HOUSE_BOTS: '' })).toMatchObject({ port: 4000, houseBots: 3, rules: { tickMs: 1000 } });
+      expect(loadServerConfig({ GIBB_REPLAY_FILE: 'f.jsonl', GIBB_REPLAY_SPEED: '0.5' }).gibbSources.replay?.speed).toBe(0.5);
+    });
+  });
+
+  describe('boolean variables', () => {
+    const replay = (loop: string | undefined) => loadServerConfig({ GIBB_REPLAY_FILE: 'f.jsonl', GIBB_REPLAY_LOOP: loop }).gibbSources.replay?.loop;
+
+    it.each(['1', 'true', 'yes', 'on', 'TRUE', 'Yes', ' on '])('reads GIBB_REPLAY_LOOP=%j as true', (spelling) => {
+      expect(replay(spelling)).toBe(true);
+    });
+
+    it.each(['0', 'false', 'no', 'off', 'FALSE', 'Off', '', ' ', undefined])('reads GIBB_REPLAY_LOOP=%j as false', (spelling) => {
+      expect(replay(spelling)).toBe(false);
+    });
+
+    it.each(['maybe', 'y', 'n', 'enabled', '2', 'truee'])('refuses GIBB_REPLAY_LOOP=%j, saying what it accepts', (spelling) => {
+      expect(() => replay(spelling)).toThrow(ConfigError);
+      expect(() => replay(spelling)).toThrow(
+        `  - GIBB_REPLAY_LOOP: GIBB_REPLAY_LOOP must be true or false (1/true/yes/on or 0/false/no/off, any case), got ${JSON.stringify(spelling)}`,
+      );
+    });
+  });
+
+  it('never repeats the admin token in a configuration error', () => {
+    expect(() => loadServerConfig({ ADMIN_TOKEN: 'secret' })).toThrow(/ADMIN_TOKEN must be at least 8 characters$/);
+  });
+
   describe('gibb sources', () => {
     it('run the gibber alone by default, and whatever the variables imply', () => {
       expect(loadServerConfig({}).gibbSources).toEqual({ enabled: ['gibber'], gibber: { perClientLimit: 5, windowMs: 30_000 }, x: undefined, replay: undefined });
@@ -100,6 +206,15 @@ describe('server configuration', () => {
       expect(failure?.stderr).toMatch(/PORT must be a whole number/);
       expect(failure?.stderr).toMatch(/TICK_MS/);
       expect(failure?.stderr).not.toMatch(/    at /);
+    });
+
+    it('exits with code 1 and one line naming a misspelt GAME_RULES key', async () => {
+      const failure = await run(process.execPath, [mainJs], { env: { ...process.env, GAME_RULES: '{"startCoin":20}' } }).then(
+        () => undefined,
+        (err: { code: number; stderr: string }) => err,
+      );
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toBe('banana-market: invalid configuration:\n  - GAME_RULES.startCoin: not a rule; did you mean startCoins?\n');
     });
   });
 });

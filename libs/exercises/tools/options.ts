@@ -1,4 +1,5 @@
 /** The flags of `npm run exercises`, checked strictly: a typo is an error, not a silent full run. */
+import { parseArgs } from 'node:util';
 import type { KataSource } from './run-vitest.js';
 
 export interface Options {
@@ -18,29 +19,34 @@ export const USAGE = `usage: npm run exercises -- [--chapter N] [--solutions] [-
 export type ParsedOptions = { ok: true; options: Options } | { ok: false; error: string };
 
 export function parseOptions(argv: readonly string[], chapterNumbers: readonly number[]): ParsedOptions {
-  let source: KataSource = 'chapters';
-  let chapter: number | undefined;
-  let json = false;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--solutions') source = 'solutions';
-    else if (arg === '--json') json = true;
-    else if (arg === '--help' || arg === '-h') help = true;
-    else if (arg === '--chapter' || arg.startsWith('--chapter=')) {
-      const value = arg === '--chapter' ? argv[++i] : arg.slice('--chapter='.length);
-      if (value === undefined || !/^\d{1,2}$/.test(value)) {
-        return { ok: false, error: `--chapter needs a chapter number (${rangeOf(chapterNumbers)}), got ${value === undefined ? 'nothing' : JSON.stringify(value)}` };
-      }
-      if (!chapterNumbers.includes(Number(value))) {
-        return { ok: false, error: `there is no chapter ${value}: chapters are ${rangeOf(chapterNumbers)}` };
-      }
-      chapter = Number(value);
-    } else {
-      return { ok: false, error: `unknown option ${JSON.stringify(arg)}` };
-    }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        chapter: { type: 'string' },
+        solutions: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    // parseArgs names the flag: "Unknown option '--chapters'", "Option '--chapter <value>' argument missing".
+    return { ok: false, error: (err as Error).message };
   }
-  return { ok: true, options: { source, json, help, ...(chapter !== undefined ? { chapter } : {}) } };
+  let chapter: number | undefined;
+  if (values.chapter !== undefined) {
+    if (!/^\d{1,2}$/.test(values.chapter)) {
+      return { ok: false, error: `--chapter needs a chapter number (${rangeOf(chapterNumbers)}), got ${JSON.stringify(values.chapter)}` };
+    }
+    if (!chapterNumbers.includes(Number(values.chapter))) {
+      return { ok: false, error: `there is no chapter ${values.chapter}: chapters are ${rangeOf(chapterNumbers)}` };
+    }
+    chapter = Number(values.chapter);
+  }
+  const source: KataSource = values.solutions ? 'solutions' : 'chapters';
+  return { ok: true, options: { source, json: values.json, help: values.help, ...(chapter !== undefined ? { chapter } : {}) } };
 }
 
 function rangeOf(numbers: readonly number[]): string {

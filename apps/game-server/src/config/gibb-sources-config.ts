@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { GIBB_SOURCE_NAMES, type GibbSourceName } from '@banana-market/protocol';
+import { booleanFromEnv, fromEnv, numberFromEnv } from './env-variables.js';
 
 export interface XSourceConfig {
   /** Kept out of every log line, error and status (see redactSecret). */
@@ -38,28 +39,7 @@ export interface GibbSourcesConfig {
   readonly replay: ReplaySourceConfig | undefined;
 }
 
-const text = z.string().optional().transform((raw) => (raw === undefined || raw.trim() === '' ? undefined : raw.trim()));
-
-function numberFromEnv(name: string, min: number, max: number, fallback: number, integer: boolean) {
-  return text.transform((raw, ctx) => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${raw}"` });
-      return z.NEVER;
-    }
-    return value;
-  });
-}
-
-const booleanFromEnv = (name: string) =>
-  text.transform((raw, ctx) => {
-    if (raw === undefined) return false;
-    if (/^(1|true|yes|on)$/i.test(raw)) return true;
-    if (/^(0|false|no|off)$/i.test(raw)) return false;
-    ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${raw}"` });
-    return z.NEVER;
-  });
+const text = fromEnv(z.string().optional());
 
 const sourceList = text.transform((raw, ctx) => {
   if (raw === undefined) return undefined;
@@ -72,29 +52,27 @@ const sourceList = text.transform((raw, ctx) => {
   return [...new Set(names)] as GibbSourceName[];
 });
 
-const httpsUrl = text.transform((raw, ctx) => {
-  if (raw === undefined) return 'https://api.x.com';
-  try {
-    const url = new URL(raw);
-    if (url.protocol === 'https:') return url.origin + url.pathname.replace(/\/+$/, '');
-  } catch {
-    // reported below
-  }
-  ctx.addIssue({ code: 'custom', message: `X_API_URL must be an https:// URL (twitter-api-v2 speaks HTTPS only), got "${raw}"` });
-  return z.NEVER;
-});
+const httpsUrl = fromEnv(
+  z
+    .url({ protocol: /^https$/, error: 'X_API_URL must be an https:// URL (twitter-api-v2 speaks HTTPS only)' })
+    .default('https://api.x.com')
+    .transform((raw) => {
+      const url = new URL(raw);
+      return url.origin + url.pathname.replace(/\/+$/, '');
+    }),
+);
 
 export const gibbSourcesEnvSchema = z.object({
   GIBB_SOURCES: sourceList,
   X_BEARER_TOKEN: text,
   X_TERMS: text,
   X_API_URL: httpsUrl,
-  X_SEARCH_INTERVAL_MS: numberFromEnv('X_SEARCH_INTERVAL_MS', 1000, 3_600_000, 15_000, true),
+  X_SEARCH_INTERVAL_MS: numberFromEnv('X_SEARCH_INTERVAL_MS', { min: 1000, max: 3_600_000, fallback: 15_000, integer: true }),
   GIBB_REPLAY_FILE: text,
-  GIBB_REPLAY_SPEED: numberFromEnv('GIBB_REPLAY_SPEED', 0.01, 10_000, 1, false),
-  GIBB_REPLAY_LOOP: booleanFromEnv('GIBB_REPLAY_LOOP'),
-  GIBBER_LIMIT: numberFromEnv('GIBBER_LIMIT', 1, 10_000, 5, true),
-  GIBBER_WINDOW_MS: numberFromEnv('GIBBER_WINDOW_MS', 1000, 3_600_000, 30_000, true),
+  GIBB_REPLAY_SPEED: numberFromEnv('GIBB_REPLAY_SPEED', { min: 0.01, max: 10_000, fallback: 1, integer: false }),
+  GIBB_REPLAY_LOOP: booleanFromEnv('GIBB_REPLAY_LOOP', false),
+  GIBBER_LIMIT: numberFromEnv('GIBBER_LIMIT', { min: 1, max: 10_000, fallback: 5, integer: true }),
+  GIBBER_WINDOW_MS: numberFromEnv('GIBBER_WINDOW_MS', { min: 1000, max: 3_600_000, fallback: 30_000, integer: true }),
 });
 
 export type GibbSourcesEnv = z.infer<typeof gibbSourcesEnvSchema>;

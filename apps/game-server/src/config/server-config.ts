@@ -4,23 +4,11 @@
  * naming it, not a stack trace halfway through a game.
  */
 import { randomBytes } from 'node:crypto';
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { gameRulesSchema, type GameRules } from '@banana-market/engine';
+import { numberFromEnv } from './env-variables.js';
 import { gibbSourcesEnvSchema, gibbSourcesFromEnv, type GibbSourcesConfig } from './gibb-sources-config.js';
-
-const intFromEnv = (name: string, min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === '') return fallback;
-      const value = Number(raw);
-      if (!Number.isInteger(value) || value < min || value > max) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${raw}"` });
-        return z.NEVER;
-      }
-      return value;
-    });
 
 const brokerList = z
   .string()
@@ -37,7 +25,17 @@ const brokerList = z
     return brokers;
   });
 
-const rulesFromJson = z
+const RULE_NAMES = Object.keys(gameRulesSchema.shape);
+
+/**
+ * GAME_RULES as the engine's own rules schema, strict: a misspelt rule stops
+ * the server (see unknownRuleMessage) instead of being dropped.
+ */
+const gameRulesOverrides = z.strictObject(gameRulesSchema.shape, {
+  error: (issue) => (issue.code === 'invalid_type' ? 'GAME_RULES must be a JSON object of rule overrides, e.g. {"startCoins":20}' : undefined),
+});
+
+const gameRulesFromJson = z
   .string()
   .optional()
   .transform((raw, ctx) => {
@@ -48,18 +46,25 @@ const rulesFromJson = z
       ctx.addIssue({ code: 'custom', message: `GAME_RULES must be a JSON object of rule overrides: ${(err as Error).message}` });
       return z.NEVER;
     }
-  });
+  })
+  .pipe(gameRulesOverrides);
 
-export const serverEnvSchema = z.object({
-  PORT: intFromEnv('PORT', 0, 65_535, 3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  ADMIN_TOKEN: z.string().min(8, { message: 'ADMIN_TOKEN must be at least 8 characters' }).optional(),
-  GAME_SEED: z.string().min(1).max(200).optional(),
-  TICK_MS: intFromEnv('TICK_MS', 10, 60_000, 1000),
-  HOUSE_BOTS: intFromEnv('HOUSE_BOTS', 0, 100, 3),
-  KAFKA_BROKERS: brokerList,
-  GAME_RULES: rulesFromJson,
-}).extend(gibbSourcesEnvSchema.shape);
+export const serverEnvSchema = z
+  .object({
+    PORT: numberFromEnv('PORT', { min: 0, max: 65_535, fallback: 3000, integer: true }),
+    HOST: z.string().min(1, { error: 'HOST must be an interface name or address' }).default('0.0.0.0'),
+    ADMIN_TOKEN: z.string().min(8, { error: 'ADMIN_TOKEN must be at least 8 characters' }).optional(),
+    GAME_SEED: z
+      .string()
+      .min(1, { error: 'GAME_SEED must be 1 to 200 characters' })
+      .max(200, { error: 'GAME_SEED must be 1 to 200 characters' })
+      .optional(),
+    TICK_MS: numberFromEnv('TICK_MS', { min: 10, max: 60_000, fallback: 1000, integer: true }),
+    HOUSE_BOTS: numberFromEnv('HOUSE_BOTS', { min: 0, max: 100, fallback: 3, integer: true }),
+    KAFKA_BROKERS: brokerList,
+    GAME_RULES: gameRulesFromJson,
+  })
+  .extend(gibbSourcesEnvSchema.shape);
 
 export interface ServerConfig {
   readonly port: number;
@@ -79,22 +84,19 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Variables whose values never appear in an error message. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ADMIN_TOKEN', 'X_BEARER_TOKEN']);
+
 /** Parses the environment; throws a ConfigError listing every bad variable. */
 export function loadServerConfig(env: Record<string, string | undefined>): ServerConfig {
   const parsed = serverEnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(
-      `invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || 'env'}: ${i.message}`).join('\n')}`,
-    );
+    // A Set: a value failing two checks (1e20 is neither a safe integer nor under the maximum) is one line.
+    throw new ConfigError(`invalid configuration:\n${[...new Set(parsed.error.issues.flatMap((i) => problemLines(i, env)))].join('\n')}`);
   }
   const e = parsed.data;
-  const rulesInput = typeof e.GAME_RULES === 'object' && e.GAME_RULES !== null ? e.GAME_RULES : {};
-  const rules = gameRulesSchema.safeParse({ ...rulesInput, tickMs: e.TICK_MS });
-  if (!rules.success) {
-    throw new ConfigError(
-      `invalid configuration:\n${rules.error.issues.map((i) => `  - GAME_RULES.${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
-  }
+  // TICK_MS takes precedence over GAME_RULES.tickMs (a valid tickMs there is accepted, and overridden).
+  const rules: GameRules = { ...e.GAME_RULES, tickMs: e.TICK_MS };
   const gibbSources = gibbSourcesFromEnv(e);
   if (gibbSources.config === undefined) {
     throw new ConfigError(`invalid configuration:\n${gibbSources.problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -108,9 +110,40 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     seedGenerated: e.GAME_SEED === undefined,
     houseBots: e.HOUSE_BOTS,
     kafkaBrokers: e.KAFKA_BROKERS,
-    rules: rules.data,
+    rules,
     gibbSources: gibbSources.config,
   };
+}
+
+/**
+ * One line per problem, named by its path: `PORT`, `GAME_RULES.startCoins`.
+ * A message of zod's own checks says what was expected; the text given is
+ * added here (after z.coerce, zod itself only saw NaN), except for secrets.
+ * Our own transforms (issue code "custom") already quote what they refused.
+ */
+function problemLines(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string[] {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    // GAME_RULES is the only strict object: each unknown key is a misspelt or invented rule.
+    return issue.keys.map((key) => `  - ${[...path, key].join('.')}: ${unknownRuleMessage(key)}`);
+  }
+  const [name] = path;
+  const given = path.length === 1 && issue.code !== 'custom' && !SECRET_VARIABLES.has(name) ? env[name] : undefined;
+  return [`  - ${path.join('.') || 'env'}: ${issue.message}${given === undefined ? '' : `, got ${JSON.stringify(given)}`}`];
+}
+
+function unknownRuleMessage(key: string): string {
+  const nearest = nearestName(key, RULE_NAMES);
+  return nearest === undefined
+    ? `not a rule; the rules are ${RULE_NAMES.join(', ')}`
+    : `not a rule; did you mean ${nearest}?`;
+}
+
+/** The candidate closest to `word` (ignoring case), if it is close enough to be a typo of it. */
+function nearestName(word: string, candidates: readonly string[]): string | undefined {
+  const nearest = closest(word.toLowerCase(), candidates.map((c) => c.toLowerCase()));
+  const typoDistance = Math.max(2, Math.floor(word.length / 3));
+  return distance(word.toLowerCase(), nearest) <= typoDistance ? candidates.find((c) => c.toLowerCase() === nearest) : undefined;
 }
 
 /** Nest injection token for the validated ServerConfig. */

@@ -65,6 +65,19 @@ describe('npm run bot', () => {
     expect(output).toContain('--team');
   });
 
+  it('refuses an unknown flag, naming it, with exit code 2 and the usage', async () => {
+    const { code, output } = await bot(['--team', 'T', '--name', 'n7', '--stratgy', 'feeder']);
+    expect(code).toBe(2);
+    expect(output).toContain("Unknown option '--stratgy'");
+    expect(output).toContain('usage: npm run bot --');
+  });
+
+  it('prints the usage on --help and exits 0', async () => {
+    const { code, output } = await bot(['--help']);
+    expect(code).toBe(0);
+    expect(output).toMatch(/^usage: npm run bot -- --team TEAM --name NAME/);
+  });
+
   it('runs a strategy and stops cleanly on Ctrl-C', async () => {
     const { code, output } = await bot(['--team', 'T', '--name', 'n6', '--strategy', 'feeder', '--server', server.url], 4000);
     expect(output).toContain('T/n6 plays "feeder"');

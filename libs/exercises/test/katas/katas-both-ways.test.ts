@@ -42,13 +42,15 @@ describe('the katas, both ways', () => {
   let solutions: Finished;
   let typeCheck: Finished;
   let badFlag: Finished;
+  let unknownFlag: Finished;
 
   beforeAll(async () => {
-    [starters, solutions, typeCheck, badFlag] = await Promise.all([
+    [starters, solutions, typeCheck, badFlag, unknownFlag] = await Promise.all([
       exercises(),
       exercises('--solutions'),
       typeCheckKatas(PACKAGE_DIR),
       exercises('--chapter', '42'),
+      exercises('--chapters', '4'),
     ]);
   }, 90_000);
 
@@ -78,5 +80,12 @@ describe('the katas, both ways', () => {
     expect(badFlag.stderr).toContain('there is no chapter 42: chapters are 0-9');
     expect(badFlag.stdout).toBe('');
     expect(badFlag.code).toBe(2);
+  });
+
+  it('refuses an unknown flag by its name, with exit code 2 and the usage, before running anything', () => {
+    expect(unknownFlag.stderr).toContain("Unknown option '--chapters'");
+    expect(unknownFlag.stderr).toContain('usage: npm run exercises --');
+    expect(unknownFlag.stdout).toBe('');
+    expect(unknownFlag.code).toBe(2);
   });
 });
