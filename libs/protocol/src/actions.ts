@@ -37,50 +37,36 @@ export interface ActionSpec<K extends string, Order extends { txnId: string; tim
   encode(order: Order): string;
 }
 
-type OrderObjectSchema = z.ZodObject<{ time: z.ZodOptional<z.ZodType<string | undefined>>; txnId: typeof txnIdSchema }>;
+type OrderObjectSchema<Order> = z.ZodType<Order> & z.ZodObject<{ time: z.ZodOptional<z.ZodType<string | undefined>>; txnId: typeof txnIdSchema }>;
 
-function defineAction<K extends string, Order extends { txnId: string; time?: string }>(spec: {
-  kind: K;
-  topic: TopicSpec;
-  txnType: ActionSpec<K, Order>['txnType'];
-  orderSchema: z.ZodType<Order> & OrderObjectSchema;
-  fieldOrder: readonly (keyof Order)[];
-}): ActionSpec<K, Order> {
-  const bodySchema = spec.orderSchema.omit({ time: true }).extend({ txnId: txnIdSchema.optional() });
+/**
+ * One entry of the table. The order's fields are written in the order its
+ * schema declares them, which is the 2018 order (time, txnId, then the rest).
+ */
+function defineAction<K extends string, Order extends { txnId: string; time?: string }>(
+  kind: K,
+  topic: TopicSpec,
+  txnType: ActionSpec<K, Order>['txnType'],
+  orderSchema: OrderObjectSchema<Order>,
+): ActionSpec<K, Order> {
+  const fieldOrder = Object.keys(orderSchema.shape) as (keyof Order)[];
+  const bodySchema = orderSchema.omit({ time: true }).extend({ txnId: txnIdSchema.optional() });
   return Object.freeze({
-    kind: spec.kind,
-    topic: spec.topic,
-    txnType: spec.txnType,
-    orderSchema: spec.orderSchema,
+    kind,
+    topic,
+    txnType,
+    orderSchema,
     bodySchema: bodySchema as unknown as ActionSpec<K, Order>['bodySchema'],
-    httpPath: spec.kind,
-    wsEvent: spec.kind,
-    encode: (order: Order) => orderedJson(order, spec.fieldOrder),
+    httpPath: kind,
+    wsEvent: kind,
+    encode: (order: Order) => orderedJson(order, fieldOrder),
   });
 }
 
 export const ACTIONS = Object.freeze({
-  market: defineAction<'market', MarketOrder>({
-    kind: 'market',
-    topic: TOPICS.marketOrders,
-    txnType: 'MARKET',
-    orderSchema: marketOrderSchema,
-    fieldOrder: ['time', 'txnId', 'type', 'shares'],
-  }),
-  invest: defineAction<'invest', InvestmentOrder>({
-    kind: 'invest',
-    topic: TOPICS.investmentOrders,
-    txnType: 'INVEST',
-    orderSchema: investmentOrderSchema,
-    fieldOrder: ['time', 'txnId', 'invested'],
-  }),
-  feed: defineAction<'feed', FeedMonkeysOrder>({
-    kind: 'feed',
-    topic: TOPICS.feedMonkeys,
-    txnType: 'FEED',
-    orderSchema: feedMonkeysSchema,
-    fieldOrder: ['time', 'txnId', 'monkeys'],
-  }),
+  market: defineAction<'market', MarketOrder>('market', TOPICS.marketOrders, 'MARKET', marketOrderSchema),
+  invest: defineAction<'invest', InvestmentOrder>('invest', TOPICS.investmentOrders, 'INVEST', investmentOrderSchema),
+  feed: defineAction<'feed', FeedMonkeysOrder>('feed', TOPICS.feedMonkeys, 'FEED', feedMonkeysSchema),
 });
 
 type Actions = typeof ACTIONS;

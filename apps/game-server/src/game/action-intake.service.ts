@@ -5,37 +5,30 @@
  * the dead-letter topic, and the trader gets a REJECTED result when the key
  * tells who they are.
  */
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ACTION_TOPICS } from '@banana-market/protocol';
-import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
+import { MESSAGE_BUS, type BusMessage, type MessageBus } from '../bus/message-bus.js';
 import { decodeActionMessage } from './action-decoder.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { GameService } from './game.service.js';
+import { TopicIntake } from './topic-intake.js';
 
 export const ACTION_CONSUMER_GROUP = 'banana-market-actions';
 
 @Injectable()
-export class ActionIntakeService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ActionIntakeService extends TopicIntake {
   private readonly logger = new Logger('ActionIntake');
-  private subscription?: Subscription;
 
   constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(MESSAGE_BUS) bus: MessageBus,
     private readonly game: GameService,
     private readonly deadLetters: DeadLetterService,
-  ) {}
-
-  /** Only once every module is initialised: the game must have restored its traders before actions apply. */
-  async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.bus.subscribe({
-      groupId: ACTION_CONSUMER_GROUP,
-      topics: ACTION_TOPICS.map((t) => t.name),
-      onMessage: (message) => this.executeActionMessage(message),
-    });
+  ) {
+    super(bus, ACTION_CONSUMER_GROUP, ACTION_TOPICS.map((t) => t.name));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.close();
+  handle(message: BusMessage): void {
+    this.executeActionMessage(message);
   }
 
   executeActionMessage(message: BusMessage): void {

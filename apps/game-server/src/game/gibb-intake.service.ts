@@ -2,38 +2,31 @@
  * Consumes gibber-gibbs, whatever wrote them (the HTTP endpoint, a tweet
  * source, any Kafka client), and lets the engine turn them into hype.
  */
-import { Inject, Injectable, type OnApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { decodeMessage, TOPICS } from '@banana-market/protocol';
-import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
+import { MESSAGE_BUS, type BusMessage, type MessageBus } from '../bus/message-bus.js';
 import { RecentIds } from '../gibbs/recent-ids.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { GameService } from './game.service.js';
+import { TopicIntake } from './topic-intake.js';
 
 export const GIBB_CONSUMER_GROUP = 'banana-market-gibbs';
 
 @Injectable()
-export class GibbIntakeService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private subscription?: Subscription;
+export class GibbIntakeService extends TopicIntake {
   /** Any Kafka client may write gibbs; the same id twice moves the market once. */
   private readonly seen = new RecentIds();
 
   constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(MESSAGE_BUS) bus: MessageBus,
     private readonly game: GameService,
     private readonly deadLetters: DeadLetterService,
-  ) {}
-
-  /** Only once every module is initialised: the game must have restored its traders before actions apply. */
-  async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.bus.subscribe({
-      groupId: GIBB_CONSUMER_GROUP,
-      topics: [TOPICS.gibberGibbs.name],
-      onMessage: (message) => this.applyGibbMessage(message),
-    });
+  ) {
+    super(bus, GIBB_CONSUMER_GROUP, [TOPICS.gibberGibbs.name]);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.close();
+  handle(message: BusMessage): void {
+    this.applyGibbMessage(message);
   }
 
   applyGibbMessage(message: BusMessage): void {
