@@ -1,5 +1,5 @@
 /**
- * The market: state in, events out. It knows the rules of DESIGN.md and
+ * The market: state in, events out. It knows the rules of docs/design.md and
  * nothing of Kafka, HTTP or timers — its host tells it the time (every call
  * takes `now`) and publishes the events it returns. Given the same seed and
  * the same calls, it returns the same events.

@@ -1,6 +1,6 @@
 /**
  * The game's rules as numbers. Every one is configurable per game; the
- * defaults are those of DESIGN.md (the 2018 workshop's).
+ * defaults are those of docs/design.md (the 2018 workshop's).
  */
 import { z } from 'zod';
 import { NEW_TRADER_START } from '@banana-market/protocol';

@@ -95,7 +95,7 @@ describe('price', () => {
     expect(inside).toBeGreaterThanOrEqual(19);
   });
 
-  it('uses the default rules of DESIGN.md', () => {
+  it('uses the default rules of docs/design.md', () => {
     expect(DEFAULT_RULES).toMatchObject({
       startCoins: 10, startShares: 5, tickMs: 1000, priceMu: 0.0001, priceSigma: 0.01, volatilityPeriodMs: 5000,
       emaFactor: 0.1, hypePerWord: 0.01, burstProbabilityPerHype: 0.01, burstStepMs: 5000,
