@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 
 /** The newest release verified with kafkajs 2.2.4 (see tools/kafka/README.md). */
 export const DEFAULT_KAFKA_VERSION = '4.4.0';
@@ -52,7 +52,7 @@ export async function fetchKafka(version = kafkaVersion()) {
   } catch (err) {
     const output = `${err.stdout ?? ''}${err.stderr ?? ''}`;
     // Maven's first [ERROR] line says what went wrong; the rest is advice on -e and -X.
-    const firstError = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.startsWith('[ERROR]'));
+    const firstError = stripVTControlCharacters(output).split('\n').find((l) => l.startsWith('[ERROR]'));
     throw new Error(`Maven could not fetch Apache Kafka ${version} (is it a release on Maven Central?):\n${firstError ?? err.message}`);
   }
   // Written under another name first: an interrupted fetch leaves no half classpath behind.

@@ -45,8 +45,8 @@ export class EngineEventPublisher {
     const batches = new Map<string, OutgoingMessage[]>();
     for (const event of events) {
       const { topic, message } = toTopicMessage(event);
-      let batch = batches.get(topic);
-      if (batch === undefined) batches.set(topic, (batch = []));
+      const batch = batches.get(topic) ?? [];
+      batches.set(topic, batch);
       batch.push(message);
     }
     const deliveries = [...batches].map(([topic, messages]) => this.track(topic, messages));

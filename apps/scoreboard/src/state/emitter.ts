@@ -3,8 +3,8 @@ export class Emitter<Events extends Record<string, unknown>> {
   private readonly listeners = new Map<keyof Events, Set<(payload: never) => void>>();
 
   on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
-    let set = this.listeners.get(event);
-    if (set === undefined) this.listeners.set(event, (set = new Set()));
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
     set.add(listener as (payload: never) => void);
     return () => set.delete(listener as (payload: never) => void);
   }

@@ -2,7 +2,7 @@
  * The built-in strategies. They are deliberately simple and readable: a
  * participant should be able to beat them after reading them.
  */
-import type { BotContext, BotDecision, Strategy } from './strategy.js';
+import type { BotContext, Strategy } from './strategy.js';
 
 /** Shares affordable with a fraction of the coins, keeping a reserve for the bailout rule. */
 function affordableShares({ market, state }: BotContext, fraction: number): number {

@@ -4,7 +4,7 @@
  * code drives the server's house bots, participants' bots over any transport,
  * and virtual-time simulations.
  */
-import type { MarketOrderType, TraderAction, TraderState } from '@banana-market/protocol';
+import type { ActionKind, ActionOrder, TraderAction, TraderState } from '@banana-market/protocol';
 
 export interface BotMarketView {
   readonly price: number;
@@ -19,10 +19,13 @@ export interface BotContext {
   readonly random: () => number;
 }
 
-export type BotDecision =
-  | { readonly kind: 'market'; readonly type: MarketOrderType; readonly shares: number }
-  | { readonly kind: 'invest'; readonly invested: number }
-  | { readonly kind: 'feed'; readonly monkeys: number };
+/**
+ * What a strategy decides: an action of the protocol's table without its
+ * time and txnId, e.g. `{ kind: 'market', type: 'BUY', shares: 3 }`.
+ */
+export type BotDecision = {
+  [K in ActionKind]: { readonly kind: K } & Readonly<Omit<ActionOrder<K>, 'time' | 'txnId'>>;
+}[ActionKind];
 
 export interface Strategy {
   readonly name: string;
@@ -33,12 +36,6 @@ export interface Strategy {
 
 /** The order a decision becomes, under the given transaction id. */
 export function decisionToAction(decision: BotDecision, txnId: string): TraderAction {
-  switch (decision.kind) {
-    case 'market':
-      return { kind: 'market', order: { txnId, type: decision.type, shares: decision.shares } };
-    case 'invest':
-      return { kind: 'invest', order: { txnId, invested: decision.invested } };
-    case 'feed':
-      return { kind: 'feed', order: { txnId, monkeys: decision.monkeys } };
-  }
+  const { kind, ...fields } = decision;
+  return { kind, order: { txnId, ...fields } } as TraderAction;
 }

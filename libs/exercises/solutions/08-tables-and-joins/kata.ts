@@ -27,13 +27,13 @@ export function buildTopology(): Topology {
   orders
     // A join matches keys: the price's key is "GNOU", so the orders take it for a while.
     .map((trader, order) => KeyValue.pair<string, TradersOrder>(PRICE_KEY, { trader, order }))
-    .join(prices, ({ trader, order }, price) => ({ trader, value: valueOf(order, price) }))
+    .join(prices, ({ trader, order }, price) => ({ trader, value: orderValueOf(order, price) }))
     .map((_priceKey, { trader, value }) => KeyValue.pair<TraderKey, OrderValue>(trader, value))
     .to(ORDER_VALUES_TOPIC);
 
   return builder.build();
 }
 
-function valueOf(order: MarketOrder, price: SharePrice): OrderValue {
+function orderValueOf(order: MarketOrder, price: SharePrice): OrderValue {
   return { txnId: order.txnId, type: order.type, shares: order.shares, price: price.coins, coins: roundCoins(order.shares * price.coins) };
 }
