@@ -38,7 +38,10 @@ function report(scenario, orders, seconds, latencies, note = '') {
   const pick = (q) => (latencies.length === 0 ? NaN : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
   const row = { scenario, ordersPerSec: Math.round(orders / seconds), p50Ms: round(pick(0.5)), p99Ms: round(pick(0.99)) };
   if (json) console.log(JSON.stringify(row));
-  else console.log(`${scenario.padEnd(15)} ${String(row.ordersPerSec).padStart(9)} orders/s   p50 ${fmt(row.p50Ms)} ms   p99 ${fmt(row.p99Ms)} ms  (${orders} orders)${note}`);
+  else
+    console.log(
+      `${scenario.padEnd(15)} ${String(row.ordersPerSec).padStart(9)} orders/s   p50 ${fmt(row.p50Ms)} ms   p99 ${fmt(row.p99Ms)} ms  (${orders} orders)${note}`,
+    );
   return row;
 }
 const round = (x) => Math.round(x * 1000) / 1000;
@@ -49,7 +52,12 @@ const log = (line) => (json ? process.stderr.write(`${line}\n`) : console.log(li
 function order(i) {
   const trader = TRADERS[i % TRADERS.length];
   const type = Math.floor(i / TRADERS.length) % 2 === 0 ? 'BUY' : 'SELL';
-  return { trader, key: encode.traderKey(trader), txnId: `bench_${i}`, value: encode.marketOrder({ time: new Date().toISOString(), txnId: `bench_${i}`, type, shares: 1 }) };
+  return {
+    trader,
+    key: encode.traderKey(trader),
+    txnId: `bench_${i}`,
+    value: encode.marketOrder({ time: new Date().toISOString(), txnId: `bench_${i}`, type, shares: 1 }),
+  };
 }
 
 function benchEngine() {
@@ -122,7 +130,11 @@ async function benchEmbedded() {
     return await drive(
       'embedded-e2e',
       LIMITS.embeddedOrders,
-      (batch) => bus.publish(TOPICS.marketOrders.name, batch.map((o) => ({ key: o.key, value: o.value }))),
+      (batch) =>
+        bus.publish(
+          TOPICS.marketOrders.name,
+          batch.map((o) => ({ key: o.key, value: o.value })),
+        ),
       (answer) =>
         bus.subscribe({
           groupId: `bench-${randomUUID()}`,
@@ -147,7 +159,13 @@ async function kafkaClient(bootstrap, answers, topic) {
   let answer = () => undefined;
   await consumer.run({ eachMessage: async ({ message }) => answer(JSON.parse(message.value.toString()).txnId) });
   await joined;
-  return { kafka, producer, consumer, setAnswer: (fn) => (answer = fn), close: async () => Promise.all([producer.disconnect(), consumer.disconnect()]) };
+  return {
+    kafka,
+    producer,
+    consumer,
+    setAnswer: (fn) => (answer = fn),
+    close: async () => Promise.all([producer.disconnect(), consumer.disconnect()]),
+  };
 }
 
 async function benchKafkaE2e(bootstrap) {
@@ -184,7 +202,12 @@ async function benchRawPipe(bootstrap) {
   await pipe.run({
     eachMessage: async ({ message }) => {
       const { txnId } = JSON.parse(message.value.toString());
-      const answer = JSON.stringify({ txnId, type: 'MARKET', state: { time: new Date().toISOString(), coins: 9, shares: 6, bailouts: 0, fedMonkeys: 0, inFlightInvestments: 0 }, status: 'ACCEPTED' });
+      const answer = JSON.stringify({
+        txnId,
+        type: 'MARKET',
+        state: { time: new Date().toISOString(), coins: 9, shares: 6, bailouts: 0, fedMonkeys: 0, inFlightInvestments: 0 },
+        status: 'ACCEPTED',
+      });
       await pipeProducer.send({ topic: output, messages: [{ key: message.key, value: answer }] });
     },
   });
@@ -219,7 +242,9 @@ async function main() {
       const e2e = await benchKafkaE2e(broker.bootstrap);
       const raw = await benchRawPipe(broker.bootstrap);
       rows.push(e2e, raw);
-      log(`kafka-e2e vs kafka-raw-pipe: ${(e2e.ordersPerSec / raw.ordersPerSec).toFixed(2)}× the throughput, ${(e2e.p50Ms / raw.p50Ms).toFixed(2)}× the median latency`);
+      log(
+        `kafka-e2e vs kafka-raw-pipe: ${(e2e.ordersPerSec / raw.ordersPerSec).toFixed(2)}× the throughput, ${(e2e.p50Ms / raw.p50Ms).toFixed(2)}× the median latency`,
+      );
     } finally {
       await broker.stop();
     }

@@ -92,7 +92,14 @@ async function launch({ version, classpath, dir, ownDir, detached, heap }) {
   const logFile = join(dir, 'broker.log');
   writeFileSync(configFile, brokerConfig({ port, controllerPort, dataDir: join(dir, 'data') }));
   writeFileSync(join(dir, 'log4j2.properties'), LOG4J2_CONFIG);
-  const jvm = [`-Xmx${heap}`, '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`, `-Dkafka.logs.file=${logFile}`, '-cp', classpath];
+  const jvm = [
+    `-Xmx${heap}`,
+    '-XX:+UseG1GC',
+    `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
+    `-Dkafka.logs.file=${logFile}`,
+    '-cp',
+    classpath,
+  ];
 
   // A logDir that an earlier broker formatted keeps its cluster id and data.
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
@@ -303,7 +310,9 @@ export async function brokerForTests() {
   if (missing.length > 0) {
     const message = `the real-Kafka tests need ${missing.join(' and ')}, which this machine lacks`;
     if (process.env.CI && !['false', '0'].includes(process.env.CI)) throw new Error(`${message} (CI is set: not skipping)`);
-    console.warn(`\n${'!'.repeat(78)}\n!! SKIPPING: ${message}.\n!! Install them, or set KAFKA_BROKERS=host:port to use a running broker.\n${'!'.repeat(78)}\n`);
+    console.warn(
+      `\n${'!'.repeat(78)}\n!! SKIPPING: ${message}.\n!! Install them, or set KAFKA_BROKERS=host:port to use a running broker.\n${'!'.repeat(78)}\n`,
+    );
     return undefined;
   }
   return startBroker();
@@ -330,10 +339,15 @@ const commands = {
     const started = Date.now();
     const broker = await startBroker({ detached: true });
     mkdirSync(dirname(stateFile), { recursive: true });
-    writeFileSync(stateFile, `${JSON.stringify({ pid: broker.pid, bootstrap: broker.bootstrap, dir: broker.dir, version: broker.version }, null, 2)}\n`);
+    writeFileSync(
+      stateFile,
+      `${JSON.stringify({ pid: broker.pid, bootstrap: broker.bootstrap, dir: broker.dir, version: broker.version }, null, 2)}\n`,
+    );
     // Only the address on stdout: KAFKA_BROKERS=$(npm run -s kafka:start) works.
     console.log(broker.bootstrap);
-    console.error(`Apache Kafka ${broker.version} (KRaft, single node) up in ${((Date.now() - started) / 1000).toFixed(1)} s, log: ${join(broker.dir, 'broker.log')}`);
+    console.error(
+      `Apache Kafka ${broker.version} (KRaft, single node) up in ${((Date.now() - started) / 1000).toFixed(1)} s, log: ${join(broker.dir, 'broker.log')}`,
+    );
     console.error(`play on it: KAFKA_BROKERS=${broker.bootstrap} npm start`);
   },
   async stop() {

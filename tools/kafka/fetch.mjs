@@ -52,7 +52,9 @@ export async function fetchKafka(version = kafkaVersion()) {
   } catch (err) {
     const output = `${err.stdout ?? ''}${err.stderr ?? ''}`;
     // Maven's first [ERROR] line says what went wrong; the rest is advice on -e and -X.
-    const firstError = stripVTControlCharacters(output).split('\n').find((l) => l.startsWith('[ERROR]'));
+    const firstError = stripVTControlCharacters(output)
+      .split('\n')
+      .find((l) => l.startsWith('[ERROR]'));
     throw new Error(`Maven could not fetch Apache Kafka ${version} (is it a release on Maven Central?):\n${firstError ?? err.message}`);
   }
   // Written under another name first: an interrupted fetch leaves no half classpath behind.

@@ -62,7 +62,10 @@ export async function verifyKafkajs(bootstrap) {
       check(names.includes(orders) && names.includes(states), `listTopics lacks the new topics: ${names.join(', ')}`);
       const { topics } = await admin.fetchTopicMetadata({ topics: [orders, states] });
       for (const t of topics) check(t.partitions.length === 8, `${t.name} has ${t.partitions.length} partitions, expected 8`);
-      const config = await admin.describeConfigs({ resources: [{ type: 2 /* TOPIC */, name: states, configNames: ['cleanup.policy'] }], includeSynonyms: false });
+      const config = await admin.describeConfigs({
+        resources: [{ type: 2 /* TOPIC */, name: states, configNames: ['cleanup.policy'] }],
+        includeSynonyms: false,
+      });
       const policy = config.resources[0].configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
       check(policy === 'compact', `${states} cleanup.policy is ${policy}, expected compact`);
     });
@@ -77,7 +80,13 @@ export async function verifyKafkajs(bootstrap) {
         check(answers.length > 0, 'send returned no partition metadata');
         sent.push(...messages);
       }
-      await producer.send({ topic: states, messages: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] });
+      await producer.send({
+        topic: states,
+        messages: [
+          { key: 'a', value: '1' },
+          { key: 'a', value: '2' },
+        ],
+      });
       // The same key must always land in the same partition.
       const probe = await producer.send({ topic: orders, messages: [{ key: 'same', value: 'x' }] });
       const again = await producer.send({ topic: orders, messages: [{ key: 'same', value: 'y' }] });
@@ -101,7 +110,10 @@ export async function verifyKafkajs(bootstrap) {
     });
     await step('admin: listGroups + describeGroups', async () => {
       const { groups } = await admin.listGroups();
-      check(groups.some((g) => g.groupId === group), `listGroups lacks ${group}`);
+      check(
+        groups.some((g) => g.groupId === group),
+        `listGroups lacks ${group}`,
+      );
       const { groups: described } = await admin.describeGroups([group]);
       check(described[0]?.groupId === group && described[0].state === 'Empty', `describeGroups: ${JSON.stringify(described[0])}`);
     });
@@ -123,9 +135,7 @@ async function consumeWithTwoMembers(kafka, { topic, group, expected }) {
   const received = [];
   const highest = [new Map(), new Map()];
   const heartbeats = [0, 0];
-  const members = [0, 1].map((i) =>
-    kafka.consumer({ groupId: group, sessionTimeout: 6000, heartbeatInterval: 300, maxWaitTimeInMs: 100 }),
-  );
+  const members = [0, 1].map((i) => kafka.consumer({ groupId: group, sessionTimeout: 6000, heartbeatInterval: 300, maxWaitTimeInMs: 100 }));
   const assigned = [0, 0];
   try {
     for (const [i, consumer] of members.entries()) {
@@ -143,7 +153,11 @@ async function consumeWithTwoMembers(kafka, { topic, group, expected }) {
         },
       });
     }
-    await until(() => received.length >= expected.length && heartbeats.every((n) => n > 0) && assigned.every((n) => n > 0), 'both members consuming with heartbeats', () => `received ${received.length}/${expected.length}, heartbeats ${heartbeats}, partitions ${assigned}`);
+    await until(
+      () => received.length >= expected.length && heartbeats.every((n) => n > 0) && assigned.every((n) => n > 0),
+      'both members consuming with heartbeats',
+      () => `received ${received.length}/${expected.length}, heartbeats ${heartbeats}, partitions ${assigned}`,
+    );
     // Before the second member joined, the first may have read some messages that
     // its new partner then re-read from the beginning (nothing was committed yet).
     const unique = new Map();
@@ -185,7 +199,11 @@ async function verifyTransactions(kafka, { topic, group }) {
     await reader.connect();
     await reader.subscribe({ topics: [topic], fromBeginning: true });
     await reader.run({ eachMessage: async ({ message }) => void (message.key?.toString() === 'txn' && seen.push(message.value.toString())) });
-    await until(() => seen.includes('last'), 'the read_committed consumer to reach the last transaction', () => `saw ${seen}`);
+    await until(
+      () => seen.includes('last'),
+      'the read_committed consumer to reach the last transaction',
+      () => `saw ${seen}`,
+    );
     check(seen.join() === 'committed,last', `read_committed saw ${seen}`);
   } finally {
     await reader.disconnect().catch(() => undefined);
@@ -217,7 +235,8 @@ function withTimeout(promise, name) {
 function describe(err) {
   const parts = [`${err.name}: ${err.message}`];
   if (err.type) parts.push(`type ${err.type}`);
-  for (let cause = err.cause ?? err.originalError; cause; cause = cause.cause ?? cause.originalError) parts.push(`cause ${cause.name}: ${cause.message}${cause.type ? ` (${cause.type})` : ''}`);
+  for (let cause = err.cause ?? err.originalError; cause; cause = cause.cause ?? cause.originalError)
+    parts.push(`cause ${cause.name}: ${cause.message}${cause.type ? ` (${cause.type})` : ''}`);
   return parts.join('; ');
 }
 

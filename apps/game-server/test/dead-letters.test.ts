@@ -14,8 +14,6 @@ const trader: TraderKey = { team: 'ALOUATE', name: 'garbage' };
 const traderKey = encode.traderKey(trader);
 const GARBAGE = garbageFor(traderKey);
 
-
-
 describe('dead letters', () => {
   let server: TestServer;
   let bus: EmbeddedBus;
@@ -35,7 +33,10 @@ describe('dead letters', () => {
     it(`routes garbage on ${topic.name} to ${TOPICS.deadLetters.name} with the raw bytes and a reason`, async () => {
       const before = (await bus.readTopic(TOPICS.deadLetters.name)).length;
       const resultsBefore = (await resultsFor(traderKey)).length;
-      await bus.publish(topic.name, GARBAGE.map(([, key, value]) => ({ key, value })));
+      await bus.publish(
+        topic.name,
+        GARBAGE.map(([, key, value]) => ({ key, value })),
+      );
       await bus.whenIdle();
       await server.game.flushed();
       await bus.whenIdle();

@@ -14,7 +14,11 @@ async function playScriptedGame(seed: string): Promise<{ prices: string[]; resul
     const alice = (await http(server, 'POST', '/api/traders', { body: { team: 'BONOBO', name: 'alice' } })).body.token;
     const bob = (await http(server, 'POST', '/api/traders', { body: { team: 'CAPUCIN', name: 'bob' } })).body.token;
     await runTicks(server, clock, 300, async (tick) => {
-      if (tick % 7 === 0) await http(server, 'POST', '/api/actions/market', { token: alice, body: { type: tick % 14 === 0 ? 'SELL' : 'BUY', shares: 1, txnId: `a${tick}` } });
+      if (tick % 7 === 0)
+        await http(server, 'POST', '/api/actions/market', {
+          token: alice,
+          body: { type: tick % 14 === 0 ? 'SELL' : 'BUY', shares: 1, txnId: `a${tick}` },
+        });
       if (tick % 11 === 0) await http(server, 'POST', '/api/actions/invest', { token: bob, body: { invested: 2, txnId: `b${tick}` } });
       if (tick % 13 === 0) await http(server, 'POST', '/api/actions/feed', { token: bob, body: { monkeys: 1, txnId: `f${tick}` } });
       if (tick % 50 === 0) await http(server, 'POST', '/api/gibbs', { body: { text: 'banana to the moon, buy buy buy #MKTD' } });

@@ -87,7 +87,11 @@ describe('embedded bus', () => {
         seen.push(String(m.value));
       },
     });
-    await bus.publish('t', [{ key: null, value: 'a' }, { key: null, value: 'boom' }, { key: null, value: 'b' }]);
+    await bus.publish('t', [
+      { key: null, value: 'a' },
+      { key: null, value: 'boom' },
+      { key: null, value: 'b' },
+    ]);
     await bus.whenIdle();
     expect(seen).toEqual(['a', 'b']);
   });

@@ -33,7 +33,17 @@ describe('HTTP API', () => {
     const { status, body } = await http(server, 'GET', '/api/docs-json');
     expect(status).toBe(200);
     expect(Object.keys(body.paths)).toEqual(
-      expect.arrayContaining(['/api/health', '/api/market', '/api/traders', '/api/actions/market', '/api/actions/invest', '/api/actions/feed', '/api/leaderboard', '/api/gibbs', '/api/game/pause']),
+      expect.arrayContaining([
+        '/api/health',
+        '/api/market',
+        '/api/traders',
+        '/api/actions/market',
+        '/api/actions/invest',
+        '/api/actions/feed',
+        '/api/leaderboard',
+        '/api/gibbs',
+        '/api/game/pause',
+      ]),
     );
     const marketBody = body.paths['/api/actions/market'].post.requestBody.content['application/json'].schema;
     expect(JSON.stringify(marketBody)).toContain('shares');

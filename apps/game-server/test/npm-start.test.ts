@@ -37,7 +37,10 @@ describe('the started server', () => {
       });
     });
     for (;;) {
-      const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() - started > 10_000) throw new Error('health did not answer within 10 s');
       await new Promise((r) => setTimeout(r, 50));

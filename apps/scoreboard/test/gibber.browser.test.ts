@@ -20,7 +20,10 @@ describe.skipIf(!canRun)('the gibber page in Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startGameServer({ seed: 'gibber', env: { GIBBER_LIMIT: String(LIMIT), GIBBER_WINDOW_MS: '60000' } }), launchChromium()]);
+    [server, browser] = await Promise.all([
+      startGameServer({ seed: 'gibber', env: { GIBBER_LIMIT: String(LIMIT), GIBBER_WINDOW_MS: '60000' } }),
+      launchChromium(),
+    ]);
     page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     page.on('console', (message) => {
       // The refused POST is logged by Chromium as a failed resource; that is the test's point, not a page error.
@@ -45,7 +48,9 @@ describe.skipIf(!canRun)('the gibber page in Chromium', () => {
     await gibb('banana is great, I love #MKTD');
     await page.waitForFunction(() => document.getElementById('status')?.className === 'accepted', undefined, { timeout: 5000 });
     expect(await page.textContent('#status')).toMatch(/Gibbed!/);
-    expect(await page.$$eval('#sent-list li', (items) => items.map((li) => li.textContent ?? ''))).toEqual([expect.stringContaining('banana is great, I love #MKTD')]);
+    expect(await page.$$eval('#sent-list li', (items) => items.map((li) => li.textContent ?? ''))).toEqual([
+      expect.stringContaining('banana is great, I love #MKTD'),
+    ]);
     expect(await page.inputValue('#gibb-text')).toBe('');
     const sources = (await http(server, 'GET', API_PATHS.gibbSources)).body as GibbSourcesView;
     expect(sources.sources.find((source) => source.name === 'gibber')).toMatchObject({ live: true, published: 1 });

@@ -64,11 +64,9 @@ describe.skipIf(!canRun)('the scoreboard page in Chromium', () => {
   it('shows a trader who registers and feeds over HTTP on the leaderboard within 2 s', async () => {
     await registerAndFeed(server, 'GORILLA', 'koko', 2);
     const fedAt = Date.now();
-    await page.waitForFunction(
-      () => [...document.querySelectorAll('#traders-rows tr')].some((row) => row.textContent?.includes('koko')),
-      undefined,
-      { timeout: 2000 },
-    );
+    await page.waitForFunction(() => [...document.querySelectorAll('#traders-rows tr')].some((row) => row.textContent?.includes('koko')), undefined, {
+      timeout: 2000,
+    });
     console.log(`trader on the leaderboard ${Date.now() - fedAt} ms after the feed answered`);
     expect(await traderRows(page)).toContainEqual(['1', 'GORILLA', 'koko', '2', '2', '0']);
     expect(await page.$$eval('#teams-rows tr', (rows) => rows.map((r) => (r as HTMLTableRowElement).cells[1].textContent))).toContain('GORILLA');
@@ -83,13 +81,15 @@ describe.skipIf(!canRun)('the scoreboard page in Chromium', () => {
     const items = async () => page.$$eval('#gibbs-list li', (list) => list.map((li) => li.textContent ?? ''));
     await page.waitForFunction((n) => document.querySelectorAll('#gibbs-list li').length >= n, 3, { timeout: 5000 });
     // The hype marks follow the gibbs (they come from the engine's HYPE_CHANGED events).
-    await expect.poll(items, { timeout: 5000 }).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(new RegExp(`^${good}.*\\(hype \\+\\d`)),
-        expect.stringMatching(new RegExp(`^${bad}.*\\(hype −\\d`)),
-        `${neutral} (no hype)`,
-      ]),
-    );
+    await expect
+      .poll(items, { timeout: 5000 })
+      .toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(new RegExp(`^${good}.*\\(hype \\+\\d`)),
+          expect.stringMatching(new RegExp(`^${bad}.*\\(hype −\\d`)),
+          `${neutral} (no hype)`,
+        ]),
+      );
     expect(consoleErrors).toEqual([]);
   });
 

@@ -29,7 +29,13 @@ async function main(): Promise<void> {
   let stopGibbs = () => {};
   try {
     console.log(`server ${server.url}; starting ${TEAMS.length * TRADERS_PER_TEAM} traders at ${ACTIONS_PER_SECOND} actions/s each…`);
-    crowd = await startCrowd({ server: server.url, teams: TEAMS, tradersPerTeam: TRADERS_PER_TEAM, actionsPerSecond: ACTIONS_PER_SECOND, seed: 'bench' });
+    crowd = await startCrowd({
+      server: server.url,
+      teams: TEAMS,
+      tradersPerTeam: TRADERS_PER_TEAM,
+      actionsPerSecond: ACTIONS_PER_SECOND,
+      seed: 'bench',
+    });
     stopGibbs = startGibbs(server.url, 2000, server.adminToken);
 
     const empty = await browser.newPage({ viewport: { width: 1920, height: 1080 } });

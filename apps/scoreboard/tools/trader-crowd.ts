@@ -32,16 +32,29 @@ export async function startCrowd(options: CrowdOptions): Promise<Crowd> {
     Array.from({ length: options.tradersPerTeam }, (_, i) => ({ team, name: `bot-${t}-${i}`, strategy: strategies[(t + i) % strategies.length] })),
   );
   const clients = await Promise.all(
-    specs.map((spec) => BananaClient.connect(new WsTransport({ server: options.server, trader: { team: spec.team, name: spec.name } }), { resultTimeoutMs: 30_000 })),
+    specs.map((spec) =>
+      BananaClient.connect(new WsTransport({ server: options.server, trader: { team: spec.team, name: spec.name } }), { resultTimeoutMs: 30_000 }),
+    ),
   );
   const intervalMs = 1000 / options.actionsPerSecond;
   const timers = clients.map((client, k) => {
     const random = seedrandom(`${options.seed ?? 'crowd'}/${k}`);
     const act = () => {
       const price = client.price;
-      const state = client.state ?? { time: '', coins: NEW_TRADER_START.coins, shares: NEW_TRADER_START.shares, bailouts: 0, fedMonkeys: 0, inFlightInvestments: 0 };
+      const state = client.state ?? {
+        time: '',
+        coins: NEW_TRADER_START.coins,
+        shares: NEW_TRADER_START.shares,
+        bailouts: 0,
+        fedMonkeys: 0,
+        inFlightInvestments: 0,
+      };
       const market = { price: price?.coins ?? 1, forecast: price?.forecast ?? 1, tick: 0 };
-      const decision: BotDecision = specs[k].strategy.decide({ market, state, random })[0] ?? { kind: 'market', type: random() < 0.5 ? 'BUY' : 'SELL', shares: 1 };
+      const decision: BotDecision = specs[k].strategy.decide({ market, state, random })[0] ?? {
+        kind: 'market',
+        type: random() < 0.5 ? 'BUY' : 'SELL',
+        shares: 1,
+      };
       stats.sent++;
       client.execute(decisionToAction(decision, client.nextTxnId())).then(
         () => stats.answered++,

@@ -3,15 +3,7 @@
  * on topics (share-price, txn-results, trader-states, game-events); the engine
  * itself never does I/O.
  */
-import type {
-  GameEvent,
-  LeaderboardView,
-  MarketView,
-  SharePrice,
-  TraderKey,
-  TraderState,
-  TxnResult,
-} from '@banana-market/protocol';
+import type { GameEvent, LeaderboardView, MarketView, SharePrice, TraderKey, TraderState, TxnResult } from '@banana-market/protocol';
 
 export interface PriceEvent {
   readonly kind: 'price';

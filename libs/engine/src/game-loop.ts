@@ -155,7 +155,11 @@ export class GameLoop {
     this.cancelTimer();
     this.currentSeed = seed ?? this.currentSeed;
     this.engine = this.createEngine(this.currentSeed);
-    const states: EngineEvent[] = traders.map((trader) => ({ kind: 'trader-state', trader, state: this.engine.registerTrader(trader, this.clock.now()).state }));
+    const states: EngineEvent[] = traders.map((trader) => ({
+      kind: 'trader-state',
+      trader,
+      state: this.engine.registerTrader(trader, this.clock.now()).state,
+    }));
     this.phase = 'running';
     this.emit([this.gameEvent({ type: 'GAME_RESET', seed: this.currentSeed }), ...states]);
     this.schedule();

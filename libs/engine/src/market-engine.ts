@@ -19,15 +19,7 @@ import {
   type TxnStatus,
   type TxnType,
 } from '@banana-market/protocol';
-import type {
-  ActionTxnType,
-  EngineEvent,
-  Leaderboard,
-  MarketSnapshot,
-  PriceEvent,
-  TraderAction,
-  TxnResultEvent,
-} from './events.js';
+import type { ActionTxnType, EngineEvent, Leaderboard, MarketSnapshot, PriceEvent, TraderAction, TxnResultEvent } from './events.js';
 import { gameRandomStreams, type RandomSource } from './random.js';
 import { DEFAULT_RULES, type GameRules } from './rules.js';
 import { burstProbability, type BurstInProgress } from './rules/bubble-burst.js';
@@ -152,16 +144,12 @@ export class MarketEngine {
     const reading = readHype(gibb.text, this.rules);
     if (reading.delta === 0) return [];
     this.hype = roundCoins(this.hype + reading.delta);
-    const events: EngineEvent[] = [
-      this.gameEvent({ type: 'HYPE_CHANGED', time: iso(now), gibbId: gibb.id, delta: reading.delta, hype: this.hype }),
-    ];
+    const events: EngineEvent[] = [this.gameEvent({ type: 'HYPE_CHANGED', time: iso(now), gibbId: gibb.id, delta: reading.delta, hype: this.hype })];
     if (this.burst === undefined) {
       const p = burstProbability(this.hype, this.alreadyBurst, this.rules);
       if (p > 0 && this.random.burst.next() < p) {
         this.burst = { nextStep: 0, nextStepAt: now + this.rules.burstStepMs };
-        events.push(
-          this.gameEvent({ type: 'BUBBLE_BURST_STARTED', time: iso(now), hype: this.hype, steps: this.rules.burstFactors.length }),
-        );
+        events.push(this.gameEvent({ type: 'BUBBLE_BURST_STARTED', time: iso(now), hype: this.hype, steps: this.rules.burstFactors.length }));
       }
     }
     return events;

@@ -8,13 +8,49 @@ import { NEW_TRADER_START } from '@banana-market/protocol';
 export const BURST_FACTORS_2018 = [0.95, 0.9, 0.8, 0.7, 0.7, 0.8, 0.9, 0.95, 1.2, 1.1] as const;
 
 export const POSITIVE_WORDS_2018 = [
-  'yes', 'happy', 'good', 'great', 'better', 'best', 'up', 'safe', 'sane', 'sweet', 'buy', 'like', 'love',
-  'high', 'nice', 'certain', 'sure', 'solid', 'mktd', 'thank', 'thanks', 'merci', 'super',
+  'yes',
+  'happy',
+  'good',
+  'great',
+  'better',
+  'best',
+  'up',
+  'safe',
+  'sane',
+  'sweet',
+  'buy',
+  'like',
+  'love',
+  'high',
+  'nice',
+  'certain',
+  'sure',
+  'solid',
+  'mktd',
+  'thank',
+  'thanks',
+  'merci',
+  'super',
 ] as const;
 
 export const NEGATIVE_WORDS_2018 = [
-  'no', 'sad', 'bad', 'worse', 'worst', 'down', 'dangerous', 'danger', 'insane', 'sour', 'sell', 'dislike',
-  'hate', 'low', 'bubble', 'burst', 'risk',
+  'no',
+  'sad',
+  'bad',
+  'worse',
+  'worst',
+  'down',
+  'dangerous',
+  'danger',
+  'insane',
+  'sour',
+  'sell',
+  'dislike',
+  'hate',
+  'low',
+  'bubble',
+  'burst',
+  'risk',
 ] as const;
 
 const positive = z.number().positive().finite();
@@ -42,7 +78,10 @@ export const gameRulesSchema = z.object({
   /** Probability of a burst per hype change = (hype - already burst) x this. */
   burstProbabilityPerHype: nonNegative.default(0.01),
   burstStepMs: z.number().int().positive().default(5000),
-  burstFactors: z.array(positive).min(1).default([...BURST_FACTORS_2018]),
+  burstFactors: z
+    .array(positive)
+    .min(1)
+    .default([...BURST_FACTORS_2018]),
   /** Investment delay = min(investDelayPerCoinMs x total coins ever invested, investMaxDelayMs). */
   investDelayPerCoinMs: nonNegative.default(10),
   investMaxDelayMs: nonNegative.default(60_000),

@@ -82,9 +82,7 @@ export class TraderBook {
       coins: a.coins,
       shares: a.shares,
     }));
-    traders.sort(
-      (x, y) => y.score - x.score || y.fedMonkeys - x.fedMonkeys || compare(x.team, y.team) || compare(x.name, y.name),
-    );
+    traders.sort((x, y) => y.score - x.score || y.fedMonkeys - x.fedMonkeys || compare(x.team, y.team) || compare(x.name, y.name));
     const teamMap = new Map<string, { score: number; traders: number }>();
     for (const t of traders) {
       const team = teamMap.get(t.team) ?? { score: 0, traders: 0 };

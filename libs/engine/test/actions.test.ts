@@ -59,7 +59,9 @@ describe('market orders', () => {
     const engine = flat();
     engine.registerTrader(alice, T0);
     const poor = engine.executeAction(alice, buy(11), T0);
-    expect(results(poor)).toEqual([expect.objectContaining({ status: 'INSUFFICIENT_COINS', state: expect.objectContaining({ coins: 10, shares: 5 }) })]);
+    expect(results(poor)).toEqual([
+      expect.objectContaining({ status: 'INSUFFICIENT_COINS', state: expect.objectContaining({ coins: 10, shares: 5 }) }),
+    ]);
     expect(ofKind(poor, 'trader-state')).toEqual([]);
     const short = engine.executeAction(alice, sell(6), T0);
     expect(results(short)[0]).toMatchObject({ status: 'INSUFFICIENT_SHARES', state: { coins: 10, shares: 5 } });
@@ -141,7 +143,12 @@ describe('bailouts', () => {
     const events = engine.executeAction(alice, feed(13), T0 + 1);
     const [fed, bailout] = results(events);
     expect(fed).toMatchObject({ txnId: 'f13', type: 'FEED', status: 'ACCEPTED', state: { coins: 2, shares: 0, bailouts: 0 } });
-    expect(bailout).toMatchObject({ txnId: 'f13', type: 'BAILOUT', status: 'ACCEPTED', state: { coins: 12, shares: 5, bailouts: 1, fedMonkeys: 13 } });
+    expect(bailout).toMatchObject({
+      txnId: 'f13',
+      type: 'BAILOUT',
+      status: 'ACCEPTED',
+      state: { coins: 12, shares: 5, bailouts: 1, fedMonkeys: 13 },
+    });
     expect(ofKind(events, 'game-event')[0].event).toMatchObject({ type: 'BAILOUT', trader: alice, bailouts: 1 });
     expect(ofKind(events, 'trader-state').map((e) => e.state)).toEqual([bailout.state]);
     expect(engine.leaderboard().traders[0]).toMatchObject({ name: 'alice', score: 13 - 20, bailouts: 1 });
@@ -182,7 +189,11 @@ describe('score and leaderboards', () => {
     engine.executeAction(carol, buy(8), T0);
     engine.executeAction(carol, feed(9), T0); // 13 fed, 1 bailout → −7
     const board = engine.leaderboard();
-    expect(board.traders.map((t) => [t.name, t.score])).toEqual([['alice', 5], ['bob', 2], ['carol', -7]]);
+    expect(board.traders.map((t) => [t.name, t.score])).toEqual([
+      ['alice', 5],
+      ['bob', 2],
+      ['carol', -7],
+    ]);
     expect(board.teams).toEqual([
       { team: 'BONOBO', score: 7, traders: 2 },
       { team: 'GIBBON', score: -7, traders: 1 },
@@ -224,7 +235,14 @@ describe('transaction ids', () => {
 describe('restoring', () => {
   it('continues a trader from a published state', () => {
     const engine = flat();
-    engine.restoreTraderState(alice, { time: new Date(T0).toISOString(), coins: 3.5, shares: 2, bailouts: 1, fedMonkeys: 40, inFlightInvestments: 1 });
+    engine.restoreTraderState(alice, {
+      time: new Date(T0).toISOString(),
+      coins: 3.5,
+      shares: 2,
+      bailouts: 1,
+      fedMonkeys: 40,
+      inFlightInvestments: 1,
+    });
     expect(engine.traderState(alice)).toMatchObject({ coins: 3.5, shares: 2, bailouts: 1, fedMonkeys: 40, inFlightInvestments: 0 });
     expect(engine.leaderboard().traders[0].score).toBe(20);
   });

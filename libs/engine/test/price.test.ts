@@ -97,11 +97,27 @@ describe('price', () => {
 
   it('uses the default rules of docs/design.md', () => {
     expect(DEFAULT_RULES).toMatchObject({
-      startCoins: 10, startShares: 5, tickMs: 1000, priceMu: 0.0001, priceSigma: 0.01, volatilityPeriodMs: 5000,
-      emaFactor: 0.1, hypePerWord: 0.01, burstProbabilityPerHype: 0.01, burstStepMs: 5000,
-      investDelayPerCoinMs: 10, investMaxDelayMs: 60_000, investReturnCap: 1.15, investMuBase: 0.035,
-      investSaturationCoins: 1000, investSigma: 0.01, bailoutMaxCoins: 3, bailoutMaxShares: 0,
-      bailoutCoins: 10, bailoutShares: 5, bailoutPenalty: 20,
+      startCoins: 10,
+      startShares: 5,
+      tickMs: 1000,
+      priceMu: 0.0001,
+      priceSigma: 0.01,
+      volatilityPeriodMs: 5000,
+      emaFactor: 0.1,
+      hypePerWord: 0.01,
+      burstProbabilityPerHype: 0.01,
+      burstStepMs: 5000,
+      investDelayPerCoinMs: 10,
+      investMaxDelayMs: 60_000,
+      investReturnCap: 1.15,
+      investMuBase: 0.035,
+      investSaturationCoins: 1000,
+      investSigma: 0.01,
+      bailoutMaxCoins: 3,
+      bailoutMaxShares: 0,
+      bailoutCoins: 10,
+      bailoutShares: 5,
+      bailoutPenalty: 20,
     });
     expect(DEFAULT_RULES.burstFactors).toEqual([0.95, 0.9, 0.8, 0.7, 0.7, 0.8, 0.9, 0.95, 1.2, 1.1]);
   });

@@ -19,7 +19,10 @@ const txnId = fc.constantFrom('t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8');
 const units = fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 1_000_000_000 }));
 const coins = fc.oneof(fc.double({ min: 0.001, max: 30, noNaN: true }), fc.double({ min: 0.001, max: 1e12, noNaN: true }));
 const action: fc.Arbitrary<TraderAction> = fc.oneof(
-  fc.record({ kind: fc.constant('market' as const), order: fc.record({ txnId, type: fc.constantFrom('BUY' as const, 'SELL' as const), shares: units }) }),
+  fc.record({
+    kind: fc.constant('market' as const),
+    order: fc.record({ txnId, type: fc.constantFrom('BUY' as const, 'SELL' as const), shares: units }),
+  }),
   fc.record({ kind: fc.constant('invest' as const), order: fc.record({ txnId, invested: coins }) }),
   fc.record({ kind: fc.constant('feed' as const), order: fc.record({ txnId, monkeys: units }) }),
 );
@@ -27,7 +30,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ do: fc.constant('act' as const), who: fc.nat(2), action }) },
   { weight: 1, arbitrary: fc.record({ do: fc.constant('reject' as const), who: fc.nat(2), txnId }) },
   { weight: 2, arbitrary: fc.record({ do: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 70_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ do: fc.constant('gibb' as const), text: fc.constantFrom('banana great up', 'banana no bad sell', '#MKTD love', 'nothing') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      do: fc.constant('gibb' as const),
+      text: fc.constantFrom('banana great up', 'banana no bad sell', '#MKTD love', 'nothing'),
+    }),
+  },
 );
 const TRADERS: TraderKey[] = [alice, bob, carol];
 

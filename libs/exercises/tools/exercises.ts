@@ -20,7 +20,10 @@ const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(argv: readonly string[]): Promise<number> {
   const chapters = listChapters(join(PACKAGE_DIR, 'chapters'));
-  const parsed = parseOptions(argv, chapters.map((c) => c.number));
+  const parsed = parseOptions(
+    argv,
+    chapters.map((c) => c.number),
+  );
   if (!parsed.ok) {
     process.stderr.write(`${parsed.error}\n\n${USAGE}`);
     return 2;

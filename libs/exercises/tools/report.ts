@@ -19,10 +19,13 @@ export function summarize(chapter: Chapter, outcomes: readonly FileOutcome[]): C
   // A chapter whose tests did not run at all counts as one failure, never as done.
   const failed = failures.length + (loadError !== undefined || files.length === 0 ? 1 : 0);
   const next =
-    files.length === 0 ? 'no test ran for this chapter'
-    : loadError !== undefined ? `fix the code so the tests load: ${loadError}`
-    : failures.length > 0 ? `make this pass: ${failures[0].title}`
-    : 'done';
+    files.length === 0
+      ? 'no test ran for this chapter'
+      : loadError !== undefined
+        ? `fix the code so the tests load: ${loadError}`
+        : failures.length > 0
+          ? `make this pass: ${failures[0].title}`
+          : 'done';
   return { chapter, passed: tests.length - failures.length, failed, failures, next };
 }
 
@@ -35,7 +38,9 @@ export function printTable(summaries: readonly ChapterSummary[], source: KataSou
   for (const s of summaries) {
     const tests = `${s.passed}/${s.passed + s.failed}`;
     const mark = s.failed === 0 ? '✔ ' : '  ';
-    out.push(`${String(s.chapter.number).padStart(2, '0').padEnd(4)}${s.chapter.title.padEnd(titleWidth + 2)}${tests.padEnd(8)}${mark}${shorten(s.next, NEXT_WIDTH)}`);
+    out.push(
+      `${String(s.chapter.number).padStart(2, '0').padEnd(4)}${s.chapter.title.padEnd(titleWidth + 2)}${tests.padEnd(8)}${mark}${shorten(s.next, NEXT_WIDTH)}`,
+    );
   }
   const done = summaries.filter((s) => s.failed === 0).length;
   out.push('', `${done}/${summaries.length} chapters pass`, '');

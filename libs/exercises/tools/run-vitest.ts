@@ -37,19 +37,18 @@ interface JsonReport {
 
 const SLUG_IN_PATH = /[\\/]chapters[\\/](\d\d-[^\\/]+)[\\/]/;
 
-export async function runChapterTests(options: {
-  packageDir: string;
-  source: KataSource;
-  slugs: readonly string[];
-}): Promise<FileOutcome[]> {
+export async function runChapterTests(options: { packageDir: string; source: KataSource; slugs: readonly string[] }): Promise<FileOutcome[]> {
   const outDir = mkdtempSync(join(tmpdir(), 'banana-katas-'));
   const outputFile = join(outDir, 'report.json');
   try {
     const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
     const args = [
-      vitest, 'run',
-      '--config', join(options.packageDir, 'vitest.katas.config.ts'),
-      '--reporter=json', `--outputFile=${outputFile}`,
+      vitest,
+      'run',
+      '--config',
+      join(options.packageDir, 'vitest.katas.config.ts'),
+      '--reporter=json',
+      `--outputFile=${outputFile}`,
       ...options.slugs.map((slug) => `chapters/${slug}/`),
     ];
     const { stderr } = await runProcess(process.execPath, args, {
@@ -86,5 +85,10 @@ function toFileOutcome(file: JsonReport['testResults'][number]): FileOutcome {
 }
 
 function firstLine(text: string | undefined): string {
-  return (text ?? '').split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  return (
+    (text ?? '')
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? ''
+  );
 }

@@ -7,7 +7,7 @@
  * dispatch and the SDK's transports are all driven by it: adding an action
  * kind is one entry here plus its rule in the engine.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { orderedJson } from './field-order.js';
 import {
   feedMonkeysSchema,

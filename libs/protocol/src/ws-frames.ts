@@ -6,17 +6,9 @@
  * server builds typed frames and every client reads them with the same check.
  */
 import { z } from 'zod';
-import { ACTIONS, ACTION_LIST, type ActionKind } from './actions.js';
+import { type ACTIONS, ACTION_LIST, type ActionKind } from './actions.js';
 import { validate } from './codec.js';
-import {
-  gameEventSchema,
-  gibbSchema,
-  sharePriceSchema,
-  traderKeySchema,
-  traderStateSchema,
-  txnIdSchema,
-  txnResultSchema,
-} from './schemas.js';
+import { gameEventSchema, gibbSchema, sharePriceSchema, traderKeySchema, traderStateSchema, txnIdSchema, txnResultSchema } from './schemas.js';
 import { leaderboardSchema, marketViewSchema } from './views.js';
 
 /** The first frame every connection gets: enough to draw the whole board. */

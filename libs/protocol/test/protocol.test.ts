@@ -102,7 +102,9 @@ describe('encoding', () => {
   });
 
   it('writes share prices, keys and orders in the 2018 field order', () => {
-    expect(encode.sharePrice({ forecast: 1.01, coins: 1.2, time: '2018-03-16T10:00:00.000Z' })).toBe('{"time":"2018-03-16T10:00:00.000Z","coins":1.2,"forecast":1.01}');
+    expect(encode.sharePrice({ forecast: 1.01, coins: 1.2, time: '2018-03-16T10:00:00.000Z' })).toBe(
+      '{"time":"2018-03-16T10:00:00.000Z","coins":1.2,"forecast":1.01}',
+    );
     expect(encode.traderKey({ name: 'legacy', team: 'ALOUATE' })).toBe('{"team":"ALOUATE","name":"legacy"}');
     expect(encode.singleStreamKey('GNOU')).toBe('"GNOU"');
     expect(encode.marketOrder({ shares: 1, type: 'BUY', txnId: 't', time: '2018-03-16T10:00:00.000Z' })).toBe(

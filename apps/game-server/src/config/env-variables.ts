@@ -31,7 +31,12 @@ const FALSY = ['0', 'false', 'no', 'off'];
 export function booleanFromEnv(name: string, fallback: boolean) {
   return fromEnv(
     z
-      .stringbool({ truthy: TRUTHY, falsy: FALSY, case: 'insensitive', error: `${name} must be true or false (${TRUTHY.join('/')} or ${FALSY.join('/')}, any case)` })
+      .stringbool({
+        truthy: TRUTHY,
+        falsy: FALSY,
+        case: 'insensitive',
+        error: `${name} must be true or false (${TRUTHY.join('/')} or ${FALSY.join('/')}, any case)`,
+      })
       .default(fallback),
   );
 }

@@ -43,7 +43,10 @@ const text = fromEnv(z.string().optional());
 
 const sourceList = text.transform((raw, ctx) => {
   if (raw === undefined) return undefined;
-  const names = raw.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  const names = raw
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== '');
   const unknown = names.filter((n) => !(GIBB_SOURCE_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0) {
     ctx.addIssue({ code: 'custom', message: `GIBB_SOURCES must list sources among ${GIBB_SOURCE_NAMES.join(', ')}; unknown: ${unknown.join(', ')}` });
@@ -86,7 +89,10 @@ export function gibbSourcesFromEnv(env: GibbSourcesEnv): { config?: GibbSourcesC
   const enabled = env.GIBB_SOURCES ?? implied;
   if (enabled.includes('x') && env.X_BEARER_TOKEN === undefined) problems.push('GIBB_SOURCES: the x source needs X_BEARER_TOKEN');
   if (enabled.includes('replay') && env.GIBB_REPLAY_FILE === undefined) problems.push('GIBB_SOURCES: the replay source needs GIBB_REPLAY_FILE');
-  const terms = (env.X_TERMS ?? '#MKTD').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const terms = (env.X_TERMS ?? '#MKTD')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   if (terms.length === 0) problems.push('X_TERMS must list at least one term, e.g. "#MKTD,banana"');
   if (problems.length > 0) return { problems };
   return {

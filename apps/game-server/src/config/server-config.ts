@@ -15,7 +15,10 @@ const brokerList = z
   .optional()
   .transform((raw, ctx) => {
     if (raw === undefined || raw.trim() === '') return undefined;
-    const brokers = raw.split(',').map((b) => b.trim()).filter((b) => b !== '');
+    const brokers = raw
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b !== '');
     for (const broker of brokers) {
       if (!/^[^\s:]+:\d{1,5}$/.test(broker)) {
         ctx.addIssue({ code: 'custom', message: `KAFKA_BROKERS must be host:port[,host:port...], got "${broker}"` });
@@ -134,14 +137,15 @@ function problemLines(issue: z.core.$ZodIssue, env: Record<string, string | unde
 
 function unknownRuleMessage(key: string): string {
   const nearest = nearestName(key, RULE_NAMES);
-  return nearest === undefined
-    ? `not a rule; the rules are ${RULE_NAMES.join(', ')}`
-    : `not a rule; did you mean ${nearest}?`;
+  return nearest === undefined ? `not a rule; the rules are ${RULE_NAMES.join(', ')}` : `not a rule; did you mean ${nearest}?`;
 }
 
 /** The candidate closest to `word` (ignoring case), if it is close enough to be a typo of it. */
 function nearestName(word: string, candidates: readonly string[]): string | undefined {
-  const nearest = closest(word.toLowerCase(), candidates.map((c) => c.toLowerCase()));
+  const nearest = closest(
+    word.toLowerCase(),
+    candidates.map((c) => c.toLowerCase()),
+  );
   const typoDistance = Math.max(2, Math.floor(word.length / 3));
   return distance(word.toLowerCase(), nearest) <= typoDistance ? candidates.find((c) => c.toLowerCase() === nearest) : undefined;
 }

@@ -24,7 +24,11 @@ export class ActionIntakeService extends TopicIntake {
     private readonly game: GameService,
     private readonly deadLetters: DeadLetterService,
   ) {
-    super(bus, ACTION_CONSUMER_GROUP, ACTION_TOPICS.map((t) => t.name));
+    super(
+      bus,
+      ACTION_CONSUMER_GROUP,
+      ACTION_TOPICS.map((t) => t.name),
+    );
   }
 
   handle(message: BusMessage): void {

@@ -6,7 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { actionFromRequest, encode, encodeAction, type ActionRequest, type TraderAction, type TraderKey, type TxnResult } from '@banana-market/protocol';
+import {
+  actionFromRequest,
+  encode,
+  encodeAction,
+  type ActionRequest,
+  type TraderAction,
+  type TraderKey,
+  type TxnResult,
+} from '@banana-market/protocol';
 import type { Clock } from '@banana-market/engine';
 import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { GAME_CLOCK } from './tokens.js';

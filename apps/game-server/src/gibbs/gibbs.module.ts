@@ -18,7 +18,11 @@ export const GIBBER_THROTTLER = 'gibber';
       useFactory: (config: ServerConfig, clock: Clock) => ({
         throttlers: [{ name: GIBBER_THROTTLER, limit: config.gibbSources.gibber.perClientLimit, ttl: config.gibbSources.gibber.windowMs }],
         storage: new ClockThrottlerStorage(clock),
-        skipIf: (context) => carriesAdminToken(context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization, config.adminToken),
+        skipIf: (context) =>
+          carriesAdminToken(
+            context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization,
+            config.adminToken,
+          ),
         errorMessage: (_context, limit) =>
           `too many gibbs: at most ${limit.limit} every ${Math.round(limit.ttl / 1000)} s from one device; try again in ${limit.timeToBlockExpire} s`,
       }),

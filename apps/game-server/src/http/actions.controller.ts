@@ -41,7 +41,11 @@ for (const spec of ACTION_LIST) {
   Body({ schema: spec.bodySchema })(prototype, spec.kind, 1);
   const descriptor = Object.getOwnPropertyDescriptor(prototype, spec.kind) as PropertyDescriptor;
   Reflect.decorate(
-    [Post(spec.httpPath), HttpCode(200), ApiOkResponse({ description: `The ${spec.txnType} transaction result (the txn-results value)`, standardSchema: txnResultSchema })],
+    [
+      Post(spec.httpPath),
+      HttpCode(200),
+      ApiOkResponse({ description: `The ${spec.txnType} transaction result (the txn-results value)`, standardSchema: txnResultSchema }),
+    ],
     prototype,
     spec.kind,
     descriptor,

@@ -33,7 +33,7 @@ export function toErrorBody(exception: HttpException): ErrorBody {
     typeof raw === 'string'
       ? raw
       : Array.isArray((raw as { message?: unknown }).message)
-        ? ((raw as { message: string[] }).message).join('; ')
+        ? (raw as { message: string[] }).message.join('; ')
         : String((raw as { message?: unknown }).message ?? exception.message);
   return { statusCode: status, error, message };
 }

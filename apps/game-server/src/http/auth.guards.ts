@@ -3,14 +3,7 @@
  * own token for actions (which also tells which trader is acting).
  */
 import { timingSafeEqual } from 'node:crypto';
-import {
-  createParamDecorator,
-  Inject,
-  Injectable,
-  UnauthorizedException,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { createParamDecorator, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { TraderKey } from '@banana-market/protocol';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { TraderRegistry } from '../game/trader-registry.service.js';

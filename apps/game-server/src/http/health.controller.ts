@@ -18,9 +18,7 @@ export class HealthController {
   @HealthCheck()
   @ApiOkResponse({ description: '`{"status":"ok","bus":"embedded"|"kafka", ...}` when the game loop is alive' })
   async check(): Promise<Record<string, unknown>> {
-    const result = await this.health.check([
-      () => this.indicators.check('game').up({ game: this.game.status, tick: this.game.market().tick }),
-    ]);
+    const result = await this.health.check([() => this.indicators.check('game').up({ game: this.game.status, tick: this.game.market().tick })]);
     return { ...result, bus: this.bus.kind };
   }
 }

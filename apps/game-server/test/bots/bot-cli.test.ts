@@ -12,10 +12,14 @@ const THROWING_BOT = fileURLToPath(new URL('./fixtures/throwing-bot.ts', import.
 
 function bot(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', '--conditions=@banana-market/source', 'libs/sdk/src/runner/run-bot.ts', ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['node_modules/tsx/dist/cli.mjs', '--conditions=@banana-market/source', 'libs/sdk/src/runner/run-bot.ts', ...args],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -51,12 +51,16 @@ describe.each(['embedded', 'kafka'] as const)('bots playing over %s', (kind) => 
       void runner.run().catch((err: Error) => console.error(`${trader.name}: ${err.message}`));
     }
     // Over Kafka nobody registered: the first order creates the trader. Give the strategies time to act.
-    const board = await eventually(async () => {
-      const { body } = await http(server, 'GET', '/api/leaderboard');
-      const mine = traders.map((t) => body.traders.find((s: { name: string }) => s.name === t.name));
-      for (const [i, standing] of mine.entries()) expect(standing?.fedMonkeys, traders[i].name).toBeGreaterThan(0);
-      return mine;
-    }, 60_000, 250);
+    const board = await eventually(
+      async () => {
+        const { body } = await http(server, 'GET', '/api/leaderboard');
+        const mine = traders.map((t) => body.traders.find((s: { name: string }) => s.name === t.name));
+        for (const [i, standing] of mine.entries()) expect(standing?.fedMonkeys, traders[i].name).toBeGreaterThan(0);
+        return mine;
+      },
+      60_000,
+      250,
+    );
     console.log(`over ${kind}: ${board.map((s: { name: string; fedMonkeys: number; score: number }) => `${s.name} fed ${s.fedMonkeys}`).join(', ')}`);
   }, 120_000);
 });

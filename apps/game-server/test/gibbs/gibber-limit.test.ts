@@ -26,9 +26,17 @@ describe('the gibber endpoint', () => {
     const { clock, server } = await start({ GIBBER_LIMIT: '3', GIBBER_WINDOW_MS: '30000' });
     for (let i = 0; i < 3; i++) expect((await post(server, `banana ${i}`)).status).toBe(202);
     clock.advance(10_000);
-    const refused = await fetch(`${server.url}${API_PATHS.gibbs}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'one too many' }) });
+    const refused = await fetch(`${server.url}${API_PATHS.gibbs}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'one too many' }),
+    });
     expect(refused.status).toBe(429);
-    expect(await refused.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: 'too many gibbs: at most 3 every 30 s from one device; try again in 30 s' });
+    expect(await refused.json()).toMatchObject({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: 'too many gibbs: at most 3 every 30 s from one device; try again in 30 s',
+    });
     expect(refused.headers.get('retry-after-gibber')).toBe('30');
     // The coach is not limited.
     expect((await post(server, 'coach says banana', ADMIN_TOKEN)).status).toBe(202);
@@ -40,7 +48,10 @@ describe('the gibber endpoint', () => {
   });
 
   it('refuses the room when the coach closed the gibber, but not the coach', async () => {
-    const { server } = await start({ GIBB_SOURCES: 'replay', GIBB_REPLAY_FILE: new URL('../../../../samples/gibbs-evening.jsonl', import.meta.url).pathname });
+    const { server } = await start({
+      GIBB_SOURCES: 'replay',
+      GIBB_REPLAY_FILE: new URL('../../../../samples/gibbs-evening.jsonl', import.meta.url).pathname,
+    });
     const refused = await post(server, 'banana up');
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe('the gibber is closed: the coach left it out of GIBB_SOURCES');

@@ -30,7 +30,10 @@ async function play(ticks: number, gibbs: readonly (readonly [number, string])[]
   const env: Record<string, string> = { GAME_SEED: SEED };
   if (gibbs.length > 0) {
     const file = join(dir, `${Math.random().toString(36).slice(2)}.jsonl`);
-    writeFileSync(file, gibbs.map(([at, text]) => JSON.stringify({ time: new Date(Date.UTC(2026, 10, 22) + at * 1000).toISOString(), text })).join('\n'));
+    writeFileSync(
+      file,
+      gibbs.map(([at, text]) => JSON.stringify({ time: new Date(Date.UTC(2026, 10, 22) + at * 1000).toISOString(), text })).join('\n'),
+    );
     env.GIBB_REPLAY_FILE = file;
   }
   const clock = virtualClock();
@@ -66,7 +69,9 @@ describe('gibbs move the market', () => {
     // Each positive gibb adds +0.03 (great, love, mktd), each negative one −0.03 (bad, sell, hate).
     const firstHigher = positive.prices.findIndex((price, tick) => tick > 10 && price - control.prices[tick] > 0.25);
     const firstLower = negative.prices.findIndex((price, tick) => tick > 10 && control.prices[tick] - price > 0.25);
-    console.log(`positive burst: +${(positive.prices[firstHigher] - control.prices[firstHigher]).toFixed(3)} coins at tick ${firstHigher}; negative burst: −${(control.prices[firstLower] - negative.prices[firstLower]).toFixed(3)} at tick ${firstLower}`);
+    console.log(
+      `positive burst: +${(positive.prices[firstHigher] - control.prices[firstHigher]).toFixed(3)} coins at tick ${firstHigher}; negative burst: −${(control.prices[firstLower] - negative.prices[firstLower]).toFixed(3)} at tick ${firstLower}`,
+    );
     expect(firstHigher).toBeGreaterThan(10);
     expect(firstHigher).toBeLessThanOrEqual(13);
     expect(firstLower).toBeGreaterThan(10);
@@ -78,13 +83,18 @@ describe('gibbs move the market', () => {
     const run = await play(600, at(0, 300, 1, 'banana super great, love #MKTD'));
     const started = run.events.findIndex((e) => e.type === 'BUBBLE_BURST_STARTED');
     expect(started, 'a burst started during the 10-minute game').toBeGreaterThanOrEqual(0);
-    const steps = run.events.slice(started).filter((e) => e.type === 'BUBBLE_BURST_STEP').slice(0, 10);
+    const steps = run.events
+      .slice(started)
+      .filter((e) => e.type === 'BUBBLE_BURST_STEP')
+      .slice(0, 10);
     expect(steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(steps.map((s) => s.factor)).toEqual([...BURST_FACTORS_2018]);
     const times = steps.map((s) => Date.parse(s.time));
     expect(times.slice(1).map((t, i) => t - times[i])).toEqual(Array(9).fill(5000));
     const startedAt = Date.parse(run.events[started].time);
-    console.log(`burst started ${(startedAt - Date.UTC(2026, 10, 22, 10)) / 1000} s into the run at hype ${(run.events[started] as { hype: number }).hype.toFixed(2)}`);
+    console.log(
+      `burst started ${(startedAt - Date.UTC(2026, 10, 22, 10)) / 1000} s into the run at hype ${(run.events[started] as { hype: number }).hype.toFixed(2)}`,
+    );
     // The price follows the hype down during the steps that shrink it.
     const tickOf = (time: number) => Math.round((time - Date.UTC(2026, 10, 22, 10)) / 1000);
     expect(run.prices[tickOf(times[7])]).toBeLessThan(run.prices[tickOf(startedAt)]);

@@ -75,14 +75,20 @@ describe('the replay source', () => {
     );
     expect(failure).toBeInstanceOf(ConfigError);
     expect((failure as Error).message).toMatch(/bad\.jsonl line 3: time: expected an ISO-8601 time/);
-    await expect(startTestServer({ env: { GIBB_REPLAY_FILE: join(dir, 'missing.jsonl') } })).rejects.toThrow(/missing\.jsonl: cannot read it \(ENOENT\)/);
+    await expect(startTestServer({ env: { GIBB_REPLAY_FILE: join(dir, 'missing.jsonl') } })).rejects.toThrow(
+      /missing\.jsonl: cannot read it \(ENOENT\)/,
+    );
   });
 });
 
 describe('replay files', () => {
   it('sorts by time, keeps file order for equal times, and measures offsets from the first gibb', () => {
     const entries = parseReplay(
-      ['{"time":"2026-11-22T09:30:10Z","text":"b"}', '{"time":"2026-11-22T09:30:00Z","text":"a","id":"first"}', '{"time":"2026-11-22T09:30:10Z","text":"c"}'].join('\n'),
+      [
+        '{"time":"2026-11-22T09:30:10Z","text":"b"}',
+        '{"time":"2026-11-22T09:30:00Z","text":"a","id":"first"}',
+        '{"time":"2026-11-22T09:30:10Z","text":"c"}',
+      ].join('\n'),
       'f',
     );
     expect(entries).toEqual([

@@ -42,7 +42,10 @@ describe('X failures', () => {
       resetAt: NOW + 5000,
       description: 'HTTP 429 (Too Many Requests)',
     });
-    expect(classifyXFailure(responseError(403, { title: 'Client Forbidden', reason: 'client-not-enrolled' }))).toMatchObject({ kind: 'forbidden', description: 'HTTP 403 (Client Forbidden)' });
+    expect(classifyXFailure(responseError(403, { title: 'Client Forbidden', reason: 'client-not-enrolled' }))).toMatchObject({
+      kind: 'forbidden',
+      description: 'HTTP 403 (Client Forbidden)',
+    });
     expect(classifyXFailure(responseError(401, 'Unauthorized'))).toMatchObject({ kind: 'unauthorized', description: 'HTTP 401' });
     expect(classifyXFailure(responseError(503, undefined))).toMatchObject({ kind: 'http', status: 503 });
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });

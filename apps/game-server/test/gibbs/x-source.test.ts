@@ -16,7 +16,11 @@ import { http, startTestServer, virtualClock, type TestServer } from '../support
 
 const TOKEN = 'AAAAAAAAAAAAAAAAAAAAAsecret-bearer-token-123';
 
-const tweet = (id: number, text: string): FakeTweet => ({ id: String(1_850_000_000_000_000_000n + BigInt(id)), text, created_at: '2026-11-22T10:00:00.000Z' });
+const tweet = (id: number, text: string): FakeTweet => ({
+  id: String(1_850_000_000_000_000_000n + BigInt(id)),
+  text,
+  created_at: '2026-11-22T10:00:00.000Z',
+});
 
 /** The documented waits, recorded, then shortened so the test does not sit out a real rate-limit window. */
 function recordingPolicy(): { policy: XRetryPolicy; waits: { failure: XFailure; delay: number }[] } {
@@ -45,7 +49,10 @@ describe('the X source', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function serverFor(fake: FakeXApi, options: { policy?: XRetryPolicy; logger?: CapturingLogger; clock?: ReturnType<typeof virtualClock>; token?: string } = {}) {
+  async function serverFor(
+    fake: FakeXApi,
+    options: { policy?: XRetryPolicy; logger?: CapturingLogger; clock?: ReturnType<typeof virtualClock>; token?: string } = {},
+  ) {
     const server = await startTestServer({
       env: { X_BEARER_TOKEN: options.token ?? TOKEN, X_API_URL: fake.url, X_TERMS: '#MKTD,banana market' },
       logger: options.logger,
@@ -90,7 +97,9 @@ describe('the X source', () => {
     });
     expect(status?.detail).toContain('#MKTD OR "banana market"');
     expect(logger.lines.some((line) => /skipped a stream payload that is not JSON/.test(line))).toBe(true);
-    expect(logger.lines.some((line) => /skipped a malformed tweet from the stream \(data\.text: expected the text of the tweet\)/.test(line))).toBe(true);
+    expect(logger.lines.some((line) => /skipped a malformed tweet from the stream \(data\.text: expected the text of the tweet\)/.test(line))).toBe(
+      true,
+    );
     expect(logger.lines.some((line) => /HTTP 429/.test(line))).toBe(true);
     expect(fake.authorizations).toEqual(new Set([`Bearer ${TOKEN}`]));
     expect(logger.lines.join('\n')).not.toContain(TOKEN);
@@ -151,7 +160,10 @@ describe('the X source', () => {
       return current;
     });
     expect(fake.hitsOf('/2/tweets/search/stream/rules')).toBe(1);
-    expect(logger.lines.some((line) => /bearer token was refused.*Check X_BEARER_TOKEN/.test(line)), logger.lines.join('\n')).toBe(true);
+    expect(
+      logger.lines.some((line) => /bearer token was refused.*Check X_BEARER_TOKEN/.test(line)),
+      logger.lines.join('\n'),
+    ).toBe(true);
     expect(logger.lines.join('\n') + JSON.stringify(status)).not.toContain(TOKEN);
   });
 });

@@ -121,7 +121,13 @@ export class FakeXApi {
 
   private async rulesEndpoint(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method === 'GET') {
-      return json(response, 200, this.rules.length > 0 ? { data: this.rules, meta: { sent: new Date().toISOString(), result_count: this.rules.length } } : { meta: { sent: new Date().toISOString(), result_count: 0 } });
+      return json(
+        response,
+        200,
+        this.rules.length > 0
+          ? { data: this.rules, meta: { sent: new Date().toISOString(), result_count: this.rules.length } }
+          : { meta: { sent: new Date().toISOString(), result_count: 0 } },
+      );
     }
     const body = JSON.parse(await readBody(request)) as { add?: { value: string; tag?: string }[]; delete?: { ids: string[] } };
     this.ruleChanges.push(body);
@@ -130,7 +136,10 @@ export class FakeXApi {
       const index = this.rules.findIndex((rule) => rule.id === id);
       if (index >= 0) this.rules.splice(index, 1);
     }
-    return json(response, 200, { data: this.rules, meta: { sent: new Date().toISOString(), summary: { created: body.add?.length ?? 0, not_created: 0, valid: body.add?.length ?? 0, invalid: 0 } } });
+    return json(response, 200, {
+      data: this.rules,
+      meta: { sent: new Date().toISOString(), summary: { created: body.add?.length ?? 0, not_created: 0, valid: body.add?.length ?? 0, invalid: 0 } },
+    });
   }
 
   private streamEndpoint(response: ServerResponse): void {
@@ -145,7 +154,8 @@ export class FakeXApi {
     if (step.kind === 'forbidden') {
       return json(response, 403, {
         client_id: '123',
-        detail: 'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.',
+        detail:
+          'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.',
         registration_url: 'https://developer.twitter.com/en/docs/projects/overview',
         title: 'Client Forbidden',
         required_enrollment: 'Appropriate Level of API Access',

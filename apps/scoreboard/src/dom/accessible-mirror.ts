@@ -55,9 +55,7 @@ export function describeConnection(state: ConnectionState): string {
 
 function renderStandings(traderRows: HTMLTableSectionElement, teamRows: HTMLTableSectionElement, standings: Standings): void {
   traderRows.replaceChildren(
-    ...standings.traders
-      .slice(0, MAX_TRADER_ROWS)
-      .map((t) => row([t.rank, t.team, t.name, t.score, t.fedMonkeys, t.bailouts], `trader-${t.id}`)),
+    ...standings.traders.slice(0, MAX_TRADER_ROWS).map((t) => row([t.rank, t.team, t.name, t.score, t.fedMonkeys, t.bailouts], `trader-${t.id}`)),
   );
   teamRows.replaceChildren(...standings.teams.map((t) => row([t.rank, t.team, t.score, t.fedMonkeys, t.traders], `team-${t.team}`)));
 }

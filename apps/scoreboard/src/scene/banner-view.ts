@@ -48,8 +48,14 @@ export class BannerView {
     this.sticky = scene.add.container(cx, 700, [stickyBg, this.stickyText]).setDepth(15).setVisible(false);
 
     const shade = scene.add.rectangle(0, 0, DESIGN_WIDTH, DESIGN_HEIGHT, 0x000000, 0.55);
-    this.offlineText = scene.add.text(0, 0, '', textStyle(60, COLORS.text, true)).setOrigin(0.5).setAlign('center');
-    this.offline = scene.add.container(cx, DESIGN_HEIGHT / 2, [shade, this.offlineText]).setDepth(30).setVisible(false);
+    this.offlineText = scene.add
+      .text(0, 0, '', textStyle(60, COLORS.text, true))
+      .setOrigin(0.5)
+      .setAlign('center');
+    this.offline = scene.add
+      .container(cx, DESIGN_HEIGHT / 2, [shade, this.offlineText])
+      .setDepth(30)
+      .setVisible(false);
   }
 
   show(banner: Banner): void {

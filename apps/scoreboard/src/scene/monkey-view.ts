@@ -38,7 +38,12 @@ export class MonkeyView {
   constructor(private readonly scene: Phaser.Scene) {
     drawPanel(scene, LAYOUT.monkeys, 'MONKEYS FED');
     this.empty = scene.add
-      .text(LAYOUT.monkeys.x + LAYOUT.monkeys.width / 2, this.top + LANE_HEIGHT * 1.5, 'hungry monkeys are waiting for their first banana…', textStyle(32, COLORS.muted))
+      .text(
+        LAYOUT.monkeys.x + LAYOUT.monkeys.width / 2,
+        this.top + LANE_HEIGHT * 1.5,
+        'hungry monkeys are waiting for their first banana…',
+        textStyle(32, COLORS.muted),
+      )
       .setOrigin(0.5);
   }
 
@@ -116,7 +121,10 @@ export class MonkeyView {
     const x = LAYOUT.monkeys.x + LABEL_WIDTH + 60 + Math.random() * (CROWD_WIDTH - 120);
     const y = lane.container.y + 10;
     const banana = this.scene.add.image(x, y, TEXTURES.banana).setScale(0.6).setDepth(5);
-    const label = this.scene.add.text(x + 26, y, `+${gained}`, textStyle(30, COLORS.banana, true)).setOrigin(0, 0.5).setDepth(5);
+    const label = this.scene.add
+      .text(x + 26, y, `+${gained}`, textStyle(30, COLORS.banana, true))
+      .setOrigin(0, 0.5)
+      .setDepth(5);
     this.scene.tweens.add({
       targets: [banana, label],
       y: y - 50,

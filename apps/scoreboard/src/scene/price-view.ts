@@ -89,8 +89,16 @@ export class PriceView {
     const x = (time: number) => CHART.x + CHART.width * (1 - (latest - time) / span);
     const y = (value: number) => CHART.y + CHART.height * (1 - (value - range.min) / (range.max - range.min));
     [range.max, (range.max + range.min) / 2, range.min].forEach((value, i) => setText(this.axisLabels[i], formatCoins(value)));
-    this.polyline(points.map((p) => [x(p.time), y(p.ema)] as const), 4, COLORS.ema);
-    this.polyline(points.map((p) => [x(p.time), y(p.price)] as const), 6, COLORS.banana);
+    this.polyline(
+      points.map((p) => [x(p.time), y(p.ema)] as const),
+      4,
+      COLORS.ema,
+    );
+    this.polyline(
+      points.map((p) => [x(p.time), y(p.price)] as const),
+      6,
+      COLORS.banana,
+    );
     const last = points[points.length - 1];
     g.fillStyle(COLORS.banana, 1);
     g.fillCircle(x(last.time), y(last.price), 9);

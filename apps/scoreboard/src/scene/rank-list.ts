@@ -78,7 +78,13 @@ export class RankList<T> {
     for (const [key, row] of this.rows) {
       if (keep.has(key)) continue;
       this.rows.delete(key);
-      this.scene.tweens.add({ targets: row.container, alpha: 0, x: row.container.x + 60, duration: 300, onComplete: () => destroyTweened(this.scene, row.container) });
+      this.scene.tweens.add({
+        targets: row.container,
+        alpha: 0,
+        x: row.container.x + 60,
+        duration: 300,
+        onComplete: () => destroyTweened(this.scene, row.container),
+      });
     }
   }
 
@@ -90,7 +96,10 @@ export class RankList<T> {
     const { rect, columns, rowHeight, fontSize } = this.options;
     const mid = rowHeight / 2;
     const flash = this.scene.add.rectangle(rect.x + 12, 4, rect.width - 24, rowHeight - 8, COLORS.up, 0).setOrigin(0, 0);
-    const marker = this.scene.add.triangle(rect.x + 24, mid, 0, 14, 14, 0, 28, 14, COLORS.up).setOrigin(0.5).setVisible(false);
+    const marker = this.scene.add
+      .triangle(rect.x + 24, mid, 0, 14, 14, 0, 28, 14, COLORS.up)
+      .setOrigin(0.5)
+      .setVisible(false);
     const cells = columns.map((c) =>
       this.scene.add.text(rect.x + c.x, mid, '', textStyle(c.size ?? fontSize, COLORS.text, c.bold ?? false)).setOrigin(c.align, 0.5),
     );
@@ -134,7 +143,10 @@ export class RankList<T> {
     row.flash.setFillStyle(color, 1).setAlpha(0.35);
     this.scene.tweens.killTweensOf(row.flash);
     this.scene.tweens.add({ targets: row.flash, alpha: 0, duration: 1500, ease: 'Quad.easeIn' });
-    row.marker.setFillStyle(color).setVisible(true).setAngle(movement === 'up' ? 0 : 180);
+    row.marker
+      .setFillStyle(color)
+      .setVisible(true)
+      .setAngle(movement === 'up' ? 0 : 180);
     this.scene.tweens.killTweensOf(row.marker);
     row.marker.setAlpha(1);
     this.scene.tweens.add({ targets: row.marker, alpha: 0, delay: 2500, duration: 500 });

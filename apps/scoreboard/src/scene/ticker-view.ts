@@ -37,7 +37,10 @@ export class TickerView {
       .setOrigin(0, 0.5);
     // The label sits above the scrolling strip, which slides under it.
     scene.add.rectangle(t.x, t.y, LABEL_WIDTH, t.height, COLORS.banana).setOrigin(0, 0).setDepth(10);
-    scene.add.text(LABEL_WIDTH / 2, this.mid, 'GIBBS', textStyle(44, COLORS.background, true)).setOrigin(0.5).setDepth(10);
+    scene.add
+      .text(LABEL_WIDTH / 2, this.mid, 'GIBBS', textStyle(44, COLORS.background, true))
+      .setOrigin(0.5)
+      .setDepth(10);
   }
 
   add(gibb: TickerGibb, latest: readonly TickerGibb[]): void {

@@ -19,7 +19,6 @@ export interface Banner {
   readonly traders?: readonly string[];
 }
 
-
 export function bannerFor(event: GameEvent): Banner | undefined {
   switch (event.type) {
     case 'GAME_STARTED':

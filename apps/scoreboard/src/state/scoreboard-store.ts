@@ -138,7 +138,8 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
 
   private setMarket(price: number, forecast: number, hype: number, tick: number, time: string, status: GameStatus): void {
     const previous = this.history.latest?.price ?? this.marketState?.price;
-    const direction: Direction = previous === undefined || price === previous ? (this.marketState?.direction ?? 'flat') : price > previous ? 'up' : 'down';
+    const direction: Direction =
+      previous === undefined || price === previous ? (this.marketState?.direction ?? 'flat') : price > previous ? 'up' : 'down';
     this.marketState = { price, forecast, hype, tick, time, status, direction };
     if (this.history.add({ time: Date.parse(time), tick, price, ema: forecast * price })) this.emit('history', this.history);
     this.emit('market', this.marketState);

@@ -38,7 +38,11 @@ export async function http(
 ): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = options.body === undefined ? {} : { 'content-type': 'application/json' };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(new URL(path, server.url), { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const response = await fetch(new URL(path, server.url), {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const text = await response.text();
   try {
     return { status: response.status, body: JSON.parse(text) };

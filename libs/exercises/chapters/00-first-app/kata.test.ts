@@ -1,16 +1,7 @@
 import { TopologyTestDriver, type TestInputTopic, type TestOutputTopic } from '@banana-market/exercises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { afterOpening, isoAt, SECOND } from '../support/market-time.js';
-import {
-  buildTopology,
-  MY_TRADER,
-  ORDERS_TOPIC,
-  PRICES_TOPIC,
-  SHARES_PER_ORDER,
-  type MarketOrder,
-  type SharePrice,
-  type TraderKey,
-} from './kata.js';
+import { buildTopology, MY_TRADER, ORDERS_TOPIC, PRICES_TOPIC, SHARES_PER_ORDER, type MarketOrder, type SharePrice, type TraderKey } from './kata.js';
 
 describe('chapter 00 — a first app', () => {
   let driver: TopologyTestDriver;

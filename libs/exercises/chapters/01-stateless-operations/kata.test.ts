@@ -2,15 +2,7 @@ import { DEFAULT_RULES, readHype } from '@banana-market/engine';
 import { TopologyTestDriver, type TestInputTopic, type TestOutputTopic } from '@banana-market/exercises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { afterOpening, isoAt, SECOND } from '../support/market-time.js';
-import {
-  buildTopology,
-  GIBBS_TOPIC,
-  INFLUENCES_TOPIC,
-  SENTIMENTS_TOPIC,
-  type Gibb,
-  type GibbInfluence,
-  type WordSentiment,
-} from './kata.js';
+import { buildTopology, GIBBS_TOPIC, INFLUENCES_TOPIC, SENTIMENTS_TOPIC, type Gibb, type GibbInfluence, type WordSentiment } from './kata.js';
 
 describe('chapter 01 — stateless operations', () => {
   let driver: TopologyTestDriver;
@@ -54,7 +46,11 @@ describe('chapter 01 — stateless operations', () => {
     // negative: bubble, sell, sell, risk (4); positive: high (1) → (1 − 4) × 0.01
     expect(influences.readKeyValuesToList()).toEqual([{ key: 'g2', value: { gibbId: 'g2', time: gibb.time, influence: -0.03 } }]);
     expect(sentiments.readValuesToList().map((s) => `${s.word}${s.sentiment > 0 ? '+' : '-'}`)).toEqual([
-      'bubble-', 'sell-', 'sell-', 'risk-', 'high+',
+      'bubble-',
+      'sell-',
+      'sell-',
+      'risk-',
+      'high+',
     ]);
   });
 

@@ -84,9 +84,7 @@ describe('chapter 06 — session windows', () => {
     trade(ALICE, 50 * SECOND, 'BUY', 2); // 50 s of silence: a second session
     trade(ALICE, 25 * SECOND, 'SELL', 1); // late, and within 30 s of both: one session
     trade(BOB, 10 * MINUTE, 'BUY', 1);
-    expect(sorted(sessions.readKeyValuesToList())).toEqual([
-      { key: ALICE, value: session(0, 50 * SECOND, { orders: 3, bought: 3, sold: 1 }) },
-    ]);
+    expect(sorted(sessions.readKeyValuesToList())).toEqual([{ key: ALICE, value: session(0, 50 * SECOND, { orders: 3, bought: 3, sold: 1 }) }]);
   });
 
   it('drops an order that comes after its session is over, and counts it as dropped', () => {

@@ -42,9 +42,5 @@ export interface BailoutWarning {
  * bailout: no investment in flight, ≤ 3 coins, ≤ 0 shares).
  */
 export function isOneShareFromBailout(state: TraderState): boolean {
-  return (
-    state.inFlightInvestments === 0 &&
-    state.coins <= DEFAULT_RULES.bailoutMaxCoins &&
-    state.shares <= DEFAULT_RULES.bailoutMaxShares + 1
-  );
+  return state.inFlightInvestments === 0 && state.coins <= DEFAULT_RULES.bailoutMaxCoins && state.shares <= DEFAULT_RULES.bailoutMaxShares + 1;
 }

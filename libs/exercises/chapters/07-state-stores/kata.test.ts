@@ -85,9 +85,7 @@ describe('chapter 07 — state stores', () => {
       pipeState(ALICE, 10, 5);
       const entering = pipeState(ALICE, 2.5, 1);
       pipeState(ALICE, 2, 1);
-      expect(warnings.readKeyValuesToList()).toEqual([
-        { key: ALICE, value: { time: entering.time, coins: 2.5, shares: 1 } },
-      ]);
+      expect(warnings.readKeyValuesToList()).toEqual([{ key: ALICE, value: { time: entering.time, coins: 2.5, shares: 1 } }]);
       expect(driver.getKeyValueStore<string, boolean>(DANGER_STORE).get(traderId(ALICE))).toBe(true);
     });
 

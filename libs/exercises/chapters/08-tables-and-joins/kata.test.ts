@@ -55,10 +55,9 @@ describe('chapter 08 — tables and joins', () => {
     pipePrice(2);
     expect(values.getQueueSize()).toBe(1); // the new price alone sends nothing
     pipeOrder(BOB, 'SELL', 3);
-    expect(values.readKeyValuesToList().map(({ key, value }) => `${key.name} ${value.type} ${value.shares} × ${value.price} = ${value.coins}`)).toEqual([
-      'alice BUY 2 × 1.5 = 3',
-      'bob SELL 3 × 2 = 6',
-    ]);
+    expect(
+      values.readKeyValuesToList().map(({ key, value }) => `${key.name} ${value.type} ${value.shares} × ${value.price} = ${value.coins}`),
+    ).toEqual(['alice BUY 2 × 1.5 = 3', 'bob SELL 3 × 2 = 6']);
   });
 
   it('drops orders that come before any price: there is nothing to join them with', () => {

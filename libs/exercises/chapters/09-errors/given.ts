@@ -1,6 +1,14 @@
 /** What chapter 09 gives you: the topics, raw-text serdes, the SDK's decoders and a dead letter's shape. */
 import { Serdes, type Consumed } from '@banana-market/exercises';
-import { decodeMessage, SINGLE_STREAM_KEY, TOPICS, type DecodeResult, type MarketOrder, type ProtocolError, type TraderKey } from '@banana-market/protocol';
+import {
+  decodeMessage,
+  SINGLE_STREAM_KEY,
+  TOPICS,
+  type DecodeResult,
+  type MarketOrder,
+  type ProtocolError,
+  type TraderKey,
+} from '@banana-market/protocol';
 
 export { decodeMessage, SINGLE_STREAM_KEY };
 export type { DecodeResult, MarketOrder, ProtocolError, TraderKey };

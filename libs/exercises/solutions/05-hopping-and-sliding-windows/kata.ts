@@ -28,7 +28,10 @@ export function buildTopology(): Topology {
   prices
     .groupByKey()
     .windowedBy(TimeWindows.ofSizeWithNoGrace(AVERAGE_WINDOW_MS).advanceBy(AVERAGE_ADVANCE_MS))
-    .aggregate<PriceStats>(() => NO_PRICES, (_key, price, stats) => addPrice(stats, price))
+    .aggregate<PriceStats>(
+      () => NO_PRICES,
+      (_key, price, stats) => addPrice(stats, price),
+    )
     .suppress(Suppressed.untilWindowCloses())
     .toStream()
     .map((windowed, stats) =>
@@ -44,7 +47,10 @@ export function buildTopology(): Topology {
   prices
     .groupByKey()
     .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(ALERT_WINDOW_MS))
-    .aggregate<PriceStats>(() => NO_PRICES, (_key, price, stats) => addPrice(stats, price))
+    .aggregate<PriceStats>(
+      () => NO_PRICES,
+      (_key, price, stats) => addPrice(stats, price),
+    )
     .toStream()
     // A price also updates the windows that start after earlier prices and end later;
     // the window of "the last 10 minutes as of this price" is the one ending at it.
@@ -52,7 +58,10 @@ export function buildTopology(): Topology {
     .map((windowed, stats) => KeyValue.pair(windowed.key, stats))
     // Crossing is a change from one price to the next: remember whether the last average was above.
     .groupByKey()
-    .aggregate<AlertState>(() => NOTHING_SEEN, (_key, stats, previous) => nextAlertState(previous, stats))
+    .aggregate<AlertState>(
+      () => NOTHING_SEEN,
+      (_key, stats, previous) => nextAlertState(previous, stats),
+    )
     .toStream()
     .flatMapValues((state) => (state.alert === null ? [] : [state.alert]))
     .to(PRICE_ALERTS_TOPIC);

@@ -21,9 +21,7 @@ export function buildTopology(): Topology {
   const builder = new StreamsBuilder();
   const parsed = builder.stream(RAW_ORDERS_TOPIC, RAW_TEXT).mapValues((value, key) => parse(key, value));
 
-  parsed
-    .flatMap((_key, p) => (p.ok ? [KeyValue.pair<TraderKey, MarketOrder>(p.trader, p.order)] : []))
-    .to(ORDERS_TOPIC);
+  parsed.flatMap((_key, p) => (p.ok ? [KeyValue.pair<TraderKey, MarketOrder>(p.trader, p.order)] : [])).to(ORDERS_TOPIC);
 
   const rejected = parsed.flatMap((_key, p) => (p.ok ? [] : [KeyValue.pair<string, RejectedOrder>(SINGLE_STREAM_KEY, p.rejected)]));
   rejected.to(DEAD_LETTERS_TOPIC);

@@ -35,7 +35,8 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
   windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     if (windows instanceof SessionWindows) return new SessionWindowedKStreamImpl<K, V>(this.graph, this.parentName, windows);
-    if (windows instanceof TimeWindows || windows instanceof SlidingWindows) return new TimeWindowedKStreamImpl<K, V>(this.graph, this.parentName, windows);
+    if (windows instanceof TimeWindows || windows instanceof SlidingWindows)
+      return new TimeWindowedKStreamImpl<K, V>(this.graph, this.parentName, windows);
     throw new TypeError('windowedBy: expected TimeWindows, SlidingWindows or SessionWindows');
   }
 

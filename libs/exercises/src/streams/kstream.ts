@@ -72,7 +72,9 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   selectKey<K2>(mapper: (key: K, value: V) => K2): KStream<K2, V> {
-    return this.step('KSTREAM-KEY-SELECT', (r, forward) => forward({ key: mapper(r.key as K, r.value as V), value: r.value, timestamp: r.timestamp }));
+    return this.step('KSTREAM-KEY-SELECT', (r, forward) =>
+      forward({ key: mapper(r.key as K, r.value as V), value: r.value, timestamp: r.timestamp }),
+    );
   }
 
   peek(action: (key: K, value: V) => void): KStream<K, V> {
@@ -172,9 +174,13 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   private step<K2, V2>(prefix: string, step: Step): KStream<K2, V2> {
-    const name = this.graph.addProcessor(prefix, [this.nodeName], (context): NodeInstance => ({
-      process: (r) => step(r, (out) => context.forward(out)),
-    }));
+    const name = this.graph.addProcessor(
+      prefix,
+      [this.nodeName],
+      (context): NodeInstance => ({
+        process: (r) => step(r, (out) => context.forward(out)),
+      }),
+    );
     return new KStreamImpl<K2, V2>(this.graph, name);
   }
 }

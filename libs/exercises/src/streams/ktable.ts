@@ -50,25 +50,34 @@ export class KTableImpl<K, V> implements KTable<K, V> {
 
   filter(predicate: (key: K, value: V) => boolean): KTable<K, V> {
     const keep = (key: unknown, value: unknown) => (!isAbsent(value) && predicate(key as K, value as V) ? value : null);
-    return this.derive('KTABLE-FILTER', (r, forward) => {
-      const value = keep(r.key, r.value);
-      const oldValue = keep(r.key, r.oldValue);
-      // Nothing visible changed: the record was filtered out before and after.
-      if (value === null && oldValue === null) return;
-      forward({ key: r.key, value, oldValue, timestamp: r.timestamp });
-    }, (parent) => (key) => keep(key, parent(key)) ?? undefined);
+    return this.derive(
+      'KTABLE-FILTER',
+      (r, forward) => {
+        const value = keep(r.key, r.value);
+        const oldValue = keep(r.key, r.oldValue);
+        // Nothing visible changed: the record was filtered out before and after.
+        if (value === null && oldValue === null) return;
+        forward({ key: r.key, value, oldValue, timestamp: r.timestamp });
+      },
+      (parent) => (key) => keep(key, parent(key)) ?? undefined,
+    );
   }
 
   mapValues<V2>(mapper: (value: V, key: K) => V2): KTable<K, V2> {
     const map = (key: unknown, value: unknown) => (isAbsent(value) ? null : mapper(value as V, key as K));
-    return this.derive('KTABLE-MAPVALUES', (r, forward) => {
-      forward({ key: r.key, value: map(r.key, r.value), oldValue: map(r.key, r.oldValue), timestamp: r.timestamp });
-    }, (parent) => (key) => map(key, parent(key)) ?? undefined);
+    return this.derive(
+      'KTABLE-MAPVALUES',
+      (r, forward) => {
+        forward({ key: r.key, value: map(r.key, r.value), oldValue: map(r.key, r.oldValue), timestamp: r.timestamp });
+      },
+      (parent) => (key) => map(key, parent(key)) ?? undefined,
+    );
   }
 
   suppress(suppressed: Suppressed): KTable<K, V> {
     const windowing = this.internals.windowing;
-    if (windowing === undefined) throw new Error('suppress(Suppressed.untilWindowCloses()) needs a windowed table (windowedBy(...).count() and the like)');
+    if (windowing === undefined)
+      throw new Error('suppress(Suppressed.untilWindowCloses()) needs a windowed table (windowedBy(...).count() and the like)');
     if (suppressed.mode !== 'untilWindowCloses') throw new Error(`unknown suppression ${String(suppressed.mode)}`);
     const storeName = this.graph.newName('KTABLE-SUPPRESS-STATE-STORE');
     // The buffer is a store so that held-back windows survive a restart of the Kafka runner.

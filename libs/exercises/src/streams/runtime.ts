@@ -1,5 +1,13 @@
 import { Stores, type InMemoryKeyValueStore, type StoreChangeListener } from './stores.js';
-import { graphOf, type NodeContext, type NodeInstance, type SinkRecord, type SourceDefinition, type Topology, type TopologyGraph } from './topology.js';
+import {
+  graphOf,
+  type NodeContext,
+  type NodeInstance,
+  type SinkRecord,
+  type SourceDefinition,
+  type Topology,
+  type TopologyGraph,
+} from './topology.js';
 
 /** Holds stream time, so that windows close where they should after a restart. */
 export const STREAM_TIME_STORE = 'banana-stream-time';

@@ -33,7 +33,10 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
   }
 
   reduce(reducer: (aggregate: V, value: V) => V, storeName?: string): KTable<Windowed<K>, V> {
-    return this.fold({ add: reduceAdder<K, V>(reducer), merge: (_key, left, right) => (left === undefined ? right : reducer(left, right)) }, storeName);
+    return this.fold(
+      { add: reduceAdder<K, V>(reducer), merge: (_key, left, right) => (left === undefined ? right : reducer(left, right)) },
+      storeName,
+    );
   }
 
   aggregate<A>(
@@ -86,7 +89,10 @@ class SessionIndex<K> {
 
   remove(session: Windowed<K>): void {
     const id = JSON.stringify(session.key);
-    this.byKey.set(id, (this.byKey.get(id) ?? []).filter((s) => s !== session));
+    this.byKey.set(
+      id,
+      (this.byKey.get(id) ?? []).filter((s) => s !== session),
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { aggregateAdder, countAdder, isAggregatable, materializedAggregation, re
 import type { KTable } from './ktable.js';
 import type { InMemoryKeyValueStore } from './stores.js';
 import type { NodeContext, NodeInstance, NodeRecord, TopologyGraph } from './topology.js';
-import { SlidingWindows, TimeWindows, type Window, type Windowed } from './windows.js';
+import { type SlidingWindows, TimeWindows, type Window, type Windowed } from './windows.js';
 
 export interface TimeWindowedKStream<K, V> {
   count(storeName?: string): KTable<Windowed<K>, number>;
@@ -132,7 +132,13 @@ function slidingWindowsNode<K, V, A>(
       changed.sort((a, b) => a.start - b.start);
       for (const window of changed) {
         const inside = records.filter((h) => window.start <= h.timestamp && h.timestamp <= window.end);
-        update<K, A>(context, store, { key, window }, () => inside.reduce<A | undefined>((agg, h) => adder(key, h.value as V, agg), undefined) as A, r);
+        update<K, A>(
+          context,
+          store,
+          { key, window },
+          () => inside.reduce<A | undefined>((agg, h) => adder(key, h.value as V, agg), undefined) as A,
+          r,
+        );
       }
     },
   };

@@ -80,7 +80,12 @@ export class TopologyGraph {
     return node.name;
   }
 
-  addProcessor(prefix: string, parents: readonly string[], create: (context: NodeContext) => NodeInstance, storeNames: readonly string[] = []): string {
+  addProcessor(
+    prefix: string,
+    parents: readonly string[],
+    create: (context: NodeContext) => NodeInstance,
+    storeNames: readonly string[] = [],
+  ): string {
     return this.addNode({ name: this.newName(prefix), parents, storeNames, create });
   }
 

@@ -75,7 +75,10 @@ abstract class RecordBoundedWindows {
 
 /** Kafka Streams sliding windows: each record defines a window [t - difference, t], both ends inclusive. */
 export class SlidingWindows extends RecordBoundedWindows {
-  private constructor(readonly differenceMs: number, graceMs: number) {
+  private constructor(
+    readonly differenceMs: number,
+    graceMs: number,
+  ) {
     super(graceMs, 0);
   }
 
@@ -89,7 +92,10 @@ export class SlidingWindows extends RecordBoundedWindows {
 
 /** Sessions of activity: records within the gap (inclusive) share a session, from its first to its last record. */
 export class SessionWindows extends RecordBoundedWindows {
-  private constructor(readonly gapMs: number, graceMs: number) {
+  private constructor(
+    readonly gapMs: number,
+    graceMs: number,
+  ) {
     // A record at exactly end + gap still extends the session.
     super(graceMs, gapMs);
   }

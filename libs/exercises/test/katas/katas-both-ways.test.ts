@@ -56,14 +56,20 @@ describe('the katas, both ways', () => {
 
   it('fails every chapter with the untouched starters, and exits 1', () => {
     const lines = chapterLines(starters);
-    expect(lines.map((l) => l.chapter), starters.stderr).toEqual(ALL_CHAPTERS);
+    expect(
+      lines.map((l) => l.chapter),
+      starters.stderr,
+    ).toEqual(ALL_CHAPTERS);
     for (const line of lines) expect(line.failed, `chapter ${line.chapter} (${line.title}) passes before anyone wrote it`).toBeGreaterThan(0);
     expect(starters.code).toBe(1);
   });
 
   it('passes every chapter with the reference solutions, and exits 0', () => {
     const lines = chapterLines(solutions);
-    expect(lines.map((l) => l.chapter), solutions.stderr).toEqual(ALL_CHAPTERS);
+    expect(
+      lines.map((l) => l.chapter),
+      solutions.stderr,
+    ).toEqual(ALL_CHAPTERS);
     for (const line of lines) {
       expect(line, `chapter ${line.chapter} (${line.title})`).toMatchObject({ failed: 0, passed: expect.any(Number) });
       expect(line.passed).toBeGreaterThanOrEqual(3);

@@ -52,7 +52,11 @@ describe('grouping and aggregating', () => {
     builder
       .stream<string, Order>('orders')
       .groupBy((_trader, order) => order.team)
-      .aggregate(() => 0, (_team, order, total) => total + order.shares, 'team-shares')
+      .aggregate(
+        () => 0,
+        (_team, order, total) => total + order.shares,
+        'team-shares',
+      )
       .toStream()
       .to('out');
     const driver = new TopologyTestDriver(builder.build());
@@ -60,7 +64,11 @@ describe('grouping and aggregating', () => {
     input.pipeInput('alice', { team: 'BONOBO', shares: 2 });
     input.pipeInput('bob', { team: 'GIBBON', shares: 1 });
     input.pipeInput('carol', { team: 'BONOBO', shares: 4 });
-    expect(driver.createOutputTopic('out').readKeyValuesToList()).toEqual([KeyValue.pair('BONOBO', 2), KeyValue.pair('GIBBON', 1), KeyValue.pair('BONOBO', 6)]);
+    expect(driver.createOutputTopic('out').readKeyValuesToList()).toEqual([
+      KeyValue.pair('BONOBO', 2),
+      KeyValue.pair('GIBBON', 1),
+      KeyValue.pair('BONOBO', 6),
+    ]);
     expect(driver.getKeyValueStore('team-shares').get('BONOBO')).toBe(6);
   });
 

@@ -41,7 +41,11 @@ describe('stream–table joins', () => {
     traders.pipeInput('alice', { team: 'BONOBO' });
     orders.pipeInput('alice', 2);
     orders.pipeInput('bob', 3);
-    expect(output.readKeyValuesToList()).toEqual([KeyValue.pair('alice', 'alice@?:1'), KeyValue.pair('alice', 'alice@BONOBO:2'), KeyValue.pair('bob', 'bob@?:3')]);
+    expect(output.readKeyValuesToList()).toEqual([
+      KeyValue.pair('alice', 'alice@?:1'),
+      KeyValue.pair('alice', 'alice@BONOBO:2'),
+      KeyValue.pair('bob', 'bob@?:3'),
+    ]);
   });
 
   it('stream records with a null key are dropped by both joins', () => {

@@ -30,7 +30,10 @@ describe('serdes', () => {
     const driver = new TopologyTestDriver(builder.build());
     driver.createInputTopic('in', { keySerde: Serdes.string(), valueSerde: Serdes.number() }).pipeInput('k', 21);
     // Read as plain strings, the output shows the bytes the sink wrote.
-    expect(driver.createOutputTopic('out', { keySerde: Serdes.string(), valueSerde: Serdes.string() }).readKeyValue()).toEqual({ key: 'k', value: '<42>' });
+    expect(driver.createOutputTopic('out', { keySerde: Serdes.string(), valueSerde: Serdes.string() }).readKeyValue()).toEqual({
+      key: 'k',
+      value: '<42>',
+    });
   });
 
   it('values are what Kafka would carry: JSON drops what it cannot say', () => {

@@ -78,11 +78,21 @@ describe('SessionWindows', () => {
       )
       .toStream()
       .to('sum');
-    builder.stream<string, number>('in2').groupByKey().windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 100)).reduce(Math.max).toStream().to('max');
+    builder
+      .stream<string, number>('in2')
+      .groupByKey()
+      .windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 100))
+      .reduce(Math.max)
+      .toStream()
+      .to('max');
     const driver = new TopologyTestDriver(builder.build());
     const input = driver.createInputTopic<string, number>('in');
     const input2 = driver.createInputTopic<string, number>('in2');
-    for (const [v, t] of [[1, 100], [2, 120], [4, 110]]) {
+    for (const [v, t] of [
+      [1, 100],
+      [2, 120],
+      [4, 110],
+    ]) {
       input.pipeInput('a', v, t);
       input2.pipeInput('a', v, t);
     }

@@ -7,7 +7,11 @@ function slidingSum(windows: SlidingWindows) {
     .stream<string, number>('in')
     .groupByKey()
     .windowedBy(windows)
-    .aggregate(() => [] as number[], (_k, v, seen) => [...seen, v], 'sliding')
+    .aggregate(
+      () => [] as number[],
+      (_k, v, seen) => [...seen, v],
+      'sliding',
+    )
     .toStream()
     .to('out');
   const driver = new TopologyTestDriver(builder.build());

@@ -33,7 +33,14 @@ describe('stateless operations', () => {
   });
 
   it('flatMap and flatMapValues emit zero or more records each', () => {
-    const words = run<string, string, string, number>((s) => s.flatMap((_k, text) => text.split(' ').filter(Boolean).map((w) => KeyValue.pair(w, w.length))));
+    const words = run<string, string, string, number>((s) =>
+      s.flatMap((_k, text) =>
+        text
+          .split(' ')
+          .filter(Boolean)
+          .map((w) => KeyValue.pair(w, w.length)),
+      ),
+    );
     words.input.pipeInput('t', 'go bananas');
     words.input.pipeInput('t', '');
     expect(words.output.readKeyValuesToList()).toEqual([KeyValue.pair('go', 2), KeyValue.pair('bananas', 7)]);
@@ -49,7 +56,10 @@ describe('stateless operations', () => {
     const { input, output } = run<string, number, string, number>((s) => s.peek((k, v) => seen.push([k, v])));
     input.pipeInput('a', 1);
     input.pipeInput('b', 2);
-    expect(seen).toEqual([['a', 1], ['b', 2]]);
+    expect(seen).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     expect(output.readValuesToList()).toEqual([1, 2]);
   });
 
@@ -74,9 +84,15 @@ describe('stateless operations', () => {
   it('noDefaultBranch drops what no branch takes; defaultBranch takes a name', () => {
     const builder = new StreamsBuilder();
     const stream = builder.stream<string, number>('in');
-    const only = stream.split().branch((_k, v) => v > 0, 'positive').noDefaultBranch();
+    const only = stream
+      .split()
+      .branch((_k, v) => v > 0, 'positive')
+      .noDefaultBranch();
     expect(Object.keys(only)).toEqual(['positive']);
-    const named = stream.split().branch((_k, v) => v > 100, 'big').defaultBranch('rest');
+    const named = stream
+      .split()
+      .branch((_k, v) => v > 100, 'big')
+      .defaultBranch('rest');
     expect(Object.keys(named).sort()).toEqual(['big', 'rest']);
     only.positive.to('positive');
     named.rest.to('rest');
@@ -88,7 +104,10 @@ describe('stateless operations', () => {
   });
 
   it('split rejects duplicate branch names', () => {
-    const split = new StreamsBuilder().stream('in').split().branch(() => true, 'a');
+    const split = new StreamsBuilder()
+      .stream('in')
+      .split()
+      .branch(() => true, 'a');
     expect(() => split.branch(() => true, 'a')).toThrow(/two branches/);
     expect(() => split.defaultBranch('a')).toThrow(/share a name/);
   });
@@ -109,7 +128,10 @@ describe('stateless operations', () => {
 
   it('one stream can read several topics', () => {
     const builder = new StreamsBuilder();
-    builder.stream<string, number>(['x', 'y']).mapValues((v) => v * 10).to('out');
+    builder
+      .stream<string, number>(['x', 'y'])
+      .mapValues((v) => v * 10)
+      .to('out');
     const driver = new TopologyTestDriver(builder.build());
     driver.createInputTopic<string, number>('x').pipeInput('k', 1);
     driver.createInputTopic<string, number>('y').pipeInput('k', 2);
@@ -118,8 +140,14 @@ describe('stateless operations', () => {
 
   it('what a topology writes to a topic it also reads comes back in, as through a broker', () => {
     const builder = new StreamsBuilder();
-    builder.stream<string, number>('in').mapValues((v) => v + 1).to('middle');
-    builder.stream<string, number>('middle').mapValues((v) => v * 2).to('out');
+    builder
+      .stream<string, number>('in')
+      .mapValues((v) => v + 1)
+      .to('middle');
+    builder
+      .stream<string, number>('middle')
+      .mapValues((v) => v * 2)
+      .to('out');
     const driver = new TopologyTestDriver(builder.build());
     driver.createInputTopic<string, number>('in').pipeInput('k', 1);
     expect(driver.createOutputTopic('middle').readValuesToList()).toEqual([2]);
@@ -128,7 +156,7 @@ describe('stateless operations', () => {
 });
 
 describe('the test driver', () => {
-  it('defaults a timestamp to the topic\'s previous one, moved by advanceTime', () => {
+  it("defaults a timestamp to the topic's previous one, moved by advanceTime", () => {
     const { input, output } = run<string, number, string, number>((s) => s);
     input.pipeInput('a', 1);
     input.pipeInput('a', 2, 1_000);

@@ -36,7 +36,10 @@ describe('process() with state stores', () => {
   it('a processor reads and writes its named store, forwards what it likes and sees stream time', () => {
     const builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStore<string, number>('last-order'));
-    builder.stream<string, number>('in').process(() => new Deduplicate(), 'last-order').to('out');
+    builder
+      .stream<string, number>('in')
+      .process(() => new Deduplicate(), 'last-order')
+      .to('out');
     const driver = new TopologyTestDriver(builder.build());
     const input = driver.createInputTopic<string, number>('in');
     input.pipeInput('alice', 2, 50);
@@ -105,7 +108,9 @@ describe('TopologyRuntime, the engine under both runners', () => {
 
   it('returns the sink records serialized, and reports every store write as changelog bytes', () => {
     const changes: [string, string, string | null][] = [];
-    const runtime = new TopologyRuntime(windowedApp(), { onStoreChange: (store, key, value) => changes.push([store, key.toString(), value?.toString() ?? null]) });
+    const runtime = new TopologyRuntime(windowedApp(), {
+      onStoreChange: (store, key, value) => changes.push([store, key.toString(), value?.toString() ?? null]),
+    });
     const out = runtime.process('in', bytes('a'), bytes(1), 12);
     expect(out).toEqual([{ topic: 'out', key: bytes({ key: 'a', window: { start: 10, end: 20 } }), value: bytes(1), timestamp: 12 }]);
     expect(changes).toEqual([
@@ -139,13 +144,7 @@ describe('TopologyRuntime, the engine under both runners', () => {
       const stream = builder.stream<string, number>('in');
       stream.groupByKey().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10)).count('sessions').toStream().to('sessions');
       stream.groupByKey().windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(10)).count('sliding').toStream().to('sliding');
-      stream
-        .groupByKey()
-        .windowedBy(TimeWindows.ofSizeWithNoGrace(100))
-        .count()
-        .suppress(Suppressed.untilWindowCloses())
-        .toStream()
-        .to('final');
+      stream.groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(100)).count().suppress(Suppressed.untilWindowCloses()).toStream().to('final');
       return builder.build();
     };
     const changelog: [string, Buffer, Buffer | null][] = [];
@@ -167,7 +166,12 @@ describe('TopologyRuntime, the engine under both runners', () => {
       [{ start: 106, end: 116 }, 1],
     ]);
     expect(read('final')).toEqual([]);
-    expect(second.process('in', bytes('b'), bytes(1), 200).filter((o) => o.topic === 'final').map((o) => o.value?.toString())).toEqual(['3']);
+    expect(
+      second
+        .process('in', bytes('b'), bytes(1), 200)
+        .filter((o) => o.topic === 'final')
+        .map((o) => o.value?.toString()),
+    ).toEqual(['3']);
   });
 
   it('stores can have their own serdes', () => {

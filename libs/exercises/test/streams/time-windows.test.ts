@@ -38,7 +38,12 @@ describe('TimeWindows', () => {
       { start: 10, end: 20 },
     ]);
     expect(windows.windowsFor(3)).toEqual([{ start: 0, end: 10 }]);
-    expect(TimeWindows.ofSizeWithNoGrace(10).advanceBy(3).windowsFor(10).map((w) => w.start)).toEqual([3, 6, 9]);
+    expect(
+      TimeWindows.ofSizeWithNoGrace(10)
+        .advanceBy(3)
+        .windowsFor(10)
+        .map((w) => w.start),
+    ).toEqual([3, 6, 9]);
 
     const { input, output } = windowedCount(windows);
     input.pipeInput('a', 0, 12);

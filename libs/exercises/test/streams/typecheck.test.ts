@@ -10,7 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
 
 describe('the streams tests type-check', () => {
-  it('tsc finds no error in test/streams (types.test.ts states the DSL\'s types)', { timeout: 60_000 }, async () => {
+  it("tsc finds no error in test/streams (types.test.ts states the DSL's types)", { timeout: 60_000 }, async () => {
     const result = await promisify(execFile)(process.execPath, [tsc, '--noEmit', '-p', here]).then(
       () => '',
       (error: { stdout?: string; message: string }) => error.stdout || error.message,

@@ -18,7 +18,12 @@ describe('types flow end to end', () => {
     expectTypeOf(orders.map((k, o) => KeyValue.pair(o.shares, k))).toEqualTypeOf<KStream<number, string>>();
     expectTypeOf(orders.selectKey(() => true)).toEqualTypeOf<KStream<boolean, { shares: number }>>();
     expectTypeOf(orders.groupByKey().count()).toEqualTypeOf<KTable<string, number>>();
-    expectTypeOf(orders.split().branch(() => true, 'a').defaultBranch()).toEqualTypeOf<Record<string, KStream<string, { shares: number }>>>();
+    expectTypeOf(
+      orders
+        .split()
+        .branch(() => true, 'a')
+        .defaultBranch(),
+    ).toEqualTypeOf<Record<string, KStream<string, { shares: number }>>>();
     const mergeNumbers = () =>
       // @ts-expect-error a stream of numbers cannot merge into a stream of orders
       orders.merge(new StreamsBuilder().stream<string, number>('n'));
@@ -29,9 +34,12 @@ describe('types flow end to end', () => {
     const grouped = new StreamsBuilder().stream<string, number>('in').groupByKey();
     expectTypeOf(grouped.windowedBy(TimeWindows.ofSizeWithNoGrace(10))).toEqualTypeOf<TimeWindowedKStream<string, number>>();
     expectTypeOf(grouped.windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10))).toEqualTypeOf<SessionWindowedKStream<string, number>>();
-    expectTypeOf(grouped.windowedBy(TimeWindows.ofSizeWithNoGrace(10)).aggregate(() => '', (_k, v, a) => a + v)).toEqualTypeOf<
-      KTable<Windowed<string>, string>
-    >();
+    expectTypeOf(
+      grouped.windowedBy(TimeWindows.ofSizeWithNoGrace(10)).aggregate(
+        () => '',
+        (_k, v, a) => a + v,
+      ),
+    ).toEqualTypeOf<KTable<Windowed<string>, string>>();
   });
 
   it('a join types the table value, optional for leftJoin', () => {

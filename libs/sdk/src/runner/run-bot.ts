@@ -4,8 +4,7 @@
  *                [--server http://host:port | --kafka host:port] [--token TOKEN] [--seed S]
  */
 import { parseArgs } from 'node:util';
-import { validate } from '@banana-market/protocol';
-import { traderKeySchema } from '@banana-market/protocol';
+import { traderKeySchema, validate } from '@banana-market/protocol';
 import { BananaClient } from '../client/banana-client.js';
 import { KafkaTransport } from '../client/kafka-transport.js';
 import { BotSetupError, type BotTransport } from '../client/transport.js';
@@ -55,8 +54,15 @@ async function main(): Promise<number> {
       : new WsTransport({ server: values.server ?? 'http://localhost:3000', trader: trader.value, token: values.token });
   const client = await BananaClient.connect(transport);
   const where = values.kafka !== undefined ? `Kafka ${values.kafka}` : (values.server ?? 'http://localhost:3000');
-  console.log(`${trader.value.team}/${trader.value.name} plays "${strategy.name}" on ${where}${transport instanceof WsTransport && values.token === undefined ? ` (token: ${transport.traderToken})` : ''}; Ctrl-C stops`);
-  const runner = new BotRunner({ client, strategy, seed: values.seed ?? `${trader.value.team}/${trader.value.name}`, log: (line) => console.log(line) });
+  console.log(
+    `${trader.value.team}/${trader.value.name} plays "${strategy.name}" on ${where}${transport instanceof WsTransport && values.token === undefined ? ` (token: ${transport.traderToken})` : ''}; Ctrl-C stops`,
+  );
+  const runner = new BotRunner({
+    client,
+    strategy,
+    seed: values.seed ?? `${trader.value.team}/${trader.value.name}`,
+    log: (line) => console.log(line),
+  });
   const stop = () => {
     console.log('stopping…');
     runner.stop();

@@ -79,7 +79,11 @@ export class ReplayGibbSource implements GibbSource {
    */
   private playDue(): void {
     const now = this.clock.now();
-    while (this.state === 'playing' && this.next < this.entries.length && this.roundStartedAt + this.entries[this.next].offsetMs / this.config.speed <= now) {
+    while (
+      this.state === 'playing' &&
+      this.next < this.entries.length &&
+      this.roundStartedAt + this.entries[this.next].offsetMs / this.config.speed <= now
+    ) {
       const entry = this.entries[this.next++];
       const id = `replay:${basename(this.config.file)}:${entry.id}${this.round > 0 ? `:${this.round + 1}` : ''}`;
       this.publisher.publish({ id: id.slice(0, 128), time: new Date(now).toISOString(), text: entry.text }, this.counters).catch((error: unknown) => {

@@ -138,7 +138,9 @@ export class XGibbSource implements GibbSource {
       return;
     }
     if (failure.kind === 'forbidden') {
-      this.warn(`X: this token cannot use the filtered stream (${failure.description}); polling recent search every ${this.options.config.searchIntervalMs / 1000} s instead`);
+      this.warn(
+        `X: this token cannot use the filtered stream (${failure.description}); polling recent search every ${this.options.config.searchIntervalMs / 1000} s instead`,
+      );
       this.state = 'polling';
       this.schedule(0, () => this.poll(1));
       return;
