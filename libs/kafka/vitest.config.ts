@@ -1,3 +1,4 @@
 import { projectConfig } from '../../vitest.shared.js';
 
-export default projectConfig('kafka');
+// One broker for every test file of the project (test/support/broker.ts).
+export default projectConfig('kafka', { globalSetup: ['test/support/broker.ts'] });

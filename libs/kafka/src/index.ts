@@ -1,1 +1,15 @@
-export {};
+/**
+ * @banana-market/kafka: the project's one home for kafkajs. Clients with the
+ * project's defaults, topic creation that checks partition counts, reading
+ * topics to their end, waiting for a group join, the transactional writer,
+ * retries (p-retry) and logging. Other packages import kafkajs' names from here.
+ */
+export { createKafkaClient, createProducer, type KafkaClientOptions } from './client.js';
+export { logCreatorFor, type KafkaLogger } from './logging.js';
+export { withRetry, retryRetriable, isRetriable, type RetryOptions, type RetryContext } from './retry.js';
+export { ensureTopics, type TopicSpec, type EnsureTopicsOptions } from './topics.js';
+export { readToEnd, type ReadToEndOptions, type ConsumedMessage } from './read-to-end.js';
+export { waitForGroupJoin, type GroupJoinOptions } from './group-join.js';
+export { TransactionalWriter } from './transactional-writer.js';
+export { partitionForKey } from './partitioner.js';
+export * from './kafkajs.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient, createProducer, ensureTopics } from '@banana-market/kafka';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { brokerForTests, type TestBroker } from '../broker.mjs';
 
@@ -15,14 +15,14 @@ afterAll(async () => {
 
 it('starts a broker that kafkajs produces to and consumes from, and frees its port when stopped', async (ctx) => {
   if (broker === undefined) return ctx.skip('no Java or Maven on this machine (see the message above)');
-  const kafka = new Kafka({ clientId: 'broker-test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId: 'broker-test', brokers: [broker.bootstrap] });
   const topic = `broker-test-${Date.now()}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 8 }], waitForLeaders: true });
+  await ensureTopics(admin, [{ name: topic, partitions: 8 }]);
   await admin.disconnect();
 
-  const producer = kafka.producer();
+  const producer = createProducer(kafka);
   await producer.connect();
   const [sent] = await producer.send({ topic, messages: [{ key: '{"team":"BONOBO","name":"alice"}', value: '{"shares":1}' }] });
   await producer.disconnect();
@@ -31,7 +31,9 @@ it('starts a broker that kafkajs produces to and consumes from, and frees its po
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   const received = await new Promise<{ partition: number; key?: string; value?: string }>((resolve) => {
-    void consumer.run({ eachMessage: async ({ partition, message }) => resolve({ partition, key: message.key?.toString(), value: message.value?.toString() }) });
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => resolve({ partition, key: message.key?.toString(), value: message.value?.toString() }),
+    });
   });
   await consumer.disconnect();
   expect(received).toEqual({ partition: sent.partition, key: '{"team":"BONOBO","name":"alice"}', value: '{"shares":1}' });

@@ -7,14 +7,7 @@
 import { Logger } from '@nestjs/common';
 import type { TopicSpec } from '@banana-market/protocol';
 import { partitionForKey } from './key-partitioner.js';
-import {
-  toBuffer,
-  type BusMessage,
-  type MessageBus,
-  type OutgoingMessage,
-  type SubscribeOptions,
-  type Subscription,
-} from './message-bus.js';
+import { toBuffer, type BusMessage, type MessageBus, type OutgoingMessage, type SubscribeOptions, type Subscription } from './message-bus.js';
 
 interface PartitionLog {
   /** Offset of messages[0]. */
@@ -83,8 +76,7 @@ export class EmbeddedBus implements MessageBus {
     const touched = new Set<number>();
     for (const outgoing of messages) {
       const key = toBuffer(outgoing.key);
-      const partition =
-        key === null ? topic.roundRobin++ % topic.spec.partitions : partitionForKey(topicName, key, topic.spec.partitions);
+      const partition = key === null ? topic.roundRobin++ % topic.spec.partitions : partitionForKey(topicName, key, topic.spec.partitions);
       const log = topic.partitions[partition];
       log.messages.push({
         topic: topicName,

@@ -1,21 +1,7 @@
 /**
- * Chooses a partition from a message key exactly as Kafka's Java client and
- * kafkajs do (murmur2 of the key bytes), so a trader's actions land on the
- * same partition on the embedded bus as on a real broker. kafkajs's own
- * partitioner is used rather than a hand-written murmur2.
+ * The embedded bus places keys as Kafka's Java client and kafkajs do (murmur2
+ * of the key bytes), so a trader's actions land on the same partition on the
+ * embedded bus as on a real broker. The partitioner lives with the rest of the
+ * Kafka plumbing.
  */
-import kafkajs from 'kafkajs';
-
-const defaultPartitioner = kafkajs.Partitioners.DefaultPartitioner();
-
-export function partitionForKey(topic: string, key: Buffer | null, partitions: number): number {
-  if (partitions <= 1) return 0;
-  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    replicas: [0],
-    isr: [0],
-    partitionErrorCode: 0,
-  }));
-  return defaultPartitioner({ topic, partitionMetadata, message: { key, value: null } });
-}
+export { partitionForKey } from '@banana-market/kafka';

@@ -67,7 +67,8 @@ describe.each(BUS_KINDS)('on the %s bus', (kind) => {
     const client = env!.client;
     const results = await client.watch(TOPICS.txnResults.name);
     const prices = await client.watch(TOPICS.sharePrice.name);
-    const key = '{"team":"ALOUATE","name":"legacy"}';
+    // Its own trader per run: on a broker kept between runs (KAFKA_BROKERS), an earlier run's "legacy" has fed monkeys already.
+    const key = `{"team":"ALOUATE","name":"legacy-${kind}-${RUN}"}`;
     await client.produce(TOPICS.marketOrders.name, [
       { key, value: '{"time":"2018-03-16T10:00:00.000Z","txnId":"legacy_1","type":"BUY","shares":1}' },
     ]);
@@ -88,7 +89,12 @@ describe.each(BUS_KINDS)('on the %s bus', (kind) => {
       expect(decodeMessage.txnResult(record.value).ok).toBe(true);
     }
     // The first answer of each txnId (an investment is later followed by its RETURN).
-    const byId = Object.fromEntries(mine.map((r) => JSON.parse(r.value!)).reverse().map((v) => [v.txnId, v]));
+    const byId = Object.fromEntries(
+      mine
+        .map((r) => JSON.parse(r.value!))
+        .reverse()
+        .map((v) => [v.txnId, v]),
+    );
     expect(byId.legacy_1).toMatchObject({ type: 'MARKET', state: { shares: 6, inFlightInvestments: 0 } });
     expect(byId.legacy_2).toMatchObject({ type: 'INVEST', state: { inFlightInvestments: 1 } });
     expect(byId.legacy_3).toMatchObject({ type: 'FEED', state: { shares: 5, fedMonkeys: 1 } });

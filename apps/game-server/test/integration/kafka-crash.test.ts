@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { createKafkaClient, createProducer, type Consumer, type Kafka, type Producer } from '@banana-market/kafka';
 import seedrandom from 'seedrandom';
 import { encode, TOPICS, traderId, type TraderAction, type TraderKey } from '@banana-market/protocol';
 import { makeRules, MarketEngine } from '@banana-market/engine';
@@ -100,8 +100,8 @@ describe('a server killed in the middle of a stream of orders (real Kafka)', () 
     broker = await testBroker();
     if (broker === undefined) return;
     await promisify(execFile)('npx', ['tsc', '-b', 'apps/game-server'], { cwd: repoRoot });
-    kafka = new Kafka({ clientId: 'crash-test-client', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    kafka = createKafkaClient({ clientId: 'crash-test-client', brokers: [broker.bootstrap] });
+    producer = createProducer(kafka);
     await producer.connect();
   }, 180_000);
 
@@ -158,7 +158,9 @@ describe('a server killed in the middle of a stream of orders (real Kafka)', () 
       const { trader, action } = byTxnId.get(txnId)!;
       engine.executeAction(trader, action, 0);
     }
-    const expected = engine.leaderboard().traders.map(({ team, name, coins, shares, bailouts, fedMonkeys }) => ({ team, name, coins, shares, bailouts, fedMonkeys }));
+    const expected = engine
+      .leaderboard()
+      .traders.map(({ team, name, coins, shares, bailouts, fedMonkeys }) => ({ team, name, coins, shares, bailouts, fedMonkeys }));
 
     const port = /localhost:(\d+)/.exec(output.filter((l) => l.includes('Banana Market is open')).at(-1)!)![1];
     const board = (await (await fetch(`http://127.0.0.1:${port}/api/leaderboard`)).json()) as { traders: Record<string, unknown>[] };

@@ -3,10 +3,11 @@
  * Apache Kafka broker started for the test file (tools/kafka) unless
  * KAFKA_BROKERS points at one. Each bus comes with an "outside client" that
  * writes and reads raw bytes the way any Kafka client would — on Kafka it is
- * plain kafkajs, none of the server's code.
+ * plain kafkajs (through @banana-market/kafka), none of the server's bus code.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { vi } from 'vitest';
+import { createKafkaClient, createProducer, waitForGroupJoin, type Consumer, type Producer } from '@banana-market/kafka';
 import type { BusKind, MessageBus } from '../../src/bus/message-bus.js';
 import { EmbeddedBus } from '../../src/bus/embedded-bus.js';
 import { KafkaBus } from '../../src/bus/kafka-bus.js';
@@ -88,8 +89,8 @@ async function kafkaEnvironment(): Promise<BusEnvironment | undefined> {
   const broker = await testBroker();
   if (broker === undefined) return undefined;
   const brokers = [broker.bootstrap];
-  const kafka = new Kafka({ clientId: 'outside-client', brokers, logLevel: logLevel.NOTHING });
-  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const kafka = createKafkaClient({ clientId: 'outside-client', brokers });
+  const producer: Producer = createProducer(kafka);
   await producer.connect();
   const consumers: Consumer[] = [];
   const buses: MessageBus[] = [];
@@ -107,11 +108,12 @@ async function kafkaEnvironment(): Promise<BusEnvironment | undefined> {
       },
       watch: async (topic) => {
         const records: RawRecord[] = [];
-        const consumer = kafka.consumer({ groupId: `outside-${randomUUID()}`, maxWaitTimeInMs: 100 });
+        const groupId = `outside-${randomUUID()}`;
+        const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
         consumers.push(consumer);
-        const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
         await consumer.connect();
         await consumer.subscribe({ topics: [topic], fromBeginning: false });
+        const joined = waitForGroupJoin(consumer, groupId);
         await consumer.run({
           eachMessage: async ({ topic: t, partition, message }) => {
             records.push({ topic: t, partition, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
@@ -144,14 +146,6 @@ function bindAll(bus: EmbeddedBus): MessageBus {
 }
 
 /** Polls until the check passes (or throws its last failure after the timeout). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-  }
+export function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+  return vi.waitFor(check, { timeout: timeoutMs, interval: everyMs });
 }

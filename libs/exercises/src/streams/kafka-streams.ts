@@ -1,6 +1,17 @@
-import { Kafka, logLevel as kafkaLogLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type Message, type Producer } from 'kafkajs';
+import {
+  createKafkaClient,
+  createProducer,
+  ensureTopics,
+  waitForGroupJoin,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type Message,
+  type Producer,
+} from '@banana-market/kafka';
 import { restoreChangelogs } from './changelog-restore.js';
-import { createMissingTopics } from './kafka-topics.js';
+import { topicsOfApp } from './kafka-topics.js';
 import { stderrLogger, type StreamsLogger } from './logger.js';
 import { TopologyRuntime } from './runtime.js';
 import type { Topology } from './topology.js';
@@ -56,10 +67,8 @@ export class KafkaStreams {
   /** Settles, never rejects, when start-up is over either way: shutting down waits for it. */
   private startUpSettled: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
-  private requestClose: () => void = () => undefined;
-  private readonly closeRequested = new Promise<void>((resolve) => {
-    this.requestClose = resolve;
-  });
+  /** Aborted by close(): start-up stops waiting for the group join. */
+  private readonly closeRequest = new AbortController();
 
   constructor(
     readonly topology: Topology,
@@ -68,7 +77,7 @@ export class KafkaStreams {
     if (config.applicationId === '') throw new RangeError('KafkaStreams needs an applicationId');
     if (config.brokers.length === 0) throw new RangeError('KafkaStreams needs at least one broker');
     this.logger = config.logger ?? stderrLogger;
-    this.kafka = new Kafka({ clientId: config.applicationId, brokers: config.brokers, logLevel: config.logLevel ?? kafkaLogLevel.NOTHING });
+    this.kafka = createKafkaClient({ clientId: config.applicationId, brokers: config.brokers, logLevel: config.logLevel });
   }
 
   /** Creates missing topics, restores every store from its changelog, then consumes; resolves once the consumer joined its group. */
@@ -93,7 +102,7 @@ export class KafkaStreams {
 
   /** Stops consuming after the batch in progress, then disconnects; safe to call twice, or before start(). */
   close(): Promise<void> {
-    this.requestClose();
+    this.closeRequest.abort();
     this.closing ??= this.shutDown();
     return this.closing;
   }
@@ -113,52 +122,43 @@ export class KafkaStreams {
     const admin = this.kafka.admin();
     this.admin = admin;
     await admin.connect();
-    await createMissingTopics(
-      admin,
-      { plain: [...this.topology.sourceTopics, ...this.topology.sinkTopics], compacted: [...this.storeOfChangelog.keys()] },
-      this.config.startTimeoutMs ?? 60_000,
-    );
+    const timeoutMs = this.config.startTimeoutMs ?? 60_000;
+    const topics = topicsOfApp([...this.topology.sourceTopics, ...this.topology.sinkTopics], [...this.storeOfChangelog.keys()]);
+    await ensureTopics(admin, topics, { timeoutMs });
 
     await restoreChangelogs(
       this.kafka,
       admin,
       [...this.storeOfChangelog.keys()],
       (topic, key, value) => runtime.restore(this.storeOfChangelog.get(topic) as string, key, value),
-      this.config.startTimeoutMs ?? 60_000,
+      timeoutMs,
     );
     this.logger.info(`${applicationId}: stores restored, stream time ${runtime.streamTimeMs}`);
     if (this.closing !== undefined) return;
 
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = createProducer(this.kafka);
     await this.producer.connect();
     const consumer = this.kafka.consumer({ groupId: applicationId, maxWaitTimeInMs: 100 });
     this.consumer = consumer;
-    const timeoutMs = this.config.startTimeoutMs ?? 60_000;
-    let timer: NodeJS.Timeout | undefined;
-    const joined = new Promise<void>((resolve, reject) => {
-      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        // kafkajs restarts the consumer after a retriable failure; any other one ends this app's consuming.
-        if (payload.restart) return;
-        this.logger.error(`the consumer of ${applicationId} stopped`, payload.error);
-        reject(payload.error);
-      });
-      timer = setTimeout(() => reject(new Error(`the consumer did not join the group ${applicationId} within ${timeoutMs} ms`)), timeoutMs);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts the consumer after a retriable failure; any other one ends this app's consuming.
+      if (!payload.restart) this.logger.error(`the consumer of ${applicationId} stopped`, payload.error);
     });
     await consumer.connect();
     // A new group starts from the earliest records, like Kafka Streams' auto.offset.reset.
     await consumer.subscribe({ topics: [...runtime.sourceTopics], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => {
+    // Rejects on such a crash during start-up, which start() then reports.
+    const joined = waitForGroupJoin(consumer, applicationId, { timeoutMs, signal: this.closeRequest.signal });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => {
         const batch = this.processBatch(payload);
         this.inFlight = batch.catch(() => undefined);
         return batch;
       },
     });
-    try {
-      await Promise.race([joined, this.closeRequested]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await joined;
   }
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, createKafkaClient } from '@banana-market/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaStreams, STREAM_TIME_STORE, Stores, Suppressed, StreamsBuilder, TimeWindows, type Processor, type ProcessorContext, type Topology, type Windowed } from '../../src/index.js';
+import {
+  KafkaStreams,
+  STREAM_TIME_STORE,
+  Stores,
+  Suppressed,
+  StreamsBuilder,
+  TimeWindows,
+  type Processor,
+  type ProcessorContext,
+  type Topology,
+  type Windowed,
+} from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import { eventually, OutsideWorld, type ReadRecord } from './kafka-support.js';
 
@@ -118,7 +129,7 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
     const app = new KafkaStreams(ordersApp(own), { applicationId: appId, brokers });
     apps.push(app);
     await app.start();
-    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ brokers }).admin();
     await admin.connect();
     try {
       const topics = await admin.listTopics();
@@ -128,7 +139,11 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
         includeSynonyms: false,
         resources: changelogs.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
       });
-      expect(resources.map((r) => r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue)).toEqual(['compact', 'compact', 'compact']);
+      expect(resources.map((r) => r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue)).toEqual([
+        'compact',
+        'compact',
+        'compact',
+      ]);
     } finally {
       await admin.disconnect();
     }
@@ -195,7 +210,7 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
     ]);
     // The buffer's changelog holds all three once the stream-time changelog says 3 s.
     await eventually(async () => {
-      const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+      const admin = createKafkaClient({ brokers }).admin();
       await admin.connect();
       try {
         const [offsets] = await admin.fetchTopicOffsets(`${config.applicationId}-${STREAM_TIME_STORE}-changelog`);
@@ -212,7 +227,12 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
     await second.start();
     await outside.produce(input, [{ key: 'c', value: 1, timestamp: 61_000 }]);
     const window = { start: 0, end: 60_000 };
-    await eventually(() => expect(finals.map((r) => [r.key, r.value])).toEqual([[{ key: 'a', window }, 2], [{ key: 'b', window }, 1]]));
+    await eventually(() =>
+      expect(finals.map((r) => [r.key, r.value])).toEqual([
+        [{ key: 'a', window }, 2],
+        [{ key: 'b', window }, 1],
+      ]),
+    );
     await second.close();
   });
 });

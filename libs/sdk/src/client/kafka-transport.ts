@@ -5,7 +5,7 @@
  * its own trader's results and states, and reads committed data only.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { createKafkaClient, createProducer, waitForGroupJoin, type Consumer, type Kafka, type Producer } from '@banana-market/kafka';
 import { decodeMessage, encode, encodeAction } from '@banana-market/protocol';
 import type { TraderAction, TraderKey } from '@banana-market/protocol';
 import { TOPICS } from '@banana-market/protocol';
@@ -27,32 +27,32 @@ export class KafkaTransport implements BotTransport {
   constructor(private readonly options: KafkaTransportOptions) {
     this.trader = options.trader;
     this.key = encode.traderKey(options.trader);
-    this.kafka = new Kafka({
+    this.kafka = createKafkaClient({
       clientId: `banana-bot-${options.trader.team}-${options.trader.name}`,
-      brokers: [...options.brokers],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 5 },
-      connectionTimeout: 3000,
+      brokers: options.brokers,
+      retries: 5,
+      connectionTimeoutMs: 3000,
     });
   }
 
   async connect(events: TransportEvents): Promise<void> {
-    const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = createProducer(this.kafka);
     try {
       await producer.connect();
     } catch (err) {
       throw new BotSetupError(`cannot reach Kafka at ${this.options.brokers.join(',')}: ${(err as Error).message}`);
     }
     this.producer = producer;
-    const consumer = this.kafka.consumer({ groupId: `banana-bot-${this.trader.team}-${this.trader.name}-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    const groupId = `banana-bot-${this.trader.team}-${this.trader.name}-${randomUUID()}`;
+    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     this.consumer = consumer;
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     consumer.on(consumer.events.CRASH, ({ payload }) => events.status(`Kafka consumer restarting: ${payload.error.message}`));
     await consumer.connect();
     const topics = [TOPICS.sharePrice, TOPICS.txnResults, TOPICS.gibberGibbs].map((t) => t.name);
     await consumer.subscribe({ topics, fromBeginning: false });
     // This trader's last state, if it played before: read the state history once.
     await consumer.subscribe({ topics: [TOPICS.traderStates.name], fromBeginning: true });
+    const joined = waitForGroupJoin(consumer, groupId);
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
         const mine = message.key?.toString() === this.key;

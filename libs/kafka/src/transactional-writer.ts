@@ -1,14 +1,13 @@
 /**
- * Everything the server writes to Kafka goes through one transactional
- * producer, together with the offsets of the messages it consumed: what an
- * action produced (results, states, dead letters) and the action's offset
- * become visible atomically, or not at all. This is Kafka Streams'
- * exactly-once model (commit interval = "as soon as the previous commit is
- * done"), and it is what lets a SIGKILLed server restart without answering an
- * order twice or losing one.
+ * Everything an application writes goes through one transactional producer,
+ * together with the offsets of the messages it consumed: what handling a
+ * message produced and that message's offset become visible atomically, or
+ * not at all. This is Kafka Streams' exactly-once model (commit interval =
+ * "as soon as the previous commit is done"), and it is what lets the game
+ * server, SIGKILLed, restart without answering an order twice or losing one.
  */
-import type { Logger } from '@nestjs/common';
 import type { Message, Producer, TopicMessages, TopicOffsets } from 'kafkajs';
+import { withRetry } from './retry.js';
 
 interface PendingBatch {
   readonly topicMessages: TopicMessages[];
@@ -27,14 +26,14 @@ export class TransactionalWriter {
 
   constructor(
     private readonly producer: Producer,
-    private readonly logger: Logger,
+    private readonly logger: { error(message: string): void },
     /** Called when a transaction cannot commit: the process state is ahead of Kafka's. */
     private readonly onCommitFailure: (err: Error) => void,
   ) {}
 
   /** Queues messages for the next transaction; resolves when it is committed. */
   write(topic: string, messages: Message[]): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('the Kafka bus is closed'));
+    if (this.closed) return Promise.reject(new Error('the transactional writer is closed'));
     const last = this.pending.topicMessages.at(-1);
     if (last !== undefined && last.topic === topic) last.messages.push(...messages);
     else this.pending.topicMessages.push({ topic, messages: [...messages] });
@@ -46,7 +45,10 @@ export class TransactionalWriter {
   /** Commits `offset` (the next one to read) for the group in the next transaction. */
   markConsumed(groupId: string, topic: string, partition: number, offset: string): void {
     let group = this.pending.offsets.get(groupId);
-    if (group === undefined) this.pending.offsets.set(groupId, (group = new Map()));
+    if (group === undefined) {
+      group = new Map();
+      this.pending.offsets.set(groupId, group);
+    }
     group.set(`${topic}/${partition}`, { topic, partition, offset });
     this.schedule();
   }
@@ -101,16 +103,13 @@ export class TransactionalWriter {
  * markers of the previous transaction; the Java client retries it with a
  * short backoff, kafkajs does not for sendOffsets.
  */
-async function retryWhileBusy<T>(operation: () => Promise<T>, attempts = 50): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation();
-    } catch (err) {
-      const type = (err as { type?: string }).type;
-      if (type !== 'CONCURRENT_TRANSACTIONS' || attempt >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5 * attempt, 50)));
-    }
-  }
+function retryWhileBusy<T>(operation: () => Promise<T>): Promise<T> {
+  return withRetry(operation, {
+    retries: 49, // 50 attempts over ≈ 2.3 s
+    minTimeout: 5,
+    maxTimeout: 50,
+    shouldRetry: ({ error }) => (error as { type?: string }).type === 'CONCURRENT_TRANSACTIONS',
+  });
 }
 
 function isEmpty(batch: PendingBatch): boolean {
@@ -121,7 +120,10 @@ function toTopicOffsets(offsets: { topic: string; partition: number; offset: str
   const byTopic = new Map<string, TopicOffsets>();
   for (const { topic, partition, offset } of offsets) {
     let entry = byTopic.get(topic);
-    if (entry === undefined) byTopic.set(topic, (entry = { topic, partitions: [] }));
+    if (entry === undefined) {
+      entry = { topic, partitions: [] };
+      byTopic.set(topic, entry);
+    }
     entry.partitions.push({ partition, offset });
   }
   return [...byTopic.values()];

@@ -1,0 +1,39 @@
+/** Kafka clients with the project's defaults: quiet unless given a logger, and keyed writes placed as the Java client places them. */
+import kafkajs from 'kafkajs';
+import type { Kafka, KafkaConfig, Producer, ProducerConfig } from 'kafkajs';
+import { logLevel, Partitioners } from './kafkajs.js';
+import { logCreatorFor, type KafkaLogger } from './logging.js';
+
+export interface KafkaClientOptions {
+  readonly brokers: readonly string[];
+  /** Default 'banana-market'. */
+  readonly clientId?: string;
+  /** Gets kafkajs' warnings and errors (those it retries left out). */
+  readonly logger?: KafkaLogger;
+  /** kafkajs' level: default WARN with a logger, else NOTHING; a level without a logger prints with kafkajs' own console logger. */
+  readonly logLevel?: logLevel;
+  /** How often kafkajs retries one request before it gives up (kafkajs' default: 5). */
+  readonly retries?: number;
+  /** kafkajs' default is 1 s. */
+  readonly connectionTimeoutMs?: number;
+}
+
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  const config: KafkaConfig = {
+    clientId: options.clientId ?? 'banana-market',
+    brokers: [...options.brokers],
+    logLevel: options.logLevel ?? (options.logger === undefined ? logLevel.NOTHING : logLevel.WARN),
+  };
+  if (options.logger !== undefined) config.logCreator = logCreatorFor(options.logger);
+  if (options.retries !== undefined) config.retry = { retries: options.retries };
+  if (options.connectionTimeoutMs !== undefined) config.connectionTimeout = options.connectionTimeoutMs;
+  return new kafkajs.Kafka(config);
+}
+
+/**
+ * A producer that partitions keys with murmur2 like Kafka's Java client (and
+ * the embedded bus), so every client agrees on where a key's messages live.
+ */
+export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...config });
+}
