@@ -65,8 +65,17 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
 /**
  * The sessions of each key that a record could still reach, so that a record
  * does not scan the whole store. Built from the store when the node starts
- * (after any restore). A session is forgotten once stream time is a gap past
- * its close: a record within its gap would be late on its own anyway.
+ * (after any restore); each key's sessions are kept in time order.
+ *
+ * A closed session is forgotten only once the next session of its key has
+ * closed too, so the latest closed session of a key is always remembered. No
+ * fixed horizon of stream time would do: a record within the gap of a closed
+ * session may also be within the gap of a later session that is still open
+ * (which records can keep open, and stretch back towards it, for as long as
+ * they come), and the closed session must be there to make that record late.
+ * Once the next session has closed as well, a record within the forgotten
+ * session's gap is late with or without it: every session it could join is
+ * closed, and a session of its own would close before that next one.
  */
 class SessionIndex<K> {
   private readonly byKey = new Map<string, Windowed<K>[]>();
@@ -75,16 +84,23 @@ class SessionIndex<K> {
     for (const session of sessions) this.add(session);
   }
 
-  reachable(key: K, isForgotten: (window: Window) => boolean): Windowed<K>[] {
+  reachable(key: K, isOpen: (window: Window) => boolean): Windowed<K>[] {
     const id = JSON.stringify(key);
-    const sessions = (this.byKey.get(id) ?? []).filter((s) => !isForgotten(s.window));
-    this.byKey.set(id, sessions);
-    return sessions;
+    const sessions = this.byKey.get(id) ?? [];
+    // Sessions of a key do not overlap, so in time order the closed ones come first.
+    let closed = 0;
+    while (closed < sessions.length && !isOpen(sessions[closed].window)) closed++;
+    if (closed <= 1) return sessions;
+    const kept = sessions.slice(closed - 1);
+    this.byKey.set(id, kept);
+    return kept;
   }
 
   add(session: Windowed<K>): void {
     const id = JSON.stringify(session.key);
-    this.byKey.set(id, [...(this.byKey.get(id) ?? []), session]);
+    const sessions = [...(this.byKey.get(id) ?? []), session];
+    sessions.sort((a, b) => a.window.start - b.window.start);
+    this.byKey.set(id, sessions);
   }
 
   remove(session: Windowed<K>): void {
@@ -100,7 +116,6 @@ function sessionNode<K, V, A>(context: NodeContext, storeName: string, windows: 
   const store = context.store<Windowed<K>, A>(storeName);
   const index = new SessionIndex<K>([...store.all()].map((entry) => entry.key));
   const isOpen = (window: Window) => windows.closeTimeOf(window) > context.streamTimeMs;
-  const isForgotten = (window: Window) => windows.closeTimeOf(window) + windows.gapMs <= context.streamTimeMs;
   const sameWindow = (a: Window, b: Window) => a.start === b.start && a.end === b.end;
   return {
     process: (r) => {
@@ -109,7 +124,7 @@ function sessionNode<K, V, A>(context: NodeContext, storeName: string, windows: 
       const t = r.timestamp;
       // Sessions within the gap on either side, inclusive, join the record's session.
       const overlapping = index
-        .reachable(key, isForgotten)
+        .reachable(key, isOpen)
         .filter((session) => session.window.end >= t - windows.gapMs && session.window.start <= t + windows.gapMs)
         .map((session) => ({ key: session, value: store.get(session) as A }));
       overlapping.sort((a, b) => a.key.window.start - b.key.window.start);
@@ -117,7 +132,7 @@ function sessionNode<K, V, A>(context: NodeContext, storeName: string, windows: 
         start: Math.min(t, ...overlapping.map((s) => s.key.window.start)),
         end: Math.max(t, ...overlapping.map((s) => s.key.window.end)),
       };
-      // A record that belongs to a session already over is late: that session's result is final.
+      // A record that belongs to a session already over is late, even if it would also join an open one: that session's result is final.
       if (!isOpen(merged) || overlapping.some((s) => !isOpen(s.key.window))) {
         context.recordDropped();
         return;

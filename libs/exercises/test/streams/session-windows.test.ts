@@ -50,6 +50,33 @@ describe('SessionWindows', () => {
     expect(output.readKeyValuesToList()).toEqual([s(111, 111, 1)]);
   });
 
+  it('a record within the gap (inclusive) of a closed session is late even if it would join an open session; one past the gap joins it', () => {
+    const { driver, input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(10));
+    input.pipeInput('a', 0, 0); // [0, 0] closes at 11
+    input.pipeInput('a', 0, 15); // [15, 15] is open until 26
+    input.pipeInput('b', 0, 21); // stream time 21: a gap past the close of [0, 0]
+    output.readKeyValuesToList();
+    input.pipeInput('a', 0, 10); // exactly the gap after [0, 0], and within the gap of [15, 15]
+    expect(output.isEmpty()).toBe(true);
+    expect(driver.droppedRecords()).toBe(1);
+    input.pipeInput('a', 0, 11); // one past the gap of [0, 0]: extends the open session
+    expect(output.readKeyValuesToList()).toEqual([s(15, 15, null), s(11, 15, 2)]);
+  });
+
+  it('a closed session keeps a late record out of an open session of its key however long that session stays open', () => {
+    const { driver, input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(10));
+    input.pipeInput('a', 0, 0); // [0, 0] closes at 11
+    for (let t = 15; t <= 95; t += 10) input.pipeInput('a', 0, t); // [15, 95], open until 106
+    output.readKeyValuesToList();
+    input.pipeInput('a', 0, 5); // within the gap of [0, 0], closed long ago, and of [15, 95]
+    expect(output.isEmpty()).toBe(true);
+    expect(driver.droppedRecords()).toBe(1);
+    expect([...driver.getKeyValueStore<Windowed<string>, number>('sessions').all()].map((e) => [e.key.window, e.value])).toEqual([
+      [{ start: 0, end: 0 }, 1],
+      [{ start: 15, end: 95 }, 9],
+    ]);
+  });
+
   it('keys have their own sessions', () => {
     const { input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(10));
     input.pipeInput('a', 0, 100);
