@@ -3,6 +3,7 @@
  * on a bad one (exit code 1, one line per problem), then runs a live game.
  */
 import type { AddressInfo } from 'node:net';
+import { seedCommitment } from '@banana-market/engine';
 import { ConfigError, loadServerConfig } from './config/server-config.js';
 import { KafkaBus } from './bus/kafka-bus.js';
 import { createGameServer } from './server.js';
@@ -40,7 +41,11 @@ async function main(): Promise<void> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://localhost:${port}`;
   console.log(`Banana Market is open: ${url}  (API docs: ${url}/api/docs, live feed: ws://localhost:${port}/ws)`);
-  console.log(`game seed: ${config.seed}${config.seedGenerated ? ' (generated; set GAME_SEED to replay this game)' : ''}`);
+  // The seed stays secret until the game ends: players could foresee the price walk with it.
+  console.log(
+    `game seed commitment: ${seedCommitment(config.seed)} (SHA-256 of the ${config.seedGenerated ? 'generated' : 'GAME_SEED'} seed; ` +
+      'the seed is revealed when the game ends, and GAME_SEED=<that seed> replays the game)',
+  );
   if (config.adminTokenGenerated) console.log(`admin token (generated; set ADMIN_TOKEN to choose one): ${config.adminToken}`);
 }
 

@@ -13,7 +13,8 @@ describe('HTTP API', () => {
 
   beforeAll(async () => {
     clock = virtualClock();
-    server = await startTestServer({ clock });
+    // The contract's figures (coins after a trade, returns) are the 2018 rules': no trade fee.
+    server = await startTestServer({ clock, env: { GAME_RULES_PRESET: 'mktd2018' } });
   });
   afterAll(() => server.close());
 

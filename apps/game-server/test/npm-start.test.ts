@@ -1,8 +1,10 @@
 /**
  * `npm start` as a coach runs it: the built server on the wall clock answers
- * /api/health quickly, the price moves every tick, and the house bots show up.
+ * /api/health quickly, the price moves every tick, the house bots show up,
+ * and the console shows the seed's commitment, not the seed.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,11 +54,11 @@ describe('the started server', () => {
     child?.kill('SIGTERM');
   });
 
-  it('answers health within 10 s, prints the admin token and seed', () => {
+  it("answers health within 10 s, prints the admin token and the seed's commitment", () => {
     console.log(`server answered /api/health ${startupMs} ms after start`);
     expect(startupMs).toBeLessThan(10_000);
     expect(output.join('')).toMatch(/admin token \(generated; set ADMIN_TOKEN to choose one\): \S{16,}/);
-    expect(output.join('')).toMatch(/game seed: \S+/);
+    expect(output.join('')).toMatch(/game seed commitment: [0-9a-f]{64} /);
   });
 
   it('moves the price every tick and shows the house bots on the leaderboard', async () => {
@@ -72,5 +74,16 @@ describe('the started server', () => {
     }
     expect(prices.size).toBeGreaterThanOrEqual(4);
     expect(board.traders.filter((t) => t.team === 'HOUSE')).toHaveLength(3);
+  });
+
+  it('keeps the generated seed off the console until the end, and reveals the committed one', async () => {
+    const printed = output.join('');
+    const adminToken = /admin token \(generated; set ADMIN_TOKEN to choose one\): (\S+)/.exec(printed)![1];
+    const commitment = /game seed commitment: ([0-9a-f]{64})/.exec(printed)![1];
+    const ended = await fetch(`${url}/api/game/end`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    const { seed } = (await ended.json()) as { seed: string };
+    expect(seed).toMatch(/^[0-9a-f]{32}$/);
+    expect(createHash('sha256').update(seed).digest('hex')).toBe(commitment);
+    expect(printed).not.toContain(seed);
   });
 });

@@ -17,6 +17,9 @@ import { StandingsTracker } from '../src/state/standings.js';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Seed commitments (SHA-256 hex) of two games: the scoreboard tells games apart by them. */
+const GAME_S = 'a'.repeat(64);
+const GAME_OTHER = 'b'.repeat(64);
 
 function board(...traders: [team: string, name: string, score: number][]): LeaderboardView {
   const teams = new Map<string, { team: string; score: number; traders: number }>();
@@ -109,17 +112,18 @@ describe('banners', () => {
 
   it('turns every game event but hype changes into a banner', () => {
     const events: GameEvent[] = [
-      { type: 'GAME_STARTED', time: at, seed: 's' },
+      { type: 'GAME_STARTED', time: at, seedCommitment: GAME_S },
       { type: 'GAME_PAUSED', time: at },
       { type: 'GAME_RESUMED', time: at },
-      { type: 'GAME_RESET', time: at, seed: 's' },
-      { type: 'GAME_ENDED', time: at },
+      { type: 'GAME_RESET', time: at, seedCommitment: GAME_S },
+      { type: 'GAME_ENDED', time: at, seed: 'the-revealed-seed', seedCommitment: GAME_S },
       { type: 'BUBBLE_BURST_STARTED', time: at, hype: 0.4, steps: 10 },
       { type: 'BUBBLE_BURST_STEP', time: at, step: 3, steps: 10, factor: 0.8, hype: 0.2 },
       { type: 'BAILOUT', time: at, trader: { team: 'A', name: 'ann' }, bailouts: 2 },
     ];
     const banners = events.map((e) => bannerFor(e)!);
     expect(banners.map((b) => b.key)).toEqual(['start', 'pause', 'resume', 'reset', 'end', 'burst', 'burst', 'bailout']);
+    expect(banners[4].detail).toContain('the-revealed-seed');
     expect(banners[6]).toMatchObject({ progress: { step: 3, steps: 10 }, detail: 'step 3/10 · hype ×0.80 → +0.20' });
     expect(banners[7].detail).toBe('A/ann is rescued (2nd time)');
     expect(bannerFor({ type: 'HYPE_CHANGED', time: at, gibbId: 'g', delta: 0.01, hype: 0.01 })).toBeUndefined();
@@ -168,13 +172,26 @@ describe('live frames', () => {
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.problem).toMatch(/^price\.data\.coins: /);
     expect(parseLiveFrame('not json')).toEqual({ ok: false, problem: 'frame: expected JSON text' });
+
+    const market = { price: 1, forecast: 1, hype: 0, time: iso(T0), tick: 0, status: 'running' };
+    const welcome = { market, leaderboard: board(), seedCommitment: GAME_S, tickMs: 1000 };
+    expect(parseLiveFrame(JSON.stringify({ event: 'welcome', data: welcome })).ok).toBe(true);
+    const ended = { ...welcome, market: { ...market, status: 'ended' }, seed: 'revealed' };
+    expect(parseLiveFrame(JSON.stringify({ event: 'welcome', data: ended }))).toEqual({ ok: true, frame: { event: 'welcome', data: ended } });
+    const uncommitted = parseLiveFrame(JSON.stringify({ event: 'welcome', data: { ...welcome, seedCommitment: 'not-a-hash' } }));
+    expect(!uncommitted.ok && uncommitted.problem).toMatch(/^welcome\.data\.seedCommitment: expected 64 lowercase hex/);
   });
 });
 
 describe('scoreboard store', () => {
-  const welcome = (seed: string, tick: number, leaderboard = board(['A', 'ann', 1])): LiveFrame => ({
+  const welcome = (seedCommitment: string, tick: number, leaderboard = board(['A', 'ann', 1])): LiveFrame => ({
     event: 'welcome',
-    data: { market: { price: 1, forecast: 1, hype: 0, time: iso(T0 + tick * 1000), tick, status: 'running' }, leaderboard, seed, tickMs: 1000 },
+    data: {
+      market: { price: 1, forecast: 1, hype: 0, time: iso(T0 + tick * 1000), tick, status: 'running' },
+      leaderboard,
+      seedCommitment,
+      tickMs: 1000,
+    },
   });
   const price = (tick: number, coins: number): LiveFrame => ({
     event: 'price',
@@ -185,7 +202,7 @@ describe('scoreboard store', () => {
     const store = new ScoreboardStore();
     const markets: MarketState[] = [];
     store.on('market', (m) => markets.push(m));
-    store.applyFrame(welcome('s', 10));
+    store.applyFrame(welcome(GAME_S, 10));
     store.applyFrame(price(11, 1.1));
     store.applyFrame(price(12, 1.05));
     store.applyFrame(price(12, 9));
@@ -202,24 +219,35 @@ describe('scoreboard store', () => {
     const store = new ScoreboardStore();
     const newGames: unknown[] = [];
     store.on('newGame', (g) => newGames.push(g));
-    store.applyFrame(welcome('s', 10));
+    store.applyFrame(welcome(GAME_S, 10));
     store.applyFrame(price(11, 1.1));
-    store.applyFrame(welcome('s', 11));
+    store.applyFrame(welcome(GAME_S, 11));
     expect(newGames).toEqual([]);
-    // Same seed, but the tick went back: a restarted server.
-    store.applyFrame(welcome('s', 2, board(['B', 'bob', 4])));
-    expect(newGames).toEqual([{ seed: 's' }]);
+    // Same seed commitment, but the tick went back: a restarted server.
+    store.applyFrame(welcome(GAME_S, 2, board(['B', 'bob', 4])));
+    expect(newGames).toEqual([{ seedCommitment: GAME_S }]);
     expect(store.history.all.map((p) => p.tick)).toEqual([2]);
     expect(store.standings.traders.map((t) => [t.id, t.movement])).toEqual([['B/bob', 'new']]);
-    store.applyFrame(welcome('other', 3));
+    store.applyFrame(welcome(GAME_OTHER, 3));
     expect(newGames).toHaveLength(2);
+  });
+
+  it("starts over on a reset, and knows the reset game's commitment when the page reconnects", () => {
+    const store = new ScoreboardStore();
+    const newGames: unknown[] = [];
+    store.on('newGame', (g) => newGames.push(g));
+    store.applyFrame(welcome(GAME_S, 10));
+    store.applyFrame({ event: 'game-event', data: { type: 'GAME_RESET', time: iso(T0), seedCommitment: GAME_OTHER } });
+    expect(newGames).toEqual([{ seedCommitment: GAME_OTHER }]);
+    store.applyFrame(welcome(GAME_OTHER, 1));
+    expect(newGames).toHaveLength(1);
   });
 
   it('marks gibbs, tracks the status and raises banners from game events', () => {
     const store = new ScoreboardStore();
     const banners: Banner[] = [];
     store.on('banner', (b) => banners.push(b));
-    store.applyFrame(welcome('s', 1));
+    store.applyFrame(welcome(GAME_S, 1));
     store.applyFrame({ event: 'gibb', data: { id: 'g1', time: iso(T0), text: 'banana great' } });
     store.applyFrame({ event: 'game-event', data: { type: 'HYPE_CHANGED', time: iso(T0), gibbId: 'g1', delta: 0.01, hype: 0.01 } });
     expect(store.gibbs.latest[0].delta).toBe(0.01);

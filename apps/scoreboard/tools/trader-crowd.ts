@@ -5,7 +5,7 @@
  * waits, it places a one-share order anyway, so the rate is what was asked.
  */
 import seedrandom from 'seedrandom';
-import { decisionToAction, STRATEGIES, type BotDecision } from '@banana-market/engine';
+import { decisionToAction, MarketWatch, STRATEGIES, type BotDecision } from '@banana-market/engine';
 import { NEW_TRADER_START } from '@banana-market/protocol';
 import { BananaClient, WsTransport } from '@banana-market/sdk/client';
 
@@ -37,6 +37,7 @@ export async function startCrowd(options: CrowdOptions): Promise<Crowd> {
     ),
   );
   const intervalMs = 1000 / options.actionsPerSecond;
+  const watches = clients.map(() => new MarketWatch());
   const timers = clients.map((client, k) => {
     const random = seedrandom(`${options.seed ?? 'crowd'}/${k}`);
     const act = () => {
@@ -49,8 +50,13 @@ export async function startCrowd(options: CrowdOptions): Promise<Crowd> {
         fedMonkeys: 0,
         inFlightInvestments: 0,
       };
-      const market = { price: price?.coins ?? 1, forecast: price?.forecast ?? 1, tick: 0 };
-      const decision: BotDecision = specs[k].strategy.decide({ market, state, random })[0] ?? {
+      const observation = watches[k].observe({
+        price: price?.coins ?? 1,
+        forecast: price?.forecast ?? 1,
+        tick: 0,
+        time: price?.time ?? new Date().toISOString(),
+      });
+      const decision: BotDecision = specs[k].strategy.decide({ ...observation, state, random })[0] ?? {
         kind: 'market',
         type: random() < 0.5 ? 'BUY' : 'SELL',
         shares: 1,

@@ -44,6 +44,11 @@ export interface MarketSnapshot extends Omit<MarketView, 'status'> {
   readonly basePrice: number;
   readonly ema: number;
   readonly burstInProgress: boolean;
+  /** Steps of the burst in progress already applied (0 when none), of `burstSteps`. */
+  readonly burstStep: number;
+  readonly burstSteps: number;
+  /** What a coin planted now is expected to earn for a trader with nothing growing. */
+  readonly plantationYield: number;
 }
 
 /** An action as the engine takes it: already validated by the protocol schemas. */

@@ -20,8 +20,10 @@ import type { Clock, TimerHandle } from './clock.js';
 import type { ActionTxnType, EngineEvent, MarketSnapshot, TraderAction } from './events.js';
 import { MarketEngine } from './market-engine.js';
 import { DEFAULT_RULES, type GameRules } from './rules.js';
+import { seedCommitment } from './seed-commitment.js';
 
 export interface GameLoopOptions {
+  /** Secret until the game ends: its events carry only the commitment (see seedCommitment) until GAME_ENDED reveals it. */
   readonly seed: string;
   readonly clock: Clock;
   readonly rules?: GameRules;
@@ -42,6 +44,9 @@ type UnstampedGameEvent = GameEvent extends infer E ? (E extends GameEvent ? Omi
 export class GameLoop {
   private engine: MarketEngine;
   private currentSeed: string;
+  private currentCommitment: string;
+  /** Whether GAME_ENDED revealed the current seed (a reset's new game starts secret again). */
+  private seedRevealed = false;
   private readonly rules: GameRules;
   private readonly clock: Clock;
   private readonly listeners = new Set<EngineEventListener>();
@@ -54,6 +59,7 @@ export class GameLoop {
     this.clock = options.clock;
     this.rules = options.rules ?? DEFAULT_RULES;
     this.currentSeed = options.seed;
+    this.currentCommitment = seedCommitment(options.seed);
     this.engine = this.createEngine(options.seed);
     this.onListenerError = options.onListenerError ?? ((error) => console.error('game loop listener failed:', error));
   }
@@ -72,8 +78,24 @@ export class GameLoop {
 
   // ---- queries ------------------------------------------------------------
 
+  /**
+   * The game's seed, for the host (the coach's console, the admin's answers).
+   * It is secret until the game ends — whoever knows it can foresee the price
+   * walk — so a host never shows it to players before then: it shows
+   * `seedCommitment` instead, and GAME_ENDED reveals the seed.
+   */
   get seed(): string {
     return this.currentSeed;
+  }
+
+  /** The SHA-256 (lowercase hex) of the current game's seed: public from the start. */
+  get seedCommitment(): string {
+    return this.currentCommitment;
+  }
+
+  /** The seed once GAME_ENDED has revealed it; undefined while the game may still be played (also after a stop without an end). */
+  get revealedSeed(): string | undefined {
+    return this.seedRevealed ? this.currentSeed : undefined;
   }
 
   get tickMs(): number {
@@ -109,11 +131,11 @@ export class GameLoop {
 
   // ---- lifecycle ------------------------------------------------------------
 
-  /** Starts the clock and announces the game (GAME_STARTED). */
+  /** Starts the clock and announces the game with its seed's commitment, not the seed (GAME_STARTED). */
   start(): void {
     if (this.phase !== 'created') return;
     this.phase = 'running';
-    this.emitGameEvent({ type: 'GAME_STARTED', seed: this.currentSeed });
+    this.emitGameEvent({ type: 'GAME_STARTED', seedCommitment: this.currentCommitment });
     this.schedule();
   }
 
@@ -136,24 +158,31 @@ export class GameLoop {
     this.schedule();
   }
 
-  /** The game is over for good: what was due until now happens, then nothing more (GAME_ENDED). */
+  /**
+   * The game is over for good: what was due until now happens, then nothing
+   * more. GAME_ENDED reveals the seed, with the commitment it must match.
+   */
   end(): void {
     if (this.phase === 'ended' || this.phase === 'stopped') return;
     if (this.phase === 'running') this.catchUp();
     this.cancelTimer();
     this.phase = 'ended';
-    this.emitGameEvent({ type: 'GAME_ENDED' });
+    this.seedRevealed = true;
+    this.emitGameEvent({ type: 'GAME_ENDED', seed: this.currentSeed, seedCommitment: this.currentCommitment });
   }
 
   /**
    * A fresh game with the same rules (and the same seed unless given): the
-   * registered traders start over. Emits GAME_RESET and each trader's new state.
+   * registered traders start over. Emits GAME_RESET (with the new game's seed
+   * commitment; the seed stays secret) and each trader's new state.
    */
   reset(seed?: string): void {
     if (this.phase === 'stopped') return;
     const traders = this.traders();
     this.cancelTimer();
     this.currentSeed = seed ?? this.currentSeed;
+    this.currentCommitment = seedCommitment(this.currentSeed);
+    this.seedRevealed = false;
     this.engine = this.createEngine(this.currentSeed);
     const states: EngineEvent[] = traders.map((trader) => ({
       kind: 'trader-state',
@@ -161,7 +190,7 @@ export class GameLoop {
       state: this.engine.registerTrader(trader, this.clock.now()).state,
     }));
     this.phase = 'running';
-    this.emit([this.gameEvent({ type: 'GAME_RESET', seed: this.currentSeed }), ...states]);
+    this.emit([this.gameEvent({ type: 'GAME_RESET', seedCommitment: this.currentCommitment }), ...states]);
     this.schedule();
   }
 

@@ -6,6 +6,8 @@
  */
 import {
   ACTIONS,
+  gibbAuthor,
+  traderId,
   type ActionKind,
   type ActionOrder,
   type FeedMonkeysOrder,
@@ -24,8 +26,8 @@ import { gameRandomStreams, type RandomSource } from './random.js';
 import { DEFAULT_RULES, type GameRules } from './rules.js';
 import { burstProbability, type BurstInProgress } from './rules/bubble-burst.js';
 import { readHype, roundCoins } from './rules/hype.js';
-import { investmentDelayMs, investmentReturnMultiplier } from './rules/plantations.js';
-import { forecastOf, nextBasePrice, nextEma, publishedPrice } from './rules/price-walk.js';
+import { expectedYield, investmentDelayMs, investmentReturnMultiplier, saturatingMultiplier } from './rules/plantations.js';
+import { forecastOf, nextBasePrice, nextEma, nextFundamental, publishedPrice } from './rules/price-walk.js';
 import { stateOf, TraderBook, type TraderAccount } from './trader-book.js';
 
 type ActionRules = {
@@ -44,6 +46,7 @@ interface PendingReturn {
   readonly seq: number;
   readonly trader: TraderKey;
   readonly txnId: string;
+  readonly invested: number;
   readonly payout: number;
 }
 
@@ -52,10 +55,12 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export class MarketEngine {
   readonly rules: GameRules;
   readonly seed: string;
-  private readonly random: { price: RandomSource; burst: RandomSource; invest: RandomSource };
+  private readonly random: { price: RandomSource; fundamental: RandomSource; burst: RandomSource; invest: RandomSource };
   private readonly book: TraderBook;
 
   private basePrice: number;
+  /** What the base price reverts to; never published (the forecast points at it). */
+  private fundamental: number;
   private hype = 0;
   private ema: number;
   private tickCount = 0;
@@ -66,6 +71,13 @@ export class MarketEngine {
   private burst: BurstInProgress | undefined;
 
   private totalInvested = 0;
+  /** Investments within the saturation window, oldest first, and their sum. */
+  private recentInvestments: { readonly at: number; readonly coins: number }[] = [];
+  private recentInvestedCoins = 0;
+  /** Coins each trader has growing (by trader id). */
+  private readonly growingCoins = new Map<string, number>();
+  /** When each author's recent gibbs moved the hype (by author). */
+  private readonly authorGibbTimes = new Map<string, number[]>();
   private returnSeq = 0;
   private pendingReturns: PendingReturn[] = [];
 
@@ -75,6 +87,7 @@ export class MarketEngine {
     this.random = gameRandomStreams(options.seed);
     this.book = new TraderBook(this.rules);
     this.basePrice = this.rules.initialPrice;
+    this.fundamental = this.rules.initialPrice;
     this.ema = this.rules.initialPrice;
     this.lastTickTime = options.startTime;
     this.nextTickAt = options.startTime + this.rules.tickMs;
@@ -98,7 +111,24 @@ export class MarketEngine {
       time: iso(this.lastTickTime),
       tick: this.tickCount,
       burstInProgress: this.burst !== undefined,
+      burstStep: this.burst?.nextStep ?? 0,
+      burstSteps: this.rules.burstFactors.length,
+      plantationYield: this.plantationYield(this.lastTickTime),
     };
+  }
+
+  /**
+   * What a coin planted now is expected to earn (multiplier − 1) for a trader
+   * with nothing growing: under the saturating model it falls as the market
+   * invests; under mktd2018 it is the mean of the 2018 formula.
+   */
+  plantationYield(now: number): number {
+    if (this.rules.plantationModel === 'mktd2018') {
+      const mu = this.rules.investMuBase + Math.exp(-1 - this.totalInvested / this.rules.investSaturationCoins);
+      return Math.min(this.rules.investReturnCap, Math.exp(mu)) - 1;
+    }
+    this.forgetOldInvestments(now);
+    return expectedYield(0, { recentMarketCoins: this.recentInvestedCoins, traderGrowingCoins: 0 }, this.rules);
   }
 
   /** When something is next due (a tick, a plantation's return, a burst step). */
@@ -140,11 +170,24 @@ export class MarketEngine {
     if (this.burst !== undefined) this.burst = { ...this.burst, nextStepAt: this.burst.nextStepAt + ms };
   }
 
+  /**
+   * A gibb about the market moves the hype by its words, at most
+   * `hypeMaxPerGibb`, within [hypeMin, hypeMax]; an author (see gibbAuthor)
+   * whose gibbs already moved it `gibbsPerAuthorPerWindow` times in the
+   * window is read but not counted.
+   */
   applyGibb(gibb: Gibb, now: number): EngineEvent[] {
     const reading = readHype(gibb.text, this.rules);
     if (reading.delta === 0) return [];
-    this.hype = roundCoins(this.hype + reading.delta);
-    const events: EngineEvent[] = [this.gameEvent({ type: 'HYPE_CHANGED', time: iso(now), gibbId: gibb.id, delta: reading.delta, hype: this.hype })];
+    const author = gibbAuthor(gibb.id);
+    if (author !== undefined && !this.authorMayMoveHype(author, now)) return [];
+    const r = this.rules;
+    const capped = Math.max(-r.hypeMaxPerGibb, Math.min(r.hypeMaxPerGibb, reading.delta));
+    const hype = roundCoins(Math.max(r.hypeMin, Math.min(r.hypeMax, this.hype + capped)));
+    const delta = roundCoins(hype - this.hype);
+    if (delta === 0) return [];
+    this.hype = hype;
+    const events: EngineEvent[] = [this.gameEvent({ type: 'HYPE_CHANGED', time: iso(now), gibbId: gibb.id, delta, hype: this.hype })];
     if (this.burst === undefined) {
       const p = burstProbability(this.hype, this.alreadyBurst, this.rules);
       if (p > 0 && this.random.burst.next() < p) {
@@ -155,8 +198,30 @@ export class MarketEngine {
     return events;
   }
 
+  /** One tick of fading: the hype (and the level counted as already burst) toward 0. */
+  private fadeHype(): void {
+    if (this.rules.hypeHalfLifeMs <= 0 || this.hype === 0) return;
+    const keep = 2 ** (-this.rules.tickMs / this.rules.hypeHalfLifeMs);
+    this.hype = Math.abs(this.hype * keep) < 1e-6 ? 0 : this.hype * keep;
+    this.alreadyBurst *= keep;
+  }
+
+  private authorMayMoveHype(author: string, now: number): boolean {
+    const since = now - this.rules.gibbAuthorWindowMs;
+    const times = (this.authorGibbTimes.get(author) ?? []).filter((t) => t > since);
+    if (times.length >= this.rules.gibbsPerAuthorPerWindow) {
+      this.authorGibbTimes.set(author, times);
+      return false;
+    }
+    times.push(now);
+    this.authorGibbTimes.set(author, times);
+    return true;
+  }
+
   private tickPrice(at: number): PriceEvent {
-    this.basePrice = nextBasePrice(this.basePrice, this.rules, this.random.price);
+    this.fadeHype();
+    if (this.rules.priceReversion > 0) this.fundamental = nextFundamental(this.fundamental, this.rules, this.random.fundamental);
+    this.basePrice = nextBasePrice(this.basePrice, this.fundamental, this.rules, this.random.price);
     const price = this.currentPrice();
     this.ema = nextEma(this.ema, price, this.rules);
     this.tickCount += 1;
@@ -175,7 +240,7 @@ export class MarketEngine {
   private stepBurst(at: number): EngineEvent[] {
     const burst = this.burst!;
     const factor = this.rules.burstFactors[burst.nextStep];
-    this.hype = this.hype * factor;
+    this.hype = Math.max(this.rules.hypeMin, Math.min(this.rules.hypeMax, this.hype * factor));
     const steps = this.rules.burstFactors.length;
     const last = burst.nextStep + 1 >= steps;
     if (last) {
@@ -225,18 +290,19 @@ export class MarketEngine {
     feed: (trader, order, now) => this.executeFeedMonkeys(trader, order, now),
   };
 
-  /** BUY n: coins −= n × price, shares += n; SELL n: the reverse. At the price of this moment. */
+  /** BUY n: coins −= n × price (+ the fee), shares += n; SELL n: the reverse (− the fee). At the price of this moment. */
   executeMarketOrder(trader: TraderKey, order: MarketOrder, now: number): EngineEvent[] {
     return this.applyAction(trader, ACTIONS.market.txnType, order.txnId, now, (account) => {
       const value = order.shares * this.currentPrice();
+      const fee = value * this.rules.tradeFee;
       if (order.type === 'BUY') {
-        if (value > account.coins) return 'INSUFFICIENT_COINS';
-        account.coins -= value;
+        if (value + fee > account.coins) return 'INSUFFICIENT_COINS';
+        account.coins -= value + fee;
         account.shares += order.shares;
       } else {
         if (order.shares > account.shares) return 'INSUFFICIENT_SHARES';
         account.shares -= order.shares;
-        account.coins += value;
+        account.coins += value - fee;
       }
       return 'ACCEPTED';
     });
@@ -246,15 +312,16 @@ export class MarketEngine {
   executeInvestment(trader: TraderKey, order: InvestmentOrder, now: number): EngineEvent[] {
     return this.applyAction(trader, ACTIONS.invest.txnType, order.txnId, now, (account) => {
       if (order.invested > account.coins) return 'INSUFFICIENT_COINS';
+      const multiplier = this.plantationMultiplier(account, order.invested, now);
       account.coins -= order.invested;
       account.inFlightInvestments += 1;
       this.totalInvested += order.invested;
-      const multiplier = investmentReturnMultiplier(this.totalInvested, this.rules, this.random.invest);
       this.schedulePayout({
         dueAt: now + investmentDelayMs(this.totalInvested, this.rules),
         seq: this.returnSeq++,
         trader: account.trader,
         txnId: order.txnId,
+        invested: order.invested,
         payout: order.invested * multiplier,
       });
       return 'ACCEPTED';
@@ -329,6 +396,29 @@ export class MarketEngine {
     return [this.gameEvent({ type: 'BAILOUT', time: iso(now), trader: account.trader, bailouts: account.bailouts })];
   }
 
+  /** The multiplier of a new plantation, and the loads it adds (market window, trader's growing coins). */
+  private plantationMultiplier(account: TraderAccount, coins: number, now: number): number {
+    if (this.rules.plantationModel === 'mktd2018') {
+      return investmentReturnMultiplier(this.totalInvested + coins, this.rules, this.random.invest);
+    }
+    this.forgetOldInvestments(now);
+    const id = traderId(account.trader);
+    const load = { recentMarketCoins: this.recentInvestedCoins, traderGrowingCoins: this.growingCoins.get(id) ?? 0 };
+    const multiplier = saturatingMultiplier(coins, load, this.rules, this.random.invest);
+    this.recentInvestments.push({ at: now, coins });
+    this.recentInvestedCoins += coins;
+    this.growingCoins.set(id, load.traderGrowingCoins + coins);
+    return multiplier;
+  }
+
+  private forgetOldInvestments(now: number): void {
+    const since = now - this.rules.investWindowMs;
+    while (this.recentInvestments.length > 0 && this.recentInvestments[0].at <= since) {
+      this.recentInvestedCoins -= (this.recentInvestments.shift() as { coins: number }).coins;
+    }
+    if (this.recentInvestments.length === 0) this.recentInvestedCoins = 0; // no float residue once empty
+  }
+
   private schedulePayout(payout: PendingReturn): void {
     // Keep the queue sorted by (dueAt, seq); inserts are near the end as delays only grow.
     let i = this.pendingReturns.length;
@@ -338,6 +428,10 @@ export class MarketEngine {
 
   private payInvestmentReturn(pending: PendingReturn): EngineEvent[] {
     const { account } = this.book.open(pending.trader, pending.dueAt);
+    const id = traderId(account.trader);
+    const growing = (this.growingCoins.get(id) ?? 0) - pending.invested;
+    if (growing > 1e-9) this.growingCoins.set(id, growing);
+    else this.growingCoins.delete(id);
     account.coins += pending.payout;
     account.inFlightInvestments = Math.max(0, account.inFlightInvestments - 1);
     account.time = pending.dueAt;

@@ -32,9 +32,10 @@ export function createRandom(seed: string): RandomSource {
 }
 
 /** The engine's streams, one per concern. */
-export function gameRandomStreams(seed: string): { price: RandomSource; burst: RandomSource; invest: RandomSource } {
+export function gameRandomStreams(seed: string): { price: RandomSource; fundamental: RandomSource; burst: RandomSource; invest: RandomSource } {
   return {
     price: createRandom(`${seed}/price`),
+    fundamental: createRandom(`${seed}/fundamental`),
     burst: createRandom(`${seed}/burst`),
     invest: createRandom(`${seed}/invest`),
   };

@@ -5,6 +5,7 @@
  */
 import type { SharePrice, TraderKey, TxnResult } from '@banana-market/protocol';
 import { BotDriver } from './bots/bot-driver.js';
+import { MarketWatch } from './bots/market-watch.js';
 import type { Strategy } from './bots/strategy.js';
 import { VirtualClock } from './clock.js';
 import type { EngineEvent, Leaderboard, TraderAction, TxnResultEvent } from './events.js';
@@ -22,13 +23,15 @@ export interface VirtualGameOptions {
   readonly durationMs: number;
   readonly rules?: GameRules;
   readonly bots?: readonly VirtualBot[];
-  /** Gibbs to publish, `atMs` after the start. */
-  readonly gibbs?: readonly { readonly atMs: number; readonly text: string }[];
+  /** Gibbs to publish, `atMs` after the start (with their author, if any). */
+  readonly gibbs?: readonly { readonly atMs: number; readonly text: string; readonly author?: string }[];
   readonly start?: number;
 }
 
 export interface VirtualGameResult {
   readonly prices: SharePrice[];
+  /** The hype at each price tick, same order as `prices`. */
+  readonly hypes: number[];
   readonly txnResults: { trader: TraderKey; result: TxnResult }[];
   readonly events: number;
   readonly leaderboard: Leaderboard;
@@ -41,11 +44,21 @@ export function runVirtualGame(options: VirtualGameOptions): VirtualGameResult {
   const start = clock.now();
   const loop = new GameLoop({ seed: options.seed, rules, clock });
   const prices: SharePrice[] = [];
+  const hypes: number[] = [];
   const txnResults: { trader: TraderKey; result: TxnResult }[] = [];
   let events = 0;
+  const watch = new MarketWatch();
+  watch.setEnd(start + options.durationMs);
+  let gibbCount = 0;
+  const postGibb = (text: string, author?: string): void => {
+    const n = gibbCount++;
+    const gibb = { id: author === undefined ? `virtual-${n}` : `gibber:${author}:${n}`, time: new Date(clock.now()).toISOString(), text };
+    watch.onGibb(gibb);
+    loop.applyGibb(gibb);
+  };
   const bots = (options.bots ?? []).map((bot, i) => {
     const random = createRandom(`${options.seed}/virtual-bot/${i}`);
-    return new BotDriver({ trader: bot.trader, strategy: bot.strategy, random: () => random.next() });
+    return { driver: new BotDriver({ trader: bot.trader, strategy: bot.strategy, random: () => random.next() }), random };
   });
   /** The action's own result, read from the events the loop answers with. */
   const execute = (trader: TraderKey) => (action: TraderAction) => {
@@ -55,8 +68,12 @@ export function runVirtualGame(options: VirtualGameOptions): VirtualGameResult {
   const record = (batch: readonly EngineEvent[]): void => {
     events += batch.length;
     for (const event of batch) {
-      if (event.kind === 'price') prices.push(event.price);
+      if (event.kind === 'price') {
+        prices.push(event.price);
+        hypes.push(event.hype);
+      }
       if (event.kind === 'txn-result') txnResults.push({ trader: event.trader, result: event.result });
+      if (event.kind === 'game-event') watch.onGameEvent(event.event);
     }
   };
   loop.onEvents((batch) => {
@@ -64,18 +81,22 @@ export function runVirtualGame(options: VirtualGameOptions): VirtualGameResult {
     const tick = batch.find((e) => e.kind === 'price');
     if (tick === undefined || tick.kind !== 'price') return;
     // Bots answer a tick right away, as house bots do on the server.
-    const market = { price: tick.price.coins, forecast: tick.price.forecast, tick: tick.tick };
-    for (const bot of bots) void bot.onTick(market, loop.traderState(bot.trader), execute(bot.trader));
+    const { plantationYield } = loop.snapshot();
+    const observation = watch.observe({ ...tick.price, price: tick.price.coins, tick: tick.tick, hype: tick.hype, plantationYield });
+    for (const { driver, random } of bots) {
+      const state = loop.traderState(driver.trader);
+      void driver.onTick(observation, state, execute(driver.trader));
+      const text = state === undefined ? undefined : driver.strategy.gibb?.({ ...observation, state, random: () => random.next() });
+      if (text !== undefined) postGibb(text, driver.trader.name);
+    }
   });
 
-  for (const bot of bots) loop.register(bot.trader);
+  for (const { driver } of bots) loop.register(driver.trader);
   const startPrice = loop.currentPrice();
   loop.start();
   const gibbs = [...(options.gibbs ?? [])].sort((a, b) => a.atMs - b.atMs);
-  gibbs.forEach((gibb, i) => {
-    clock.setTimeout(() => loop.applyGibb({ id: `virtual-${i}`, time: new Date(clock.now()).toISOString(), text: gibb.text }), gibb.atMs);
-  });
+  for (const gibb of gibbs) clock.setTimeout(() => postGibb(gibb.text, gibb.author), gibb.atMs);
   clock.advanceTo(start + options.durationMs);
   loop.stop();
-  return { prices, txnResults, events, leaderboard: loop.leaderboard(), startPrice };
+  return { prices, hypes, txnResults, events, leaderboard: loop.leaderboard(), startPrice };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { investmentDelayMs, investmentReturnMultiplier, DEFAULT_RULES, createRandom, type TraderAction } from '../src/index.js';
+import { investmentDelayMs, investmentReturnMultiplier, MKTD2018_RULES, createRandom, type TraderAction } from '../src/index.js';
 import { T0, alice, bob, carol, engineWith, ofKind, results } from './support.js';
 
 const buy = (shares: number, txnId = `b${shares}`): TraderAction => ({ kind: 'market', order: { txnId, type: 'BUY', shares } });
@@ -89,13 +89,13 @@ describe('investments', () => {
   });
 
   it('get slower and poorer as the whole market invests more', () => {
-    expect(investmentDelayMs(4, DEFAULT_RULES)).toBe(40);
-    expect(investmentDelayMs(5999, DEFAULT_RULES)).toBe(59_990);
-    expect(investmentDelayMs(1e9, DEFAULT_RULES)).toBe(60_000);
+    expect(investmentDelayMs(4, MKTD2018_RULES)).toBe(40);
+    expect(investmentDelayMs(5999, MKTD2018_RULES)).toBe(59_990);
+    expect(investmentDelayMs(1e9, MKTD2018_RULES)).toBe(60_000);
     const r = createRandom('invest');
     const avg = (total: number) => {
       let sum = 0;
-      for (let i = 0; i < 2000; i++) sum += investmentReturnMultiplier(total, DEFAULT_RULES, r);
+      for (let i = 0; i < 2000; i++) sum += investmentReturnMultiplier(total, MKTD2018_RULES, r);
       return sum / 2000;
     };
     expect(avg(0)).toBeCloseTo(1.15, 12); // e^(0.035 + e^-1) ≈ 1.50, capped

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { burstProbability, DEFAULT_RULES, type GameEvent } from '../src/index.js';
+import { burstProbability, MKTD2018_RULES, type GameEvent } from '../src/index.js';
 import { T0, engineWith, ofKind } from './support.js';
 
 const gibb = (text: string, id: string) => ({ id, time: new Date(T0).toISOString(), text });
@@ -7,10 +7,10 @@ const gameEvents = (events: Parameters<typeof ofKind>[0]) => ofKind(events, 'gam
 
 describe('bubble bursts', () => {
   it('happen with probability (hype − already burst) × 0.01', () => {
-    expect(burstProbability(0.5, 0, DEFAULT_RULES)).toBeCloseTo(0.005, 12);
-    expect(burstProbability(0.5, 0.3, DEFAULT_RULES)).toBeCloseTo(0.002, 12);
-    expect(burstProbability(0.2, 0.3, DEFAULT_RULES)).toBe(0);
-    expect(burstProbability(-1, 0, DEFAULT_RULES)).toBe(0);
+    expect(burstProbability(0.5, 0, MKTD2018_RULES)).toBeCloseTo(0.005, 12);
+    expect(burstProbability(0.5, 0.3, MKTD2018_RULES)).toBeCloseTo(0.002, 12);
+    expect(burstProbability(0.2, 0.3, MKTD2018_RULES)).toBe(0);
+    expect(burstProbability(-1, 0, MKTD2018_RULES)).toBe(0);
   });
 
   it('start on a hype change about as often as the probability says', () => {
@@ -35,8 +35,8 @@ describe('bubble bursts', () => {
     expect(steps).toHaveLength(10);
     let hype = 0.05;
     steps.forEach((step, i) => {
-      hype *= DEFAULT_RULES.burstFactors[i];
-      expect(step).toMatchObject({ step: i + 1, steps: 10, factor: DEFAULT_RULES.burstFactors[i] });
+      hype *= MKTD2018_RULES.burstFactors[i];
+      expect(step).toMatchObject({ step: i + 1, steps: 10, factor: MKTD2018_RULES.burstFactors[i] });
       if (step.type === 'BUBBLE_BURST_STEP') expect(step.hype).toBeCloseTo(hype, 12);
       expect(step.time).toBe(new Date(T0 + 5000 * (i + 1)).toISOString());
     });

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { STRATEGIES } from '@banana-market/engine';
-import type { TraderKey } from '@banana-market/protocol';
-import { ENDED_REASON, GameLoop, PAUSED_REASON, VirtualClock, runVirtualGame, type EngineEvent } from '../src/index.js';
+import { createHash } from 'node:crypto';
+import { gameEventSchema, type TraderKey } from '@banana-market/protocol';
+import {
+  ENDED_REASON,
+  GameLoop,
+  MKTD2018_RULES,
+  PAUSED_REASON,
+  VirtualClock,
+  runVirtualGame,
+  seedCommitment,
+  type EngineEvent,
+} from '../src/index.js';
 import { T0, alice, results } from './support.js';
 
 function loopOnVirtualTime(seed = 'loop') {
   const clock = new VirtualClock(T0);
-  const loop = new GameLoop({ seed, clock });
+  const loop = new GameLoop({ seed, clock, rules: MKTD2018_RULES });
   const seen: EngineEvent[] = [];
   loop.onEvents((events) => seen.push(...events));
   return { clock, loop, seen, prices: () => seen.filter((e) => e.kind === 'price') };
@@ -84,6 +94,69 @@ describe('the game loop on a virtual clock', () => {
     expect(ticks).toBe(5);
     // The listener threw on every batch: the GAME_STARTED announcement, then five ticks.
     expect(errors).toHaveLength(6);
+  });
+});
+
+describe('the seed commitment', () => {
+  const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  const SEED = 'Zebra-Quokka/7f3a·graine';
+  const gameEvents = (seen: readonly EngineEvent[]) => seen.flatMap((e) => (e.kind === 'game-event' ? [e.event] : []));
+
+  it('is the lowercase hex SHA-256 of the UTF-8 bytes', () => {
+    expect(seedCommitment('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(seedCommitment('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(seedCommitment(SEED)).toBe(sha256(SEED));
+    expect(seedCommitment(SEED)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is announced at the start instead of the seed, which the end reveals', () => {
+    const { clock, loop, seen } = loopOnVirtualTime(SEED);
+    expect(loop.seedCommitment).toBe(sha256(SEED));
+    loop.start();
+    const started = gameEvents(seen)[0];
+    expect(started).toEqual({ type: 'GAME_STARTED', time: new Date(T0).toISOString(), seedCommitment: sha256(SEED) });
+    expect(gameEventSchema.parse(started)).toEqual(started);
+    clock.advance(5000);
+    loop.pause();
+    loop.resume();
+    loop.submit(alice, feed('c'));
+    expect(loop.revealedSeed).toBeUndefined();
+    // Nothing the game said before its end holds the seed.
+    expect(JSON.stringify(seen)).not.toContain(SEED);
+
+    loop.end();
+    const ended = gameEvents(seen).at(-1);
+    expect(ended).toMatchObject({ type: 'GAME_ENDED', seed: SEED, seedCommitment: sha256(SEED) });
+    expect(gameEventSchema.parse(ended)).toEqual(ended);
+    expect(loop.revealedSeed).toBe(SEED);
+  });
+
+  it("announces a reset with the new game's commitment, and keeps the new seed secret until its end", () => {
+    const { loop, seen } = loopOnVirtualTime(SEED);
+    loop.start();
+    loop.end();
+    const before = seen.length;
+    loop.reset('another-secret-seed');
+    const reset = gameEvents(seen.slice(before));
+    expect(reset).toEqual([{ type: 'GAME_RESET', time: expect.any(String), seedCommitment: sha256('another-secret-seed') }]);
+    expect(loop.seedCommitment).toBe(sha256('another-secret-seed'));
+    expect(loop.revealedSeed).toBeUndefined();
+    expect(JSON.stringify(seen.slice(before))).not.toContain('another-secret-seed');
+    loop.end();
+    expect(gameEvents(seen).at(-1)).toMatchObject({ type: 'GAME_ENDED', seed: 'another-secret-seed', seedCommitment: sha256('another-secret-seed') });
+
+    // A reset without a seed plays the same seed again: the same commitment.
+    loop.reset();
+    expect(gameEvents(seen).at(-1)).toMatchObject({ type: 'GAME_RESET', seedCommitment: sha256('another-secret-seed') });
+  });
+
+  it('does not reveal the seed when the host stops without ending the game', () => {
+    const { loop, seen } = loopOnVirtualTime(SEED);
+    loop.start();
+    loop.stop();
+    expect(loop.status).toBe('ended');
+    expect(loop.revealedSeed).toBeUndefined();
+    expect(JSON.stringify(seen)).not.toContain(SEED);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, readHype } from '../src/index.js';
+import { MKTD2018_RULES, readHype } from '../src/index.js';
 import { T0, engineWith, ofKind } from './support.js';
 
 const gibb = (text: string, id = 'g1') => ({ id, time: new Date(T0).toISOString(), text });
@@ -14,7 +14,7 @@ describe('hype from gibbs', () => {
     ['BANANA up Up UP', 3, 0],
     ['banana supergood unhappy', 0, 0], // whole words only
   ])('reads %j as +%i −%i', (text, positive, negative) => {
-    const reading = readHype(text, DEFAULT_RULES);
+    const reading = readHype(text, MKTD2018_RULES);
     expect(reading.positive).toBe(positive);
     expect(reading.negative).toBe(negative);
     expect(reading.delta).toBeCloseTo((positive - negative) * 0.01, 12);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, runVirtualGame, makeRules, createRandom, nextBasePrice } from '../src/index.js';
+import { MKTD2018_RULES, runVirtualGame, makeRules, createRandom, nextBasePrice } from '../src/index.js';
 import { T0, engineWith, ofKind } from './support.js';
 
 function logReturns(tickMs: number, ticks: number, seed = 'walk'): number[] {
@@ -46,9 +46,9 @@ describe('price', () => {
     let base = 1;
     let sum = 0;
     const n = 200_000;
-    const rules = makeRules({ tickMs: 5000, priceFloor: 1e-9 });
+    const rules = makeRules({ tickMs: 5000, priceFloor: 1e-9 }, 'mktd2018');
     for (let i = 0; i < n; i++) {
-      const next = nextBasePrice(base, rules, r);
+      const next = nextBasePrice(base, base, rules, r);
       sum += Math.log(next / base);
       base = next;
     }
@@ -83,7 +83,7 @@ describe('price', () => {
     let inside = 0;
     const spans: string[] = [];
     for (let s = 0; s < 20; s++) {
-      const game = runVirtualGame({ seed: `range-${s}`, durationMs: 3 * 3600_000 });
+      const game = runVirtualGame({ seed: `range-${s}`, durationMs: 3 * 3600_000, rules: MKTD2018_RULES });
       expect(game.prices).toHaveLength(10_800);
       const coins = game.prices.map((p) => p.coins);
       const lo = Math.min(...coins) / game.startPrice;
@@ -95,8 +95,8 @@ describe('price', () => {
     expect(inside).toBeGreaterThanOrEqual(19);
   });
 
-  it('uses the default rules of docs/design.md', () => {
-    expect(DEFAULT_RULES).toMatchObject({
+  it('has the 2018 numbers in the mktd2018 preset', () => {
+    expect(MKTD2018_RULES).toMatchObject({
       startCoins: 10,
       startShares: 5,
       tickMs: 1000,
@@ -119,7 +119,7 @@ describe('price', () => {
       bailoutShares: 5,
       bailoutPenalty: 20,
     });
-    expect(DEFAULT_RULES.burstFactors).toEqual([0.95, 0.9, 0.8, 0.7, 0.7, 0.8, 0.9, 0.95, 1.2, 1.1]);
+    expect(MKTD2018_RULES.burstFactors).toEqual([0.95, 0.9, 0.8, 0.7, 0.7, 0.8, 0.9, 0.95, 1.2, 1.1]);
   });
 
   it('refuses nonsensical rules with the field named', () => {

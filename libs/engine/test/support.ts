@@ -7,7 +7,8 @@ export const bob: TraderKey = { team: 'BONOBO', name: 'bob' };
 export const carol: TraderKey = { team: 'GIBBON', name: 'carol' };
 
 export function engineWith(rules: Partial<GameRulesInput> = {}, seed = 'test-seed'): MarketEngine {
-  return new MarketEngine({ seed, startTime: T0, rules: makeRules(rules) });
+  // These tests state the 2018 rules (the mktd2018 preset); the balanced defaults have their own tests.
+  return new MarketEngine({ seed, startTime: T0, rules: makeRules(rules, 'mktd2018') });
 }
 
 export function results(events: readonly EngineEvent[]): TxnResultEvent['result'][] {

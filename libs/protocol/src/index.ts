@@ -7,3 +7,4 @@ export * from './new-trader.js';
 export * from './views.js';
 export * from './http.js';
 export * from './ws-frames.js';
+export * from './gibb-author.js';

@@ -110,13 +110,26 @@ export const GAME_STATUSES = ['running', 'paused', 'ended'] as const;
 export const gameStatusSchema = z.enum(GAME_STATUSES);
 export type GameStatus = z.infer<typeof gameStatusSchema>;
 
-/** Game events: what a spectator sees as banners, and what a coach did. */
+/**
+ * The commitment to a game's seed: the lowercase hex SHA-256 of the seed's
+ * UTF-8 bytes. Published while the game runs (the seed itself stays secret),
+ * so that the seed revealed at the end can be checked against it.
+ */
+export const seedCommitmentSchema = z
+  .string({ message: 'expected the seed commitment string' })
+  .regex(/^[0-9a-f]{64}$/, { message: 'expected 64 lowercase hex characters (a SHA-256)' });
+
+/**
+ * Game events: what a spectator sees as banners, and what a coach did. The
+ * seed is secret until the game ends: start and reset publish its commitment,
+ * the end reveals it.
+ */
 export const gameEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('GAME_STARTED'), time: isoTime, seed: z.string() }),
+  z.object({ type: z.literal('GAME_STARTED'), time: isoTime, seedCommitment: seedCommitmentSchema }),
   z.object({ type: z.literal('GAME_PAUSED'), time: isoTime }),
   z.object({ type: z.literal('GAME_RESUMED'), time: isoTime }),
-  z.object({ type: z.literal('GAME_RESET'), time: isoTime, seed: z.string() }),
-  z.object({ type: z.literal('GAME_ENDED'), time: isoTime }),
+  z.object({ type: z.literal('GAME_RESET'), time: isoTime, seedCommitment: seedCommitmentSchema }),
+  z.object({ type: z.literal('GAME_ENDED'), time: isoTime, seed: z.string(), seedCommitment: seedCommitmentSchema }),
   z.object({ type: z.literal('HYPE_CHANGED'), time: isoTime, gibbId: z.string(), delta: z.number(), hype: z.number() }),
   z.object({ type: z.literal('BUBBLE_BURST_STARTED'), time: isoTime, hype: z.number(), steps: z.number().int() }),
   z.object({

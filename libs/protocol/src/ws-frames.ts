@@ -8,20 +8,39 @@
 import { z } from 'zod';
 import { type ACTIONS, ACTION_LIST, type ActionKind } from './actions.js';
 import { validate } from './codec.js';
-import { gameEventSchema, gibbSchema, sharePriceSchema, traderKeySchema, traderStateSchema, txnIdSchema, txnResultSchema } from './schemas.js';
+import {
+  gameEventSchema,
+  gibbSchema,
+  seedCommitmentSchema,
+  sharePriceSchema,
+  traderKeySchema,
+  traderStateSchema,
+  txnIdSchema,
+  txnResultSchema,
+} from './schemas.js';
 import { leaderboardSchema, marketViewSchema } from './views.js';
 
-/** The first frame every connection gets: enough to draw the whole board. */
+/**
+ * The first frame every connection gets: enough to draw the whole board. The
+ * game's seed is secret while it runs: `seedCommitment` (its SHA-256) is
+ * always there, `seed` only once the game has ended.
+ */
 export const welcomeSchema = z.object({
   market: marketViewSchema,
   leaderboard: leaderboardSchema,
-  seed: z.string(),
+  seedCommitment: seedCommitmentSchema,
+  seed: z.string().optional(),
   tickMs: z.number().positive(),
 });
 export type Welcome = z.infer<typeof welcomeSchema>;
 
 /** A price tick on the feed: the share-price message plus the hype and tick number. */
-export const livePriceSchema = sharePriceSchema.extend({ hype: z.number(), tick: z.number().int() });
+export const livePriceSchema = sharePriceSchema.extend({
+  hype: z.number(),
+  tick: z.number().int(),
+  /** What a coin planted now is expected to earn (0.05: +5 %), for a trader with nothing growing. */
+  plantationYield: z.number().optional(),
+});
 export type LivePrice = z.infer<typeof livePriceSchema>;
 
 export const authenticatedSchema = traderKeySchema.extend({ state: traderStateSchema.nullable() });

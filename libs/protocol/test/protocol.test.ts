@@ -87,6 +87,23 @@ describe('decoding', () => {
       if (!result.ok) expect(result.error.field).toBe('invested');
     }
   });
+
+  it('game events carry the seed commitment, a lowercase SHA-256, and only the end carries the seed', () => {
+    const time = '2026-11-22T10:00:00.000Z';
+    const commitment = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+    const started = decodeMessage.gameEvent(JSON.stringify({ type: 'GAME_STARTED', time, seedCommitment: commitment, seed: 'abc' }));
+    // An unknown field is dropped: a GAME_STARTED never hands a seed on.
+    expect(started).toEqual({ ok: true, value: { type: 'GAME_STARTED', time, seedCommitment: commitment } });
+    expect(decodeMessage.gameEvent(JSON.stringify({ type: 'GAME_RESET', time, seedCommitment: commitment })).ok).toBe(true);
+    const ended = { type: 'GAME_ENDED', time, seed: 'abc', seedCommitment: commitment };
+    expect(decodeMessage.gameEvent(JSON.stringify(ended))).toEqual({ ok: true, value: ended });
+    for (const bad of [commitment.toUpperCase(), commitment.slice(1), `${commitment}0`, 'abc', undefined]) {
+      const result = decodeMessage.gameEvent(JSON.stringify({ type: 'GAME_STARTED', time, seedCommitment: bad }));
+      expect(result.ok, String(bad)).toBe(false);
+      if (!result.ok) expect(result.error.field).toBe('seedCommitment');
+    }
+    expect(decodeMessage.gameEvent(JSON.stringify({ type: 'GAME_ENDED', time, seedCommitment: commitment })).ok).toBe(false);
+  });
 });
 
 describe('encoding', () => {

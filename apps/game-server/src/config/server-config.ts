@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { gameRulesSchema, type GameRules } from '@banana-market/engine';
-import { numberFromEnv } from './env-variables.js';
+import { gameRulesSchema, makeRules, RULE_PRESETS, type GameRules, type RulePreset } from '@banana-market/engine';
+import { fromEnv, numberFromEnv } from './env-variables.js';
 import { gibbSourcesEnvSchema, gibbSourcesFromEnv, type GibbSourcesConfig } from './gibb-sources-config.js';
 
 const brokerList = z
@@ -34,7 +34,11 @@ const RULE_NAMES = Object.keys(gameRulesSchema.shape);
  * GAME_RULES as the engine's own rules schema, strict: a misspelt rule stops
  * the server (see unknownRuleMessage) instead of being dropped.
  */
-const gameRulesOverrides = z.strictObject(gameRulesSchema.shape, {
+/** Each rule, optional and without its default: GAME_RULES overrides the preset's numbers, not the defaults'. */
+const ruleOverrideShape = Object.fromEntries(
+  Object.entries(gameRulesSchema.shape).map(([name, rule]) => [name, (rule instanceof z.ZodDefault ? rule.unwrap() : rule).optional()]),
+) as unknown as { [K in keyof typeof gameRulesSchema.shape]: z.ZodOptional<z.ZodType<z.output<(typeof gameRulesSchema.shape)[K]>>> };
+const gameRulesOverrides = z.strictObject(ruleOverrideShape, {
   error: (issue) => (issue.code === 'invalid_type' ? 'GAME_RULES must be a JSON object of rule overrides, e.g. {"startCoins":20}' : undefined),
 });
 
@@ -66,6 +70,14 @@ export const serverEnvSchema = z
     HOUSE_BOTS: numberFromEnv('HOUSE_BOTS', { min: 0, max: 100, fallback: 3, integer: true }),
     KAFKA_BROKERS: brokerList,
     GAME_RULES: gameRulesFromJson,
+    /** The rules GAME_RULES overrides: the balanced defaults, or the 2018 game's numbers (mktd2018). */
+    GAME_RULES_PRESET: fromEnv(
+      z
+        .enum(Object.keys(RULE_PRESETS) as [RulePreset, ...RulePreset[]], {
+          error: `GAME_RULES_PRESET must be one of ${Object.keys(RULE_PRESETS).join(', ')}`,
+        })
+        .default('default'),
+    ),
   })
   .extend(gibbSourcesEnvSchema.shape);
 
@@ -99,7 +111,7 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
   }
   const e = parsed.data;
   // TICK_MS takes precedence over GAME_RULES.tickMs (a valid tickMs there is accepted, and overridden).
-  const rules: GameRules = { ...e.GAME_RULES, tickMs: e.TICK_MS };
+  const rules: GameRules = makeRules({ ...e.GAME_RULES, tickMs: e.TICK_MS }, e.GAME_RULES_PRESET);
   const gibbSources = gibbSourcesFromEnv(e);
   if (gibbSources.config === undefined) {
     throw new ConfigError(`invalid configuration:\n${gibbSources.problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -109,7 +121,8 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     host: e.HOST,
     adminToken: e.ADMIN_TOKEN ?? randomBytes(18).toString('base64url'),
     adminTokenGenerated: e.ADMIN_TOKEN === undefined,
-    seed: e.GAME_SEED ?? randomBytes(6).toString('hex'),
+    // 128 random bits: the seed commitment published at start must not be brute-forceable during a game.
+    seed: e.GAME_SEED ?? randomBytes(16).toString('hex'),
     seedGenerated: e.GAME_SEED === undefined,
     houseBots: e.HOUSE_BOTS,
     kafkaBrokers: e.KAFKA_BROKERS,

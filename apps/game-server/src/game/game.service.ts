@@ -5,6 +5,7 @@
  * restores traders after a restart, and gives the gateways a narrow surface
  * of queries and commands.
  */
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
   ALL_TOPICS,
@@ -48,7 +49,10 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
     await this.bus.ensureTopics(ALL_TOPICS);
     await this.restoreTraderStates();
     this.loop.start();
-    this.logger.log(`game started with seed "${this.loop.seed}", tick ${this.config.rules.tickMs} ms`);
+    // The seed is secret until the game ends: the log shows its commitment, and the seed once end() reveals it.
+    this.logger.log(
+      `game started, seed commitment ${this.loop.seedCommitment} (the seed is revealed when the game ends), tick ${this.config.rules.tickMs} ms`,
+    );
   }
 
   onApplicationShutdown(): void {
@@ -57,8 +61,19 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
 
   // ---- queries ------------------------------------------------------------
 
+  /** Secret until the game ends: for the coach (admin answers) only, never in what players read before the end. */
   get seed(): string {
     return this.loop.seed;
+  }
+
+  /** The SHA-256 of the seed: what players may see while the game runs. */
+  get seedCommitment(): string {
+    return this.loop.seedCommitment;
+  }
+
+  /** The seed once the game has ended (GAME_ENDED revealed it), else undefined. */
+  get revealedSeed(): string | undefined {
+    return this.loop.revealedSeed;
   }
 
   get status(): GameStatus {
@@ -118,12 +133,16 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
   }
 
   end(): void {
+    const wasOver = this.loop.status === 'ended';
     this.loop.end();
+    if (!wasOver) this.logger.log(`game ended; its seed, revealed: "${this.loop.seed}" (commitment ${this.loop.seedCommitment})`);
   }
 
-  /** A fresh game with the same rules (and the same seed unless given): registered traders start over. */
+  /** A fresh game with the same rules (and a fresh random seed unless given): registered traders start over. */
   reset(seed?: string): void {
-    this.loop.reset(seed);
+    // Without a seed the new game gets a fresh one: the old one may have been revealed at its end.
+    this.loop.reset(seed ?? randomBytes(16).toString('hex'));
+    this.logger.log(`game reset, seed commitment ${this.loop.seedCommitment}`);
   }
 
   /** Resolves once every event so far has been handed to the bus. */

@@ -5,7 +5,7 @@
  * through the same path as players (its orders go onto the action topics).
  */
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { BotDriver, createRandom, STRATEGIES, type EngineEvent } from '@banana-market/engine';
+import { BotDriver, createRandom, MarketWatch, STRATEGIES, type EngineEvent } from '@banana-market/engine';
 import type { TraderKey } from '@banana-market/protocol';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { ActionSubmitter } from '../game/action-submitter.service.js';
@@ -18,6 +18,7 @@ const HOUSE_STRATEGY_ORDER = ['feeder', 'forecast', 'investor', 'random'] as con
 export class HouseBotsService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('HouseBots');
   private bots: BotDriver[] = [];
+  private readonly watch = new MarketWatch();
   private unsubscribe?: () => void;
 
   constructor(
@@ -60,11 +61,13 @@ export class HouseBotsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private onGameEvents(events: readonly EngineEvent[]): void {
+    for (const event of events) if (event.kind === 'game-event') this.watch.onGameEvent(event.event);
     const tick = events.find((e) => e.kind === 'price');
     if (tick !== undefined && tick.kind === 'price' && this.game.status === 'running') {
-      const market = { price: tick.price.coins, forecast: tick.price.forecast, tick: tick.tick };
+      const { plantationYield } = this.game.snapshot();
+      const observation = this.watch.observe({ ...tick.price, price: tick.price.coins, tick: tick.tick, hype: tick.hype, plantationYield });
       for (const bot of this.bots) {
-        void bot.onTick(market, this.game.traderState(bot.trader), (action) => this.submitter.submitAction(bot.trader, action));
+        void bot.onTick(observation, this.game.traderState(bot.trader), (action) => this.submitter.submitAction(bot.trader, action));
       }
     }
     for (const event of events) {

@@ -43,7 +43,7 @@ export class GameControlController {
 
   @Post('reset')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'A fresh game (same seed unless one is given); registered traders start over' })
+  @ApiOkResponse({ description: 'A fresh game (a fresh random seed unless one is given); registered traders start over' })
   reset(@Body({ schema: resetGameBodySchema }) body: { seed?: string } | undefined): GameControlResult {
     this.game.reset(body?.seed);
     return this.result();

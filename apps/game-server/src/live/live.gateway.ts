@@ -76,10 +76,13 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   handleConnection(client: WebSocket): void {
     this.clients.set(client, {});
+    // The seed is secret while the game runs (it foretells the price walk): its commitment only, and the seed once the game has ended.
+    const seed = this.game.revealedSeed;
     this.send(client, WS_SERVER_EVENTS.welcome, {
       market: this.game.market(),
       leaderboard: this.game.leaderboard(),
-      seed: this.game.seed,
+      seedCommitment: this.game.seedCommitment,
+      ...(seed === undefined ? {} : { seed }),
       tickMs: this.game.tickMs,
     });
   }
@@ -130,8 +133,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       case TOPICS.sharePrice.name: {
         const price = decodeMessage.sharePrice(message.value);
         if (price.ok) {
-          const { hype, tick } = this.game.market();
-          this.broadcast(WS_SERVER_EVENTS.price, { ...price.value, hype, tick });
+          const { hype, tick, plantationYield } = this.game.snapshot();
+          this.broadcast(WS_SERVER_EVENTS.price, { ...price.value, hype, tick, plantationYield });
         }
         return;
       }

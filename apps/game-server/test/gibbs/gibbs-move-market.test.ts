@@ -27,7 +27,8 @@ interface Played {
 
 /** A game of `ticks` one-second ticks; `gibbs` (seconds after start, text) are replayed from a file. */
 async function play(ticks: number, gibbs: readonly (readonly [number, string])[]): Promise<Played> {
-  const env: Record<string, string> = { GAME_SEED: SEED };
+  // The 2018 hype (no cap per gibb, no fading, bursts at 0.01 per hype): these figures are the 2018 game's.
+  const env: Record<string, string> = { GAME_SEED: SEED, GAME_RULES_PRESET: 'mktd2018' };
   if (gibbs.length > 0) {
     const file = join(dir, `${Math.random().toString(36).slice(2)}.jsonl`);
     writeFileSync(

@@ -18,7 +18,8 @@ import { eventually, testBroker, type TestBroker } from '../support/buses.js';
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const mainJs = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 /** A flat market (no walk, no drift): results do not depend on when an order runs. */
-const FLAT_RULES = { priceSigma: 0, priceMu: 0 };
+/** A flat price: no random walk, and no fundamental for it to revert to. */
+const FLAT_RULES = { priceSigma: 0, priceMu: 0, fundamentalSigma: 0 };
 const ORDERS = 600;
 /** Unique per run, in case KAFKA_BROKERS points at a broker that has seen earlier runs. */
 const RUN = Date.now().toString(36);

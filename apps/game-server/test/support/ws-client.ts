@@ -8,11 +8,15 @@ export interface Frame {
 
 export class TestSocket {
   readonly frames: Frame[] = [];
+  /** Every frame's text as it arrived, for checks on the bytes themselves. */
+  readonly raw: string[] = [];
   private waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (raw) => {
-      const frame = JSON.parse(raw.toString()) as Frame;
+      const text = raw.toString();
+      this.raw.push(text);
+      const frame = JSON.parse(text) as Frame;
       this.frames.push(frame);
       this.waiters = this.waiters.filter((w) => {
         if (!w.match(frame)) return true;

@@ -30,7 +30,8 @@ export function bannerFor(event: GameEvent): Banner | undefined {
     case 'GAME_RESET':
       return { key: 'reset', title: 'NEW GAME', detail: 'everybody starts over', tone: 'info' };
     case 'GAME_ENDED':
-      return { key: 'end', title: 'GAME OVER', detail: 'these are the final standings', tone: 'info' };
+      // The seed was secret while the game ran: the end reveals it (its SHA-256 is the commitment published at the start).
+      return { key: 'end', title: 'GAME OVER', detail: `the seed was ${event.seed}`, tone: 'info' };
     case 'BUBBLE_BURST_STARTED':
       return {
         key: 'burst',

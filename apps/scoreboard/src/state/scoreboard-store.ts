@@ -4,7 +4,7 @@
  * change events and never talk to the network themselves.
  *
  * A page stays right across server restarts: a snapshot from another game
- * (another seed, or a tick that went backwards) starts the chart over
+ * (another seed commitment, or a tick that went backwards) starts the chart over
  * instead of joining two games' prices into one line.
  */
 import type { GameStatus, LeaderboardView, MarketView } from '@banana-market/protocol';
@@ -43,8 +43,8 @@ export interface StoreEvents extends Record<string, unknown> {
   gibbs: { readonly latest: readonly TickerGibb[]; readonly added?: TickerGibb; readonly marked?: TickerGibb };
   banner: Banner;
   connection: ConnectionState;
-  /** Another game than the one shown: a reset, or a restarted server. */
-  newGame: { readonly seed: string | undefined };
+  /** Another game than the one shown: a reset, or a restarted server (its seed commitment, when known). */
+  newGame: { readonly seedCommitment: string | undefined };
 }
 
 export class ScoreboardStore extends Emitter<StoreEvents> {
@@ -53,7 +53,8 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
   private readonly standingsTracker = new StandingsTracker();
   private marketState: MarketState | undefined;
   private connectionState: ConnectionState = { status: 'connecting', attempt: 1 };
-  private seed: string | undefined;
+  /** The shown game's seed commitment: games are told apart by it (the seed itself is secret until the end). */
+  private seedCommitment: string | undefined;
   private tickMsValue = 1000;
 
   get market(): MarketState | undefined {
@@ -84,7 +85,7 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
 
   /** The REST snapshot (GET /api/market and /api/leaderboard): the whole picture before the feed starts. */
   applySnapshot(market: MarketView, leaderboard: LeaderboardView): void {
-    if (this.marketState !== undefined && market.tick < this.marketState.tick) this.startNewGame(this.seed);
+    if (this.marketState !== undefined && market.tick < this.marketState.tick) this.startNewGame(this.seedCommitment);
     this.setMarket(market.price, market.forecast, market.hype, market.tick, market.time, market.status);
     this.setLeaderboard(leaderboard);
   }
@@ -110,7 +111,10 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
           if (this.marketState !== undefined) this.replaceMarket({ hype: event.hype });
           return;
         }
-        if (event.type === 'GAME_RESET') this.startNewGame(event.seed);
+        if (event.type === 'GAME_RESET') {
+          this.seedCommitment = event.seedCommitment;
+          this.startNewGame(event.seedCommitment);
+        }
         const status = statusAfter(event.type);
         if (status !== undefined && this.marketState !== undefined) this.replaceMarket({ status });
         const banner = bannerFor(event);
@@ -123,9 +127,10 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
   private applyWelcome(welcome: Welcome): void {
     const { market } = welcome;
     const otherGame =
-      (this.seed !== undefined && welcome.seed !== this.seed) || (this.marketState !== undefined && market.tick < this.marketState.tick);
-    if (otherGame) this.startNewGame(welcome.seed);
-    this.seed = welcome.seed;
+      (this.seedCommitment !== undefined && welcome.seedCommitment !== this.seedCommitment) ||
+      (this.marketState !== undefined && market.tick < this.marketState.tick);
+    if (otherGame) this.startNewGame(welcome.seedCommitment);
+    this.seedCommitment = welcome.seedCommitment;
     this.tickMsValue = welcome.tickMs;
     this.setMarket(market.price, market.forecast, market.hype, market.tick, market.time, market.status);
     this.setLeaderboard(welcome.leaderboard);
@@ -154,12 +159,12 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
     this.emit('leaderboard', this.standingsTracker.update(board));
   }
 
-  private startNewGame(seed: string | undefined): void {
+  private startNewGame(seedCommitment: string | undefined): void {
     this.history.clear();
     this.standingsTracker.forget();
     this.marketState = undefined;
     this.emit('history', this.history);
-    this.emit('newGame', { seed });
+    this.emit('newGame', { seedCommitment });
   }
 }
 

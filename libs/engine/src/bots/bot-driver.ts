@@ -12,7 +12,7 @@
  * Kafka: the next decision waits for the previous result).
  */
 import type { TraderAction, TraderKey, TraderState, TxnResult } from '@banana-market/protocol';
-import { decisionToAction, type BotDecision, type BotMarketView, type Strategy } from './strategy.js';
+import { decisionToAction, type BotDecision, type BotMarketView, type BotObservation, type Strategy } from './strategy.js';
 
 /** Executes one action for the driver's trader and gives its result (or a promise of it). */
 export type ActionExecutor = (action: TraderAction) => TxnResult | undefined | Promise<TxnResult | undefined>;
@@ -66,9 +66,10 @@ export class BotDriver {
    * (or was skipped), else a promise of its end. Throws StrategyError when
    * the strategy itself throws: that bot's code is broken.
    */
-  onTick(market: BotMarketView, state: TraderState | undefined, execute: ActionExecutor): Promise<void> | undefined {
+  onTick(observation: BotObservation, state: TraderState | undefined, execute: ActionExecutor): Promise<void> | undefined {
     if (this.busy || this.stopped || state === undefined) return undefined;
-    const decisions = this.decide(market, state);
+    const { market } = observation;
+    const decisions = this.decide(observation, state);
     if (decisions.length === 0) return undefined;
     this.busy = true;
     const round = this.executeFrom(market, decisions, 0, execute);
@@ -81,9 +82,9 @@ export class BotDriver {
     });
   }
 
-  private decide(market: BotMarketView, state: TraderState): readonly BotDecision[] {
+  private decide(observation: BotObservation, state: TraderState): readonly BotDecision[] {
     try {
-      return this.strategy.decide({ market, state, random: this.options.random });
+      return this.strategy.decide({ ...observation, state, random: this.options.random });
     } catch (err) {
       throw new StrategyError(`the strategy "${this.strategy.name}" threw in decide(): ${(err as Error).stack ?? String(err)}`);
     }

@@ -11,6 +11,12 @@ export interface BurstInProgress {
   readonly nextStepAt: number;
 }
 
+/**
+ * The chance that this hype change starts a burst: proportional to the hype
+ * beyond what already burst. With `negativeBursts`, hype below zero bursts
+ * back toward zero the same way (measured on its own side).
+ */
 export function burstProbability(hype: number, alreadyBurst: number, rules: GameRules): number {
-  return Math.min(1, Math.max(0, hype - alreadyBurst) * rules.burstProbabilityPerHype);
+  const excess = !rules.negativeBursts ? hype - alreadyBurst : hype >= 0 ? hype - Math.max(0, alreadyBurst) : -hype - Math.max(0, -alreadyBurst);
+  return Math.min(1, Math.max(0, excess) * rules.burstProbabilityPerHype);
 }

@@ -6,6 +6,7 @@ import {
   BAILOUT_WARNINGS_TOPIC,
   buildTopology,
   DANGER_STORE,
+  EMA_FACTOR,
   EMA_STORE,
   FORECASTS_TOPIC,
   PRICES_TOPIC,
@@ -58,13 +59,15 @@ describe('chapter 07 — state stores', () => {
       expect(first).toMatchObject({ coins: 2, ema: 2, forecast: 1 });
     });
 
-    it('moves the EMA a tenth of the way to each new price and remembers it in the store', () => {
+    it('moves the EMA EMA_FACTOR of the way to each new price and remembers it in the store', () => {
       [1, 2, 1].forEach(pipePrice);
-      // EMA 1 → 1 + 0.1 × (2 − 1) = 1.1 → 1.1 + 0.1 × (1 − 1.1) = 1.09
+      // EMA 1 → 1 + f × (2 − 1) → that + f × (1 − that), with f = EMA_FACTOR (the game's own)
+      const second = 1 + EMA_FACTOR;
+      const third = second + EMA_FACTOR * (1 - second);
       const sent = forecasts.readValuesToList();
-      expect(sent.map((f) => f.ema)).toEqual([1, expect.closeTo(1.1, 12), expect.closeTo(1.09, 12)]);
-      expect(sent.map((f) => f.forecast)).toEqual([1, expect.closeTo(0.55, 12), expect.closeTo(1.09, 12)]);
-      expect(driver.getKeyValueStore<string, number>(EMA_STORE).get('GNOU')).toBeCloseTo(1.09, 12);
+      expect(sent.map((f) => f.ema)).toEqual([1, expect.closeTo(second, 12), expect.closeTo(third, 12)]);
+      expect(sent.map((f) => f.forecast)).toEqual([1, expect.closeTo(second / 2, 12), expect.closeTo(third, 12)]);
+      expect(driver.getKeyValueStore<string, number>(EMA_STORE).get('GNOU')).toBeCloseTo(third, 12);
     });
 
     it('gives the game’s own forecast, price after price', () => {

@@ -10,6 +10,7 @@ import {
   validate,
   type ActionKind,
   type ActionOrder,
+  type GameEvent,
   type Gibb,
   type SharePrice,
   type TraderAction,
@@ -44,6 +45,7 @@ export class BananaClient {
   private readonly priceListeners = new Set<Listener<SharePrice>>();
   private readonly resultListeners = new Set<Listener<TxnResult>>();
   private readonly gibbListeners = new Set<Listener<Gibb>>();
+  private readonly gameEventListeners = new Set<Listener<GameEvent>>();
   private readonly statusListeners = new Set<Listener<string>>();
   private readonly pending = new Map<string, Pending>();
   private latestState: TraderState | undefined;
@@ -68,6 +70,7 @@ export class BananaClient {
       result: (result) => client.receiveResult(result),
       state: (state) => (client.latestState = state),
       gibb: (gibb) => client.gibbListeners.forEach((l) => l(gibb)),
+      gameEvent: (event) => client.gameEventListeners.forEach((l) => l(event)),
       refused: (reason, txnId) => client.refuse(reason, txnId),
       status: (message) => client.statusListeners.forEach((l) => l(message)),
       fatal: (error) => {
@@ -102,6 +105,11 @@ export class BananaClient {
 
   onGibb(listener: Listener<Gibb>): () => void {
     return subscribe(this.gibbListeners, listener);
+  }
+
+  /** Hype changes, bursts, pauses and the end of the game. */
+  onGameEvent(listener: Listener<GameEvent>): () => void {
+    return subscribe(this.gameEventListeners, listener);
   }
 
   onStatus(listener: Listener<string>): () => void {

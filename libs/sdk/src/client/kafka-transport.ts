@@ -48,7 +48,7 @@ export class KafkaTransport implements BotTransport {
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => events.status(`Kafka consumer restarting: ${payload.error.message}`));
     await consumer.connect();
-    const topics = [TOPICS.sharePrice, TOPICS.txnResults, TOPICS.gibberGibbs].map((t) => t.name);
+    const topics = [TOPICS.sharePrice, TOPICS.txnResults, TOPICS.gibberGibbs, TOPICS.gameEvents].map((t) => t.name);
     await consumer.subscribe({ topics, fromBeginning: false });
     // This trader's last state, if it played before: read the state history once.
     await consumer.subscribe({ topics: [TOPICS.traderStates.name], fromBeginning: true });
@@ -62,6 +62,9 @@ export class KafkaTransport implements BotTransport {
         } else if (topic === TOPICS.gibberGibbs.name) {
           const gibb = decodeMessage.gibb(message.value);
           if (gibb.ok) events.gibb(gibb.value);
+        } else if (topic === TOPICS.gameEvents.name) {
+          const event = decodeMessage.gameEvent(message.value);
+          if (event.ok) events.gameEvent(event.value);
         } else if (mine && topic === TOPICS.txnResults.name) {
           const result = decodeMessage.txnResult(message.value);
           if (result.ok) events.result(result.value);

@@ -3,13 +3,15 @@
  * directly. The client above it is the same, so a bot runs unchanged on
  * either.
  */
-import type { Gibb, SharePrice, TraderAction, TraderKey, TraderState, TxnResult } from '@banana-market/protocol';
+import type { GameEvent, Gibb, SharePrice, TraderAction, TraderKey, TraderState, TxnResult } from '@banana-market/protocol';
 
 export interface TransportEvents {
   price(price: SharePrice): void;
   result(result: TxnResult): void;
   state(state: TraderState): void;
   gibb(gibb: Gibb): void;
+  /** Hype changes, bursts, pauses and the end of the game. */
+  gameEvent(event: GameEvent): void;
   /** The server refused a request outright (e.g. a bad field), with the txnId when known. */
   refused(reason: string, txnId: string | undefined): void;
   /** Connection news for the log: lost, reconnecting, back. */

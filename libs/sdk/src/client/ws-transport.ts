@@ -164,6 +164,8 @@ export class WsTransport implements BotTransport {
         return this.events.state(frame.data);
       case WS_SERVER_EVENTS.gibb:
         return this.events.gibb(frame.data);
+      case WS_SERVER_EVENTS.gameEvent:
+        return this.events.gameEvent(frame.data);
       case WS_SERVER_EVENTS.error:
         return this.events.refused(frame.data.message, frame.data.txnId);
     }

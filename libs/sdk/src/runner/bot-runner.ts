@@ -5,7 +5,7 @@
  * orders are in flight are skipped, as a human trader would.
  */
 import seedrandom from 'seedrandom';
-import { BotDriver, StrategyError, type BotDecision, type DecisionOutcome, type Strategy } from '@banana-market/engine';
+import { BotDriver, MarketWatch, StrategyError, type BotDecision, type DecisionOutcome, type Strategy } from '@banana-market/engine';
 import type { SharePrice } from '@banana-market/protocol';
 import type { BananaClient } from '../client/banana-client.js';
 
@@ -26,6 +26,7 @@ export interface BotRunnerOptions {
 export class BotRunner {
   private tick = 0;
   private readonly driver: BotDriver;
+  private readonly watch = new MarketWatch();
   private failure: ((err: Error) => void) | undefined;
   private resolveStop: (() => void) | undefined;
 
@@ -47,6 +48,8 @@ export class BotRunner {
       this.resolveStop = resolve;
       const { client } = this.options;
       client.onPrice((price) => this.onPrice(price));
+      client.onGibb((gibb) => this.watch.onGibb(gibb));
+      client.onGameEvent((event) => this.watch.onGameEvent(event));
       client.onStatus((message) => this.options.log(`· ${message}`));
       client.onFatal((err) => reject(err));
     });
@@ -59,9 +62,18 @@ export class BotRunner {
 
   private onPrice(price: SharePrice): void {
     this.tick++;
-    const market = { price: price.coins, forecast: price.forecast, tick: this.tick };
+    // The WebSocket feed adds the hype and the tick number to the price; over Kafka the hype comes from game events.
+    const { hype, tick, plantationYield } = price as SharePrice & { hype?: number; tick?: number; plantationYield?: number };
+    const observation = this.watch.observe({
+      price: price.coins,
+      forecast: price.forecast,
+      time: price.time,
+      tick: tick ?? this.tick,
+      hype,
+      plantationYield,
+    });
     try {
-      void this.driver.onTick(market, this.options.client.state, (action) => this.options.client.execute(action));
+      void this.driver.onTick(observation, this.options.client.state, (action) => this.options.client.execute(action));
     } catch (err) {
       if (!(err instanceof StrategyError)) throw err;
       this.driver.stop();
