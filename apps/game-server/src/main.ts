@@ -49,9 +49,22 @@ async function main(): Promise<void> {
   if (config.adminTokenGenerated) console.log(`admin token (generated; set ADMIN_TOKEN to choose one): ${config.adminToken}`);
 }
 
+/** @banana-market/kafka's refusal of existing topics with other partition counts: its message says what to fix. */
+function isWrongPartitionCounts(err: unknown): err is Error {
+  return err instanceof Error && err.name === 'WrongPartitionCounts';
+}
+
 main().catch((err: unknown) => {
   // A configuration problem found while starting (an unreadable replay file) is one line, like the others.
   if (err instanceof ConfigError) console.error(`banana-market: ${err.message}`);
-  else console.error('banana-market: failed to start:', err);
+  // So is a topic a client auto-created before the server (one line naming every such topic and the fix).
+  else if (isWrongPartitionCounts(err)) {
+    const brokers = (process.env.KAFKA_BROKERS ?? '')
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean)
+      .join(',');
+    console.error(`banana-market: cannot start on Kafka at ${brokers}: ${err.message.replaceAll('<broker>', brokers)}`);
+  } else console.error('banana-market: failed to start:', err);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigResourceTypes, ensureTopics } from '../src/index.js';
+import { WrongPartitionCounts } from '../src/topics.js';
 import { noBroker, uniqueName, useKafka } from './support/kafka.js';
 
 describe.skipIf(noBroker)('ensureTopics on a real broker', () => {
@@ -35,6 +36,55 @@ describe.skipIf(noBroker)('ensureTopics on a real broker', () => {
     const topic = uniqueName('two-partitions');
     await ensureTopics(admin, [{ name: topic, partitions: 2 }]);
     await expect(ensureTopics(admin, [{ name: topic, partitions: 8 }])).rejects.toThrow(`topic "${topic}" has 2 partitions, expected 8`);
+  });
+
+  it('checks every existing topic before creating any: two wrong ones among missing ones make one error naming both, and nothing is created', async () => {
+    // As a client that auto-creates topics leaves them: the broker's default of one partition (or any other count).
+    const wrongOne = uniqueName('auto-created');
+    const wrongTwo = uniqueName('auto-created');
+    await admin.createTopics({
+      topics: [
+        { topic: wrongOne, numPartitions: 1 },
+        { topic: wrongTwo, numPartitions: 3 },
+      ],
+    });
+    const missing = [uniqueName('missing'), uniqueName('missing'), uniqueName('missing')];
+    const specs = [
+      { name: missing[0], partitions: 2 },
+      { name: wrongOne, partitions: 8 },
+      { name: missing[1], partitions: 1 },
+      { name: wrongTwo, partitions: 2 },
+      { name: missing[2], partitions: 8, config: { 'cleanup.policy': 'compact' } },
+    ];
+
+    const error = await ensureTopics(admin, specs).then(
+      () => expect.fail('ensureTopics accepted topics with other partition counts'),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WrongPartitionCounts);
+    expect((error as WrongPartitionCounts).topics).toEqual([
+      { name: wrongOne, actual: 1, expected: 8 },
+      { name: wrongTwo, actual: 3, expected: 2 },
+    ]);
+    const message = (error as Error).message;
+    expect(message).toContain(
+      `topic "${wrongOne}" has 1 partition, expected 8; topic "${wrongTwo}" has 3 partitions, expected 2 (nothing was created)`,
+    );
+    expect(message).toContain(`--delete --topic ${wrongOne}`);
+    expect(message).toContain(`--delete --topic ${wrongTwo}`);
+    expect(message).toContain('auto_create_topics=False');
+    expect(message).not.toContain('\n');
+
+    const topics = await admin.listTopics();
+    for (const name of missing) expect(topics, `${name} was created`).not.toContain(name);
+    expect(await partitionCount(wrongOne)).toBe(1);
+    expect(await partitionCount(wrongTwo)).toBe(3);
+
+    // Fixed (deleted and left to ensureTopics), it creates them all.
+    await admin.deleteTopics({ topics: [wrongOne, wrongTwo] });
+    await expect.poll(async () => (await admin.listTopics()).filter((t) => t === wrongOne || t === wrongTwo), { timeout: 15_000 }).toEqual([]);
+    expect((await ensureTopics(admin, specs)).sort()).toEqual(specs.map((spec) => spec.name).sort());
+    for (const spec of specs) expect(await partitionCount(spec.name)).toBe(spec.partitions);
   });
 
   it('accepts any partition count when the spec gives none', async () => {
