@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { PROTOCOL_LIMITS } from '@banana-market/protocol';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
-import { ProtocolValidationPipe } from './http/protocol-validation.pipe.js';
+import { markNonJsonBodies, ProtocolValidationPipe } from './http/protocol-validation.pipe.js';
 import { parseWsFrame } from './live/ws-frame-parser.js';
 
 /** The spectators' page, served at /: the scoreboard's Vite build (`npm run build` makes it). */
@@ -28,7 +28,10 @@ export async function createGameServer(options: GameServerOptions): Promise<Nest
     logger: options.logger ?? ['log', 'warn', 'error'],
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: PROTOCOL_LIMITS.maxMessageBytes });
+  // strict: false: any JSON value is read, so `"BUY"` or `null` is refused as "expected a JSON object" (as on Kafka), not as invalid JSON.
+  app.useBodyParser('json', { limit: PROTOCOL_LIMITS.maxMessageBytes, strict: false });
+  // A body the JSON parser left unread (text/plain, a form, no content-type) is refused by name, not taken for a missing one.
+  app.use(markNonJsonBodies);
   // extensions: /gibber serves gibber.html, the room's page for posting gibbs.
   app.useStaticAssets(SCOREBOARD_DIR, { index: 'index.html', extensions: ['html'] });
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: parseWsFrame }));

@@ -1,9 +1,9 @@
 /**
  * The action table: every way a trader acts, once. For each action kind it
  * names the Kafka topic its orders go to, the order's schema and 2018 field
- * order, the HTTP and WebSocket body (the order without `time`, `txnId`
- * optional), the HTTP path and WebSocket event, and the txn type of its
- * result. The gateways, the intake's decoder, the result waiter, the engine's
+ * order, the HTTP and WebSocket body (the order with `txnId` optional; a
+ * `time`, checked like the order's, is replaced by the server's), the HTTP
+ * path and WebSocket event, and the txn type of its result. The gateways, the intake's decoder, the result waiter, the engine's
  * dispatch and the SDK's transports are all driven by it: adding an action
  * kind is one entry here plus its rule in the engine.
  */
@@ -27,7 +27,11 @@ export interface ActionSpec<K extends string, Order extends { txnId: string; tim
   /** The txn-results `type` that answers it. */
   readonly txnType: 'MARKET' | 'INVEST' | 'FEED';
   readonly orderSchema: z.ZodType<Order>;
-  /** HTTP and WebSocket body: the order without `time` (the server stamps it), `txnId` optional. */
+  /**
+   * HTTP and WebSocket body: the order with `txnId` optional. An optional
+   * `time` is checked by the order's rule and then ignored: the server stamps
+   * its own.
+   */
   readonly bodySchema: z.ZodType<Omit<Order, 'time' | 'txnId'> & { txnId?: string }>;
   /** `POST /api/actions/<httpPath>` */
   readonly httpPath: string;
@@ -50,7 +54,8 @@ function defineAction<K extends string, Order extends { txnId: string; time?: st
   orderSchema: OrderObjectSchema<Order>,
 ): ActionSpec<K, Order> {
   const fieldOrder = Object.keys(orderSchema.shape) as (keyof Order)[];
-  const bodySchema = orderSchema.omit({ time: true }).extend({ txnId: txnIdSchema.optional() });
+  // The body keeps the order's optional `time` rule, so a bad time gets the same verdict on every path; the server stamps its own time anyway.
+  const bodySchema = orderSchema.extend({ txnId: txnIdSchema.optional() });
   return Object.freeze({
     kind,
     topic,

@@ -36,28 +36,119 @@ function fail(field: string, expected: string): { ok: false; error: ProtocolErro
   return { ok: false, error: new ProtocolError([{ field, expected }]) };
 }
 
-function describeReceived(input: unknown): string {
+/** Longest string quoted in full when an error says what it received. */
+const MAX_QUOTED_STRING = 40;
+
+/**
+ * What a value is, for "…, got X": `the string "1"`, `1.5`, `null`, `an
+ * array`, `an object`, `nothing` (absent), `an empty string`.
+ */
+export function describeReceived(input: unknown): string {
+  if (input === undefined) return 'nothing';
   if (input === null) return 'null';
-  if (Array.isArray(input)) return 'an array';
-  return typeof input;
+  if (Array.isArray(input)) return input.length === 0 ? 'an empty array' : 'an array';
+  switch (typeof input) {
+    case 'string':
+      if (input === '') return 'an empty string';
+      return input.length <= MAX_QUOTED_STRING ? `the string ${JSON.stringify(input)}` : `a string of ${input.length} characters`;
+    case 'number':
+      if (Number.isNaN(input)) return 'NaN';
+      if (!Number.isFinite(input)) return `${input < 0 ? '-' : ''}a number too large for a double`;
+      return String(input);
+    case 'boolean':
+      return String(input);
+    case 'object':
+      return 'an object';
+    default:
+      return typeof input;
+  }
+}
+
+/** Messages for checks whose schema gave none (zod's own defaults read "Invalid input: …"). */
+const defaultMessages = (issue: z.core.$ZodRawIssue): string | undefined => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'object'
+        ? 'expected a JSON object'
+        : issue.expected === 'array'
+          ? 'expected a JSON array'
+          : `expected a ${issue.expected}`;
+    case 'too_small':
+      return issue.origin === 'string'
+        ? `expected at least ${String(issue.minimum)} character${Number(issue.minimum) === 1 ? '' : 's'}`
+        : `expected at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'string' ? `expected at most ${String(issue.maximum)} characters` : `expected at most ${String(issue.maximum)}`;
+    case 'invalid_format':
+      return `expected a ${issue.format}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+    case 'unrecognized_keys':
+      return 'not a known field';
+    default:
+      return undefined;
+  }
+};
+
+type Step = PropertyKey;
+
+/** Where `path` leads in `input`: the value there, and whether its last key exists at all. */
+function lookup(input: unknown, path: readonly Step[]): { present: boolean; value: unknown } {
+  let current: unknown = input;
+  for (const step of path) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, step)) return { present: false, value: undefined };
+    current = (current as Record<PropertyKey, unknown>)[step];
+  }
+  return { present: current !== undefined, value: current };
+}
+
+/** The known fields of an object schema (or an optional one), for "did you mean". */
+function knownFields(schema: z.ZodType): string[] {
+  let inner: unknown = schema;
+  for (let i = 0; i < 3 && inner !== undefined; i += 1) {
+    const def = (inner as { def?: { type?: string; innerType?: unknown; shape?: Record<string, unknown> } }).def;
+    if (def?.type === 'object' && def.shape !== undefined) return Object.keys(def.shape);
+    inner = def?.innerType;
+  }
+  return [];
 }
 
 /**
  * Validates an already-parsed value (an HTTP body, a WebSocket payload).
  * `what` names the whole value in errors; with `prefixFields`, field paths
- * are prefixed by it too (`key.team` rather than `team`).
+ * are prefixed by it too (`key.team` rather than `team`). Every problem says
+ * what was expected and what arrived instead (`shares: expected an integer
+ * number of shares, got the string "1"`), or that the field is missing.
+ * One problem per field: the first check that failed.
  */
 export function validate<T>(schema: z.ZodType<T>, input: unknown, what = '(value)', prefixFields = false): DecodeResult<T> {
-  const parsed = schema.safeParse(input);
+  const parsed = schema.safeParse(input, { reportInput: true, error: defaultMessages });
   if (parsed.success) return { ok: true, value: parsed.data };
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    const field = path === '' ? what : prefixFields ? `${what}.${path}` : path;
-    // zod reports a missing field as "expected X, received undefined".
-    const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
-    return { field, expected: missing ? `is required (${issue.message})` : issue.message };
-  });
-  if (problems.length === 0) problems.push({ field: what, expected: `a valid value, got ${describeReceived(input)}` });
+  const problems: FieldProblem[] = [];
+  const fieldName = (path: readonly Step[]) => {
+    const dotted = path.map(String).join('.');
+    return dotted === '' ? what : prefixFields ? `${what}.${dotted}` : dotted;
+  };
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = issue.path.length === 0 ? knownFields(schema) : [];
+      for (const key of issue.keys) {
+        const hint = known.length === 0 ? '' : ` (known fields: ${known.join(', ')})`;
+        problems.push({ field: fieldName([...issue.path, key]), expected: `not a known field${hint}` });
+      }
+      continue;
+    }
+    const field = fieldName(issue.path);
+    if (problems.some((p) => p.field === field)) continue;
+    const found = lookup(input, issue.path);
+    const received = 'input' in issue && issue.input !== undefined ? issue.input : found.value;
+    if (!found.present && received === undefined) {
+      problems.push({ field, expected: `is missing (${issue.message})` });
+    } else {
+      problems.push({ field, expected: `${issue.message}, got ${describeReceived(received)}` });
+    }
+  }
+  if (problems.length === 0) problems.push({ field: what, expected: `expected a valid value, got ${describeReceived(input)}` });
   return { ok: false, error: new ProtocolError(problems) };
 }
 
@@ -69,23 +160,23 @@ export function decode<T>(
   prefixFields = false,
   maxBytes: number = PROTOCOL_LIMITS.maxMessageBytes,
 ): DecodeResult<T> {
-  if (raw === null || raw === undefined) return fail(what, 'a JSON message, got nothing');
+  if (raw === null || raw === undefined) return fail(what, 'expected a JSON message, got nothing');
   const size = typeof raw === 'string' ? utf8Encoder.encode(raw).byteLength : raw.byteLength;
-  if (size === 0) return fail(what, 'a JSON message, got an empty one');
+  if (size === 0) return fail(what, 'expected a JSON message, got an empty one');
   if (size > maxBytes) {
-    return fail(what, `at most ${maxBytes} bytes, got ${size}`);
+    return fail(what, `expected at most ${maxBytes} bytes, got ${size}`);
   }
   let text: string;
   try {
     text = typeof raw === 'string' ? raw : utf8Decoder.decode(raw);
   } catch {
-    return fail(what, 'UTF-8 text, got invalid bytes');
+    return fail(what, 'expected UTF-8 text, got invalid bytes');
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return fail(what, `valid JSON (${(err as Error).message})`);
+    return fail(what, `expected valid JSON (${(err as Error).message})`);
   }
   return validate(schema, json, what, prefixFields);
 }

@@ -7,6 +7,19 @@ import { PROTOCOL_LIMITS as L } from './limits.js';
 
 export const isoTime = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 date-time string' });
 
+const HAS_ZONE = /(?:[Zz]|[+-]\d\d(?::?\d\d)?)$/;
+
+/**
+ * An order's optional `time`: an ISO-8601 date-time with a zone, or without
+ * one — what Python's `datetime.utcnow().isoformat()` and Java's
+ * `LocalDateTime` write — read as UTC, as the 2018 server's Joda parser did
+ * (`2026-12-03T08:00:00` is `2026-12-03T08:00:00Z`). The server stamps its own
+ * time on what it executes; this only decides which orders are readable.
+ */
+export const orderTime = z.iso
+  .datetime({ offset: true, local: true, message: 'expected an ISO-8601 date-time string (UTC when it has no zone)' })
+  .transform((time) => (HAS_ZONE.test(time) ? time : `${time}Z`));
+
 const count = (what: string) =>
   z
     .number({ message: `expected an integer number of ${what}` })
@@ -35,7 +48,7 @@ export const marketOrderTypeSchema = z.enum(['BUY', 'SELL'], { message: 'expecte
 export type MarketOrderType = z.infer<typeof marketOrderTypeSchema>;
 
 export const marketOrderSchema = z.object({
-  time: isoTime.optional(),
+  time: orderTime.optional(),
   txnId: txnIdSchema,
   type: marketOrderTypeSchema,
   shares: count('shares'),
@@ -43,7 +56,7 @@ export const marketOrderSchema = z.object({
 export type MarketOrder = z.infer<typeof marketOrderSchema>;
 
 export const investmentOrderSchema = z.object({
-  time: isoTime.optional(),
+  time: orderTime.optional(),
   txnId: txnIdSchema,
   invested: z
     .number({ message: 'expected a number of coins' })
@@ -53,7 +66,7 @@ export const investmentOrderSchema = z.object({
 export type InvestmentOrder = z.infer<typeof investmentOrderSchema>;
 
 export const feedMonkeysSchema = z.object({
-  time: isoTime.optional(),
+  time: orderTime.optional(),
   txnId: txnIdSchema,
   monkeys: count('monkeys'),
 });

@@ -1,7 +1,8 @@
 /**
  * Every HTTP error answers with the same ErrorBody shape. Malformed JSON (a
- * body-parser SyntaxError) says so and names the body, rather than echoing
- * the parser's terse message.
+ * body-parser SyntaxError) and an oversized body say so and name the body,
+ * in the words the Kafka path uses, rather than echoing the parser's terse
+ * message.
  */
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { ErrorBody } from '@banana-market/protocol';
@@ -25,7 +26,14 @@ export function toErrorBody(exception: HttpException): ErrorBody {
   const raw = exception.getResponse();
   const error = httpErrorName(status);
   if (exception.cause instanceof SyntaxError) {
-    const problem = { field: 'body', expected: `valid JSON (${exception.cause.message})` };
+    const problem = { field: 'body', expected: `expected valid JSON (${exception.cause.message})` };
+    return { statusCode: status, error, message: `${problem.field}: ${problem.expected}`, problems: [problem] };
+  }
+  const tooLarge = exception.cause as { type?: unknown; limit?: unknown; length?: unknown } | undefined;
+  if (status === 413 && tooLarge?.type === 'entity.too.large') {
+    // The words of the Kafka path's REJECTED and the WebSocket error for the same oversized order.
+    const got = typeof tooLarge.length === 'number' ? `, got ${tooLarge.length}` : '';
+    const problem = { field: 'body', expected: `expected at most ${String(tooLarge.limit)} bytes${got}` };
     return { statusCode: status, error, message: `${problem.field}: ${problem.expected}`, problems: [problem] };
   }
   if (typeof raw === 'object' && raw !== null && 'problems' in raw) return raw as ErrorBody;

@@ -1,8 +1,28 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, ConflictException, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { resetGameBodySchema, type GameStatus } from '@banana-market/protocol';
+import { z } from 'zod';
 import { GameService } from '../game/game.service.js';
 import { AdminTokenGuard } from './auth.guards.js';
+
+/**
+ * The reset body, strict: a misspelt field (`{"sed":"…"}`) is refused by
+ * name rather than ignored, which would reset the game with a random seed.
+ */
+const strictResetBodySchema = resetGameBodySchema
+  .unwrap()
+  .extend({
+    seed: z
+      .string({ message: 'expected the seed as a string' })
+      .min(1, { message: 'expected a seed of at least 1 character' })
+      .max(200, { message: 'expected a seed of at most 200 characters' })
+      .optional(),
+  })
+  .strict()
+  .optional();
+
+/** What pause and resume answer once the game has ended: only a reset starts a game again. */
+export const GAME_ENDED_CONFLICT = 'the game has ended; POST /api/game/reset starts a new one';
 
 interface GameControlResult {
   status: GameStatus;
@@ -20,7 +40,9 @@ export class GameControlController {
   @Post('pause')
   @HttpCode(200)
   @ApiOkResponse({ description: 'Ticks stop and actions are rejected until resumed' })
+  @ApiConflictResponse({ description: 'The game has ended' })
   pause(): GameControlResult {
+    this.refuseIfEnded();
     this.game.pause();
     return this.result();
   }
@@ -28,7 +50,9 @@ export class GameControlController {
   @Post('resume')
   @HttpCode(200)
   @ApiOkResponse({ description: 'The game runs again' })
+  @ApiConflictResponse({ description: 'The game has ended' })
   resume(): GameControlResult {
+    this.refuseIfEnded();
     this.game.resume();
     return this.result();
   }
@@ -44,9 +68,14 @@ export class GameControlController {
   @Post('reset')
   @HttpCode(200)
   @ApiOkResponse({ description: 'A fresh game (a fresh random seed unless one is given); registered traders start over' })
-  reset(@Body({ schema: resetGameBodySchema }) body: { seed?: string } | undefined): GameControlResult {
+  @ApiBadRequestResponse({ description: 'A body that is not JSON, or with another field than seed' })
+  reset(@Body({ schema: strictResetBodySchema }) body: { seed?: string } | undefined): GameControlResult {
     this.game.reset(body?.seed);
     return this.result();
+  }
+
+  private refuseIfEnded(): void {
+    if (this.game.status === 'ended') throw new ConflictException(GAME_ENDED_CONFLICT);
   }
 
   private result(): GameControlResult {

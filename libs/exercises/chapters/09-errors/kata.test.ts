@@ -42,7 +42,7 @@ describe('chapter 09 — errors', () => {
     raw.pipeInput(ALICE_KEY, value);
     expect(orders.isEmpty()).toBe(true);
     expect(deadLetters.readKeyValuesToList()).toEqual([
-      { key: 'GNOU', value: { key: ALICE_KEY, value, field: 'shares', reason: 'shares: expected at least 1 share' } },
+      { key: 'GNOU', value: { key: ALICE_KEY, value, field: 'shares', reason: 'shares: expected at least 1 share, got 0' } },
     ]);
   });
 

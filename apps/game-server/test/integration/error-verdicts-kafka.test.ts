@@ -1,0 +1,77 @@
+/**
+ * The error-verdict table (test/support/error-verdicts.ts) on a real Apache
+ * Kafka broker: each order produced raw by a plain Kafka client to its action
+ * topic, answered on txn-results (or txn-rejections, where it exists), with
+ * the words the same order gets over HTTP and WebSocket on the same server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTIONS, encode } from '@banana-market/protocol';
+import { ANSWER_TOPICS, messageOn, orderText, ROWS } from '../support/error-verdicts.js';
+import { busEnvironment, eventually, type BusEnvironment, type RawRecord } from '../support/buses.js';
+import { http, startTestServer, type TestServer } from '../support/test-server.js';
+import { TestSocket } from '../support/ws-client.js';
+
+const RUN = Date.now().toString(36);
+
+describe('error verdicts on a real Kafka broker', () => {
+  let env: BusEnvironment | undefined;
+  let server: TestServer;
+  let token: string;
+  let socket: TestSocket;
+  const answers: RawRecord[][] = [];
+
+  beforeAll(async () => {
+    env = await busEnvironment('kafka');
+    if (env === undefined) return;
+    server = await startTestServer({ bus: await env.createBus(), env: { HOUSE_BOTS: '0', GAME_SEED: 'verdicts' } });
+    for (const topic of ANSWER_TOPICS) answers.push(await env.client.watch(topic));
+    token = (await http(server, 'POST', '/api/traders', { body: { team: 'VERDICT', name: `both-${RUN}` } })).body.token;
+    socket = await TestSocket.open(server.wsUrl);
+    socket.send('auth', { token });
+    await socket.next((f) => f.event === 'authenticated');
+  }, 180_000);
+
+  afterAll(async () => {
+    socket?.close();
+    await server?.close();
+    await env?.client.close();
+    await env?.stop();
+  }, 60_000);
+
+  it('gives every row the same verdict and words on Kafka, HTTP and WebSocket', async (ctx) => {
+    if (env === undefined) return ctx.skip('no Kafka broker on this machine (see the message above)');
+    const client = env.client;
+    const keyOf = (i: number) => encode.traderKey({ team: 'VERDICT', name: `kafka-${RUN}-${i}` });
+    // All the Kafka orders at once, each under its own trader key.
+    await Promise.all(ROWS.map((r, i) => client.produce(ACTIONS[r.kind].topic.name, [{ key: keyOf(i), value: orderText(r, `k-${i}`) }])));
+    const kafka = await eventually(
+      () => {
+        const all = answers.flat();
+        const found = ROWS.map((_, i) => all.find((m) => m.key === keyOf(i)));
+        const missing = found.flatMap((m, i) => (m === undefined ? [ROWS[i].label] : []));
+        if (missing.length > 0) throw new Error(`no answer yet for ${missing.join(', ')}`);
+        return found.map((m) => JSON.parse(m?.value ?? 'null') as { status: string; reason?: string });
+      },
+      60_000,
+      100,
+    );
+
+    for (const [i, r] of ROWS.entries()) {
+      const spec = ACTIONS[r.kind];
+      const posted = await http(server, 'POST', `/api/actions/${spec.httpPath}`, { token, rawBody: orderText(r, `h-${RUN}-${i}`) });
+      const after = socket.frames.length;
+      const wsTxnId = `w-${RUN}-${i}`;
+      socket.sendRaw(`{"event":${JSON.stringify(spec.wsEvent)},"data":${orderText(r, wsTxnId)}}`);
+      const frame = await socket.next((f) => f.event === 'error' || (f.event === 'txn-result' && f.data.txnId === wsTxnId), 15_000, after);
+      if (r.verdict === 'ACCEPTED') {
+        expect(kafka[i], r.label).toMatchObject({ status: 'ACCEPTED' });
+        expect(posted, r.label).toMatchObject({ status: 200, body: { status: 'ACCEPTED' } });
+        expect(frame, r.label).toMatchObject({ event: 'txn-result', data: { status: 'ACCEPTED' } });
+        continue;
+      }
+      expect(kafka[i], r.label).toMatchObject({ status: 'REJECTED', reason: messageOn('kafka', r.verdict) });
+      expect(posted, r.label).toMatchObject({ status: 400, body: { message: messageOn('http', r.verdict) } });
+      expect(frame, r.label).toMatchObject({ event: 'error', data: { message: messageOn('ws', r.verdict) } });
+    }
+  }, 180_000);
+});
