@@ -1,10 +1,11 @@
 /**
  * Garbage on every action topic lands on the dead-letter topic with its raw
- * bytes and a reason; the trader hears REJECTED when the key says who they
- * are; nothing changes and the server keeps serving.
+ * bytes and a reason; the sender hears REJECTED on txn-rejections (under the
+ * raw key bytes when the key names nobody); nothing changes, nothing reaches
+ * txn-results, and the server keeps serving.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_TOPICS, decodeMessage, encode, PROTOCOL_LIMITS, TOPICS, type TraderKey } from '@banana-market/protocol';
+import { ACTION_TOPICS, decodeMessage, decodeTxnRejection, encode, PROTOCOL_LIMITS, TOPICS, type TraderKey } from '@banana-market/protocol';
 import type { EmbeddedBus } from '../src/bus/embedded-bus.js';
 import type { BusMessage } from '../src/bus/message-bus.js';
 import { http, startTestServer, type TestServer } from './support/test-server.js';
@@ -24,9 +25,9 @@ describe('dead letters', () => {
   });
   afterAll(() => server.close());
 
-  /** The txn-results of one trader key, in order (they share a partition). */
+  /** The txn-rejections of one key, in order (they share a partition). */
   async function resultsFor(key: string): Promise<BusMessage[]> {
-    return (await bus.readTopic(TOPICS.txnResults.name)).filter((m) => m.key?.toString() === key);
+    return (await bus.readTopic(TOPICS.txnRejections.name)).filter((m) => m.key?.toString() === key);
   }
 
   for (const topic of ACTION_TOPICS) {
@@ -63,17 +64,29 @@ describe('dead letters', () => {
         expect(Number(letter.offset), label).toBeGreaterThanOrEqual(0);
       }
 
-      // Every message whose key parses gets a REJECTED result; the two bad keys do not.
-      const results = (await resultsFor(traderKey)).slice(resultsBefore).map((m: BusMessage) => decodeMessage.txnResult(m.value));
+      // Every message whose key parses gets a REJECTED answer on txn-rejections (moved from txn-results) with its state.
+      const results = (await resultsFor(traderKey)).slice(resultsBefore).map((m: BusMessage) => decodeTxnRejection(m.value));
       expect(results).toHaveLength(GARBAGE.length - 2);
       for (const result of results) {
         expect(result.ok).toBe(true);
         if (result.ok) {
           expect(result.value.status).toBe('REJECTED');
           expect(result.value.reason).toMatch(/\S/);
+          expect(result.value.field).toMatch(/\S/);
           expect(result.value.state).toMatchObject({ coins: 10, shares: 5, fedMonkeys: 0, bailouts: 0 });
         }
       }
+      // The two unreadable keys are answered under their raw bytes, with the key shape expected.
+      for (const [label, key] of GARBAGE.filter(([, k]) => k !== traderKey)) {
+        const [answer] = (await resultsFor(key as string)).slice(-1);
+        const rejection = decodeTxnRejection(answer?.value);
+        expect(rejection.ok && rejection.value, label).toMatchObject({ status: 'REJECTED', field: expect.stringMatching(/^key/) });
+        expect(rejection.ok && rejection.value.reason, label).toContain('{"team":"…","name":"…"}');
+        expect(rejection.ok && rejection.value.state, label).toBeUndefined();
+      }
+      // txn-results carries only the 2018 statuses.
+      const statuses = (await bus.readTopic(TOPICS.txnResults.name)).map((m) => JSON.parse(m.value!.toString()).status);
+      expect(statuses.every((st) => ['ACCEPTED', 'INSUFFICIENT_COINS', 'INSUFFICIENT_SHARES'].includes(st))).toBe(true);
       expect(server.game.traderState(trader)).toBeUndefined();
       const health = await http(server, 'GET', '/api/health');
       expect(health.status).toBe(200);
@@ -86,8 +99,8 @@ describe('dead letters', () => {
     await bus.whenIdle();
     await server.game.flushed();
     const [message] = (await resultsFor(traderKey)).slice(resultsBefore);
-    const result = decodeMessage.txnResult(message.value);
-    expect(result.ok && result.value).toMatchObject({ txnId: 'salvaged', type: 'FEED', status: 'REJECTED' });
+    const result = decodeTxnRejection(message.value);
+    expect(result.ok && result.value).toMatchObject({ txnId: 'salvaged', type: 'FEED', status: 'REJECTED', field: 'monkeys' });
     expect(result.ok && result.value.reason).toMatch(/^monkeys: /);
   });
 

@@ -8,3 +8,4 @@ export * from './views.js';
 export * from './http.js';
 export * from './ws-frames.js';
 export * from './gibb-author.js';
+export * from './txn-rejection.js';

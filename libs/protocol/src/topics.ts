@@ -29,6 +29,13 @@ export const TOPICS = Object.freeze({
   investmentOrders: topic('investment-orders', 8, ACTION_TOPIC_CONFIG),
   feedMonkeys: topic('feed-monkeys', 8, ACTION_TOPIC_CONFIG),
   txnResults: topic('txn-results', 8),
+  /**
+   * Answers to orders the server could not take (a bad field, an unreadable
+   * key, a paused game, a team not in the room), keyed by the order's own key
+   * bytes. Apart from txn-results, whose status a 2018 client reads as a
+   * closed enum of the three 2018 statuses.
+   */
+  txnRejections: topic('txn-rejections', 8),
   traderStates: topic('trader-states', 8, { 'cleanup.policy': 'compact' }),
   gameEvents: topic('game-events', 1),
   deadLetters: topic('dead-letters', 1),

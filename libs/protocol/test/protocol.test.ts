@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTION_TOPICS, decodeMessage, encode, PROTOCOL_LIMITS, TOPICS } from '../src/index.js';
+import { z } from 'zod';
+import { ACTION_TOPICS, ACTIONS, decodeMessage, describeReceived, encode, PROTOCOL_LIMITS, TOPICS, validate } from '../src/index.js';
 
 describe('topics', () => {
   it('keeps the 2018 names and partition counts', () => {
@@ -19,6 +20,7 @@ describe('topics', () => {
         ['trader-states', 8],
       ]),
     );
+    expect(TOPICS.txnRejections).toMatchObject({ name: 'txn-rejections', partitions: 8 });
     expect(TOPICS.traderStates.config['cleanup.policy']).toBe('compact');
     expect(ACTION_TOPICS.map((t) => t.name)).toEqual(['market-orders', 'investment-orders', 'feed-monkeys']);
     expect(new Set(Object.values(TOPICS).map((t) => t.name)).size).toBe(Object.values(TOPICS).length);
@@ -46,7 +48,7 @@ describe('decoding', () => {
     ['{"txnId":"x","type":"BUY","shares":"2"}', 'shares', /integer number of shares/],
     ['{"txnId":"x","type":"BUY","shares":1e12}', 'shares', /at most/],
     ['{"txnId":"x","type":"buy","shares":1}', 'type', /"BUY" or "SELL"/],
-    ['{"type":"BUY","shares":1}', 'txnId', /required/],
+    ['{"type":"BUY","shares":1}', 'txnId', /^txnId: is missing \(expected a transaction id string\)$/],
     ['{"txnId":"x","type":"BUY","shares":1,"time":"yesterday"}', 'time', /ISO-8601/],
     ['[1,2]', '(value)', /object/],
     ['"BUY"', '(value)', /object/],
@@ -146,5 +148,107 @@ describe('encoding', () => {
         },
       ),
     );
+  });
+});
+
+describe('error texts say what arrived', () => {
+  const order = (fields: string) => `{"txnId":"x","type":"BUY","shares":1,${fields}}`.replace(',}', '}');
+
+  it.each([
+    ['{"txnId":"x","type":"BUY","shares":"1"}', 'shares: expected an integer number of shares, got the string "1"'],
+    ['{"txnId":"x","type":"BUY","shares":1.5}', 'shares: expected an integer number of shares, got 1.5'],
+    ['{"txnId":"x","type":"BUY","shares":null}', 'shares: expected an integer number of shares, got null'],
+    ['{"txnId":"x","type":"BUY","shares":[1]}', 'shares: expected an integer number of shares, got an array'],
+    ['{"txnId":"x","type":"BUY","shares":{"n":1}}', 'shares: expected an integer number of shares, got an object'],
+    ['{"txnId":"x","type":"BUY","shares":true}', 'shares: expected an integer number of shares, got true'],
+    ['{"txnId":"x","type":"BUY","shares":-1}', 'shares: expected at least 1 share, got -1'],
+    ['{"txnId":"x","type":"BUY","shares":1e400}', 'shares: expected an integer number of shares, got a number too large for a double'],
+    ['{"txnId":"x","type":"BUY"}', 'shares: is missing (expected an integer number of shares)'],
+    ['{"txnId":123,"type":"BUY","shares":1}', 'txnId: expected a transaction id string, got 123'],
+    ['{"txnId":"","type":"BUY","shares":1}', 'txnId: expected a non-empty transaction id, got an empty string'],
+    [`{"txnId":"${'t'.repeat(129)}","type":"BUY","shares":1}`, 'txnId: expected at most 128 characters, got a string of 129 characters'],
+    ['{"txnId":"x","type":"buy","shares":1}', 'type: expected "BUY" or "SELL", got the string "buy"'],
+    [order('"time":"garbage"'), 'time: expected an ISO-8601 date-time string (UTC when it has no zone), got the string "garbage"'],
+    ['[1,2]', '(value): expected a JSON object, got an array'],
+    ['"BUY"', '(value): expected a JSON object, got the string "BUY"'],
+  ])('%s → %s', (raw, message) => {
+    const result = decodeMessage.marketOrder(raw);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toBe(message);
+  });
+
+  it('says one thing per field: the first check that failed', () => {
+    const result = decodeMessage.marketOrder('{"txnId":"x","type":"BUY","shares":1e20}');
+    expect(!result.ok && result.error.problems).toHaveLength(1);
+  });
+
+  it('describes what it received', () => {
+    expect([undefined, null, '', '1', 'x'.repeat(41), 1.5, Number.NaN, -Infinity, [], [1], {}, false].map(describeReceived)).toEqual([
+      'nothing',
+      'null',
+      'an empty string',
+      'the string "1"',
+      'a string of 41 characters',
+      '1.5',
+      'NaN',
+      '-a number too large for a double',
+      'an empty array',
+      'an array',
+      'an object',
+      'false',
+    ]);
+  });
+
+  it('prefixes field paths, and names the whole value when it is not an object', () => {
+    expect(validate(ACTIONS.feed.bodySchema, { monkeys: '3' }, 'data', true)).toMatchObject({
+      ok: false,
+      error: { message: 'data.monkeys: expected an integer number of monkeys, got the string "3"' },
+    });
+    for (const [value, got] of [
+      ['3', 'the string "3"'],
+      [null, 'null'],
+      [[], 'an empty array'],
+      [7, '7'],
+    ] as const) {
+      const result = validate(ACTIONS.feed.bodySchema, value, 'data', true);
+      expect(!result.ok && result.error.message).toBe(`data: expected a JSON object, got ${got}`);
+    }
+    expect(
+      !validate(ACTIONS.feed.bodySchema, undefined, 'data', true).ok && validate(ACTIONS.feed.bodySchema, undefined, 'data', true),
+    ).toMatchObject({
+      error: { message: 'data: is missing (expected a JSON object)' },
+    });
+  });
+
+  it('names unknown fields of a strict schema with the known ones', () => {
+    const strict = z.object({ seed: z.string().optional() }).strict().optional();
+    const result = validate(strict, { sed: 'x' }, 'body');
+    expect(!result.ok && result.error.message).toBe('sed: not a known field (known fields: seed)');
+  });
+});
+
+describe('the time of an order', () => {
+  it.each([
+    ['2026-12-03T08:00:00', '2026-12-03T08:00:00Z'],
+    ['2026-12-03T08:00:00.123456', '2026-12-03T08:00:00.123456Z'],
+    ['2026-12-03T08:00:00Z', '2026-12-03T08:00:00Z'],
+    ['2026-12-03T09:00:00+01:00', '2026-12-03T09:00:00+01:00'],
+  ])('reads %s (no zone: UTC, as 2018 Joda did)', (time, read) => {
+    const result = decodeMessage.marketOrder(`{"time":"${time}","txnId":"x","type":"BUY","shares":1}`);
+    expect(result).toEqual({ ok: true, value: { time: read, txnId: 'x', type: 'BUY', shares: 1 } });
+    expect(Number.isNaN(Date.parse(read))).toBe(false);
+  });
+
+  it('reads a time without a zone as UTC', () => {
+    const result = decodeMessage.marketOrder('{"time":"2026-12-03T08:00:00","txnId":"x","type":"BUY","shares":1}');
+    expect(result.ok && Date.parse(result.value.time ?? '')).toBe(Date.UTC(2026, 11, 3, 8, 0, 0));
+  });
+
+  it('checks the time of an HTTP or WebSocket body by the same rule', () => {
+    for (const spec of Object.values(ACTIONS)) {
+      const bad = validate(spec.bodySchema, { time: 'garbage' }, 'body');
+      expect(!bad.ok && bad.error.problems.some((p) => p.field === 'time')).toBe(true);
+    }
+    expect(validate(ACTIONS.feed.bodySchema, { monkeys: 1, time: '2026-12-03T08:00:00' }).ok).toBe(true);
   });
 });

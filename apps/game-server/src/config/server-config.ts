@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import { PROTOCOL_LIMITS } from '@banana-market/protocol';
 import { gameRulesSchema, makeRules, RULE_PRESETS, type GameRules, type RulePreset } from '@banana-market/engine';
 import { fromEnv, numberFromEnv } from './env-variables.js';
 import { gibbSourcesEnvSchema, gibbSourcesFromEnv, type GibbSourcesConfig } from './gibb-sources-config.js';
@@ -26,6 +27,31 @@ const brokerList = z
       }
     }
     return brokers;
+  });
+
+const TEAM_MESSAGE = 'expected 1-32 characters among A-Z a-z 0-9 _ -';
+
+/** GAME_TEAMS: the teams of a closed room (a 2018 room: its clients know five teams only). */
+const teamList = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const teams = [
+      ...new Set(
+        raw
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== ''),
+      ),
+    ];
+    for (const team of teams) {
+      if (!PROTOCOL_LIMITS.teamPattern.test(team)) {
+        ctx.addIssue({ code: 'custom', message: `GAME_TEAMS must be comma-separated team names (${TEAM_MESSAGE}), got "${team}"` });
+        return z.NEVER;
+      }
+    }
+    return teams;
   });
 
 const RULE_NAMES = Object.keys(gameRulesSchema.shape);
@@ -69,6 +95,13 @@ export const serverEnvSchema = z
     TICK_MS: numberFromEnv('TICK_MS', { min: 10, max: 60_000, fallback: 1000, integer: true }),
     HOUSE_BOTS: numberFromEnv('HOUSE_BOTS', { min: 0, max: 100, fallback: 3, integer: true }),
     KAFKA_BROKERS: brokerList,
+    GAME_TEAMS: teamList,
+    HOUSE_TEAM: fromEnv(
+      z
+        .string()
+        .regex(PROTOCOL_LIMITS.teamPattern, { error: `HOUSE_TEAM must be a team name (${TEAM_MESSAGE})` })
+        .default('HOUSE'),
+    ),
     GAME_RULES: gameRulesFromJson,
     /** The rules GAME_RULES overrides: the balanced defaults, or the 2018 game's numbers (mktd2018). */
     GAME_RULES_PRESET: fromEnv(
@@ -90,6 +123,10 @@ export interface ServerConfig {
   readonly seed: string;
   readonly seedGenerated: boolean;
   readonly houseBots: number;
+  /** The teams that may register and trade (GAME_TEAMS); undefined: any team. */
+  readonly gameTeams: readonly string[] | undefined;
+  /** The house bots' team (HOUSE_TEAM). */
+  readonly houseTeam: string;
   readonly kafkaBrokers: readonly string[] | undefined;
   readonly rules: GameRules;
   readonly gibbSources: GibbSourcesConfig;
@@ -112,6 +149,11 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
   const e = parsed.data;
   // TICK_MS takes precedence over GAME_RULES.tickMs (a valid tickMs there is accepted, and overridden).
   const rules: GameRules = makeRules({ ...e.GAME_RULES, tickMs: e.TICK_MS }, e.GAME_RULES_PRESET);
+  if (e.GAME_TEAMS !== undefined && !e.GAME_TEAMS.includes(e.HOUSE_TEAM)) {
+    throw new ConfigError(
+      `invalid configuration:\n  - HOUSE_TEAM: must be one of the GAME_TEAMS (${e.GAME_TEAMS.join(', ')}), got ${JSON.stringify(e.HOUSE_TEAM)}`,
+    );
+  }
   const gibbSources = gibbSourcesFromEnv(e);
   if (gibbSources.config === undefined) {
     throw new ConfigError(`invalid configuration:\n${gibbSources.problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -125,6 +167,8 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     seed: e.GAME_SEED ?? randomBytes(16).toString('hex'),
     seedGenerated: e.GAME_SEED === undefined,
     houseBots: e.HOUSE_BOTS,
+    gameTeams: e.GAME_TEAMS,
+    houseTeam: e.HOUSE_TEAM,
     kafkaBrokers: e.KAFKA_BROKERS,
     rules,
     gibbSources: gibbSources.config,

@@ -16,18 +16,33 @@ import {
 
 export type DecodedAction =
   | { readonly ok: true; readonly trader: TraderKey; readonly action: TraderAction }
-  | { readonly ok: false; readonly reason: string; readonly trader?: TraderKey; readonly txnType: ActionTxnType; readonly txnId: string };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /** The first offending field (`key`, `key.team`, `shares`, `(value)`). */
+      readonly field: string;
+      readonly trader?: TraderKey;
+      readonly txnType: ActionTxnType;
+      readonly txnId: string;
+    };
 
 export function decodeActionMessage(topic: string, key: RawMessage, value: RawMessage): DecodedAction {
   const spec = actionForTopic(topic);
   if (spec === undefined) throw new Error(`"${topic}" is not an action topic`);
   const trader = decodeMessage.traderKey(key);
   if (!trader.ok) {
-    return { ok: false, reason: trader.error.message, txnType: spec.txnType, txnId: salvageTxnId(value) };
+    return { ok: false, reason: trader.error.message, field: trader.error.field, txnType: spec.txnType, txnId: salvageTxnId(value) };
   }
   const action = decodeActionOrder(spec, value);
   if (!action.ok) {
-    return { ok: false, reason: action.error.message, trader: trader.value, txnType: spec.txnType, txnId: salvageTxnId(value) };
+    return {
+      ok: false,
+      reason: action.error.message,
+      field: action.error.field,
+      trader: trader.value,
+      txnType: spec.txnType,
+      txnId: salvageTxnId(value),
+    };
   }
   return { ok: true, trader: trader.value, action: action.value };
 }

@@ -36,10 +36,16 @@ export class ActionSubmitter {
     return this.submitAction(trader, actionFromRequest(request, request.body.txnId ?? randomUUID()));
   }
 
-  /** An order with its txnId (a house bot's), stamped with the game time as it leaves. */
+  /**
+   * An order with its txnId (a house bot's), stamped with the game time as it
+   * leaves. Concurrent submissions of one txnId (a client's retries) each
+   * write their order — the engine applies the first and answers the others
+   * with the same result — and all resolve with the first answer.
+   */
   async submitAction(trader: TraderKey, action: TraderAction): Promise<TxnResult> {
     const stamped = { ...action, order: { ...action.order, time: new Date(this.clock.now()).toISOString() } } as TraderAction;
     const { topic, value } = encodeAction(stamped);
+    // Already handled by the waiter: if the publish below fails, this answer's later timeout is nobody's unhandled rejection.
     const answer = this.waiter.expect(trader, action.order.txnId, ACTION_RESULT_TIMEOUT_MS);
     await this.bus.publish(topic, [{ key: encode.traderKey(trader), value }]);
     return answer;

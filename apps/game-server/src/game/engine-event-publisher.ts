@@ -2,27 +2,62 @@
  * Turns engine events into protocol messages on their topics. Publishing is
  * chained so that events reach the bus in the order the engine produced them,
  * even though the bus is asynchronous.
+ *
+ * A trader's answers (txn-results, txn-rejections, trader-states) go out
+ * under the key bytes of that trader's latest order, not a re-encoding of the
+ * parsed key: a 2018 client writes its key pretty-printed, and reads its
+ * answers on the partition, and under the bytes, of its orders. The engine
+ * knows traders by their parsed key only (a pretty and a compact key are one
+ * trader); this class keeps, per trader, the bytes to answer under.
  */
 import { Logger } from '@nestjs/common';
-import { encode, SINGLE_STREAM_KEY, TOPICS } from '@banana-market/protocol';
+import {
+  encode,
+  encodeTxnRejection,
+  SINGLE_STREAM_KEY,
+  TOPICS,
+  traderId,
+  txnRejectionOf,
+  type TraderKey,
+  type TxnRejection,
+} from '@banana-market/protocol';
 import type { EngineEvent } from '@banana-market/engine';
 import type { MessageBus, OutgoingMessage } from '../bus/message-bus.js';
 
 const singleStreamKey = encode.singleStreamKey(SINGLE_STREAM_KEY);
 
-export function toTopicMessage(event: EngineEvent): { topic: string; message: OutgoingMessage } {
+/** The key bytes a trader's answers go out under; without a remembered one, the compact key. */
+export type TraderKeyBytes = (trader: TraderKey) => string | Uint8Array;
+
+const compactKey: TraderKeyBytes = (trader) => encode.traderKey(trader);
+
+/**
+ * Which topic an event goes to: REJECTED results go to txn-rejections (with
+ * `rejectionField` as their field), every other result to txn-results.
+ */
+export function toTopicMessage(
+  event: EngineEvent,
+  keyOf: TraderKeyBytes = compactKey,
+  rejectionField?: string,
+): { topic: string; message: OutgoingMessage } {
   switch (event.kind) {
     case 'price':
       return { topic: TOPICS.sharePrice.name, message: { key: singleStreamKey, value: encode.sharePrice(event.price) } };
     case 'txn-result':
+      if (event.result.status === 'REJECTED') {
+        return {
+          topic: TOPICS.txnRejections.name,
+          message: { key: keyOf(event.trader), value: encodeTxnRejection(txnRejectionOf(event.result, rejectionField)) },
+        };
+      }
       return {
         topic: TOPICS.txnResults.name,
-        message: { key: encode.traderKey(event.trader), value: encode.txnResult(event.result) },
+        message: { key: keyOf(event.trader), value: encode.txnResult(event.result) },
       };
     case 'trader-state':
       return {
         topic: TOPICS.traderStates.name,
-        message: { key: encode.traderKey(event.trader), value: encode.traderState(event.state) },
+        message: { key: keyOf(event.trader), value: encode.traderState(event.state) },
       };
     case 'game-event':
       return { topic: TOPICS.gameEvents.name, message: { key: singleStreamKey, value: encode.gameEvent(event.event) } };
@@ -32,8 +67,46 @@ export function toTopicMessage(event: EngineEvent): { topic: string; message: Ou
 export class EngineEventPublisher {
   private readonly logger = new Logger('EngineEventPublisher');
   private readonly outstanding = new Set<Promise<void>>();
+  /** traderId → the key bytes of the trader's latest order (absent: the compact key). */
+  private readonly keyBytes = new Map<string, Buffer>();
+  /** The field to blame on the REJECTED result(s) of the event batch being published now (see rejecting()). */
+  private rejectionField: string | undefined;
 
   constructor(private readonly bus: MessageBus) {}
+
+  /**
+   * The trader's answers go out under these bytes from now on (the key bytes
+   * of its latest order). Null or undefined: no change.
+   */
+  rememberKey(trader: TraderKey, raw: Uint8Array | null | undefined): void {
+    if (raw === null || raw === undefined) return;
+    const id = traderId(trader);
+    const bytes = Buffer.from(raw);
+    const known = this.keyBytes.get(id);
+    if (known?.equals(bytes)) return;
+    if (bytes.equals(Buffer.from(encode.traderKey(trader)))) this.keyBytes.delete(id);
+    else this.keyBytes.set(id, bytes);
+  }
+
+  /** The bytes the trader's answers go out under. */
+  keyFor(trader: TraderKey): string | Uint8Array {
+    return this.keyBytes.get(traderId(trader)) ?? encode.traderKey(trader);
+  }
+
+  /**
+   * Runs `engineCall`, whose REJECTED result (published synchronously, as the
+   * game loop emits) blames `field`. The engine's results carry no field; the
+   * intake's decoder knows it.
+   */
+  rejecting<T>(field: string | undefined, engineCall: () => T): T {
+    const previous = this.rejectionField;
+    this.rejectionField = field;
+    try {
+      return engineCall();
+    } finally {
+      this.rejectionField = previous;
+    }
+  }
 
   /**
    * Hands the events to the bus right away, in the order the engine produced
@@ -43,14 +116,20 @@ export class EngineEventPublisher {
    */
   publish(events: readonly EngineEvent[]): Promise<void> {
     const batches = new Map<string, OutgoingMessage[]>();
+    const keyOf: TraderKeyBytes = (trader) => this.keyFor(trader);
     for (const event of events) {
-      const { topic, message } = toTopicMessage(event);
+      const { topic, message } = toTopicMessage(event, keyOf, this.rejectionField);
       const batch = batches.get(topic) ?? [];
       batches.set(topic, batch);
       batch.push(message);
     }
     const deliveries = [...batches].map(([topic, messages]) => this.track(topic, messages));
     return Promise.all(deliveries).then(() => undefined);
+  }
+
+  /** A rejection that no trader can be found for (an unreadable key): under the raw key bytes as they came. */
+  publishRejection(rawKey: Uint8Array | null, rejection: TxnRejection): Promise<void> {
+    return this.track(TOPICS.txnRejections.name, [{ key: rawKey, value: encodeTxnRejection(rejection) }]);
   }
 
   /** Resolves when everything handed over so far is on the bus. */

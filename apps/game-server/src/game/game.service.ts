@@ -11,6 +11,8 @@ import {
   ALL_TOPICS,
   decodeMessage,
   TOPICS,
+  traderId,
+  txnTypeOf,
   type ActionTxnType,
   type GameStatus,
   type Gibb,
@@ -19,6 +21,7 @@ import {
   type TraderAction,
   type TraderKey,
   type TraderState,
+  type TxnRejection,
 } from '@banana-market/protocol';
 import { GameLoop, type Clock, type EngineEvent, type MarketSnapshot } from '@banana-market/engine';
 import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
@@ -108,12 +111,48 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
 
   // ---- commands -------------------------------------------------------------
 
-  executeAction(trader: TraderKey, action: TraderAction): readonly EngineEvent[] {
+  /**
+   * The teams of a closed room (GAME_TEAMS), or undefined when any team may
+   * play.
+   */
+  get teams(): readonly string[] | undefined {
+    return this.config.gameTeams;
+  }
+
+  /** Why a team may not play in this room, or undefined when it may. */
+  teamRefusal(team: string): string | undefined {
+    const teams = this.config.gameTeams;
+    if (teams === undefined || teams.includes(team)) return undefined;
+    return `team "${team}" does not play in this room; the teams are ${teams.join(', ')}`;
+  }
+
+  /**
+   * An order read from an action topic. `keyBytes` are the order's key as it
+   * was written: the trader's answers go out under them (see
+   * EngineEventPublisher). A team not in the room is refused.
+   */
+  executeAction(trader: TraderKey, action: TraderAction, keyBytes?: Uint8Array | null): readonly EngineEvent[] {
+    this.publisher.rememberKey(trader, keyBytes);
+    const refusal = this.teamRefusal(trader.team);
+    if (refusal !== undefined) return this.rejectAction(trader, txnTypeOf(action), action.order.txnId, refusal, { field: 'key.team' });
     return this.loop.submit(trader, action);
   }
 
-  rejectAction(trader: TraderKey, type: ActionTxnType, txnId: string, reason: string): readonly EngineEvent[] {
-    return this.loop.reject(trader, type, txnId, reason);
+  /** Answers an order the server cannot take (on txn-rejections), blaming `field` when given. */
+  rejectAction(
+    trader: TraderKey,
+    type: ActionTxnType,
+    txnId: string,
+    reason: string,
+    options: { keyBytes?: Uint8Array | null; field?: string } = {},
+  ): readonly EngineEvent[] {
+    this.publisher.rememberKey(trader, options.keyBytes);
+    return this.publisher.rejecting(options.field, () => this.loop.reject(trader, type, txnId, reason));
+  }
+
+  /** Answers an order whose key names no trader: on txn-rejections, under the key bytes it came with. */
+  rejectUnkeyed(rawKey: Uint8Array | null, rejection: TxnRejection): void {
+    void this.publisher.publishRejection(rawKey, rejection);
   }
 
   applyGibb(gibb: Gibb): readonly EngineEvent[] {
@@ -163,16 +202,30 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** After a restart on a persistent bus, traders continue from their last published state. */
+  /**
+   * One trader's states may sit under several key spellings (a pretty and a
+   * compact key are one trader), on several partitions and so in no overall
+   * order: the newest state by its time wins (on a tie, the last read), and
+   * its key bytes stay the ones the trader is answered under.
+   */
   private async restoreTraderStates(): Promise<void> {
     const messages = await this.bus.readTopic(TOPICS.traderStates.name);
-    let restored = 0;
+    const newest = new Map<string, { trader: TraderKey; state: TraderState; key: Buffer | null; time: number }>();
+    let read = 0;
     for (const message of messages) {
       const key = decodeMessage.traderKey(message.key);
       const state = decodeMessage.traderState(message.value);
       if (!key.ok || !state.ok) continue;
-      this.loop.restoreTraderState(key.value, state.value);
-      restored++;
+      read++;
+      const id = traderId(key.value);
+      const time = Date.parse(state.value.time);
+      const known = newest.get(id);
+      if (known === undefined || time >= known.time) newest.set(id, { trader: key.value, state: state.value, key: message.key, time });
     }
-    if (restored > 0) this.logger.log(`restored ${restored} trader state message(s) from ${TOPICS.traderStates.name}`);
+    for (const { trader, state, key } of newest.values()) {
+      this.loop.restoreTraderState(trader, state);
+      this.publisher.rememberKey(trader, key);
+    }
+    if (read > 0) this.logger.log(`restored ${newest.size} trader(s) from ${read} message(s) of ${TOPICS.traderStates.name}`);
   }
 }

@@ -1,11 +1,22 @@
 /**
  * Lets a gateway (HTTP, WebSocket) wait for the result of an action it put on
- * an action topic, by reading txn-results like any other client would.
+ * an action topic, by reading txn-results and txn-rejections like any other
+ * client would. A rejection is answered as the REJECTED result it has always
+ * been over HTTP and WebSocket.
  */
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ACTION_TXN_TYPES, decodeMessage, TOPICS, traderId, type TraderKey, type TxnResult } from '@banana-market/protocol';
-import { MESSAGE_BUS, type MessageBus, type Subscription } from '../bus/message-bus.js';
+import {
+  ACTION_TXN_TYPES,
+  decodeMessage,
+  decodeTxnRejection,
+  rejectionAsTxnResult,
+  TOPICS,
+  traderId,
+  type TraderKey,
+  type TxnResult,
+} from '@banana-market/protocol';
+import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
 
 export class TxnTimeoutError extends Error {
   constructor(txnId: string, timeoutMs: number) {
@@ -14,6 +25,7 @@ export class TxnTimeoutError extends Error {
 }
 
 interface Waiter {
+  readonly answer: Promise<TxnResult>;
   resolve(result: TxnResult): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
@@ -31,19 +43,9 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     this.subscription = await this.bus.subscribe({
       groupId: this.groupId,
-      topics: [TOPICS.txnResults.name],
+      topics: [TOPICS.txnResults.name, TOPICS.txnRejections.name],
       commitOffsets: false,
-      onMessage: (message) => {
-        const trader = decodeMessage.traderKey(message.key);
-        const result = decodeMessage.txnResult(message.value);
-        if (!trader.ok || !result.ok || !ACTION_TXN_TYPES.has(result.value.type)) return;
-        const id = waiterId(trader.value, result.value.txnId);
-        const waiter = this.waiters.get(id);
-        if (waiter === undefined) return;
-        this.waiters.delete(id);
-        clearTimeout(waiter.timer);
-        waiter.resolve(result.value);
-      },
+      onMessage: (message) => this.receive(message),
     });
   }
 
@@ -56,18 +58,54 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
     this.waiters.clear();
   }
 
-  /** Registers interest before the action is sent, so the answer cannot be missed. */
+  /**
+   * Registers interest before the action is sent, so the answer cannot be
+   * missed. Whoever waits for the same trader and txnId at the same time (a
+   * retry sent before the first answer came) shares the one answer. The
+   * promise is already handled: a caller that drops it (its send failed)
+   * leaves no unhandled rejection behind.
+   */
   expect(trader: TraderKey, txnId: string, timeoutMs: number): Promise<TxnResult> {
     const id = waiterId(trader, txnId);
-    if (this.waiters.has(id)) return Promise.reject(new Error(`transaction "${txnId}" is already being waited for`));
-    return new Promise((resolve, reject) => {
-      // Wall-clock timeout on purpose: it guards the HTTP request, not the game.
-      const timer = setTimeout(() => {
-        this.waiters.delete(id);
-        reject(new TxnTimeoutError(txnId, timeoutMs));
-      }, timeoutMs);
-      this.waiters.set(id, { resolve, reject, timer });
+    const pending = this.waiters.get(id);
+    if (pending !== undefined) return pending.answer;
+    let settle!: Pick<Waiter, 'resolve' | 'reject'>;
+    const answer = new Promise<TxnResult>((resolve, reject) => {
+      settle = { resolve, reject };
     });
+    answer.catch(() => undefined);
+    // Wall-clock timeout on purpose: it guards the HTTP request, not the game.
+    const timer = setTimeout(() => {
+      if (this.waiters.get(id)?.answer === answer) this.waiters.delete(id);
+      settle.reject(new TxnTimeoutError(txnId, timeoutMs));
+    }, timeoutMs);
+    this.waiters.set(id, { answer, ...settle, timer });
+    return answer;
+  }
+
+  /** How many answers are awaited (for tests and health). */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  private receive(message: BusMessage): void {
+    const trader = decodeMessage.traderKey(message.key);
+    if (!trader.ok) return;
+    let result: TxnResult | undefined;
+    if (message.topic === TOPICS.txnRejections.name) {
+      const rejection = decodeTxnRejection(message.value);
+      result = rejection.ok ? rejectionAsTxnResult(rejection.value) : undefined;
+    } else {
+      const decoded = decodeMessage.txnResult(message.value);
+      result = decoded.ok ? decoded.value : undefined;
+    }
+    if (result === undefined || !ACTION_TXN_TYPES.has(result.type)) return;
+    const id = waiterId(trader.value, result.txnId);
+    const waiter = this.waiters.get(id);
+    if (waiter === undefined) return;
+    this.waiters.delete(id);
+    clearTimeout(waiter.timer);
+    waiter.resolve(result);
   }
 }
 

@@ -11,6 +11,7 @@ import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { ActionSubmitter } from '../game/action-submitter.service.js';
 import { GameService } from '../game/game.service.js';
 
+/** The house bots' team unless HOUSE_TEAM names another (a 2018 room's clients know five teams only). */
 export const HOUSE_TEAM = 'HOUSE';
 const HOUSE_STRATEGY_ORDER = ['feeder', 'forecast', 'investor', 'random'] as const;
 
@@ -47,7 +48,7 @@ export class HouseBotsService implements OnModuleInit, OnApplicationShutdown {
   private createBot(index: number): BotDriver {
     const strategyName = HOUSE_STRATEGY_ORDER[index % HOUSE_STRATEGY_ORDER.length];
     const random = createRandom(`${this.config.seed}/house-bot/${index}`);
-    const trader = { team: HOUSE_TEAM, name: `${strategyName}-${index + 1}` };
+    const trader = { team: this.config.houseTeam, name: `${strategyName}-${index + 1}` };
     let txnCounter = 0;
     return new BotDriver({
       trader,

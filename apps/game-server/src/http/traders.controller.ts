@@ -1,5 +1,5 @@
-import { Body, ConflictException, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, ConflictException, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { registeredTraderSchema, registerTraderBodySchema, type RegisteredTrader, type TraderKey } from '@banana-market/protocol';
 import { GameService } from '../game/game.service.js';
 import { TraderAlreadyRegisteredError, TraderRegistry } from '../game/trader-registry.service.js';
@@ -16,7 +16,13 @@ export class TradersController {
   @HttpCode(201)
   @ApiCreatedResponse({ description: 'The trader and its secret token (keep it: actions need it)', standardSchema: registeredTraderSchema })
   @ApiConflictResponse({ description: 'A trader with this team and name is already registered' })
+  @ApiBadRequestResponse({ description: 'An invalid team or name, or a team that does not play in this room (GAME_TEAMS)' })
   async register(@Body({ schema: registerTraderBodySchema }) body: TraderKey): Promise<RegisteredTrader> {
+    const refusal = this.game.teamRefusal(body.team);
+    if (refusal !== undefined) {
+      const problem = { field: 'team', expected: `one of the teams of this room, ${this.game.teams?.join(', ')}; got "${body.team}"` };
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `${problem.field}: ${problem.expected}`, problems: [problem] });
+    }
     let token: string;
     try {
       token = await this.registry.register(body);

@@ -19,6 +19,8 @@ import {
   ACTION_LIST,
   authSchema,
   decodeMessage,
+  decodeTxnRejection,
+  rejectionAsTxnResult,
   PROTOCOL_LIMITS,
   serverFrame,
   TOPICS,
@@ -36,7 +38,7 @@ import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from
 import { ActionSubmitter } from '../game/action-submitter.service.js';
 import { GameService } from '../game/game.service.js';
 import { TraderRegistry } from '../game/trader-registry.service.js';
-import { INVALID_FRAME_EVENT, type InvalidFrame } from './ws-frame-parser.js';
+import { INVALID_FRAME_EVENT, WS_HARD_MAX_FRAME_BYTES, type InvalidFrame } from './ws-frame-parser.js';
 
 /** Leaderboard pushes are coalesced: at most one per this many milliseconds. */
 const LEADERBOARD_THROTTLE_MS = 250;
@@ -45,7 +47,8 @@ interface ClientInfo {
   trader?: TraderKey;
 }
 
-@WebSocketGateway({ path: '/ws', maxPayload: PROTOCOL_LIMITS.maxMessageBytes * 4 })
+// maxPayload: the hard cap; frames between the protocol's limit and it are answered by the parser with an error frame.
+@WebSocketGateway({ path: '/ws', maxPayload: WS_HARD_MAX_FRAME_BYTES })
 export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LiveGateway');
   private readonly clients = new Map<WebSocket, ClientInfo>();
@@ -63,7 +66,14 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   async onModuleInit(): Promise<void> {
     this.subscription = await this.bus.subscribe({
       groupId: `banana-market-live-${randomUUID()}`,
-      topics: [TOPICS.sharePrice.name, TOPICS.gameEvents.name, TOPICS.gibberGibbs.name, TOPICS.txnResults.name, TOPICS.traderStates.name],
+      topics: [
+        TOPICS.sharePrice.name,
+        TOPICS.gameEvents.name,
+        TOPICS.gibberGibbs.name,
+        TOPICS.txnResults.name,
+        TOPICS.txnRejections.name,
+        TOPICS.traderStates.name,
+      ],
       commitOffsets: false,
       onMessage: (message) => this.forward(message),
     });
@@ -93,7 +103,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   @SubscribeMessage(WS_CLIENT_EVENTS.auth)
   authenticate(@ConnectedSocket() client: WebSocket, @MessageBody() data: unknown): WsFrame {
-    const body = validate(authSchema, data, 'data');
+    const body = validate(authSchema, data, 'data', true);
     if (!body.ok) return errorFrame(body.error.message);
     const trader = this.registry.traderForToken(body.value.token);
     if (trader === undefined) return errorFrame('data.token: unknown trader token');
@@ -118,8 +128,9 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     if (trader === undefined) return errorFrame('not authenticated: send {"event":"auth","data":{"token":"..."}} first', txnId);
     const spec = ACTION_LIST.find((a) => a.kind === kind);
     if (spec === undefined) return errorFrame(`event: no action "${kind}"`, txnId);
-    const body = validate(spec.bodySchema, data, 'data');
-    if (!body.ok) return errorFrame(body.error.problems.map((p) => `data.${p.field.replace(/^data\.?/, '')}: ${p.expected}`).join('; '), txnId);
+    // Field paths are the frame's own: `data.shares`, or `data` itself when it is not an object.
+    const body = validate(spec.bodySchema, data, 'data', true);
+    if (!body.ok) return errorFrame(body.error.message, txnId);
     try {
       await this.submitter.submit(trader, { kind, body: body.value } as ActionRequest);
       return undefined;
@@ -153,6 +164,15 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
         const trader = decodeMessage.traderKey(message.key);
         const result = decodeMessage.txnResult(message.value);
         if (trader.ok && result.ok) this.sendToTrader(trader.value, WS_SERVER_EVENTS.txnResult, result.value);
+        return;
+      }
+      case TOPICS.txnRejections.name: {
+        // A refusal (paused game, bad field of a Kafka order, team outside GAME_TEAMS) reaches the socket as the
+        // REJECTED result it always was: txn-rejections exists so that txn-results stays readable by 2018 clients.
+        const trader = decodeMessage.traderKey(message.key);
+        const rejection = decodeTxnRejection(message.value);
+        const result = rejection.ok ? rejectionAsTxnResult(rejection.value) : undefined;
+        if (trader.ok && result !== undefined) this.sendToTrader(trader.value, WS_SERVER_EVENTS.txnResult, result);
         return;
       }
       case TOPICS.traderStates.name: {

@@ -1,12 +1,13 @@
 /**
  * The bot's way in over Kafka, as a 2018 client would: orders go to the
- * action topics under the trader's key, results come from txn-results.
+ * action topics under the trader's key, results come from txn-results and
+ * refusals (a paused game, say) from txn-rejections, as REJECTED results.
  * It reads in its own consumer group from the newest messages, keeps only
  * its own trader's results and states, and reads committed data only.
  */
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient, createProducer, waitForGroupJoin, type Consumer, type Kafka, type Producer } from '@banana-market/kafka';
-import { decodeMessage, encode, encodeAction } from '@banana-market/protocol';
+import { decodeMessage, decodeTxnRejection, encode, encodeAction, rejectionAsTxnResult } from '@banana-market/protocol';
 import type { TraderAction, TraderKey } from '@banana-market/protocol';
 import { TOPICS } from '@banana-market/protocol';
 import { NEW_TRADER_START } from '@banana-market/protocol';
@@ -48,7 +49,7 @@ export class KafkaTransport implements BotTransport {
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => events.status(`Kafka consumer restarting: ${payload.error.message}`));
     await consumer.connect();
-    const topics = [TOPICS.sharePrice, TOPICS.txnResults, TOPICS.gibberGibbs, TOPICS.gameEvents].map((t) => t.name);
+    const topics = [TOPICS.sharePrice, TOPICS.txnResults, TOPICS.txnRejections, TOPICS.gibberGibbs, TOPICS.gameEvents].map((t) => t.name);
     await consumer.subscribe({ topics, fromBeginning: false });
     // This trader's last state, if it played before: read the state history once.
     await consumer.subscribe({ topics: [TOPICS.traderStates.name], fromBeginning: true });
@@ -68,6 +69,12 @@ export class KafkaTransport implements BotTransport {
         } else if (mine && topic === TOPICS.txnResults.name) {
           const result = decodeMessage.txnResult(message.value);
           if (result.ok) events.result(result.value);
+        } else if (mine && topic === TOPICS.txnRejections.name) {
+          const rejection = decodeTxnRejection(message.value);
+          if (!rejection.ok) return;
+          const result = rejectionAsTxnResult(rejection.value);
+          if (result !== undefined) events.result(result);
+          else events.refused(rejection.value.reason, rejection.value.txnId || undefined);
         } else if (mine && topic === TOPICS.traderStates.name) {
           const state = decodeMessage.traderState(message.value);
           if (state.ok) events.state(state.value);

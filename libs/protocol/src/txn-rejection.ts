@@ -1,0 +1,62 @@
+/**
+ * The txn-rejections topic: the answer to an order the server did not take
+ * (a bad field, an unreadable key, a paused or ended game, a team not in the
+ * room). txn-results keeps to the three 2018 statuses, which a 2018 client
+ * reads as a closed enum; everything REJECTED comes here instead, under the
+ * order's own key bytes (so on the order's partition), or under the raw key
+ * bytes when the key is not a trader key.
+ */
+import { z } from 'zod';
+import { canonicalState, decode, type DecodeResult, type RawMessage } from './codec.js';
+import { orderedJson } from './field-order.js';
+import { traderStateSchema, txnTypeSchema, type TraderState, type TxnResult } from './schemas.js';
+
+export const txnRejectionSchema = z.object({
+  /** The order's txnId when it could be read, else "". */
+  txnId: z.string(),
+  /** The txn type of the action the order was for (its topic's). */
+  type: txnTypeSchema,
+  status: z.literal('REJECTED'),
+  reason: z.string(),
+  /** The offending field (`shares`, `key.team`, `(value)`) when one is to blame. */
+  field: z.string().optional(),
+  /** The trader's state, unchanged, when the key names a trader. */
+  state: traderStateSchema.optional(),
+});
+export type TxnRejection = z.infer<typeof txnRejectionSchema>;
+
+const REJECTION_FIELDS = ['txnId', 'type', 'status', 'reason', 'field', 'state'] as const;
+
+/** What a trader key looks like, for the reason of an answer to an unreadable one. */
+export const TRADER_KEY_SHAPE = '{"team":"…","name":"…"}';
+
+export function encodeTxnRejection(rejection: TxnRejection): string {
+  return orderedJson({ ...rejection, state: rejection.state === undefined ? undefined : canonicalState(rejection.state) }, REJECTION_FIELDS);
+}
+
+export function decodeTxnRejection(raw: RawMessage): DecodeResult<TxnRejection> {
+  return decode(txnRejectionSchema, raw);
+}
+
+/** A REJECTED transaction result (as the engine produces it) as its txn-rejections value. */
+export function txnRejectionOf(result: TxnResult, field?: string): TxnRejection {
+  return {
+    txnId: result.txnId,
+    type: result.type,
+    status: 'REJECTED',
+    reason: result.reason ?? 'rejected',
+    ...(field === undefined ? {} : { field }),
+    state: result.state,
+  };
+}
+
+/**
+ * A rejection as the transaction result the HTTP and WebSocket paths have
+ * always answered with (status REJECTED and the reason). Without a state (an
+ * unreadable key: no trader) it needs one given, else there is none.
+ */
+export function rejectionAsTxnResult(rejection: TxnRejection, fallbackState?: TraderState): TxnResult | undefined {
+  const state = rejection.state ?? fallbackState;
+  if (state === undefined) return undefined;
+  return { txnId: rejection.txnId, type: rejection.type, state, status: 'REJECTED', reason: rejection.reason };
+}
