@@ -122,6 +122,9 @@ function knownFields(schema: z.ZodType): string[] {
  * One problem per field: the first check that failed.
  */
 export function validate<T>(schema: z.ZodType<T>, input: unknown, what = '(value)', prefixFields = false): DecodeResult<T> {
+  // The plain parse first: per-call options take zod off its compiled fast path, and almost every message is valid.
+  const valid = schema.safeParse(input);
+  if (valid.success) return { ok: true, value: valid.data };
   const parsed = schema.safeParse(input, { reportInput: true, error: defaultMessages });
   if (parsed.success) return { ok: true, value: parsed.data };
   const problems: FieldProblem[] = [];
