@@ -50,7 +50,19 @@ export type GibbSourceStatus = z.infer<typeof gibbSourceStatusSchema>;
 export const gibbSourcesViewSchema = z.object({ sources: z.array(gibbSourceStatusSchema) });
 export type GibbSourcesView = z.infer<typeof gibbSourcesViewSchema>;
 
-export const resetGameBodySchema = z.object({ seed: z.string().min(1).max(200).optional() }).optional();
+/**
+ * The coach's reset body, strict: a misspelt field (`{"sed":"…"}`) is refused
+ * by name rather than ignored, which would reset the game with a random seed.
+ */
+export const resetGameBodySchema = z
+  .strictObject({
+    seed: z
+      .string({ message: 'expected the seed as a string' })
+      .min(1, { message: 'expected a seed of at least 1 character' })
+      .max(200, { message: 'expected a seed of at most 200 characters' })
+      .optional(),
+  })
+  .optional();
 
 export const errorBodySchema = z.object({
   statusCode: z.number(),
