@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encode, TOPICS } from '@banana-market/protocol';
-import { busEnvironment, BUS_KINDS, eventually, type BusEnvironment } from './support/buses.js';
-import { http, startTestServer, type TestServer } from './support/test-server.js';
+import { BUS_KINDS, eventually, type BusEnvironment } from './support/buses.js';
+import { http, type TestServer } from './support/test-server.js';
 import { TestSocket } from './support/ws-client.js';
+import { useGameOnBus } from './support/game-on-bus.js';
 
 const RUN = Date.now().toString(36);
 const COPIES = 10;
@@ -19,18 +20,13 @@ describe.each(BUS_KINDS)('the same txnId sent 10 times at once, on the %s bus', 
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-  beforeAll(async () => {
+  beforeAll(() => {
     process.on('unhandledRejection', onUnhandled);
-    env = await busEnvironment(kind);
-    if (env === undefined) return;
-    server = await startTestServer({ bus: await env.createBus(), env: { TICK_MS: '100', HOUSE_BOTS: '0', GAME_SEED: 'duplicates' } });
-  }, 180_000);
+  });
+  useGameOnBus(kind, { TICK_MS: '100', HOUSE_BOTS: '0', GAME_SEED: 'duplicates' }, (game) => ({ env, server } = game));
 
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
-    await server?.close();
-    await env?.client.close();
-    await env?.stop();
   }, 60_000);
 
   const skipUnlessAvailable = (ctx: { skip: (note?: string) => void }) => {

@@ -3,11 +3,12 @@
  * server must behave the same on both, and a client that only speaks the
  * 2018 wire format must be able to play.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_TOPICS, decodeMessage, encode, TOPICS, type TraderKey } from '@banana-market/protocol';
-import { busEnvironment, BUS_KINDS, eventually, type BusEnvironment, type RawRecord } from '../support/buses.js';
+import { BUS_KINDS, eventually, type BusEnvironment, type RawRecord } from '../support/buses.js';
 import { garbageFor } from '../support/garbage.js';
 import { http, startTestServer, type TestServer } from '../support/test-server.js';
+import { useGameOnBus } from '../support/game-on-bus.js';
 
 /** Unique names per run, in case KAFKA_BROKERS points at a broker that has seen earlier runs. */
 const RUN = Date.now().toString(36);
@@ -17,17 +18,7 @@ describe.each(BUS_KINDS)('on the %s bus', (kind) => {
   let env: BusEnvironment | undefined;
   let server: TestServer;
 
-  beforeAll(async () => {
-    env = await busEnvironment(kind);
-    if (env === undefined) return;
-    server = await startTestServer({ bus: await env.createBus(), env: FAST });
-  }, 180_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await env?.client.close();
-    await env?.stop();
-  }, 60_000);
+  useGameOnBus(kind, FAST, (game) => ({ env, server } = game));
 
   const skipUnlessAvailable = (ctx: { skip: (note?: string) => void }) => {
     if (env === undefined) ctx.skip(`no ${kind} bus on this machine (see the message above)`);

@@ -7,9 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS, encode } from '@banana-market/protocol';
 import { ANSWER_TOPICS, messageOn, orderText, ROWS } from '../support/error-verdicts.js';
-import { busEnvironment, eventually, type BusEnvironment, type RawRecord } from '../support/buses.js';
-import { http, startTestServer, type TestServer } from '../support/test-server.js';
+import { eventually, type BusEnvironment, type RawRecord } from '../support/buses.js';
+import { http, type TestServer } from '../support/test-server.js';
 import { TestSocket } from '../support/ws-client.js';
+import { useGameOnBus } from '../support/game-on-bus.js';
 
 const RUN = Date.now().toString(36);
 
@@ -20,11 +21,12 @@ describe('error verdicts on a real Kafka broker', () => {
   let socket: TestSocket;
   const answers: RawRecord[][] = [];
 
+  useGameOnBus('kafka', { HOUSE_BOTS: '0', GAME_SEED: 'verdicts' }, (game) => ({ env, server } = game));
+
   beforeAll(async () => {
-    env = await busEnvironment('kafka');
     if (env === undefined) return;
-    server = await startTestServer({ bus: await env.createBus(), env: { HOUSE_BOTS: '0', GAME_SEED: 'verdicts' } });
-    for (const topic of ANSWER_TOPICS) answers.push(await env.client.watch(topic));
+    const started = env;
+    for (const topic of ANSWER_TOPICS) answers.push(await started.client.watch(topic));
     token = (await http(server, 'POST', '/api/traders', { body: { team: 'VERDICT', name: `both-${RUN}` } })).body.token;
     socket = await TestSocket.open(server.wsUrl);
     socket.send('auth', { token });
@@ -33,9 +35,6 @@ describe('error verdicts on a real Kafka broker', () => {
 
   afterAll(async () => {
     socket?.close();
-    await server?.close();
-    await env?.client.close();
-    await env?.stop();
   }, 60_000);
 
   it('gives every row the same verdict and words on Kafka, HTTP and WebSocket', async (ctx) => {

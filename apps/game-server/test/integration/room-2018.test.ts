@@ -8,11 +8,12 @@
  * partition under the same key bytes; the garbage is answered on
  * txn-rejections. On the embedded bus and on a real Kafka broker.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_TOPICS, TOPICS } from '@banana-market/protocol';
 import { BananaClient, KafkaTransport, WsTransport } from '@banana-market/sdk/client';
-import { busEnvironment, BUS_KINDS, eventually, type BusEnvironment, type RawRecord } from '../support/buses.js';
-import { ADMIN_TOKEN, http, startTestServer, type TestServer } from '../support/test-server.js';
+import { BUS_KINDS, eventually, type BusEnvironment, type RawRecord } from '../support/buses.js';
+import { ADMIN_TOKEN, http, type TestServer } from '../support/test-server.js';
+import { useGameOnBus } from '../support/game-on-bus.js';
 
 const RUN = Date.now().toString(36);
 const TEAMS_2018 = ['ALOUATE', 'BONOBO', 'CAPUCIN', 'DRILL', 'SAGOUIN'] as const;
@@ -74,17 +75,7 @@ describe.each(BUS_KINDS)('a 2018 room on the %s bus', (kind) => {
   let env: BusEnvironment | undefined;
   let server: TestServer;
 
-  beforeAll(async () => {
-    env = await busEnvironment(kind);
-    if (env === undefined) return;
-    server = await startTestServer({ bus: await env.createBus(), env: ROOM });
-  }, 180_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await env?.client.close();
-    await env?.stop();
-  }, 60_000);
+  useGameOnBus(kind, ROOM, (game) => ({ env, server } = game));
 
   it('lets a 2018 client with closed enums read every record while house bots trade and garbage arrives', async (ctx) => {
     if (env === undefined) return ctx.skip(`no ${kind} bus on this machine (see the message above)`);
@@ -127,13 +118,13 @@ describe.each(BUS_KINDS)('a 2018 room on the %s bus', (kind) => {
       const order = marketOrders.find((r) => r.key === prettyKey);
       expect(order).toBeDefined();
       return order!.partition;
-    });
+    }, 30_000);
     expect(new Set(mine.map((r) => r.partition))).toEqual(new Set([orderPartition]));
     const myStates = await eventually(() => {
       const found = states.filter((r) => r.key === prettyKey);
       expect(found.length).toBeGreaterThan(0);
       return found;
-    });
+    }, 30_000);
     expect(new Set(myStates.map((r) => r.partition))).toEqual(new Set([orderPartition]));
     expect(results.filter((r) => r.key === compactKey)).toEqual([]);
     const feed = mine.map((r) => JSON.parse(r.value!)).find((v) => v.txnId === 'legacy_3');
@@ -145,7 +136,7 @@ describe.each(BUS_KINDS)('a 2018 room on the %s bus', (kind) => {
       const found = results.find((r) => r.key === compactKey && JSON.parse(r.value!).txnId === 'legacy_4');
       expect(found).toBeDefined();
       return JSON.parse(found!.value!);
-    });
+    }, 30_000);
     expect(compact).toMatchObject({ status: 'ACCEPTED', state: { fedMonkeys: 2 } });
 
     // The garbage is answered on txn-rejections, with reasons; the unreadable key under its raw bytes.

@@ -10,9 +10,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaClient, readToEnd } from '@banana-market/kafka';
 import { ALL_TOPICS, decodeMessage, TOPICS, type GameEvent } from '@banana-market/protocol';
-import { busEnvironment, BUS_KINDS, eventually, type BusEnvironment } from '../support/buses.js';
-import { ADMIN_TOKEN, http, startTestServer, type TestServer } from '../support/test-server.js';
+import { BUS_KINDS, eventually, type BusEnvironment } from '../support/buses.js';
+import { ADMIN_TOKEN, http, type TestServer } from '../support/test-server.js';
 import { TestSocket } from '../support/ws-client.js';
+import { useGameOnBus } from '../support/game-on-bus.js';
 
 /** Long, unusual and new on every run: a broker shared with earlier runs holds none of it. */
 const SECRET = `Kafka-Secret_${randomUUID()}_vY4q`;
@@ -57,18 +58,15 @@ describe.each(BUS_KINDS)('the seed on the topics of the %s bus', (kind) => {
       });
   }
 
+  useGameOnBus(kind, { TICK_MS: '100', HOUSE_BOTS: '2', GAME_SEED: SECRET }, (game) => ({ env, server } = game));
+
   beforeAll(async () => {
-    env = await busEnvironment(kind);
     if (env === undefined) return;
-    server = await startTestServer({ bus: await env.createBus(), env: { TICK_MS: '100', HOUSE_BOTS: '2', GAME_SEED: SECRET } });
     socket = await TestSocket.open(server.wsUrl);
   }, 180_000);
 
   afterAll(async () => {
     socket?.close();
-    await server?.close();
-    await env?.client.close();
-    await env?.stop();
   }, 60_000);
 
   it('is in no key or value of any topic while the game runs, and game-events reveals it at the end', async (ctx) => {
