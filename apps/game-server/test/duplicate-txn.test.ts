@@ -57,8 +57,7 @@ describe.each(BUS_KINDS)('the same txnId sent 10 times at once, on the %s bus', 
     const results = await env!.client.watch(TOPICS.txnResults.name);
     const socket = await TestSocket.open(server.wsUrl);
     try {
-      socket.send('auth', { token });
-      await socket.next((f) => f.event === 'authenticated');
+      await socket.authenticate(token);
       for (let i = 0; i < COPIES; i++) socket.send('market', { type: 'BUY', shares: 1, txnId: 'retry-1' });
       const frames = await eventually(() => {
         const mine = socket.frames.filter((f) => f.event === 'txn-result' && f.data.txnId === 'retry-1');

@@ -28,10 +28,7 @@ describe('error verdicts: Kafka, WebSocket and HTTP agree', () => {
         answers.push(m);
       },
     });
-    token = (await http(server, 'POST', '/api/traders', { body: { team: 'VERDICT', name: 'http-ws' } })).body.token;
-    socket = await TestSocket.open(server.wsUrl);
-    socket.send('auth', { token });
-    await socket.next((f) => f.event === 'authenticated');
+    ({ socket, token } = await TestSocket.openAs(server, { team: 'VERDICT', name: 'http-ws' }));
   });
   afterAll(async () => {
     socket?.close();

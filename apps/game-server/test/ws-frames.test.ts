@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_LIMITS } from '@banana-market/protocol';
 import { WS_HARD_MAX_FRAME_BYTES } from '../src/live/ws-frame-parser.js';
-import { http, startTestServer, type TestServer } from './support/test-server.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 import { TestSocket } from './support/ws-client.js';
 
 const FIELD_PATH = /^(frame|event|data(\.[A-Za-z]+)*): /;
@@ -20,10 +20,7 @@ describe('WebSocket frames', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const token = (await http(server, 'POST', '/api/traders', { body: { team: 'FRAMES', name: 'fuzz' } })).body.token;
-    socket = await TestSocket.open(server.wsUrl);
-    socket.send('auth', { token });
-    await socket.next((f) => f.event === 'authenticated');
+    ({ socket } = await TestSocket.openAs(server, { team: 'FRAMES', name: 'fuzz' }));
   });
   afterAll(async () => {
     socket?.close();

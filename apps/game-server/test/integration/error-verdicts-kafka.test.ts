@@ -27,10 +27,7 @@ describe('error verdicts on a real Kafka broker', () => {
     if (env === undefined) return;
     const started = env;
     for (const topic of ANSWER_TOPICS) answers.push(await started.client.watch(topic));
-    token = (await http(server, 'POST', '/api/traders', { body: { team: 'VERDICT', name: `both-${RUN}` } })).body.token;
-    socket = await TestSocket.open(server.wsUrl);
-    socket.send('auth', { token });
-    await socket.next((f) => f.event === 'authenticated');
+    ({ socket, token } = await TestSocket.openAs(server, { team: 'VERDICT', name: `both-${RUN}` }));
   }, 180_000);
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 /** A real WebSocket client for tests: collects frames and waits for the ones it needs. */
 import WebSocket from 'ws';
+import { http } from './test-server.js';
 
 export interface Frame {
   event: string;
@@ -33,6 +34,23 @@ export class TestSocket {
       socket.once('open', () => resolve(client));
       socket.once('error', reject);
     });
+  }
+
+  /** A newly registered trader's socket, authenticated: what a player's bot opens. */
+  static async openAs(
+    server: { url: string; wsUrl: string },
+    trader: { team: string; name: string },
+  ): Promise<{ socket: TestSocket; token: string }> {
+    const { token } = (await http(server, 'POST', '/api/traders', { body: trader })).body as { token: string };
+    const socket = await TestSocket.open(server.wsUrl);
+    await socket.authenticate(token);
+    return { socket, token };
+  }
+
+  /** Sends the token and waits until the server accepts it. */
+  async authenticate(token: string): Promise<void> {
+    this.send('auth', { token });
+    await this.next((f) => f.event === 'authenticated');
   }
 
   send(event: string, data: unknown): void {
