@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import { canonicalState, decode, type DecodeResult, type RawMessage } from './codec.js';
 import { orderedJson } from './field-order.js';
-import { traderStateSchema, txnTypeSchema, type TraderState, type TxnResult } from './schemas.js';
+import { traderStateSchema, txnResultSchema as txnResultSchemaForAnswers, txnTypeSchema, type TraderState, type TxnResult } from './schemas.js';
+import { TOPICS } from './topics.js';
 
 export const txnRejectionSchema = z.object({
   /** The order's txnId when it could be read, else "". */
@@ -59,4 +60,18 @@ export function rejectionAsTxnResult(rejection: TxnRejection, fallbackState?: Tr
   const state = rejection.state ?? fallbackState;
   if (state === undefined) return undefined;
   return { txnId: rejection.txnId, type: rejection.type, state, status: 'REJECTED', reason: rejection.reason };
+}
+
+/**
+ * An answer read from txn-results or txn-rejections, as the transaction
+ * result the HTTP and WebSocket paths answer with (undefined when it cannot
+ * be read, or is a rejection with no trader state to show).
+ */
+export function decodeTxnAnswer(topic: string, raw: RawMessage): TxnResult | undefined {
+  if (topic === TOPICS.txnRejections.name) {
+    const rejection = decodeTxnRejection(raw);
+    return rejection.ok ? rejectionAsTxnResult(rejection.value) : undefined;
+  }
+  const result = decode(txnResultSchemaForAnswers, raw);
+  return result.ok ? result.value : undefined;
 }

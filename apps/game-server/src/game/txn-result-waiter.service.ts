@@ -6,16 +6,7 @@
  */
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import {
-  ACTION_TXN_TYPES,
-  decodeMessage,
-  decodeTxnRejection,
-  rejectionAsTxnResult,
-  TOPICS,
-  traderId,
-  type TraderKey,
-  type TxnResult,
-} from '@banana-market/protocol';
+import { ACTION_TXN_TYPES, decodeMessage, decodeTxnAnswer, TOPICS, traderId, type TraderKey, type TxnResult } from '@banana-market/protocol';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
 
 export class TxnTimeoutError extends Error {
@@ -91,14 +82,7 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
   private receive(message: BusMessage): void {
     const trader = decodeMessage.traderKey(message.key);
     if (!trader.ok) return;
-    let result: TxnResult | undefined;
-    if (message.topic === TOPICS.txnRejections.name) {
-      const rejection = decodeTxnRejection(message.value);
-      result = rejection.ok ? rejectionAsTxnResult(rejection.value) : undefined;
-    } else {
-      const decoded = decodeMessage.txnResult(message.value);
-      result = decoded.ok ? decoded.value : undefined;
-    }
+    const result = decodeTxnAnswer(message.topic, message.value);
     if (result === undefined || !ACTION_TXN_TYPES.has(result.type)) return;
     const id = waiterId(trader.value, result.txnId);
     const waiter = this.waiters.get(id);

@@ -19,8 +19,7 @@ import {
   ACTION_LIST,
   authSchema,
   decodeMessage,
-  decodeTxnRejection,
-  rejectionAsTxnResult,
+  decodeTxnAnswer,
   PROTOCOL_LIMITS,
   serverFrame,
   TOPICS,
@@ -160,18 +159,12 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
         if (gibb.ok) this.broadcast(WS_SERVER_EVENTS.gibb, gibb.value);
         return;
       }
-      case TOPICS.txnResults.name: {
-        const trader = decodeMessage.traderKey(message.key);
-        const result = decodeMessage.txnResult(message.value);
-        if (trader.ok && result.ok) this.sendToTrader(trader.value, WS_SERVER_EVENTS.txnResult, result.value);
-        return;
-      }
+      case TOPICS.txnResults.name:
       case TOPICS.txnRejections.name: {
         // A refusal (paused game, bad field of a Kafka order, team outside GAME_TEAMS) reaches the socket as the
         // REJECTED result it always was: txn-rejections exists so that txn-results stays readable by 2018 clients.
         const trader = decodeMessage.traderKey(message.key);
-        const rejection = decodeTxnRejection(message.value);
-        const result = rejection.ok ? rejectionAsTxnResult(rejection.value) : undefined;
+        const result = decodeTxnAnswer(message.topic, message.value);
         if (trader.ok && result !== undefined) this.sendToTrader(trader.value, WS_SERVER_EVENTS.txnResult, result);
         return;
       }
