@@ -183,7 +183,7 @@ export class MarketEngine {
     if (author !== undefined && !this.authorMayMoveHype(author, now)) return [];
     const r = this.rules;
     const capped = Math.max(-r.hypeMaxPerGibb, Math.min(r.hypeMaxPerGibb, reading.delta));
-    const hype = roundCoins(Math.max(r.hypeMin, Math.min(r.hypeMax, this.hype + capped)));
+    const hype = roundCoins(this.withinHypeBounds(this.hype + capped));
     const delta = roundCoins(hype - this.hype);
     if (delta === 0) return [];
     this.hype = hype;
@@ -196,6 +196,10 @@ export class MarketEngine {
       }
     }
     return events;
+  }
+
+  private withinHypeBounds(hype: number): number {
+    return Math.max(this.rules.hypeMin, Math.min(this.rules.hypeMax, hype));
   }
 
   /** One tick of fading: the hype (and the level counted as already burst) toward 0. */
@@ -240,7 +244,7 @@ export class MarketEngine {
   private stepBurst(at: number): EngineEvent[] {
     const burst = this.burst!;
     const factor = this.rules.burstFactors[burst.nextStep];
-    this.hype = Math.max(this.rules.hypeMin, Math.min(this.rules.hypeMax, this.hype * factor));
+    this.hype = this.withinHypeBounds(this.hype * factor);
     const steps = this.rules.burstFactors.length;
     const last = burst.nextStep + 1 >= steps;
     if (last) {

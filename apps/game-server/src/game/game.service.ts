@@ -201,9 +201,9 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** After a restart on a persistent bus, traders continue from their last published state. */
   /**
-   * One trader's states may sit under several key spellings (a pretty and a
+   * After a restart on a persistent bus, traders continue from their last
+   * published state. One trader's states may sit under several key spellings (a pretty and a
    * compact key are one trader), on several partitions and so in no overall
    * order: the newest state by its time wins (on a tie, the last read), and
    * its key bytes stay the ones the trader is answered under.
