@@ -7,8 +7,11 @@
  * and on a VirtualClock.
  */
 import {
+  changelogKey,
   txnTypeOf,
+  type ChangelogEntry,
   type GameEvent,
+  type GameRecord,
   type GameStatus,
   type Gibb,
   type LeaderboardView,
@@ -18,7 +21,7 @@ import {
 } from '@banana-market/protocol';
 import type { Clock, TimerHandle } from './clock.js';
 import type { ActionTxnType, EngineEvent, MarketSnapshot, TraderAction } from './events.js';
-import { MarketEngine } from './market-engine.js';
+import { MarketEngine, type EngineSave } from './market-engine.js';
 import { DEFAULT_RULES, type GameRules } from './rules.js';
 import { seedCommitment } from './seed-commitment.js';
 
@@ -32,6 +35,11 @@ export interface GameLoopOptions {
 }
 
 export type EngineEventListener = (events: readonly EngineEvent[]) => void;
+
+/** A stored game: its record, and the engine's entries (plantations, txn memory, accounts). */
+export interface GameSave extends Omit<EngineSave, 'market'> {
+  readonly game: GameRecord;
+}
 
 type LoopPhase = 'created' | 'running' | 'paused' | 'ended' | 'stopped';
 
@@ -54,12 +62,20 @@ export class GameLoop {
   private phase: LoopPhase = 'created';
   private timer: TimerHandle | undefined;
   private pausedAt = 0;
+  /** When the current game started or was reset (its trader states are newer). */
+  private startedAt: number;
+  /** The phase a restored game continues in when started. */
+  private restoredPhase: 'running' | 'paused' | 'ended' | undefined;
+  private lifecycleChanged = true;
+  /** Entries a reset deleted, to be written as tombstones with the next changes. */
+  private deletedEntries: ChangelogEntry[] = [];
 
   constructor(options: GameLoopOptions) {
     this.clock = options.clock;
     this.rules = options.rules ?? DEFAULT_RULES;
     this.currentSeed = options.seed;
     this.currentCommitment = seedCommitment(options.seed);
+    this.startedAt = this.clock.now();
     this.engine = this.createEngine(options.seed);
     this.onListenerError = options.onListenerError ?? ((error) => console.error('game loop listener failed:', error));
   }
@@ -129,13 +145,95 @@ export class GameLoop {
     return this.engine.currentPrice();
   }
 
+  // ---- durable state ----------------------------------------------------------
+
+  /**
+   * Before start: this loop becomes the stored game (its seed, phase, market,
+   * plantations, txn memory and accounts). Started, it continues where the
+   * stored one stopped and announces nothing: a running game's next tick
+   * comes at once if ticks fell due while it was down (the market carries on
+   * from its last tick, it does not catch up on the downtime), plantations
+   * that fell due meanwhile pay at once, a paused game stays paused and an
+   * ended one ended.
+   */
+  restore(save: GameSave): void {
+    if (this.phase !== 'created') throw new Error('a game can only be restored before it starts');
+    const { game } = save;
+    this.currentSeed = game.seed;
+    this.currentCommitment = seedCommitment(game.seed);
+    this.seedRevealed = game.seedRevealed;
+    this.startedAt = game.startedAt;
+    this.pausedAt = game.pausedAt;
+    this.restoredPhase = game.phase;
+    this.engine = new MarketEngine({ seed: game.seed, startTime: game.startedAt, rules: this.rules }, { ...save, market: game.market });
+    this.lifecycleChanged = false;
+  }
+
+  /** When the current game started (or was last reset), ms since the epoch. */
+  get gameStartedAt(): number {
+    return this.startedAt;
+  }
+
+  /**
+   * The stored entries that changed since the last call: the game's record
+   * (lifecycle and market) when either moved, plantations planted or paid,
+   * txnIds remembered or forgotten, and what a reset deleted. The host
+   * writes them beside the events of the same moment (on Kafka, in the same
+   * transaction).
+   */
+  takeChanges(): ChangelogEntry[] {
+    const changes = this.engine.takeChanges();
+    const entries: ChangelogEntry[] = this.deletedEntries;
+    this.deletedEntries = [];
+    if (changes.market !== undefined || this.lifecycleChanged) {
+      entries.push({ store: 'game', key: changelogKey.game(), value: this.gameRecord(changes.market ?? this.engine.marketRecord()) });
+    }
+    this.lifecycleChanged = false;
+    for (const [seq, value] of changes.returns) entries.push({ store: 'return', key: changelogKey.return(seq), value });
+    for (const [key, value] of changes.txns) entries.push({ store: 'txn', key, value });
+    return entries;
+  }
+
+  /** The whole stored game as it is now (what takeChanges has been adding up to). */
+  save(): GameSave {
+    const { market, ...rest } = this.engine.save();
+    return { ...rest, game: this.gameRecord(market) };
+  }
+
+  private gameRecord(market: GameRecord['market']): GameRecord {
+    const phase = this.status;
+    return {
+      seed: this.currentSeed,
+      seedRevealed: this.seedRevealed,
+      phase,
+      pausedAt: this.pausedAt,
+      startedAt: this.startedAt,
+      savedAt: this.clock.now(),
+      market,
+    };
+  }
+
   // ---- lifecycle ------------------------------------------------------------
 
   /** Starts the clock and announces the game with its seed's commitment, not the seed (GAME_STARTED). */
   start(): void {
     if (this.phase !== 'created') return;
+    if (this.restoredPhase !== undefined) {
+      this.continueRestored(this.restoredPhase);
+      return;
+    }
     this.phase = 'running';
     this.emitGameEvent({ type: 'GAME_STARTED', seedCommitment: this.currentCommitment });
+    this.schedule();
+  }
+
+  private continueRestored(phase: 'running' | 'paused' | 'ended'): void {
+    this.phase = phase;
+    this.restoredPhase = undefined;
+    if (phase !== 'running') return;
+    const late = this.clock.now() - this.engine.marketRecord().nextTickAt;
+    if (late > 0) this.engine.postponeMarket(late);
+    this.catchUp();
     this.schedule();
   }
 
@@ -146,6 +244,7 @@ export class GameLoop {
     this.cancelTimer();
     this.pausedAt = this.clock.now();
     this.phase = 'paused';
+    this.lifecycleChanged = true;
     this.emitGameEvent({ type: 'GAME_PAUSED' });
   }
 
@@ -154,6 +253,7 @@ export class GameLoop {
     // Time stood still for the game: nothing that was due later catches up in a burst.
     this.engine.postpone(this.clock.now() - this.pausedAt);
     this.phase = 'running';
+    this.lifecycleChanged = true;
     this.emitGameEvent({ type: 'GAME_RESUMED' });
     this.schedule();
   }
@@ -168,6 +268,7 @@ export class GameLoop {
     this.cancelTimer();
     this.phase = 'ended';
     this.seedRevealed = true;
+    this.lifecycleChanged = true;
     this.emitGameEvent({ type: 'GAME_ENDED', seed: this.currentSeed, seedCommitment: this.currentCommitment });
   }
 
@@ -183,6 +284,13 @@ export class GameLoop {
     this.currentSeed = seed ?? this.currentSeed;
     this.currentCommitment = seedCommitment(this.currentSeed);
     this.seedRevealed = false;
+    const old = this.engine.storedKeys();
+    this.deletedEntries.push(
+      ...old.returns.map((seq): ChangelogEntry => ({ store: 'return', key: changelogKey.return(seq), value: null })),
+      ...old.txns.map((key): ChangelogEntry => ({ store: 'txn', key, value: null })),
+    );
+    this.startedAt = this.clock.now();
+    this.lifecycleChanged = true;
     this.engine = this.createEngine(this.currentSeed);
     const states: EngineEvent[] = traders.map((trader) => ({
       kind: 'trader-state',
@@ -236,11 +344,6 @@ export class GameLoop {
     const registered = this.engine.registerTrader(trader, this.clock.now());
     if (registered.created && options.announce) this.emit([{ kind: 'trader-state', trader, state: registered.state }]);
     return registered;
-  }
-
-  /** Before the start, after a restart: a trader continues from its last published state. */
-  restoreTraderState(trader: TraderKey, state: TraderState): void {
-    this.engine.restoreTraderState(trader, state);
   }
 
   private createEngine(seed: string): MarketEngine {

@@ -6,6 +6,7 @@
  */
 import {
   ACTIONS,
+  changelogKey,
   gibbAuthor,
   traderId,
   type ActionKind,
@@ -15,14 +16,17 @@ import {
   type Gibb,
   type InvestmentOrder,
   type MarketOrder,
+  type MarketRecord,
+  type ReturnRecord,
   type TraderKey,
   type TraderState,
   type TxnResult,
   type TxnStatus,
+  type TxnMemoryRecord,
   type TxnType,
 } from '@banana-market/protocol';
 import type { ActionTxnType, EngineEvent, Leaderboard, MarketSnapshot, PriceEvent, TraderAction, TxnResultEvent } from './events.js';
-import { gameRandomStreams, type RandomSource } from './random.js';
+import { gameRandomStreams, type GameRandomStreams } from './random.js';
 import { DEFAULT_RULES, type GameRules } from './rules.js';
 import { burstProbability, type BurstInProgress } from './rules/bubble-burst.js';
 import { readHype, roundCoins } from './rules/hype.js';
@@ -41,13 +45,32 @@ export interface MarketEngineOptions {
   readonly rules?: GameRules;
 }
 
-interface PendingReturn {
-  readonly dueAt: number;
-  readonly seq: number;
+type PendingReturn = ReturnRecord;
+
+/** A trader's account as the host restored it (from trader-states). */
+export interface RestoredAccount {
   readonly trader: TraderKey;
-  readonly txnId: string;
-  readonly invested: number;
-  readonly payout: number;
+  readonly state: TraderState;
+}
+
+/** Everything an engine is, as its host stores it (see game-changelog.ts in the protocol). */
+export interface EngineSave {
+  readonly market: MarketRecord;
+  readonly returns: readonly ReturnRecord[];
+  readonly txns: readonly TxnMemoryRecord[];
+  readonly accounts: readonly RestoredAccount[];
+}
+
+/**
+ * What changed since the host last asked: the market's record when it moved,
+ * plantations planted (a record) or paid (null), txnIds remembered (a
+ * record) or forgotten (null). Accounts are not here: every change of one is
+ * already a trader-state event.
+ */
+export interface EngineChanges {
+  readonly market: MarketRecord | undefined;
+  readonly returns: ReadonlyMap<number, ReturnRecord | null>;
+  readonly txns: ReadonlyMap<string, TxnMemoryRecord | null>;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -55,7 +78,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export class MarketEngine {
   readonly rules: GameRules;
   readonly seed: string;
-  private readonly random: { price: RandomSource; fundamental: RandomSource; burst: RandomSource; invest: RandomSource };
+  private readonly random: GameRandomStreams;
   private readonly book: TraderBook;
 
   private basePrice: number;
@@ -74,23 +97,122 @@ export class MarketEngine {
   /** Investments within the saturation window, oldest first, and their sum. */
   private recentInvestments: { readonly at: number; readonly coins: number }[] = [];
   private recentInvestedCoins = 0;
-  /** Coins each trader has growing (by trader id). */
-  private readonly growingCoins = new Map<string, number>();
   /** When each author's recent gibbs moved the hype (by author). */
   private readonly authorGibbTimes = new Map<string, number[]>();
   private returnSeq = 0;
   private pendingReturns: PendingReturn[] = [];
+  /** Order in which txnIds were remembered, so a restored memory forgets the same ones first. */
+  private txnSeq = 0;
 
-  constructor(options: MarketEngineOptions) {
+  private marketChanged = true;
+  private readonly changedReturns = new Map<number, ReturnRecord | null>();
+  private readonly changedTxns = new Map<string, TxnMemoryRecord | null>();
+
+  constructor(options: MarketEngineOptions, saved?: EngineSave) {
     this.rules = options.rules ?? DEFAULT_RULES;
     this.seed = options.seed;
-    this.random = gameRandomStreams(options.seed);
+    this.random = gameRandomStreams(options.seed, saved?.market.random);
     this.book = new TraderBook(this.rules);
     this.basePrice = this.rules.initialPrice;
     this.fundamental = this.rules.initialPrice;
     this.ema = this.rules.initialPrice;
     this.lastTickTime = options.startTime;
     this.nextTickAt = options.startTime + this.rules.tickMs;
+    if (saved !== undefined) this.load(saved);
+  }
+
+  // ---- what to store ----------------------------------------------------
+
+  /** The market's record: prices, hype, burst, plantation loads and where each random stream is. */
+  marketRecord(): MarketRecord {
+    return {
+      basePrice: this.basePrice,
+      fundamental: this.fundamental,
+      hype: this.hype,
+      ema: this.ema,
+      tick: this.tickCount,
+      lastTickTime: this.lastTickTime,
+      nextTickAt: this.nextTickAt,
+      alreadyBurst: this.alreadyBurst,
+      burst: this.burst === undefined ? null : { ...this.burst },
+      totalInvested: this.totalInvested,
+      recentInvestments: this.recentInvestments.map((i): [number, number] => [i.at, i.coins]),
+      authorGibbTimes: [...this.authorGibbTimes].map(([author, times]): [string, number[]] => [author, [...times]]),
+      nextReturnSeq: this.returnSeq,
+      random: {
+        price: this.random.price.state(),
+        fundamental: this.random.fundamental.state(),
+        burst: this.random.burst.state(),
+        invest: this.random.invest.state(),
+      },
+    };
+  }
+
+  /** Every stored entry of this engine, for a host that saves it whole (the market, plantations, txn memory). */
+  save(): EngineSave {
+    return {
+      market: this.marketRecord(),
+      returns: this.pendingReturns.map((r) => ({ ...r })),
+      txns: this.rememberedTxns(),
+      accounts: this.traders().map(({ trader, state }) => ({ trader, state })),
+    };
+  }
+
+  /** What changed since the last call (see EngineChanges); the host writes it beside the events. */
+  takeChanges(): EngineChanges {
+    const changes: EngineChanges = {
+      market: this.marketChanged ? this.marketRecord() : undefined,
+      returns: new Map(this.changedReturns),
+      txns: new Map(this.changedTxns),
+    };
+    this.marketChanged = false;
+    this.changedReturns.clear();
+    this.changedTxns.clear();
+    return changes;
+  }
+
+  /** The keys of every stored entry but the market's (a reset deletes them). */
+  storedKeys(): { returns: number[]; txns: string[] } {
+    return {
+      returns: this.pendingReturns.map((r) => r.seq),
+      txns: this.rememberedTxns().map((t) => changelogKey.txn(t.trader, t.txnId)),
+    };
+  }
+
+  private rememberedTxns(): TxnMemoryRecord[] {
+    return this.book
+      .all()
+      .flatMap((account) => [...account.txns].map(([txnId, { seq, results }]) => ({ trader: account.trader, txnId, seq, results: [...results] })))
+      .sort((a, b) => a.seq - b.seq);
+  }
+
+  private load(saved: EngineSave): void {
+    const m = saved.market;
+    this.basePrice = m.basePrice;
+    this.fundamental = m.fundamental;
+    this.hype = m.hype;
+    this.ema = m.ema;
+    this.tickCount = m.tick;
+    this.lastTickTime = m.lastTickTime;
+    this.nextTickAt = m.nextTickAt;
+    this.alreadyBurst = m.alreadyBurst;
+    this.burst = m.burst === null ? undefined : { ...m.burst };
+    this.totalInvested = m.totalInvested;
+    this.recentInvestments = m.recentInvestments.map(([at, coins]) => ({ at, coins }));
+    for (const [author, times] of m.authorGibbTimes) this.authorGibbTimes.set(author, [...times]);
+    this.returnSeq = m.nextReturnSeq;
+    this.pendingReturns = [...saved.returns].sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
+    const inFlight = new Map<string, number>();
+    for (const r of this.pendingReturns) inFlight.set(traderId(r.trader), (inFlight.get(traderId(r.trader)) ?? 0) + 1);
+    for (const { trader, state } of saved.accounts) this.book.restore(trader, state, inFlight.get(traderId(trader)) ?? 0);
+    // A plantation of a trader whose state was never stored still pays: its account opens when it does.
+    const txns = [...saved.txns].sort((a, b) => a.seq - b.seq);
+    for (const { trader, txnId, seq, results } of txns) {
+      const { account } = this.book.open(trader, this.lastTickTime);
+      account.txns.set(txnId, { seq, results });
+      this.txnSeq = Math.max(this.txnSeq, seq + 1);
+    }
+    this.marketChanged = false;
   }
 
   // ---- the market -------------------------------------------------------
@@ -165,9 +287,21 @@ export class MarketEngine {
   /** Moves every scheduled time later by `ms` (the game was paused that long). */
   postpone(ms: number): void {
     if (ms <= 0) return;
-    this.nextTickAt += ms;
+    this.postponeMarket(ms);
     this.pendingReturns = this.pendingReturns.map((r) => ({ ...r, dueAt: r.dueAt + ms }));
+    for (const r of this.pendingReturns) this.changedReturns.set(r.seq, r);
+  }
+
+  /**
+   * Moves the price ticks and the burst later by `ms`, not the plantations:
+   * after the host was down, the market carries on where it stopped, and a
+   * plantation that fell due meanwhile pays at once.
+   */
+  postponeMarket(ms: number): void {
+    if (ms <= 0) return;
+    this.nextTickAt += ms;
     if (this.burst !== undefined) this.burst = { ...this.burst, nextStepAt: this.burst.nextStepAt + ms };
+    this.marketChanged = true;
   }
 
   /**
@@ -180,6 +314,7 @@ export class MarketEngine {
     const reading = readHype(gibb.text, this.rules);
     if (reading.delta === 0) return [];
     const author = gibbAuthor(gibb.id);
+    if (author !== undefined) this.marketChanged = true; // the author's count moves even when the hype cannot
     if (author !== undefined && !this.authorMayMoveHype(author, now)) return [];
     const r = this.rules;
     const capped = Math.max(-r.hypeMaxPerGibb, Math.min(r.hypeMaxPerGibb, reading.delta));
@@ -187,6 +322,7 @@ export class MarketEngine {
     const delta = roundCoins(hype - this.hype);
     if (delta === 0) return [];
     this.hype = hype;
+    this.marketChanged = true;
     const events: EngineEvent[] = [this.gameEvent({ type: 'HYPE_CHANGED', time: iso(now), gibbId: gibb.id, delta, hype: this.hype })];
     if (this.burst === undefined) {
       const p = burstProbability(this.hype, this.alreadyBurst, this.rules);
@@ -223,6 +359,7 @@ export class MarketEngine {
   }
 
   private tickPrice(at: number): PriceEvent {
+    this.marketChanged = true;
     this.fadeHype();
     if (this.rules.priceReversion > 0) this.fundamental = nextFundamental(this.fundamental, this.rules, this.random.fundamental);
     this.basePrice = nextBasePrice(this.basePrice, this.fundamental, this.rules, this.random.price);
@@ -242,6 +379,7 @@ export class MarketEngine {
   }
 
   private stepBurst(at: number): EngineEvent[] {
+    this.marketChanged = true;
     const burst = this.burst!;
     const factor = this.rules.burstFactors[burst.nextStep];
     this.hype = this.withinHypeBounds(this.hype * factor);
@@ -270,10 +408,6 @@ export class MarketEngine {
 
   traders(): { trader: TraderKey; state: TraderState }[] {
     return this.book.all().map((a) => ({ trader: a.trader, state: stateOf(a) }));
-  }
-
-  restoreTraderState(trader: TraderKey, state: TraderState): void {
-    this.book.restore(trader, state);
   }
 
   leaderboard(): Leaderboard {
@@ -320,6 +454,7 @@ export class MarketEngine {
       account.coins -= order.invested;
       account.inFlightInvestments += 1;
       this.totalInvested += order.invested;
+      this.marketChanged = true;
       this.schedulePayout({
         dueAt: now + investmentDelayMs(this.totalInvested, this.rules),
         seq: this.returnSeq++,
@@ -372,7 +507,7 @@ export class MarketEngine {
     const known = this.book.get(trader);
     const remembered = known?.txns.get(txnId);
     if (known !== undefined && remembered !== undefined) {
-      return remembered.map((result): TxnResultEvent => ({ kind: 'txn-result', trader: known.trader, result, replayed: true }));
+      return remembered.results.map((result): TxnResultEvent => ({ kind: 'txn-result', trader: known.trader, result, replayed: true }));
     }
     const { account, created } = this.book.open(trader, now);
     const status = change(account);
@@ -381,11 +516,19 @@ export class MarketEngine {
     const results: TxnResult[] = [this.txnResult(account, txnId, type, status)];
     const events: EngineEvent[] = [];
     if (applied) events.push(...this.bailoutIfBroke(account, txnId, now, results));
-    this.book.rememberTxn(account, txnId, results);
+    this.rememberTxn(account, txnId, results);
     const out: EngineEvent[] = results.map((result) => ({ kind: 'txn-result', trader: account.trader, result }));
     out.push(...events);
     if (applied || created) out.push({ kind: 'trader-state', trader: account.trader, state: stateOf(account) });
     return out;
+  }
+
+  private rememberTxn(account: TraderAccount, txnId: string, results: TxnResult[]): void {
+    const seq = this.txnSeq++;
+    this.changedTxns.set(changelogKey.txn(account.trader, txnId), { trader: account.trader, txnId, seq, results });
+    for (const forgotten of this.book.rememberTxn(account, txnId, { seq, results })) {
+      this.changedTxns.set(changelogKey.txn(account.trader, forgotten), null);
+    }
   }
 
   /** No plantation in flight, ≤ 3 coins and no shares: the trader is bailed out (and it costs score). */
@@ -406,21 +549,26 @@ export class MarketEngine {
       return investmentReturnMultiplier(this.totalInvested + coins, this.rules, this.random.invest);
     }
     this.forgetOldInvestments(now);
-    const id = traderId(account.trader);
-    const load = { recentMarketCoins: this.recentInvestedCoins, traderGrowingCoins: this.growingCoins.get(id) ?? 0 };
+    const load = { recentMarketCoins: this.recentInvestedCoins, traderGrowingCoins: this.growingCoinsOf(account.trader) };
     const multiplier = saturatingMultiplier(coins, load, this.rules, this.random.invest);
     this.recentInvestments.push({ at: now, coins });
-    this.recentInvestedCoins += coins;
-    this.growingCoins.set(id, load.traderGrowingCoins + coins);
     return multiplier;
+  }
+
+  /** Coins a trader has growing: its plantations in flight (summed, not kept, so a restored engine computes the same). */
+  private growingCoinsOf(trader: TraderKey): number {
+    const id = traderId(trader);
+    let growing = 0;
+    for (const r of this.pendingReturns) if (traderId(r.trader) === id) growing += r.invested;
+    return growing;
   }
 
   private forgetOldInvestments(now: number): void {
     const since = now - this.rules.investWindowMs;
-    while (this.recentInvestments.length > 0 && this.recentInvestments[0].at <= since) {
-      this.recentInvestedCoins -= (this.recentInvestments.shift() as { coins: number }).coins;
-    }
-    if (this.recentInvestments.length === 0) this.recentInvestedCoins = 0; // no float residue once empty
+    while (this.recentInvestments.length > 0 && this.recentInvestments[0].at <= since) this.recentInvestments.shift();
+    // Summed afresh, not kept running: a restored engine must compute the very same float.
+    this.recentInvestedCoins = 0;
+    for (const investment of this.recentInvestments) this.recentInvestedCoins += investment.coins;
   }
 
   private schedulePayout(payout: PendingReturn): void {
@@ -428,14 +576,12 @@ export class MarketEngine {
     let i = this.pendingReturns.length;
     while (i > 0 && this.pendingReturns[i - 1].dueAt > payout.dueAt) i--;
     this.pendingReturns.splice(i, 0, payout);
+    this.changedReturns.set(payout.seq, payout);
   }
 
   private payInvestmentReturn(pending: PendingReturn): EngineEvent[] {
     const { account } = this.book.open(pending.trader, pending.dueAt);
-    const id = traderId(account.trader);
-    const growing = (this.growingCoins.get(id) ?? 0) - pending.invested;
-    if (growing > 1e-9) this.growingCoins.set(id, growing);
-    else this.growingCoins.delete(id);
+    this.changedReturns.set(pending.seq, null);
     account.coins += pending.payout;
     account.inFlightInvestments = Math.max(0, account.inFlightInvestments - 1);
     account.time = pending.dueAt;

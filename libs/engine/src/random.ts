@@ -5,6 +5,7 @@
  * place does not shift the numbers of another.
  */
 import seedrandom from 'seedrandom';
+import type { RandomState } from '@banana-market/protocol';
 
 export interface RandomSource {
   /** Uniform in [0, 1). */
@@ -15,8 +16,15 @@ export interface RandomSource {
   logNormal(mu: number, sigma: number): number;
 }
 
-export function createRandom(seed: string): RandomSource {
-  const uniform = seedrandom(seed);
+/** A stream whose position can be saved and continued exactly (a game's streams, restored after a restart). */
+export interface SavableRandomSource extends RandomSource {
+  state(): RandomState;
+}
+
+/** A seeded stream; with `state`, the same stream continued from where that state was saved. */
+export function createRandom(seed: string, state?: RandomState): SavableRandomSource {
+  const stream = seedrandom(seed, { state: state ?? true });
+  const uniform = (): number => stream();
   // Box–Muller: one normal per two uniforms. The spare is not cached so that
   // each draw consumes a fixed amount of the stream (easier to reason about).
   const normal = (): number => {
@@ -28,15 +36,18 @@ export function createRandom(seed: string): RandomSource {
     next: () => uniform(),
     normal,
     logNormal: (mu, sigma) => Math.exp(mu + sigma * normal()),
+    state: () => stream.state() as RandomState,
   };
 }
 
-/** The engine's streams, one per concern. */
-export function gameRandomStreams(seed: string): { price: RandomSource; fundamental: RandomSource; burst: RandomSource; invest: RandomSource } {
+export type GameRandomStreams = Record<'price' | 'fundamental' | 'burst' | 'invest', SavableRandomSource>;
+
+/** The engine's streams, one per concern; with `saved`, each continues from its saved state. */
+export function gameRandomStreams(seed: string, saved?: Record<keyof GameRandomStreams, RandomState>): GameRandomStreams {
   return {
-    price: createRandom(`${seed}/price`),
-    fundamental: createRandom(`${seed}/fundamental`),
-    burst: createRandom(`${seed}/burst`),
-    invest: createRandom(`${seed}/invest`),
+    price: createRandom(`${seed}/price`, saved?.price),
+    fundamental: createRandom(`${seed}/fundamental`, saved?.fundamental),
+    burst: createRandom(`${seed}/burst`, saved?.burst),
+    invest: createRandom(`${seed}/invest`, saved?.invest),
   };
 }

@@ -15,8 +15,14 @@ export interface TraderAccount {
   inFlightInvestments: number;
   /** Time of the last change, ms since the epoch. */
   time: number;
-  /** txnId → the results it produced, oldest first (a Map keeps insertion order for eviction). */
-  readonly txns: Map<string, readonly TxnResult[]>;
+  /** txnId → the results it produced and when it was remembered, oldest first (a Map keeps insertion order for eviction). */
+  readonly txns: Map<string, RememberedTxn>;
+}
+
+export interface RememberedTxn {
+  /** The engine's count of remembered txnIds when this one was: the order a restored memory is rebuilt in. */
+  readonly seq: number;
+  readonly results: readonly TxnResult[];
 }
 
 export class TraderBook {
@@ -46,16 +52,19 @@ export class TraderBook {
     return { account, created: true };
   }
 
-  /** Replaces a trader's state, e.g. from the compacted trader-states topic after a restart. */
-  restore(trader: TraderKey, state: TraderState): TraderAccount {
+  /**
+   * Replaces a trader's state, e.g. from the compacted trader-states topic
+   * after a restart. `inFlightInvestments` is what the host restored of the
+   * trader's plantations (their records, not the count in the state), so a
+   * count can never stand for plantations that will not pay.
+   */
+  restore(trader: TraderKey, state: TraderState, inFlightInvestments: number): TraderAccount {
     const { account } = this.open(trader, Date.parse(state.time));
     account.coins = state.coins;
     account.shares = state.shares;
     account.bailouts = state.bailouts;
     account.fedMonkeys = state.fedMonkeys;
-    // Plantations in flight before a restart are gone with the old process;
-    // counting them would block this trader's bailouts forever.
-    account.inFlightInvestments = 0;
+    account.inFlightInvestments = inFlightInvestments;
     account.time = Date.parse(state.time);
     return account;
   }
@@ -64,12 +73,16 @@ export class TraderBook {
     return [...this.accounts.values()];
   }
 
-  rememberTxn(account: TraderAccount, txnId: string, results: readonly TxnResult[]): void {
-    account.txns.set(txnId, results);
+  /** Remembers what a txnId was answered; returns the txnIds the trader's full memory let go of (oldest first). */
+  rememberTxn(account: TraderAccount, txnId: string, remembered: RememberedTxn): string[] {
+    account.txns.set(txnId, remembered);
+    const forgotten: string[] = [];
     while (account.txns.size > this.rules.txnMemoryPerTrader) {
       const oldest = account.txns.keys().next().value as string;
       account.txns.delete(oldest);
+      forgotten.push(oldest);
     }
+    return forgotten;
   }
 
   leaderboard(): Leaderboard {

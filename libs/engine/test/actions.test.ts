@@ -231,19 +231,3 @@ describe('transaction ids', () => {
     expect(results(engine.executeAction(alice, feed(1, 'a'), T0))[0].state.fedMonkeys).toBe(4); // forgotten: applied again
   });
 });
-
-describe('restoring', () => {
-  it('continues a trader from a published state', () => {
-    const engine = flat();
-    engine.restoreTraderState(alice, {
-      time: new Date(T0).toISOString(),
-      coins: 3.5,
-      shares: 2,
-      bailouts: 1,
-      fedMonkeys: 40,
-      inFlightInvestments: 1,
-    });
-    expect(engine.traderState(alice)).toMatchObject({ coins: 3.5, shares: 2, bailouts: 1, fedMonkeys: 40, inFlightInvestments: 0 });
-    expect(engine.leaderboard().traders[0].score).toBe(20);
-  });
-});

@@ -9,3 +9,4 @@ export * from './http.js';
 export * from './ws-frames.js';
 export * from './gibb-author.js';
 export * from './txn-rejection.js';
+export * from './game-changelog.js';

@@ -41,6 +41,13 @@ export const TOPICS = Object.freeze({
   deadLetters: topic('dead-letters', 1),
   /** Who registered, with a hash of their token, so a restarted server still knows its players. */
   traderRegistrations: topic('trader-registrations', 1, { 'cleanup.policy': 'compact' }),
+  /**
+   * The game's state beside the accounts (market, lifecycle, plantations in
+   * flight, txnId memory), written in the same transactions as the results
+   * and read back before anything is consumed after a restart (see
+   * game-changelog.ts). One partition: one game.
+   */
+  gameChangelog: topic('game-changelog', 1, { 'cleanup.policy': 'compact' }),
 });
 
 export type TopicKey = keyof typeof TOPICS;

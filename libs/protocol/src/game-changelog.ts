@@ -1,0 +1,118 @@
+/**
+ * The game's own state, as the server keeps it in the compacted
+ * `game-changelog` topic (Kafka Streams' changelog model): written in the
+ * same transaction as the results it explains, read back before any input is
+ * consumed after a restart. Together with the compacted `trader-states` topic
+ * (the accounts) it is everything a game is.
+ *
+ * Keys are JSON strings, one per stored entry:
+ * - `"game"`: the lifecycle, the market and the random streams (GameRecord);
+ * - `"return/<seq>"`: a plantation in flight (ReturnRecord), a tombstone once paid;
+ * - `"txn/<team>/<name>/<txnId>"`: what a txnId was answered (TxnMemoryRecord),
+ *   so an order re-sent after a restart is answered, not applied twice; a
+ *   tombstone once it leaves the trader's memory.
+ *
+ * Not a participant's wire format: only the server reads it.
+ */
+import { z } from 'zod';
+import { decode, type DecodeResult, type RawMessage, traderId } from './codec.js';
+import { traderKeySchema, txnResultSchema, type TraderKey } from './schemas.js';
+
+/** seedrandom's ARC4 state: enough to continue a stream exactly where it was. */
+export const randomStateSchema = z.object({ i: z.number().int(), j: z.number().int(), S: z.array(z.number().int()).length(256) });
+export type RandomState = z.infer<typeof randomStateSchema>;
+
+const finite = z.number().refine(Number.isFinite, { message: 'expected a finite number' });
+const epochMs = z.number().int();
+
+export const marketRecordSchema = z.object({
+  basePrice: finite,
+  fundamental: finite,
+  hype: finite,
+  ema: finite,
+  tick: z.number().int().nonnegative(),
+  lastTickTime: epochMs,
+  nextTickAt: epochMs,
+  alreadyBurst: finite,
+  burst: z.object({ nextStep: z.number().int().nonnegative(), nextStepAt: epochMs }).nullable(),
+  totalInvested: finite,
+  /** [time, coins] of the investments within the saturation window, oldest first. */
+  recentInvestments: z.array(z.tuple([epochMs, finite])),
+  /** [author, times] of the gibbs that moved the hype within the author window. */
+  authorGibbTimes: z.array(z.tuple([z.string(), z.array(epochMs)])),
+  nextReturnSeq: z.number().int().nonnegative(),
+  random: z.object({ price: randomStateSchema, fundamental: randomStateSchema, burst: randomStateSchema, invest: randomStateSchema }),
+});
+export type MarketRecord = z.infer<typeof marketRecordSchema>;
+
+export const gameRecordSchema = z.object({
+  /** Secret until the game ends, like everything on this topic it is never shown to players. */
+  seed: z.string().min(1),
+  seedRevealed: z.boolean(),
+  phase: z.enum(['running', 'paused', 'ended']),
+  /** When the game was paused (phase paused), ms since the epoch. */
+  pausedAt: epochMs,
+  /** When this game started (or was reset): trader states older than this are an earlier game's. */
+  startedAt: epochMs,
+  /** The game clock when this record was written. */
+  savedAt: epochMs,
+  market: marketRecordSchema,
+});
+export type GameRecord = z.infer<typeof gameRecordSchema>;
+
+export const returnRecordSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  dueAt: epochMs,
+  trader: traderKeySchema,
+  txnId: z.string(),
+  invested: finite,
+  payout: finite,
+});
+export type ReturnRecord = z.infer<typeof returnRecordSchema>;
+
+export const txnMemoryRecordSchema = z.object({
+  trader: traderKeySchema,
+  txnId: z.string(),
+  /** Order of remembering, across traders: the oldest leaves a full memory first. */
+  seq: z.number().int().nonnegative(),
+  results: z.array(txnResultSchema).min(1),
+});
+export type TxnMemoryRecord = z.infer<typeof txnMemoryRecordSchema>;
+
+/** The stored entries of a game, as the engine hands them to its host and takes them back. */
+export interface GameChangelog {
+  readonly game: GameRecord;
+  readonly returns: readonly ReturnRecord[];
+  readonly txns: readonly TxnMemoryRecord[];
+}
+
+/** One entry to write: a value, or null to delete the key (a tombstone). */
+export type ChangelogEntry =
+  | { readonly store: 'game'; readonly key: string; readonly value: GameRecord }
+  | { readonly store: 'return'; readonly key: string; readonly value: ReturnRecord | null }
+  | { readonly store: 'txn'; readonly key: string; readonly value: TxnMemoryRecord | null };
+
+export const changelogKey = {
+  game: (): string => JSON.stringify('game'),
+  return: (seq: number): string => JSON.stringify(`return/${seq}`),
+  txn: (trader: TraderKey, txnId: string): string => JSON.stringify(`txn/${traderId(trader)}/${txnId}`),
+};
+
+/** A game record is a few kB, more with many recent investments: far above an order's limit. */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+const storeOfKey = z.string().regex(/^(game|return\/\d+|txn\/.+)$/, { message: 'expected "game", "return/<seq>" or "txn/<trader>/<txnId>"' });
+
+export const decodeChangelog = {
+  /** Which store a key belongs to ("game", "return" or "txn"). */
+  store: (raw: RawMessage): DecodeResult<'game' | 'return' | 'txn'> => {
+    const key = decode(storeOfKey, raw, 'key');
+    if (!key.ok) return key;
+    return { ok: true, value: key.value === 'game' ? 'game' : key.value.startsWith('return/') ? 'return' : 'txn' };
+  },
+  game: (raw: RawMessage) => decode(gameRecordSchema, raw, '(value)', false, MAX_RECORD_BYTES),
+  return: (raw: RawMessage) => decode(returnRecordSchema, raw, '(value)', false, MAX_RECORD_BYTES),
+  txn: (raw: RawMessage) => decode(txnMemoryRecordSchema, raw, '(value)', false, MAX_RECORD_BYTES),
+};
+
+export const encodeChangelog = (entry: ChangelogEntry): string | null => (entry.value === null ? null : JSON.stringify(entry.value));
