@@ -2,7 +2,10 @@
 /**
  * `npm run bench`: orders per second and latency (action → result) for
  *   engine         the market engine alone (no I/O)
- *   embedded-e2e   the game server on the embedded bus, orders in, results out
+ *   embedded-e2e   the game server on the durable embedded bus (a temporary data directory, as
+ *                  users get it), orders in, results out
+ *   embedded-memory the same on the memory-only embedded bus: the baseline embedded-e2e is
+ *                  compared with (the cost of durability), measured in the same run
  *   kafka-e2e      the game server on a real Kafka broker, through outside kafkajs clients
  *   kafka-raw-pipe a bare kafkajs consume→produce pipe on the same broker, same message sizes:
  *                  the baseline kafka-e2e is compared with, measured in the same run
@@ -10,6 +13,9 @@
  * loopback only. Runs the built server (npm run build first).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
@@ -122,13 +128,15 @@ async function startServer(bus) {
   return app;
 }
 
-async function benchEmbedded() {
+/** `durable`: the bus keeps its topics in a temporary data directory (SQLite), as `npm start` does; else memory only. */
+async function benchEmbedded({ durable }) {
   const { EmbeddedBus } = await import('../../apps/game-server/dist/bus/embedded-bus.js');
-  const bus = new EmbeddedBus();
+  const dataDir = durable ? mkdtempSync(join(tmpdir(), 'banana-bench-')) : undefined;
+  const bus = new EmbeddedBus({ dataDir });
   const app = await startServer(bus);
   try {
     return await drive(
-      'embedded-e2e',
+      durable ? 'embedded-e2e' : 'embedded-memory',
       LIMITS.embeddedOrders,
       (batch) =>
         bus.publish(
@@ -145,6 +153,8 @@ async function benchEmbedded() {
     );
   } finally {
     await app.close();
+    await bus.close();
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -231,7 +241,13 @@ async function benchRawPipe(bootstrap) {
 
 async function main() {
   log(`Banana Market benchmark — ${LIMITS.inFlight} orders in flight, at most ${LIMITS.maxSeconds} s per scenario`);
-  const rows = [benchEngine(), await benchEmbedded()];
+  const rows = [benchEngine()];
+  const memory = await benchEmbedded({ durable: false });
+  const durable = await benchEmbedded({ durable: true });
+  rows.push(memory, durable);
+  log(
+    `embedded-e2e vs embedded-memory: ${(durable.ordersPerSec / memory.ordersPerSec).toFixed(2)}× the throughput, ${(durable.p50Ms / memory.p50Ms).toFixed(2)}× the median latency`,
+  );
   const broker = process.env.KAFKA_BROKERS
     ? { bootstrap: process.env.KAFKA_BROKERS, stop: async () => undefined }
     : await (await import('../kafka/broker.mjs')).brokerForTests();

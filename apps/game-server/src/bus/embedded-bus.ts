@@ -3,11 +3,23 @@
  * `npm start` needs nothing else. Messages are retained per partition up to a
  * bound (a 3-hour game must not grow memory without limit); compacted topics
  * keep at least the newest message of every key, like Kafka's log cleaner.
+ *
+ * With a `dataDir` the bus is durable: its topics, committed group offsets and
+ * compacted survivors live in `<dataDir>/bus.sqlite` (EmbeddedLogStore) and a
+ * restarted server finds them again. It then behaves like the Kafka bus's
+ * transactional writer: what is published — and the offsets consumers commit
+ * — within one macrotask goes into one SQLite transaction, written on
+ * `setImmediate`; `publish` resolves once that transaction is committed, and
+ * consumers see messages only then (Kafka's read_committed). Without a
+ * `dataDir` it is memory-only: a publish is visible at once.
  */
 import { Logger } from '@nestjs/common';
 import type { TopicSpec } from '@banana-market/protocol';
 import { partitionForKey } from './key-partitioner.js';
+import { compactionKey, EmbeddedBusStorageError, EmbeddedLogStore, type Batch, type Trim, visibleMessages } from './embedded-log-store.js';
 import { toBuffer, type BusMessage, type MessageBus, type OutgoingMessage, type SubscribeOptions, type Subscription } from './message-bus.js';
+
+export { readEmbeddedTopic, EmbeddedBusStorageError } from './embedded-log-store.js';
 
 interface PartitionLog {
   /** Offset of messages[0]. */
@@ -16,11 +28,11 @@ interface PartitionLog {
 }
 
 interface TopicLog {
-  readonly spec: TopicSpec;
+  spec: TopicSpec;
   readonly partitions: PartitionLog[];
   roundRobin: number;
-  /** For compacted topics: the newest trimmed message of each key. */
-  readonly compacted?: Map<string, BusMessage>;
+  /** For compacted topics: the newest trimmed message of each key (by compactionKey), tombstones excluded. */
+  compacted?: Map<string, BusMessage>;
 }
 
 interface Cursor {
@@ -35,64 +47,160 @@ interface GroupMember {
   closed: boolean;
 }
 
+/** A message accepted by publish() and waiting for its transaction (durable bus only). */
+interface PendingMessage {
+  readonly topic: TopicLog;
+  readonly partition: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: number;
+}
+
+/** What the next transaction writes (durable bus only). */
+interface PendingBatch {
+  readonly messages: PendingMessage[];
+  /** "group\0topic/partition" → the next offset the group reads; the newest wins. */
+  readonly offsets: Map<string, Batch['offsets'][number]>;
+  readonly waiters: Array<{ resolve: () => void; reject: (err: Error) => void }>;
+}
+
+/** Per trimmed partition of one transaction: which compaction keys it changed. */
+interface TrimNote {
+  readonly topic: TopicLog;
+  readonly partition: number;
+  readonly keys: Set<string>;
+}
+
 export interface EmbeddedBusOptions {
-  /** Messages kept per partition before the oldest are dropped. */
+  /** Messages kept per partition before the oldest are dropped (in memory and in the database alike). */
   readonly retainPerPartition?: number;
   /** Time source for message timestamps. */
   readonly now?: () => number;
+  /** Keep the topics in `<dataDir>/bus.sqlite`, and load them from it if it exists. Without: memory only. */
+  readonly dataDir?: string;
+  /**
+   * Called when a transaction cannot be written (disk full, I/O error): the
+   * bus then refuses every publish and stops delivering (default: log).
+   */
+  readonly onFatalError?: (err: Error) => void;
 }
+
+/** How long close() waits for handlers that are running to finish, so that their offsets commit with their output. */
+const CLOSE_WAIT_MS = 10_000;
+
+const emptyBatch = (): PendingBatch => ({ messages: [], offsets: new Map(), waiters: [] });
 
 export class EmbeddedBus implements MessageBus {
   readonly kind = 'embedded' as const;
   private readonly logger = new Logger('EmbeddedBus');
   private readonly topics = new Map<string, TopicLog>();
   private readonly members = new Set<GroupMember>();
-  /** Committed offsets per group, so a group that re-subscribes resumes where it was. */
-  private readonly committed = new Map<string, Map<string, number>>();
+  /** Committed offsets per group, so a group that re-subscribes (or a restarted durable bus) resumes where it was. */
+  private readonly committed: Map<string, Map<string, number>>;
   private readonly retainPerPartition: number;
   private readonly now: () => number;
-  private inFlight = 0;
-  private idleWaiters: Array<() => void> = [];
+  private readonly onFatalError: (err: Error) => void;
+  /** The database of a durable bus; undefined for a memory-only one. */
+  private readonly store: EmbeddedLogStore | undefined;
+  /**
+   * The next transaction (durable bus). Mutated, never reassigned: a view of
+   * the bus made with Object.create (as some tests do) must share it.
+   */
+  private readonly batching = { pending: emptyBatch(), scheduled: false };
+  private readonly deliveries = new Set<Promise<void>>();
+  private readonly idleWaiters: Array<() => void> = [];
+  private closing: Promise<void> | undefined;
+  private closed = false;
+  private failure: Error | undefined;
 
+  /** With a `dataDir`, opens and loads the database synchronously; an unreadable one throws EmbeddedBusStorageError. */
   constructor(options: EmbeddedBusOptions = {}) {
     this.retainPerPartition = options.retainPerPartition ?? 50_000;
     this.now = options.now ?? Date.now;
+    this.onFatalError = options.onFatalError ?? ((err) => this.logger.error(`the embedded bus cannot write its database, it stops: ${err.message}`));
+    if (options.dataDir === undefined) {
+      this.store = undefined;
+      this.committed = new Map();
+      return;
+    }
+    const store = EmbeddedLogStore.open(options.dataDir);
+    try {
+      const state = store.load();
+      this.committed = state.committed;
+      const trims = new Map<string, TrimNote>();
+      for (const stored of state.topics) {
+        const topic: TopicLog = {
+          spec: stored.spec,
+          partitions: stored.partitions.map((p) => ({ firstOffset: p.firstOffset, messages: p.messages })),
+          roundRobin: 0,
+          compacted: isCompacted(stored.spec) ? new Map(stored.compacted.map((m) => [compactionKey(m.key), m])) : undefined,
+        };
+        this.topics.set(stored.spec.name, topic);
+        // The bound may have been lowered since the database was written: apply it now.
+        topic.partitions.forEach((log, partition) => {
+          while (log.messages.length > this.retainPerPartition) this.enforceRetention(topic, partition, log, trims);
+        });
+      }
+      if (trims.size > 0) store.writeBatch({ messages: [], offsets: [], trims: this.toTrims(trims) });
+    } catch (err) {
+      store.close();
+      throw err instanceof EmbeddedBusStorageError ? err : new EmbeddedBusStorageError(store.file, err);
+    }
+    this.store = store;
   }
 
   async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
     for (const spec of specs) {
-      if (this.topics.has(spec.name)) continue;
+      const existing = this.topics.get(spec.name);
+      if (existing !== undefined) {
+        if (this.store !== undefined) this.reconcileStoredTopic(existing, spec, this.store);
+        continue;
+      }
+      this.store?.saveTopic(spec);
       this.topics.set(spec.name, {
         spec,
         partitions: Array.from({ length: spec.partitions }, () => ({ firstOffset: 0, messages: [] })),
         roundRobin: 0,
-        compacted: spec.config['cleanup.policy'] === 'compact' ? new Map() : undefined,
+        compacted: isCompacted(spec) ? new Map() : undefined,
       });
     }
   }
 
-  async publish(topicName: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    const topic = this.requireTopic(topicName);
-    const touched = new Set<number>();
+  publish(topicName: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(new Error(`the embedded bus stopped after a failed write: ${this.failure.message}`));
+    if (this.closed) return Promise.reject(new Error(`the embedded bus is closed: cannot publish to "${topicName}"`));
+    let topic: TopicLog;
+    try {
+      topic = this.requireTopic(topicName);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.store === undefined) {
+      // Memory only: visible at once.
+      const touched = new Set<number>();
+      for (const outgoing of messages) {
+        const key = toBuffer(outgoing.key);
+        const partition = this.partitionFor(topic, key);
+        this.append(topic, partition, key, toBuffer(outgoing.value), this.now());
+        touched.add(partition);
+      }
+      this.drainTouched(new Map([[topicName, touched]]));
+      return Promise.resolve();
+    }
+    // Durable: the partition (and so the order) is fixed now, the offset when the transaction is written.
     for (const outgoing of messages) {
       const key = toBuffer(outgoing.key);
-      const partition = key === null ? topic.roundRobin++ % topic.spec.partitions : partitionForKey(topicName, key, topic.spec.partitions);
-      const log = topic.partitions[partition];
-      log.messages.push({
-        topic: topicName,
-        partition,
-        offset: String(log.firstOffset + log.messages.length),
+      this.batching.pending.messages.push({
+        topic,
+        partition: this.partitionFor(topic, key),
         key,
         value: toBuffer(outgoing.value),
         timestamp: this.now(),
       });
-      this.enforceRetention(topic, log);
-      touched.add(partition);
     }
-    for (const member of this.members) {
-      if (!member.options.topics.includes(topicName)) continue;
-      for (const partition of touched) this.drain(member, topicName, partition);
-    }
+    const done = new Promise<void>((resolve, reject) => this.batching.pending.waiters.push({ resolve, reject }));
+    this.scheduleFlush();
+    return done;
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -126,11 +234,7 @@ export class EmbeddedBus implements MessageBus {
 
   async readTopic(topicName: string): Promise<BusMessage[]> {
     const topic = this.requireTopic(topicName);
-    const retained = topic.partitions.flatMap((log) => [...log.messages]);
-    if (topic.compacted === undefined) return retained;
-    const liveKeys = new Set(retained.map((m) => m.key?.toString('base64') ?? ''));
-    const survivors = [...topic.compacted.entries()].filter(([key]) => !liveKeys.has(key)).map(([, m]) => m);
-    return [...survivors, ...retained];
+    return visibleMessages(topic.partitions, topic.compacted?.values() ?? []);
   }
 
   /** Resolves once every subscriber has handled every message published so far (for tests). */
@@ -139,9 +243,101 @@ export class EmbeddedBus implements MessageBus {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops delivering; a durable bus then lets the handlers that are running
+   * finish (their offsets must commit with what they published), writes what
+   * is pending and closes the database. Later publishes reject.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     for (const member of this.members) member.closed = true;
     this.members.clear();
+    if (this.store !== undefined && this.deliveries.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), CLOSE_WAIT_MS);
+      });
+      const settled = Promise.allSettled([...this.deliveries]).then(() => false);
+      if (await Promise.race([settled, timedOut])) {
+        this.logger.warn(`closing with handlers still running after ${CLOSE_WAIT_MS} ms: their messages will be delivered again on restart`);
+      }
+      clearTimeout(timer);
+    }
+    this.closed = true;
+    if (this.store !== undefined) {
+      this.flush();
+      this.store.close();
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.batching.scheduled) return;
+    this.batching.scheduled = true;
+    // A macrotask later, like the Kafka bus's TransactionalWriter: everything
+    // the current handler publishes synchronously and, once it resolves, its
+    // offset (set on a microtask) land in the same transaction.
+    setImmediate(() => {
+      this.batching.scheduled = false;
+      this.flush();
+    });
+  }
+
+  /**
+   * Writes the pending batch in one transaction, then makes it visible.
+   * better-sqlite3 is synchronous: the in-memory append below and the commit
+   * happen in one turn of the event loop, so no consumer, readTopic or
+   * publish can run in between and see messages that are not yet durable.
+   */
+  private flush(): void {
+    const store = this.store;
+    const batch = this.batching.pending;
+    if (store === undefined || (batch.messages.length === 0 && batch.offsets.size === 0 && batch.waiters.length === 0)) return;
+    this.batching.pending = emptyBatch();
+    if (this.failure !== undefined || !store.isOpen) {
+      const error = this.failure ?? new Error('the embedded bus is closed');
+      for (const waiter of batch.waiters) waiter.reject(error);
+      return;
+    }
+    const trims = new Map<string, TrimNote>();
+    const touched = new Map<string, Set<number>>();
+    const appended = batch.messages.map((p) => {
+      const name = p.topic.spec.name;
+      let partitions = touched.get(name);
+      if (partitions === undefined) {
+        partitions = new Set();
+        touched.set(name, partitions);
+      }
+      partitions.add(p.partition);
+      return this.append(p.topic, p.partition, p.key, p.value, p.timestamp, trims);
+    });
+    try {
+      store.writeBatch({ messages: appended, offsets: [...batch.offsets.values()], trims: this.toTrims(trims) });
+    } catch (err) {
+      // Memory is now ahead of the database: stop rather than let anyone act on it (a restart resumes from the file).
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.failure = error;
+      for (const member of this.members) member.closed = true;
+      this.members.clear();
+      for (const waiter of batch.waiters) waiter.reject(error);
+      this.onFatalError(error);
+      return;
+    }
+    for (const waiter of batch.waiters) waiter.resolve();
+    this.drainTouched(touched);
+    if (this.isIdle()) this.notifyIdle();
+  }
+
+  private drainTouched(touched: Map<string, Set<number>>): void {
+    for (const member of this.members) {
+      for (const [topicName, partitions] of touched) {
+        if (!member.options.topics.includes(topicName)) continue;
+        for (const partition of partitions) this.drain(member, topicName, partition);
+      }
+    }
   }
 
   private drain(member: GroupMember, topicName: string, partition: number): void {
@@ -149,10 +345,9 @@ export class EmbeddedBus implements MessageBus {
     const cursor = member.cursors.get(id);
     if (cursor === undefined || cursor.draining || member.closed) return;
     cursor.draining = true;
-    this.inFlight++;
-    void this.deliver(member, topicName, partition, cursor).finally(() => {
+    const delivery = this.deliver(member, topicName, partition, cursor).finally(() => {
       cursor.draining = false;
-      this.inFlight--;
+      this.deliveries.delete(delivery);
       // A publish that came while this drain was finishing found it busy: pick its messages up now.
       const log = this.topics.get(topicName)?.partitions[partition];
       if (!member.closed && log !== undefined && cursor.next < log.firstOffset + log.messages.length) {
@@ -161,11 +356,14 @@ export class EmbeddedBus implements MessageBus {
         this.notifyIdle();
       }
     });
+    this.deliveries.add(delivery);
   }
 
   private async deliver(member: GroupMember, topicName: string, partition: number, cursor: Cursor): Promise<void> {
     const log = this.requireTopic(topicName).partitions[partition];
+    const id = `${topicName}/${partition}`;
     const offsets = this.committedOffsets(member.options.groupId);
+    const durable = this.store !== undefined && member.options.commitOffsets !== false;
     // Yield first so publish() returns before handlers run, as with a real broker.
     await Promise.resolve();
     while (!member.closed) {
@@ -179,27 +377,96 @@ export class EmbeddedBus implements MessageBus {
         this.logger.error(`consumer group ${member.options.groupId} failed on ${topicName}/${partition}@${message.offset}: ${String(err)}`);
       }
       cursor.next = Number(message.offset) + 1;
-      offsets.set(`${topicName}/${partition}`, cursor.next);
-    }
-  }
-
-  private enforceRetention(topic: TopicLog, log: PartitionLog): void {
-    if (log.messages.length <= this.retainPerPartition) return;
-    const dropCount = Math.ceil(this.retainPerPartition / 10);
-    const dropped = log.messages.splice(0, dropCount);
-    log.firstOffset += dropCount;
-    if (topic.compacted !== undefined) {
-      // Like Kafka's log cleaner: what is trimmed survives as the newest value of its key.
-      for (const message of dropped) {
-        const key = message.key?.toString('base64') ?? '';
-        const newer = topic.compacted.get(key);
-        if (newer === undefined || Number(newer.offset) < Number(message.offset)) topic.compacted.set(key, message);
+      offsets.set(id, cursor.next);
+      // This runs on the microtask after the handler resolved, before the
+      // setImmediate flush: the offset joins the pending batch that holds
+      // what the handler published without awaiting, so both commit in one
+      // transaction. A restart then neither redoes nor loses this message.
+      if (durable && !this.closed) {
+        this.batching.pending.offsets.set(`${member.options.groupId}\u0000${id}`, {
+          groupId: member.options.groupId,
+          topic: topicName,
+          partition,
+          next: cursor.next,
+        });
+        this.scheduleFlush();
       }
     }
   }
 
+  /** Appends a message now (memory) and applies retention; trimmed partitions are noted in `trims` for the database. */
+  private append(
+    topic: TopicLog,
+    partition: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    timestamp: number,
+    trims?: Map<string, TrimNote>,
+  ): BusMessage {
+    const log = topic.partitions[partition];
+    const message: BusMessage = { topic: topic.spec.name, partition, offset: String(log.firstOffset + log.messages.length), key, value, timestamp };
+    log.messages.push(message);
+    if (log.messages.length > this.retainPerPartition) this.enforceRetention(topic, partition, log, trims);
+    return message;
+  }
+
+  private enforceRetention(topic: TopicLog, partition: number, log: PartitionLog, trims?: Map<string, TrimNote>): void {
+    const dropCount = Math.ceil(this.retainPerPartition / 10);
+    const dropped = log.messages.splice(0, dropCount);
+    log.firstOffset += dropped.length;
+    const id = `${topic.spec.name}/${partition}`;
+    let note = trims?.get(id);
+    if (trims !== undefined && note === undefined) {
+      note = { topic, partition, keys: new Set() };
+      trims.set(id, note);
+    }
+    if (topic.compacted === undefined) return;
+    // Like Kafka's log cleaner: what is trimmed survives as the newest value of its key, and a tombstone removes the key.
+    for (const message of dropped) {
+      const key = compactionKey(message.key);
+      const newer = topic.compacted.get(key);
+      if (newer !== undefined && Number(newer.offset) >= Number(message.offset)) continue;
+      if (message.value === null) topic.compacted.delete(key);
+      else topic.compacted.set(key, message);
+      note?.keys.add(key);
+    }
+  }
+
+  /** The database side of the trims noted by enforceRetention: the partition's new start and the changed survivors. */
+  private toTrims(notes: Map<string, TrimNote>): Trim[] {
+    return [...notes.values()].map(({ topic, partition, keys }) => {
+      const survivors: BusMessage[] = [];
+      const deletedKeys: string[] = [];
+      for (const key of keys) {
+        const survivor = topic.compacted?.get(key);
+        if (survivor === undefined) deletedKeys.push(key);
+        else survivors.push(survivor);
+      }
+      return { topic: topic.spec.name, partition, firstOffset: topic.partitions[partition].firstOffset, survivors, deletedKeys };
+    });
+  }
+
+  /** A topic loaded from the database meets the spec the server asks for: same partitions, or stop. */
+  private reconcileStoredTopic(topic: TopicLog, spec: TopicSpec, store: EmbeddedLogStore): void {
+    if (topic.spec.partitions !== spec.partitions) {
+      throw new Error(
+        `topic "${spec.name}" has ${topic.spec.partitions} partitions in ${store.file} but the server wants ${spec.partitions}: ` +
+          'delete the file (with its -wal and -shm files) to start a new game, or start the server with --fresh',
+      );
+    }
+    if (JSON.stringify(topic.spec.config) === JSON.stringify(spec.config)) return;
+    store.saveTopic(spec);
+    topic.spec = spec;
+    if (isCompacted(spec)) topic.compacted ??= new Map();
+    else topic.compacted = undefined;
+  }
+
+  private partitionFor(topic: TopicLog, key: Buffer | null): number {
+    return key === null ? topic.roundRobin++ % topic.spec.partitions : partitionForKey(topic.spec.name, key, topic.spec.partitions);
+  }
+
   private isIdle(): boolean {
-    if (this.inFlight > 0) return false;
+    if (this.deliveries.size > 0 || this.batching.pending.messages.length > 0) return false;
     for (const member of this.members) {
       for (const [id, cursor] of member.cursors) {
         const [topicName, partition] = splitId(id);
@@ -211,8 +478,7 @@ export class EmbeddedBus implements MessageBus {
   }
 
   private notifyIdle(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
+    const waiters = this.idleWaiters.splice(0);
     for (const resolve of waiters) resolve();
   }
 
@@ -230,6 +496,10 @@ export class EmbeddedBus implements MessageBus {
     if (topic === undefined) throw new Error(`unknown topic "${name}" (create it with ensureTopics first)`);
     return topic;
   }
+}
+
+function isCompacted(spec: TopicSpec): boolean {
+  return spec.config['cleanup.policy'] === 'compact';
 }
 
 function splitId(id: string): [string, number] {

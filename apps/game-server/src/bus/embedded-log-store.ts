@@ -1,0 +1,453 @@
+/**
+ * Where a durable embedded bus keeps its topics: one SQLite file,
+ * `<dataDir>/bus.sqlite`, through better-sqlite3. It holds the topic specs,
+ * the retained messages of every partition, the compacted survivors (the
+ * newest trimmed message of each key) and the consumer groups' committed
+ * offsets. The bus decides what to write and when (EmbeddedBus batches one
+ * macrotask's worth into one transaction); this file only knows how to write
+ * a batch atomically and how to read everything back.
+ *
+ * Messages are stored as segments, like Kafka's log: one row per partition
+ * per transaction, holding that partition's run of consecutive offsets
+ * (encoded by encodeSegment), keyed by an increasing sequence number. So a
+ * commit appends at the right edge of one B-tree and rewrites few pages:
+ * a row per message, or rows keyed by (topic, partition, offset), rewrote a
+ * page per partition touched in every transaction, which the embedded
+ * benchmark felt. The store remembers each partition's segments (sequence
+ * and last offset) to delete, when retention trims, those wholly below the
+ * partition's new start, which it records; the messages below it in a
+ * straddling segment are skipped on load.
+ *
+ * Durability policy: WAL journal with `synchronous = NORMAL`. A commit is
+ * written to the WAL file (so it is in the OS page cache) before `writeBatch`
+ * returns, but not fsynced; only checkpoints fsync. So a process killed at
+ * any moment — SIGKILL, OOM, a crash — loses nothing that was acknowledged,
+ * while a power cut or kernel panic may lose the last transactions (never
+ * corrupt the file: WAL replays whole transactions only). That is the
+ * failure a workshop server meets; FULL (an fsync per commit, i.e. per
+ * macrotask with traffic) would cost a disk flush per batch for the rarer one.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { TopicSpec } from '@banana-market/protocol';
+import type { BusMessage } from './message-bus.js';
+
+export const BUS_DATABASE_FILE = 'bus.sqlite';
+
+/** The database of a data directory. */
+export function busDatabasePath(dataDir: string): string {
+  return join(dataDir, BUS_DATABASE_FILE);
+}
+
+/** What compaction keeps of trimmed messages is addressed by key; null and empty keys share one slot, as in memory. */
+export function compactionKey(key: Buffer | null): string {
+  return key?.toString('base64') ?? '';
+}
+
+export interface StoredPartition {
+  /** Offset of messages[0]: the partition's start, 0 until retention first trimmed it. */
+  readonly firstOffset: number;
+  readonly messages: BusMessage[];
+}
+
+export interface StoredTopic {
+  readonly spec: TopicSpec;
+  readonly partitions: StoredPartition[];
+  /** Compacted topics: the newest trimmed message of each key whose value is not a tombstone. */
+  readonly compacted: BusMessage[];
+}
+
+export interface StoredState {
+  readonly topics: StoredTopic[];
+  /** groupId → "topic/partition" → next offset to read. */
+  readonly committed: Map<string, Map<string, number>>;
+}
+
+/** What retention dropped from one partition, to be mirrored in the database. */
+export interface Trim {
+  readonly topic: string;
+  readonly partition: number;
+  /** The partition's new oldest offset: every row below it goes. */
+  readonly firstOffset: number;
+  /** Compacted topics: the new newest trimmed message of each key (replacing the old survivor). */
+  readonly survivors: readonly BusMessage[];
+  /** Compacted topics: keys whose newest trimmed message is a tombstone, so the key is gone. */
+  readonly deletedKeys: readonly string[];
+}
+
+export interface Batch {
+  /** In order; offsets already assigned. */
+  readonly messages: readonly BusMessage[];
+  readonly offsets: ReadonlyArray<{ readonly groupId: string; readonly topic: string; readonly partition: number; readonly next: number }>;
+  readonly trims: readonly Trim[];
+}
+
+/** The database cannot be opened or read: one message naming the file and what to do. */
+export class EmbeddedBusStorageError extends Error {
+  constructor(file: string, cause: unknown) {
+    super(
+      `cannot read the embedded bus database ${file} (${cause instanceof Error ? cause.message : String(cause)}): ` +
+        'it is corrupted or not a Banana Market bus. Delete it (with its -wal and -shm files) to start a new game, or start the server with --fresh.',
+      { cause },
+    );
+    this.name = 'EmbeddedBusStorageError';
+  }
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS topics (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    partitions INTEGER NOT NULL,
+    config TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS segments (
+    seq INTEGER PRIMARY KEY,
+    topic INTEGER NOT NULL,
+    partition INTEGER NOT NULL,
+    base_offset INTEGER NOT NULL,
+    last_offset INTEGER NOT NULL,
+    payload BLOB NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS partition_starts (
+    topic INTEGER NOT NULL,
+    partition INTEGER NOT NULL,
+    first_offset INTEGER NOT NULL,
+    PRIMARY KEY (topic, partition)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS compacted (
+    topic INTEGER NOT NULL,
+    key_id TEXT NOT NULL,
+    partition INTEGER NOT NULL,
+    offset INTEGER NOT NULL,
+    key BLOB,
+    value BLOB,
+    timestamp INTEGER NOT NULL,
+    PRIMARY KEY (topic, key_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS group_offsets (
+    group_id TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    partition INTEGER NOT NULL,
+    next_offset INTEGER NOT NULL,
+    PRIMARY KEY (group_id, topic, partition)
+  ) WITHOUT ROWID;
+`;
+
+interface MessageRow {
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: number;
+}
+
+interface SegmentRef {
+  readonly seq: number;
+  readonly last: number;
+}
+
+interface TopicRow {
+  id: number;
+  name: string;
+  partitions: number;
+  config: string;
+}
+
+export class EmbeddedLogStore {
+  private readonly topicIds = new Map<string, number>();
+  /** "topicId/partition" → its segments, oldest first: what retention may delete. */
+  private readonly segmentIndex = new Map<string, SegmentRef[]>();
+  private readonly insertSegment: Database.Statement;
+  private readonly upsertStart: Database.Statement;
+  private readonly upsertOffset: Database.Statement;
+  private readonly deleteSegment: Database.Statement;
+  private readonly upsertSurvivor: Database.Statement;
+  private readonly deleteSurvivor: Database.Statement;
+  private readonly writeAll: (batch: Batch) => void;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly file: string,
+  ) {
+    this.insertSegment = db.prepare('INSERT INTO segments (topic, partition, base_offset, last_offset, payload) VALUES (?, ?, ?, ?, ?)');
+    this.upsertStart = db.prepare(
+      'INSERT INTO partition_starts (topic, partition, first_offset) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (topic, partition) DO UPDATE SET first_offset = excluded.first_offset',
+    );
+    this.upsertOffset = db.prepare(
+      'INSERT INTO group_offsets (group_id, topic, partition, next_offset) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = excluded.next_offset',
+    );
+    this.deleteSegment = db.prepare('DELETE FROM segments WHERE seq = ?');
+    this.upsertSurvivor = db.prepare(
+      'INSERT OR REPLACE INTO compacted (topic, key_id, partition, offset, key, value, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.deleteSurvivor = db.prepare('DELETE FROM compacted WHERE topic = ? AND key_id = ?');
+    // The segment index follows the writes inside the transaction; if it throws, the bus stops writing
+    // (EmbeddedBus treats a failed write as fatal), so the index never outlives a rolled-back change.
+    this.writeAll = db.transaction((batch: Batch) => {
+      for (const run of segmentsOf(batch.messages)) {
+        const topic = this.topicId(run[0].topic);
+        const last = Number(run.at(-1)?.offset);
+        const { lastInsertRowid } = this.insertSegment.run(topic, run[0].partition, Number(run[0].offset), last, encodeSegment(run));
+        this.segmentsOf(topic, run[0].partition).push({ seq: Number(lastInsertRowid), last });
+      }
+      for (const o of batch.offsets) this.upsertOffset.run(o.groupId, o.topic, o.partition, o.next);
+      for (const trim of batch.trims) this.applyTrim(trim);
+    });
+  }
+
+  /** Opens (creating if needed) `<dataDir>/bus.sqlite`; an unreadable file throws EmbeddedBusStorageError. */
+  static open(dataDir: string): EmbeddedLogStore {
+    const file = busDatabasePath(dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file);
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new Error(`SQLite refused the WAL journal (got "${String(mode)}")`);
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+      return new EmbeddedLogStore(db, file);
+    } catch (err) {
+      db?.close();
+      throw new EmbeddedBusStorageError(file, err);
+    }
+  }
+
+  /** Everything the database holds, oldest first per partition. */
+  load(): StoredState {
+    try {
+      const topics = readTopics(this.db, undefined, (topic, partition, segment) => this.segmentsOf(topic, partition).push(segment));
+      for (const { row } of topics) this.topicIds.set(row.name, row.id);
+      const committed = new Map<string, Map<string, number>>();
+      const offsetRows = this.db.prepare('SELECT group_id, topic, partition, next_offset FROM group_offsets').all() as Array<{
+        group_id: string;
+        topic: string;
+        partition: number;
+        next_offset: number;
+      }>;
+      for (const row of offsetRows) {
+        let group = committed.get(row.group_id);
+        if (group === undefined) {
+          group = new Map();
+          committed.set(row.group_id, group);
+        }
+        group.set(`${row.topic}/${row.partition}`, row.next_offset);
+      }
+      return { topics: topics.map((t) => t.topic), committed };
+    } catch (err) {
+      throw new EmbeddedBusStorageError(this.file, err);
+    }
+  }
+
+  /** Records a topic's spec (a restarted bus re-creates its topics from it before anyone calls ensureTopics). */
+  saveTopic(spec: TopicSpec): void {
+    const config = JSON.stringify(spec.config);
+    const id = this.topicIds.get(spec.name);
+    if (id === undefined) {
+      const result = this.db.prepare('INSERT INTO topics (name, partitions, config) VALUES (?, ?, ?)').run(spec.name, spec.partitions, config);
+      this.topicIds.set(spec.name, Number(result.lastInsertRowid));
+    } else {
+      this.db.prepare('UPDATE topics SET partitions = ?, config = ? WHERE id = ?').run(spec.partitions, config, id);
+    }
+  }
+
+  /** Writes a batch in ONE transaction: all of it is durable, or (after a throw) none of it. */
+  writeBatch(batch: Batch): void {
+    this.writeAll(batch);
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private applyTrim(trim: Trim): void {
+    const topic = this.topicId(trim.topic);
+    const segments = this.segmentsOf(topic, trim.partition);
+    let gone = 0;
+    while (gone < segments.length && segments[gone].last < trim.firstOffset) this.deleteSegment.run(segments[gone++].seq);
+    segments.splice(0, gone);
+    this.upsertStart.run(topic, trim.partition, trim.firstOffset);
+    for (const m of trim.survivors) {
+      this.upsertSurvivor.run(topic, compactionKey(m.key), m.partition, Number(m.offset), m.key, m.value, m.timestamp);
+    }
+    for (const keyId of trim.deletedKeys) this.deleteSurvivor.run(topic, keyId);
+  }
+
+  private segmentsOf(topic: number, partition: number): SegmentRef[] {
+    const id = `${topic}/${partition}`;
+    let segments = this.segmentIndex.get(id);
+    if (segments === undefined) {
+      segments = [];
+      this.segmentIndex.set(id, segments);
+    }
+    return segments;
+  }
+
+  private topicId(name: string): number {
+    const id = this.topicIds.get(name);
+    if (id === undefined) throw new Error(`topic "${name}" is not in ${this.file}`);
+    return id;
+  }
+}
+
+/**
+ * What `readTopic` would return from the bus of `dataDir`: the compacted
+ * survivors whose key has no retained message, then the retained messages,
+ * each oldest first per partition. Opens the database read-only, which WAL
+ * allows while a server is writing it (tests and tools).
+ */
+export function readEmbeddedTopic(dataDir: string, topic: string): BusMessage[] {
+  const file = busDatabasePath(dataDir);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new EmbeddedBusStorageError(file, err);
+  }
+  try {
+    // One read transaction: a consistent snapshot even while a server commits.
+    const found = db.transaction(() => readTopics(db, topic))();
+    const stored = found[0]?.topic;
+    if (stored === undefined) throw new Error(`unknown topic "${topic}" in ${file}`);
+    return visibleMessages(stored.partitions, stored.compacted);
+  } catch (err) {
+    if (err instanceof Error && err.message.startsWith('unknown topic')) throw err;
+    throw new EmbeddedBusStorageError(file, err);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A topic as readers see it: the compacted survivors whose key has no newer
+ * (retained) message, then the retained messages; each oldest first per
+ * partition. Shared by EmbeddedBus.readTopic and readEmbeddedTopic so they
+ * cannot disagree.
+ */
+export function visibleMessages(
+  partitions: ReadonlyArray<{ readonly messages: readonly BusMessage[] }>,
+  compacted: Iterable<BusMessage>,
+): BusMessage[] {
+  const retained = partitions.flatMap((log) => [...log.messages]);
+  const liveKeys = new Set(retained.map((m) => compactionKey(m.key)));
+  const survivors = [...compacted].filter((m) => !liveKeys.has(compactionKey(m.key)));
+  survivors.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
+  return [...survivors, ...retained];
+}
+
+function readTopics(
+  db: Database.Database,
+  only?: string,
+  onSegment?: (topic: number, partition: number, segment: SegmentRef) => void,
+): Array<{ row: TopicRow; topic: StoredTopic }> {
+  const rows = (
+    only === undefined
+      ? db.prepare('SELECT id, name, partitions, config FROM topics ORDER BY id').all()
+      : db.prepare('SELECT id, name, partitions, config FROM topics WHERE name = ?').all(only)
+  ) as TopicRow[];
+  const selectStarts = db.prepare('SELECT partition, first_offset FROM partition_starts WHERE topic = ?');
+  const selectCompacted = db.prepare('SELECT partition, offset, key, value, timestamp FROM compacted WHERE topic = ? ORDER BY partition, offset');
+  const topics = new Map<number, { row: TopicRow; starts: number[]; logs: BusMessage[][] }>();
+  for (const row of rows) {
+    const starts: number[] = Array.from({ length: row.partitions }, () => 0);
+    for (const start of selectStarts.all(row.id) as Array<{ partition: number; first_offset: number }>) starts[start.partition] = start.first_offset;
+    topics.set(row.id, { row, starts, logs: Array.from({ length: row.partitions }, () => []) });
+  }
+  // One pass in sequence order, which is each partition's offset order.
+  const selectSegments =
+    only === undefined
+      ? db.prepare('SELECT seq, topic, partition, base_offset, last_offset, payload FROM segments ORDER BY seq')
+      : db.prepare('SELECT seq, topic, partition, base_offset, last_offset, payload FROM segments WHERE topic = ? ORDER BY seq');
+  const segments = (only === undefined ? selectSegments.iterate() : selectSegments.iterate(rows[0]?.id ?? -1)) as IterableIterator<{
+    seq: number;
+    topic: number;
+    partition: number;
+    base_offset: number;
+    last_offset: number;
+    payload: Buffer;
+  }>;
+  for (const segment of segments) {
+    const topic = topics.get(segment.topic);
+    if (topic === undefined) throw new Error(`a segment belongs to no topic (id ${segment.topic})`);
+    const { row, starts, logs } = topic;
+    const log = logs[segment.partition];
+    if (log === undefined) throw new Error(`topic "${row.name}" has a message in partition ${segment.partition} of ${row.partitions}`);
+    onSegment?.(segment.topic, segment.partition, { seq: segment.seq, last: segment.last_offset });
+    for (const message of decodeSegment(row.name, segment.partition, segment.base_offset, segment.payload)) {
+      if (Number(message.offset) < starts[segment.partition]) continue;
+      const previous = log.at(-1);
+      const expected = previous === undefined ? starts[segment.partition] : Number(previous.offset) + 1;
+      if (Number(message.offset) !== expected) {
+        throw new Error(`topic "${row.name}" partition ${segment.partition} jumps from offset ${expected - 1} to ${message.offset}`);
+      }
+      log.push(message);
+    }
+  }
+  return [...topics.values()].map(({ row, starts, logs }) => {
+    const spec: TopicSpec = { name: row.name, partitions: row.partitions, config: JSON.parse(row.config) as Record<string, string> };
+    const partitions = logs.map((messages, partition) => ({ firstOffset: starts[partition], messages }));
+    const compacted = (selectCompacted.all(row.id) as MessageRow[]).map(
+      (m): BusMessage => ({ topic: row.name, partition: m.partition, offset: String(m.offset), key: m.key, value: m.value, timestamp: m.timestamp }),
+    );
+    return { row, topic: { spec, partitions, compacted } };
+  });
+}
+
+/** The batch's messages as runs of one partition each (consecutive offsets, since a partition is appended in order). */
+function segmentsOf(messages: readonly BusMessage[]): BusMessage[][] {
+  const runs = new Map<string, BusMessage[]>();
+  for (const m of messages) {
+    const id = `${m.topic}/${m.partition}`;
+    const run = runs.get(id);
+    if (run === undefined) runs.set(id, [m]);
+    else run.push(m);
+  }
+  return [...runs.values()];
+}
+
+/** Per message: timestamp (float64), key length (int32, -1 for null), key, value length (int32, -1 for null), value; little-endian. */
+function encodeSegment(messages: readonly BusMessage[]): Buffer {
+  let size = 0;
+  for (const m of messages) size += 16 + (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const m of messages) {
+    at = out.writeDoubleLE(m.timestamp, at);
+    for (const bytes of [m.key, m.value]) {
+      at = out.writeInt32LE(bytes === null ? -1 : bytes.length, at);
+      if (bytes !== null) at += bytes.copy(out, at);
+    }
+  }
+  return out;
+}
+
+function decodeSegment(topic: string, partition: number, baseOffset: number, payload: Buffer): BusMessage[] {
+  const messages: BusMessage[] = [];
+  let at = 0;
+  const bytes = (): Buffer | null => {
+    const length = payload.readInt32LE(at);
+    at += 4;
+    if (length === -1) return null;
+    if (length < 0 || at + length > payload.length) throw new Error(`a segment of topic "${topic}" partition ${partition} is truncated`);
+    // A copy: a message must not keep its whole segment alive once the others are trimmed.
+    const slice = Buffer.from(payload.subarray(at, at + length));
+    at += length;
+    return slice;
+  };
+  while (at < payload.length) {
+    const timestamp = payload.readDoubleLE(at);
+    at += 8;
+    const key = bytes();
+    const value = bytes();
+    messages.push({ topic, partition, offset: String(baseOffset + messages.length), key, value, timestamp });
+  }
+  return messages;
+}
