@@ -23,7 +23,7 @@ export async function spawnGameServer(env: Record<string, string> = {}): Promise
   }
   const adminToken = env.ADMIN_TOKEN ?? 'scoreboard-tools-admin';
   const child: ChildProcess = spawn(process.execPath, [MAIN_JS], {
-    env: { ...inheritedEnvironment(), PORT: '0', HOST: '127.0.0.1', HOUSE_BOTS: '0', ADMIN_TOKEN: adminToken, ...env },
+    env: { ...inheritedEnvironment(), PORT: '0', HOST: '127.0.0.1', HOUSE_BOTS: '0', ADMIN_TOKEN: adminToken, DATA_DIR: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

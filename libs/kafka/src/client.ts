@@ -16,6 +16,8 @@ export interface KafkaClientOptions {
   readonly retries?: number;
   /** kafkajs' default is 1 s. */
   readonly connectionTimeoutMs?: number;
+  /** kafkajs' default is 30 s. */
+  readonly requestTimeoutMs?: number;
 }
 
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
@@ -27,6 +29,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   if (options.logger !== undefined) config.logCreator = logCreatorFor(options.logger);
   if (options.retries !== undefined) config.retry = { retries: options.retries };
   if (options.connectionTimeoutMs !== undefined) config.connectionTimeout = options.connectionTimeoutMs;
+  if (options.requestTimeoutMs !== undefined) config.requestTimeout = options.requestTimeoutMs;
   return new kafkajs.Kafka(config);
 }
 

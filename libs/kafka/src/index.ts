@@ -10,6 +10,7 @@ export { withRetry, retryRetriable, isRetriable, type RetryOptions, type RetryCo
 export { ensureTopics, type TopicSpec, type EnsureTopicsOptions } from './topics.js';
 export { readToEnd, type ReadToEndOptions, type ConsumedMessage } from './read-to-end.js';
 export { waitForGroupJoin, type GroupJoinOptions } from './group-join.js';
-export { TransactionalWriter } from './transactional-writer.js';
+export { initTransactions, TransactionalWriter } from './transactional-writer.js';
+export { brokerErrorText, isBrokerLoss, isFencedProducer, probeBrokers, type ProbeOptions } from './broker-health.js';
 export { partitionForKey } from './partitioner.js';
 export * from './kafkajs.js';

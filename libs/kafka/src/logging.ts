@@ -18,6 +18,9 @@ const RETRIED_ERRORS = [
   'There is no leader for this topic-partition',
   'Topic creation errors',
   'not the leader for that topic-partition',
+  // A transactional producer with bounded retries (to notice a lost broker quickly): a failed transaction is
+  // aborted and redone from the committed offsets, so exactly-once holds; kafkajs warns at every connect.
+  'Limiting retries for the idempotent producer',
 ];
 
 /** A kafkajs logCreator that writes warnings and errors to `logger`, one line each. */

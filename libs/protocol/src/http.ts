@@ -64,9 +64,17 @@ export const resetGameBodySchema = z
   })
   .optional();
 
+/**
+ * The code of a refusal because the server cannot reach its message broker:
+ * HTTP 503 with `code`, a REJECTED answer over WebSocket; try again later.
+ */
+export const BROKER_UNAVAILABLE = 'BROKER_UNAVAILABLE';
+
 export const errorBodySchema = z.object({
   statusCode: z.number(),
   error: z.string(),
+  /** A machine-readable reason, when there is one (BROKER_UNAVAILABLE). */
+  code: z.string().optional(),
   message: z.string(),
   problems: z.array(z.object({ field: z.string(), expected: z.string() })).optional(),
 });

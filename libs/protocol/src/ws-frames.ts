@@ -50,6 +50,14 @@ export type Authenticated = z.infer<typeof authenticatedSchema>;
 export const wsErrorSchema = z.object({ message: z.string(), txnId: txnIdSchema.optional() });
 export type WsError = z.infer<typeof wsErrorSchema>;
 
+/**
+ * Whether the server reaches its message broker: pushed to every socket when
+ * it changes, and after the welcome while degraded. While degraded the game is
+ * frozen and actions are refused (REJECTED, reason starting with BROKER_UNAVAILABLE).
+ */
+export const serverHealthSchema = z.object({ status: z.enum(['ok', 'degraded']), reason: z.string().optional() });
+export type ServerHealth = z.infer<typeof serverHealthSchema>;
+
 export const SERVER_FRAME_SCHEMAS = Object.freeze({
   welcome: welcomeSchema,
   price: livePriceSchema,
@@ -60,6 +68,7 @@ export const SERVER_FRAME_SCHEMAS = Object.freeze({
   'trader-state': traderStateSchema,
   authenticated: authenticatedSchema,
   error: wsErrorSchema,
+  health: serverHealthSchema,
 });
 export type ServerEvent = keyof typeof SERVER_FRAME_SCHEMAS;
 export type ServerFrame = { [E in ServerEvent]: { readonly event: E; readonly data: z.infer<(typeof SERVER_FRAME_SCHEMAS)[E]> } }[ServerEvent];
@@ -87,6 +96,7 @@ export const WS_SERVER_EVENTS = Object.freeze({
   traderState: 'trader-state',
   authenticated: 'authenticated',
   error: 'error',
+  health: 'health',
 } as const satisfies Record<string, ServerEvent>);
 
 export const WS_CLIENT_EVENTS = Object.freeze({

@@ -4,7 +4,7 @@
  * partition chosen from the key by Kafka's default partitioner, order kept per
  * partition, offsets, and consumer groups that remember where they are.
  */
-import type { TopicSpec } from '@banana-market/protocol';
+import { BROKER_UNAVAILABLE, type TopicSpec } from '@banana-market/protocol';
 
 export type BusKind = 'embedded' | 'kafka';
 
@@ -43,6 +43,23 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** Whether the bus reaches its broker; `reason` says since when and why not. */
+export type BusHealth = { readonly status: 'ok' } | { readonly status: 'degraded'; readonly reason: string };
+
+/** Thrown (rejected) by publish while the bus cannot reach its broker. */
+export class BusUnavailableError extends Error {
+  readonly code = BROKER_UNAVAILABLE;
+
+  /** `reason`: why, e.g. "Kafka broker unreachable at localhost:9092 since 10:42:03: …". */
+  constructor(
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`the message broker is unavailable, the game is frozen until it returns: ${reason}`, options);
+    this.name = 'BusUnavailableError';
+  }
+}
+
 export interface MessageBus {
   readonly kind: BusKind;
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
@@ -55,6 +72,22 @@ export interface MessageBus {
   /** Every message currently retained in a topic, oldest first (used to rebuild state on start). */
   readTopic(topic: string): Promise<BusMessage[]>;
   close(): Promise<void>;
+  /** Optional: a bus without it (the embedded one) is always healthy. */
+  health?(): BusHealth;
+  /** Calls `listener` on every change of health; returns the unsubscribe function. */
+  onHealthChange?(listener: (health: BusHealth) => void): () => void;
+  /**
+   * Hooks run, in registration order and awaited, after the bus reconnected and re-initialised its
+   * transactional producer and BEFORE any consumer resumes: rebuild in-memory state from the changelogs here.
+   */
+  onRecovery?(hook: () => Promise<void>): () => void;
+}
+
+const HEALTHY: BusHealth = Object.freeze({ status: 'ok' });
+
+/** The health of any bus (ok when it does not report one). */
+export function busHealth(bus: MessageBus): BusHealth {
+  return bus.health?.() ?? HEALTHY;
 }
 
 /** Nest injection token for the bus. */

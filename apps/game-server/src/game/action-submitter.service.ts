@@ -16,7 +16,7 @@ import {
   type TxnResult,
 } from '@banana-market/protocol';
 import type { Clock } from '@banana-market/engine';
-import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
+import { BusUnavailableError, busHealth, MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { GAME_CLOCK } from './tokens.js';
 import { TxnResultWaiter } from './txn-result-waiter.service.js';
 
@@ -40,9 +40,13 @@ export class ActionSubmitter {
    * An order with its txnId (a house bot's), stamped with the game time as it
    * leaves. Concurrent submissions of one txnId (a client's retries) each
    * write their order — the engine applies the first and answers the others
-   * with the same result — and all resolve with the first answer.
+   * with the same result — and all resolve with the first answer. While the
+   * bus cannot reach its broker it rejects at once with BusUnavailableError
+   * (the game is frozen; nothing is queued for later).
    */
   async submitAction(trader: TraderKey, action: TraderAction): Promise<TxnResult> {
+    const health = busHealth(this.bus);
+    if (health.status === 'degraded') throw new BusUnavailableError(health.reason);
     const stamped = { ...action, order: { ...action.order, time: new Date(this.clock.now()).toISOString() } } as TraderAction;
     const { topic, value } = encodeAction(stamped);
     // Already handled by the waiter: if the publish below fails, this answer's later timeout is nobody's unhandled rejection.

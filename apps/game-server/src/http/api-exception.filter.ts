@@ -2,26 +2,34 @@
  * Every HTTP error answers with the same ErrorBody shape. Malformed JSON (a
  * body-parser SyntaxError) and an oversized body say so and name the body,
  * in the words the Kafka path uses, rather than echoing the parser's terse
- * message.
+ * message. A request refused because the broker is away (BusUnavailableError,
+ * from any route that publishes) is 503 with code BROKER_UNAVAILABLE.
  */
-import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, ServiceUnavailableException, type ExceptionFilter } from '@nestjs/common';
 import type { ErrorBody } from '@banana-market/protocol';
+import { BusUnavailableError } from '../bus/message-bus.js';
 
 interface JsonResponse {
   status(code: number): JsonResponse;
   json(body: unknown): void;
 }
 
-@Catch(HttpException)
+@Catch(HttpException, BusUnavailableError)
 export class ApiExceptionFilter implements ExceptionFilter {
-  catch(exception: HttpException, host: ArgumentsHost): void {
+  catch(exception: HttpException | BusUnavailableError, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const response = host.switchToHttp().getResponse<JsonResponse>();
-    response.status(exception.getStatus()).json(toErrorBody(exception));
+    const body = toErrorBody(exception);
+    response.status(body.statusCode).json(body);
   }
 }
 
-export function toErrorBody(exception: HttpException): ErrorBody {
+export function toErrorBody(exception: HttpException | BusUnavailableError): ErrorBody {
+  if (exception instanceof BusUnavailableError) {
+    // Try again later: the server is up, its broker is not; health says since when.
+    const status = new ServiceUnavailableException().getStatus();
+    return { statusCode: status, error: httpErrorName(status), code: exception.code, message: exception.message };
+  }
   const status = exception.getStatus();
   const raw = exception.getResponse();
   const error = httpErrorName(status);
@@ -56,6 +64,7 @@ function httpErrorName(status: number): string {
     413: 'Payload Too Large',
     415: 'Unsupported Media Type',
     429: 'Too Many Requests',
+    503: 'Service Unavailable',
     504: 'Gateway Timeout',
   };
   return names[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');

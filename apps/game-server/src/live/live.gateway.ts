@@ -18,6 +18,7 @@ import type { WebSocket } from 'ws';
 import {
   ACTION_LIST,
   authSchema,
+  BROKER_UNAVAILABLE,
   decodeMessage,
   decodeTxnAnswer,
   PROTOCOL_LIMITS,
@@ -33,7 +34,15 @@ import {
   type TraderKey,
   type WsFrame,
 } from '@banana-market/protocol';
-import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
+import {
+  BusUnavailableError,
+  busHealth,
+  MESSAGE_BUS,
+  type BusHealth,
+  type BusMessage,
+  type MessageBus,
+  type Subscription,
+} from '../bus/message-bus.js';
 import { ActionSubmitter } from '../game/action-submitter.service.js';
 import { GameService } from '../game/game.service.js';
 import { TraderRegistry } from '../game/trader-registry.service.js';
@@ -54,6 +63,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   private subscription?: Subscription;
   private leaderboardTimer?: NodeJS.Timeout;
   private leaderboardDirty = false;
+  private stopHealthFeed?: () => void;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -63,6 +73,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // The scoreboard's "broker unavailable" banner, and the bots' cue that actions are refused for now.
+    this.stopHealthFeed = this.bus.onHealthChange?.((health) => this.broadcast(WS_SERVER_EVENTS.health, healthFrameData(health)));
     this.subscription = await this.bus.subscribe({
       groupId: `banana-market-live-${randomUUID()}`,
       topics: [
@@ -80,6 +92,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.leaderboardTimer);
+    this.stopHealthFeed?.();
     await this.subscription?.close();
   }
 
@@ -94,6 +107,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       ...(seed === undefined ? {} : { seed }),
       tickMs: this.game.tickMs,
     });
+    const health = busHealth(this.bus);
+    if (health.status !== 'ok') this.send(client, WS_SERVER_EVENTS.health, healthFrameData(health));
   }
 
   handleDisconnect(client: WebSocket): void {
@@ -134,8 +149,17 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       await this.submitter.submit(trader, { kind, body: body.value } as ActionRequest);
       return undefined;
     } catch (err) {
+      if (err instanceof BusUnavailableError) return this.refusedForBroker(trader, spec.txnType, txnId, err);
       return errorFrame((err as Error).message, txnId);
     }
+  }
+
+  /** Refused while the broker is away: answered as any refusal is, REJECTED with the reason (an error frame when the trader has no state yet). */
+  private refusedForBroker(trader: TraderKey, type: ActionTxnType, txnId: string | undefined, err: BusUnavailableError): WsFrame {
+    const reason = `${BROKER_UNAVAILABLE}: ${err.message}`;
+    const state = this.game.traderState(trader);
+    if (state === undefined) return errorFrame(reason, txnId);
+    return serverFrame(WS_SERVER_EVENTS.txnResult, { txnId: txnId ?? '', type, state, status: 'REJECTED', reason });
   }
 
   private forward(message: BusMessage): void {
@@ -213,6 +237,12 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       if (err) this.logger.debug(`dropped a frame to a closing socket: ${err.message}`);
     });
   }
+}
+
+type ActionTxnType = (typeof ACTION_LIST)[number]['txnType'];
+
+function healthFrameData(health: BusHealth): ServerFrameData<'health'> {
+  return health.status === 'ok' ? { status: 'ok' } : { status: 'degraded', reason: health.reason };
 }
 
 function errorFrame(message: string, txnId?: string): WsFrame {

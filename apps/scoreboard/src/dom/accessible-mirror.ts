@@ -1,12 +1,12 @@
 /**
  * The scoreboard as text, for screen readers (and tests): current price in
  * a polite live region, the leaderboard and team standings as tables, the
- * latest gibbs, the connection state and the last banner. It is visually
+ * latest gibbs, the connection state, a lost broker and the last banner. It is visually
  * hidden — the canvas shows the same things for the room.
  */
 import type { Banner } from '../state/banners.js';
 import { hypeMark, type TickerGibb } from '../state/gibb-feed.js';
-import type { ConnectionState, MarketState, ScoreboardStore } from '../state/scoreboard-store.js';
+import type { BrokerState, ConnectionState, MarketState, ScoreboardStore } from '../state/scoreboard-store.js';
 import type { Standings } from '../state/standings.js';
 import { formatClock, formatCoins, formatForecast } from '../format.js';
 
@@ -26,6 +26,7 @@ export function mountAccessibleMirror(root: HTMLElement, store: ScoreboardStore)
   const teams = $<HTMLTableSectionElement>('teams-rows');
   const gibbs = $<HTMLOListElement>('gibbs-list');
   const banner = $('banner-text');
+  const broker = $('broker-text');
 
   store.on('market', (market) => {
     setText(price, describePrice(market));
@@ -35,6 +36,14 @@ export function mountAccessibleMirror(root: HTMLElement, store: ScoreboardStore)
   store.on('gibbs', ({ latest }) => renderGibbs(gibbs, latest));
   store.on('connection', (state) => setText(connection, describeConnection(state)));
   store.on('banner', (b: Banner) => setText(banner, `${b.title} ${b.detail}`));
+  store.on('broker', (state) => {
+    setText(broker, describeBroker(state));
+    broker.hidden = state.status === 'ok';
+  });
+}
+
+export function describeBroker(state: BrokerState): string {
+  return state.status === 'ok' ? '' : `Broker unavailable — the game is frozen (${state.reason})`;
 }
 
 export function describePrice(market: MarketState): string {

@@ -7,7 +7,7 @@
  */
 import type * as Phaser from 'phaser';
 import { mergeBailouts, type Banner, type BannerTone } from '../state/banners.js';
-import type { ConnectionState } from '../state/scoreboard-store.js';
+import type { BrokerState, ConnectionState } from '../state/scoreboard-store.js';
 import { setText } from './header-view.js';
 import { COLORS, css, DESIGN_HEIGHT, DESIGN_WIDTH, fit, textStyle } from './theme.js';
 
@@ -18,6 +18,14 @@ const TONE_COLORS: Record<BannerTone, number> = { good: COLORS.up, bad: COLORS.d
 const MAX_QUEUE = 6;
 /** After this long offline, the whole board is marked stale. */
 const STALE_AFTER_MS = 2500;
+
+/** The strip's text: a lost broker first, then a paused or ended game; '' for none. */
+export function stickyText(status: 'running' | 'paused' | 'ended', broker: BrokerState): string {
+  if (broker.status === 'degraded') return BROKER_UNAVAILABLE_TEXT;
+  return status === 'paused' ? 'GAME PAUSED — the market is waiting for the coach' : status === 'ended' ? 'GAME OVER — final standings' : '';
+}
+
+export const BROKER_UNAVAILABLE_TEXT = 'BROKER UNAVAILABLE — the game is frozen';
 
 export class BannerView {
   private readonly container: Phaser.GameObjects.Container;
@@ -34,6 +42,8 @@ export class BannerView {
   private hiding = false;
   private hideAt = 0;
   private connection: ConnectionState = { status: 'connecting', attempt: 1 };
+  private status: 'running' | 'paused' | 'ended' = 'running';
+  private broker: BrokerState = { status: 'ok' };
 
   constructor(private readonly scene: Phaser.Scene) {
     const cx = DESIGN_WIDTH / 2;
@@ -72,7 +82,18 @@ export class BannerView {
 
   /** The game's status as a strip that stays while the game is paused or over. */
   showStatus(status: 'running' | 'paused' | 'ended'): void {
-    const text = status === 'paused' ? 'GAME PAUSED — the market is waiting for the coach' : status === 'ended' ? 'GAME OVER — final standings' : '';
+    this.status = status;
+    this.refreshSticky();
+  }
+
+  /** A server without its broker: the strip says the game is frozen (before any status: nothing moves until it is back). */
+  showBroker(broker: BrokerState): void {
+    this.broker = broker;
+    this.refreshSticky();
+  }
+
+  private refreshSticky(): void {
+    const text = stickyText(this.status, this.broker);
     setText(this.stickyText, text);
     this.sticky.setVisible(text !== '');
   }

@@ -82,6 +82,7 @@ export class ScoreboardScene extends Phaser.Scene {
     this.header.showConnection(store.connection);
     this.banners.showConnection(store.connection);
     if (store.market !== undefined) this.banners.showStatus(store.market.status);
+    this.banners.showBroker(store.broker);
     traders.show(store.standings.traders);
     teams.show(store.standings.teams);
     monkeys.show(store.standings.teams);
@@ -105,6 +106,7 @@ export class ScoreboardScene extends Phaser.Scene {
         if (marked !== undefined) this.ticker.mark(marked);
       }),
       store.on('banner', (banner) => this.banners.show(banner)),
+      store.on('broker', (broker) => this.banners.showBroker(broker)),
       store.on('connection', (connection) => {
         this.header.showConnection(connection);
         this.banners.showConnection(connection);

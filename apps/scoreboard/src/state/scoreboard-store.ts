@@ -8,7 +8,7 @@
  * instead of joining two games' prices into one line.
  */
 import type { GameStatus, LeaderboardView, MarketView } from '@banana-market/protocol';
-import type { LiveFrame, LivePrice, Welcome } from '../net/live-frames.js';
+import type { LiveFrame, LivePrice, ServerHealth, Welcome } from '../net/live-frames.js';
 import { bannerFor, type Banner } from './banners.js';
 import { Emitter } from './emitter.js';
 import { GibbFeed, type TickerGibb } from './gibb-feed.js';
@@ -34,6 +34,9 @@ export type ConnectionState =
   | { readonly status: 'live' }
   | { readonly status: 'reconnecting'; readonly attempt: number; readonly retryAt: number; readonly since: number; readonly reason: string };
 
+/** Whether the server reaches its message broker: while not, the game is frozen and actions are refused. */
+export type BrokerState = { readonly status: 'ok' } | { readonly status: 'degraded'; readonly reason: string };
+
 export interface StoreEvents extends Record<string, unknown> {
   market: MarketState;
   /** The chart's points changed (a tick, or a new game cleared them). */
@@ -43,6 +46,8 @@ export interface StoreEvents extends Record<string, unknown> {
   gibbs: { readonly latest: readonly TickerGibb[]; readonly added?: TickerGibb; readonly marked?: TickerGibb };
   banner: Banner;
   connection: ConnectionState;
+  /** The server lost its message broker (the game is frozen), or has it again. */
+  broker: BrokerState;
   /** Another game than the one shown: a reset, or a restarted server (its seed commitment, when known). */
   newGame: { readonly seedCommitment: string | undefined };
 }
@@ -56,6 +61,7 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
   /** The shown game's seed commitment: games are told apart by it (the seed itself is secret until the end). */
   private seedCommitment: string | undefined;
   private tickMsValue = 1000;
+  private brokerState: BrokerState = { status: 'ok' };
 
   get market(): MarketState | undefined {
     return this.marketState;
@@ -67,6 +73,10 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
 
   get connection(): ConnectionState {
     return this.connectionState;
+  }
+
+  get broker(): BrokerState {
+    return this.brokerState;
   }
 
   get tickMs(): number {
@@ -98,6 +108,8 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
         return this.applyPrice(frame.data);
       case 'leaderboard':
         return this.setLeaderboard(frame.data);
+      case 'health':
+        return this.setBroker(frame.data);
       case 'gibb': {
         const added = this.gibbs.add(frame.data);
         if (added !== undefined) this.emit('gibbs', { latest: this.gibbs.latest, added });
@@ -124,7 +136,17 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
     }
   }
 
+  private setBroker(health: ServerHealth): void {
+    const next: BrokerState =
+      health.status === 'ok' ? { status: 'ok' } : { status: 'degraded', reason: health.reason ?? 'the message broker is unreachable' };
+    if (next.status === this.brokerState.status && (next.status === 'ok' || next.reason === (this.brokerState as { reason?: string }).reason)) return;
+    this.brokerState = next;
+    this.emit('broker', next);
+  }
+
   private applyWelcome(welcome: Welcome): void {
+    // A (re)connection: a server without its broker says so right after the welcome, so until then it has one.
+    this.setBroker({ status: 'ok' });
     const { market } = welcome;
     const otherGame =
       (this.seedCommitment !== undefined && welcome.seedCommitment !== this.seedCommitment) ||
