@@ -10,6 +10,7 @@ import { GAME_CLOCK } from './game/tokens.js';
 import { HouseBotsModule } from './house-bots/house-bots.module.js';
 import { HttpApiModule } from './http/http-api.module.js';
 import { LiveModule } from './live/live.module.js';
+import { STATE_CIPHER, StateCipher } from './state/state-cipher.js';
 
 export interface AppModuleOptions {
   readonly config: ServerConfig;
@@ -17,6 +18,8 @@ export interface AppModuleOptions {
   readonly bus?: MessageBus;
   /** How the X source reaches X (default: X's documented backoff, Node's HTTPS agent). */
   readonly xConnection?: XConnectionOptions;
+  /** Seals the stored game's record (default: a key derived from the admin token; main uses DATA_DIR's state.key). */
+  readonly stateCipher?: StateCipher;
 }
 
 @Module({})
@@ -30,8 +33,9 @@ export class AppModule {
         { provide: SERVER_CONFIG, useValue: options.config },
         { provide: GAME_CLOCK, useValue: options.clock ?? new SystemClock() },
         { provide: X_CONNECTION_OPTIONS, useValue: options.xConnection ?? {} },
+        { provide: STATE_CIPHER, useValue: options.stateCipher ?? StateCipher.fromSecret(options.config.adminToken) },
       ],
-      exports: [SERVER_CONFIG, GAME_CLOCK, X_CONNECTION_OPTIONS],
+      exports: [SERVER_CONFIG, GAME_CLOCK, X_CONNECTION_OPTIONS, STATE_CIPHER],
     };
   }
 }

@@ -1,51 +1,96 @@
 /**
  * `npm start`: reads the configuration from the environment, refuses to start
- * on a bad one (exit code 1, one line per problem), then runs a live game.
+ * on a bad one (exit code 1, one line per problem), then runs a live game —
+ * the saved one if there is one (`--fresh` deletes it). SIGINT or SIGTERM
+ * saves the game (the transaction in flight commits) and exits 0.
  */
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { seedCommitment } from '@banana-market/engine';
-import { ConfigError, loadServerConfig } from './config/server-config.js';
+import { parseArgs } from 'node:util';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { EmbeddedBus } from './bus/embedded-bus.js';
+import { busDatabasePath } from './bus/embedded-log-store.js';
 import { KafkaBus } from './bus/kafka-bus.js';
+import type { MessageBus } from './bus/message-bus.js';
+import { ConfigError, loadServerConfig, type ServerConfig } from './config/server-config.js';
+import { GameService } from './game/game.service.js';
 import { createGameServer } from './server.js';
+import { UnrecoverableStateError } from './state/game-state-store.js';
+import { StateCipher } from './state/state-cipher.js';
+
+/** A clean stop that takes longer has hung: the process exits anyway, and a restart resumes from what was committed. */
+const STOP_DEADLINE_MS = 4500;
+const USAGE = 'usage: npm start [-- --fresh]   (--fresh: delete the saved game and start a new one)';
+
+function fail(message: string): never {
+  console.error(`banana-market: ${message}`);
+  process.exit(1);
+}
 
 async function connectKafka(brokers: readonly string[]): Promise<KafkaBus> {
   try {
     return await KafkaBus.connect({
       brokers,
-      // The process state is ahead of what Kafka committed: exit, and a restart resumes from Kafka.
-      onFatalError: (err) => {
-        console.error(`banana-market: Kafka transaction failed, exiting so a restart resumes from Kafka: ${err.message}`);
-        process.exit(1);
-      },
+      // Only what a reconnection cannot mend ends the process (the bus rides out a broker that comes and goes).
+      onFatalError: (err) => fail(`unrecoverable Kafka error: ${err.message}; start the server again (it resumes from Kafka)`),
     });
   } catch (err) {
-    console.error(`banana-market: cannot reach Kafka at ${brokers.join(',')} (KAFKA_BROKERS): ${(err as Error).message}`);
-    process.exit(1);
+    fail(`cannot reach Kafka at ${brokers.join(',')} (KAFKA_BROKERS): ${(err as Error).message}`);
   }
 }
 
+/** The embedded bus in DATA_DIR (durable), or in memory with DATA_DIR empty; --fresh deletes what DATA_DIR kept. */
+function embeddedBus(config: ServerConfig): EmbeddedBus {
+  if (config.dataDir === undefined) return new EmbeddedBus();
+  if (config.freshStart) for (const suffix of ['', '-wal', '-shm']) rmSync(`${busDatabasePath(config.dataDir)}${suffix}`, { force: true });
+  return new EmbeddedBus({ dataDir: config.dataDir });
+}
+
+async function stopGracefully(app: NestExpressApplication, bus: MessageBus, signal: string): Promise<void> {
+  const deadline = setTimeout(
+    () => fail(`could not save the game within 5 s of ${signal}; a restart resumes from the last saved moment`),
+    STOP_DEADLINE_MS,
+  );
+  deadline.unref();
+  const game = app.get(GameService);
+  // Every provider stops (the game loop first of all, then the consumers), then the bus commits what is in flight.
+  await app.close();
+  await bus.close();
+  console.log(`game saved at tick ${game.market().tick}; \`npm start\` resumes it`);
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
-  let config;
+  let fresh: boolean;
   try {
-    config = loadServerConfig(process.env);
+    fresh = parseArgs({ strict: true, options: { fresh: { type: 'boolean', default: false } } }).values.fresh ?? false;
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`banana-market: ${err.message}`);
-      process.exit(1);
-    }
+    fail(`${(err as Error).message}\n${USAGE}`);
+  }
+  let config: ServerConfig;
+  try {
+    config = loadServerConfig(process.env, { fresh });
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  const bus = config.kafkaBrokers === undefined ? undefined : await connectKafka(config.kafkaBrokers);
-  const app = await createGameServer({ config, bus });
+  const bus: MessageBus = config.kafkaBrokers === undefined ? embeddedBus(config) : await connectKafka(config.kafkaBrokers);
+  const stateCipher = config.dataDir === undefined ? undefined : StateCipher.fromDataDir(config.dataDir);
+  const app = await createGameServer({ config, bus, stateCipher, shutdownHooks: false });
   await app.listen(config.port, config.host);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stopGracefully(app, bus, signal).catch((err: unknown) => fail(`stopping: ${String(err)}`)));
+  }
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://localhost:${port}`;
   console.log(`Banana Market is open: ${url}  (API docs: ${url}/api/docs, live feed: ws://localhost:${port}/ws)`);
   // The seed stays secret until the game ends: players could foresee the price walk with it.
+  const game = app.get(GameService);
   console.log(
-    `game seed commitment: ${seedCommitment(config.seed)} (SHA-256 of the ${config.seedGenerated ? 'generated' : 'GAME_SEED'} seed; ` +
+    `game seed commitment: ${game.seedCommitment} (SHA-256 of the ${config.seedGenerated ? 'generated' : 'GAME_SEED'} seed; ` +
       'the seed is revealed when the game ends, and GAME_SEED=<that seed> replays the game)',
   );
+  if (config.dataDir !== undefined && config.kafkaBrokers === undefined) console.log(`the game is kept in ${config.dataDir} (DATA_DIR)`);
   if (config.adminTokenGenerated) console.log(`admin token (generated; set ADMIN_TOKEN to choose one): ${config.adminToken}`);
 }
 
@@ -56,15 +101,17 @@ function isWrongPartitionCounts(err: unknown): err is Error {
 
 main().catch((err: unknown) => {
   // A configuration problem found while starting (an unreadable replay file) is one line, like the others.
-  if (err instanceof ConfigError) console.error(`banana-market: ${err.message}`);
+  if (err instanceof ConfigError || err instanceof UnrecoverableStateError) fail(err.message);
   // So is a topic a client auto-created before the server (one line naming every such topic and the fix).
-  else if (isWrongPartitionCounts(err)) {
+  if (isWrongPartitionCounts(err)) {
     const brokers = (process.env.KAFKA_BROKERS ?? '')
       .split(',')
       .map((broker) => broker.trim())
       .filter(Boolean)
       .join(',');
-    console.error(`banana-market: cannot start on Kafka at ${brokers}: ${err.message.replaceAll('<broker>', brokers)}`);
-  } else console.error('banana-market: failed to start:', err);
+    fail(`cannot start on Kafka at ${brokers}: ${err.message.replaceAll('<broker>', brokers)}`);
+  }
+  if (err instanceof Error && err.name === 'EmbeddedBusStorageError') fail(err.message);
+  console.error('banana-market: failed to start:', err);
   process.exit(1);
 });

@@ -21,6 +21,8 @@ export const SCOREBOARD_DIR = fileURLToPath(new URL('../../scoreboard/dist/', im
 
 export interface GameServerOptions extends AppModuleOptions {
   readonly logger?: LogLevel[] | LoggerService | false;
+  /** Nest's own SIGINT/SIGTERM handling (default true); main handles them itself to save the game and exit 0. */
+  readonly shutdownHooks?: boolean;
 }
 
 export async function createGameServer(options: GameServerOptions): Promise<NestExpressApplication> {
@@ -37,7 +39,7 @@ export async function createGameServer(options: GameServerOptions): Promise<Nest
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: parseWsFrame }));
   app.useGlobalPipes(new ProtocolValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-  app.enableShutdownHooks();
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

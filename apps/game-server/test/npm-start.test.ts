@@ -5,6 +5,9 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +26,17 @@ describe('the started server', () => {
     await run('npx', ['tsc', '-b', 'apps/game-server'], { cwd: repoRoot });
     const started = Date.now();
     child = spawn(process.execPath, [mainJs], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TICK_MS: '200', HOUSE_BOTS: '3', ADMIN_TOKEN: undefined, GAME_SEED: undefined },
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        TICK_MS: '200',
+        HOUSE_BOTS: '3',
+        ADMIN_TOKEN: undefined,
+        GAME_SEED: undefined,
+        // A game of its own: never the repository's ./.banana-data.
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'banana-npm-start-')),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));

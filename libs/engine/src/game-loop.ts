@@ -190,6 +190,7 @@ export class GameLoop {
     }
     this.lifecycleChanged = false;
     for (const [seq, value] of changes.returns) entries.push({ store: 'return', key: changelogKey.return(seq), value });
+    for (const [seq, value] of changes.recent) entries.push({ store: 'recent', key: changelogKey.recent(seq), value });
     for (const [key, value] of changes.txns) entries.push({ store: 'txn', key, value });
     return entries;
   }
@@ -287,6 +288,7 @@ export class GameLoop {
     const old = this.engine.storedKeys();
     this.deletedEntries.push(
       ...old.returns.map((seq): ChangelogEntry => ({ store: 'return', key: changelogKey.return(seq), value: null })),
+      ...old.recent.map((seq): ChangelogEntry => ({ store: 'recent', key: changelogKey.recent(seq), value: null })),
       ...old.txns.map((key): ChangelogEntry => ({ store: 'txn', key, value: null })),
     );
     this.startedAt = this.clock.now();

@@ -17,6 +17,7 @@ import {
   type InvestmentOrder,
   type MarketOrder,
   type MarketRecord,
+  type RecentInvestmentRecord,
   type ReturnRecord,
   type TraderKey,
   type TraderState,
@@ -57,6 +58,7 @@ export interface RestoredAccount {
 export interface EngineSave {
   readonly market: MarketRecord;
   readonly returns: readonly ReturnRecord[];
+  readonly recent: readonly RecentInvestmentRecord[];
   readonly txns: readonly TxnMemoryRecord[];
   readonly accounts: readonly RestoredAccount[];
 }
@@ -70,6 +72,7 @@ export interface EngineSave {
 export interface EngineChanges {
   readonly market: MarketRecord | undefined;
   readonly returns: ReadonlyMap<number, ReturnRecord | null>;
+  readonly recent: ReadonlyMap<number, RecentInvestmentRecord | null>;
   readonly txns: ReadonlyMap<string, TxnMemoryRecord | null>;
 }
 
@@ -95,7 +98,7 @@ export class MarketEngine {
 
   private totalInvested = 0;
   /** Investments within the saturation window, oldest first, and their sum. */
-  private recentInvestments: { readonly at: number; readonly coins: number }[] = [];
+  private recentInvestments: RecentInvestmentRecord[] = [];
   private recentInvestedCoins = 0;
   /** When each author's recent gibbs moved the hype (by author). */
   private readonly authorGibbTimes = new Map<string, number[]>();
@@ -106,6 +109,7 @@ export class MarketEngine {
 
   private marketChanged = true;
   private readonly changedReturns = new Map<number, ReturnRecord | null>();
+  private readonly changedRecent = new Map<number, RecentInvestmentRecord | null>();
   private readonly changedTxns = new Map<string, TxnMemoryRecord | null>();
 
   constructor(options: MarketEngineOptions, saved?: EngineSave) {
@@ -136,7 +140,6 @@ export class MarketEngine {
       alreadyBurst: this.alreadyBurst,
       burst: this.burst === undefined ? null : { ...this.burst },
       totalInvested: this.totalInvested,
-      recentInvestments: this.recentInvestments.map((i): [number, number] => [i.at, i.coins]),
       authorGibbTimes: [...this.authorGibbTimes].map(([author, times]): [string, number[]] => [author, [...times]]),
       nextReturnSeq: this.returnSeq,
       random: {
@@ -153,6 +156,7 @@ export class MarketEngine {
     return {
       market: this.marketRecord(),
       returns: this.pendingReturns.map((r) => ({ ...r })),
+      recent: this.recentInvestments.map((r) => ({ ...r })),
       txns: this.rememberedTxns(),
       accounts: this.traders().map(({ trader, state }) => ({ trader, state })),
     };
@@ -163,18 +167,21 @@ export class MarketEngine {
     const changes: EngineChanges = {
       market: this.marketChanged ? this.marketRecord() : undefined,
       returns: new Map(this.changedReturns),
+      recent: new Map(this.changedRecent),
       txns: new Map(this.changedTxns),
     };
     this.marketChanged = false;
     this.changedReturns.clear();
+    this.changedRecent.clear();
     this.changedTxns.clear();
     return changes;
   }
 
   /** The keys of every stored entry but the market's (a reset deletes them). */
-  storedKeys(): { returns: number[]; txns: string[] } {
+  storedKeys(): { returns: number[]; recent: number[]; txns: string[] } {
     return {
       returns: this.pendingReturns.map((r) => r.seq),
+      recent: this.recentInvestments.map((r) => r.seq),
       txns: this.rememberedTxns().map((t) => changelogKey.txn(t.trader, t.txnId)),
     };
   }
@@ -198,7 +205,7 @@ export class MarketEngine {
     this.alreadyBurst = m.alreadyBurst;
     this.burst = m.burst === null ? undefined : { ...m.burst };
     this.totalInvested = m.totalInvested;
-    this.recentInvestments = m.recentInvestments.map(([at, coins]) => ({ at, coins }));
+    this.recentInvestments = [...saved.recent].sort((a, b) => a.at - b.at || a.seq - b.seq);
     for (const [author, times] of m.authorGibbTimes) this.authorGibbTimes.set(author, [...times]);
     this.returnSeq = m.nextReturnSeq;
     this.pendingReturns = [...saved.returns].sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
@@ -551,7 +558,10 @@ export class MarketEngine {
     this.forgetOldInvestments(now);
     const load = { recentMarketCoins: this.recentInvestedCoins, traderGrowingCoins: this.growingCoinsOf(account.trader) };
     const multiplier = saturatingMultiplier(coins, load, this.rules, this.random.invest);
-    this.recentInvestments.push({ at: now, coins });
+    // The plantation's seq: schedulePayout takes it right after.
+    const recent = { seq: this.returnSeq, at: now, coins };
+    this.recentInvestments.push(recent);
+    this.changedRecent.set(recent.seq, recent);
     return multiplier;
   }
 
@@ -565,7 +575,9 @@ export class MarketEngine {
 
   private forgetOldInvestments(now: number): void {
     const since = now - this.rules.investWindowMs;
-    while (this.recentInvestments.length > 0 && this.recentInvestments[0].at <= since) this.recentInvestments.shift();
+    while (this.recentInvestments.length > 0 && this.recentInvestments[0].at <= since) {
+      this.changedRecent.set((this.recentInvestments.shift() as RecentInvestmentRecord).seq, null);
+    }
     // Summed afresh, not kept running: a restored engine must compute the very same float.
     this.recentInvestedCoins = 0;
     for (const investment of this.recentInvestments) this.recentInvestedCoins += investment.coins;

@@ -5,7 +5,15 @@
  * virtual time.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChangelogEntry, GameRecord, ReturnRecord, TraderKey, TraderState, TxnMemoryRecord } from '@banana-market/protocol';
+import type {
+  ChangelogEntry,
+  GameRecord,
+  RecentInvestmentRecord,
+  ReturnRecord,
+  TraderKey,
+  TraderState,
+  TxnMemoryRecord,
+} from '@banana-market/protocol';
 import { traderId } from '@banana-market/protocol';
 import seedrandom from 'seedrandom';
 import { GameLoop, makeRules, VirtualClock, type EngineEvent, type GameSave, type TraderAction } from '../src/index.js';
@@ -42,6 +50,7 @@ class StoredGame {
     return {
       game,
       returns: values.filter((e) => e.store === 'return').map((e) => e.value as ReturnRecord),
+      recent: values.filter((e) => e.store === 'recent').map((e) => e.value as RecentInvestmentRecord),
       txns: values.filter((e) => e.store === 'txn').map((e) => e.value as TxnMemoryRecord),
       accounts: [...this.states.values()],
     };
@@ -114,6 +123,7 @@ describe('a game stored through takeChanges', () => {
       const folded = game.stored.save();
       expect(folded.game).toEqual({ ...whole.game, savedAt: folded.game.savedAt });
       expect(new Set(folded.returns.map((r) => r.seq))).toEqual(new Set(whole.returns.map((r) => r.seq)));
+      expect(new Set(folded.recent.map((r) => r.seq))).toEqual(new Set(whole.recent.map((r) => r.seq)));
       expect(folded.txns.map((t) => `${traderId(t.trader)}/${t.txnId}`).sort()).toEqual(
         whole.txns.map((t) => `${traderId(t.trader)}/${t.txnId}`).sort(),
       );
@@ -217,6 +227,7 @@ describe('a restored game', () => {
     game.loop.reset('next-game');
     const stored = game.stored.save();
     expect(stored.returns).toEqual([]);
+    expect(stored.recent).toEqual([]);
     expect(stored.txns).toEqual([]);
     expect(stored.game).toMatchObject({ seed: 'next-game', startedAt: game.clock.now(), phase: 'running' });
   });

@@ -2,12 +2,17 @@
  * The game's own state, as the server keeps it in the compacted
  * `game-changelog` topic (Kafka Streams' changelog model): written in the
  * same transaction as the results it explains, read back before any input is
- * consumed after a restart. Together with the compacted `trader-states` topic
- * (the accounts) it is everything a game is.
+ * consumed after a restart: everything a game is.
  *
  * Keys are JSON strings, one per stored entry:
  * - `"game"`: the lifecycle, the market and the random streams (GameRecord);
  * - `"return/<seq>"`: a plantation in flight (ReturnRecord), a tombstone once paid;
+ * - `"recent/<seq>"`: an investment within the market's saturation window
+ *   (RecentInvestmentRecord), a tombstone once it left the window — apart
+ *   from the game record, which is written on every tick and must stay small;
+ * - `"account/<team>/<name>"`: a trader's state and the key bytes it is answered
+ *   under (AccountRecord) — one key per trader, whichever key spelling its
+ *   orders use, so a restore never has to guess which state is the newest;
  * - `"txn/<team>/<name>/<txnId>"`: what a txnId was answered (TxnMemoryRecord),
  *   so an order re-sent after a restart is answered, not applied twice; a
  *   tombstone once it leaves the trader's memory.
@@ -16,7 +21,7 @@
  */
 import { z } from 'zod';
 import { decode, type DecodeResult, type RawMessage, traderId } from './codec.js';
-import { traderKeySchema, txnResultSchema, type TraderKey } from './schemas.js';
+import { traderKeySchema, traderStateSchema, txnResultSchema, type TraderKey } from './schemas.js';
 
 /** seedrandom's ARC4 state: enough to continue a stream exactly where it was. */
 export const randomStateSchema = z.object({ i: z.number().int(), j: z.number().int(), S: z.array(z.number().int()).length(256) });
@@ -36,8 +41,6 @@ export const marketRecordSchema = z.object({
   alreadyBurst: finite,
   burst: z.object({ nextStep: z.number().int().nonnegative(), nextStepAt: epochMs }).nullable(),
   totalInvested: finite,
-  /** [time, coins] of the investments within the saturation window, oldest first. */
-  recentInvestments: z.array(z.tuple([epochMs, finite])),
   /** [author, times] of the gibbs that moved the hype within the author window. */
   authorGibbTimes: z.array(z.tuple([z.string(), z.array(epochMs)])),
   nextReturnSeq: z.number().int().nonnegative(),
@@ -70,6 +73,22 @@ export const returnRecordSchema = z.object({
 });
 export type ReturnRecord = z.infer<typeof returnRecordSchema>;
 
+export const recentInvestmentRecordSchema = z.object({
+  /** The plantation's seq (as in its ReturnRecord). */
+  seq: z.number().int().nonnegative(),
+  at: epochMs,
+  coins: finite,
+});
+export type RecentInvestmentRecord = z.infer<typeof recentInvestmentRecordSchema>;
+
+export const accountRecordSchema = z.object({
+  trader: traderKeySchema,
+  state: traderStateSchema,
+  /** The key bytes (base64) the trader's answers go out under: its latest order's. */
+  keyBase64: z.string(),
+});
+export type AccountRecord = z.infer<typeof accountRecordSchema>;
+
 export const txnMemoryRecordSchema = z.object({
   trader: traderKeySchema,
   txnId: z.string(),
@@ -83,6 +102,7 @@ export type TxnMemoryRecord = z.infer<typeof txnMemoryRecordSchema>;
 export interface GameChangelog {
   readonly game: GameRecord;
   readonly returns: readonly ReturnRecord[];
+  readonly recent: readonly RecentInvestmentRecord[];
   readonly txns: readonly TxnMemoryRecord[];
 }
 
@@ -90,28 +110,39 @@ export interface GameChangelog {
 export type ChangelogEntry =
   | { readonly store: 'game'; readonly key: string; readonly value: GameRecord }
   | { readonly store: 'return'; readonly key: string; readonly value: ReturnRecord | null }
-  | { readonly store: 'txn'; readonly key: string; readonly value: TxnMemoryRecord | null };
+  | { readonly store: 'recent'; readonly key: string; readonly value: RecentInvestmentRecord | null }
+  | { readonly store: 'txn'; readonly key: string; readonly value: TxnMemoryRecord | null }
+  | { readonly store: 'account'; readonly key: string; readonly value: AccountRecord };
 
 export const changelogKey = {
   game: (): string => JSON.stringify('game'),
   return: (seq: number): string => JSON.stringify(`return/${seq}`),
+  recent: (seq: number): string => JSON.stringify(`recent/${seq}`),
+  account: (trader: TraderKey): string => JSON.stringify(`account/${traderId(trader)}`),
   txn: (trader: TraderKey, txnId: string): string => JSON.stringify(`txn/${traderId(trader)}/${txnId}`),
 };
 
 /** A game record is a few kB, more with many recent investments: far above an order's limit. */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
-const storeOfKey = z.string().regex(/^(game|return\/\d+|txn\/.+)$/, { message: 'expected "game", "return/<seq>" or "txn/<trader>/<txnId>"' });
+const storeOfKey = z.string().regex(/^(game|return\/\d+|recent\/\d+|account\/.+|txn\/.+)$/, {
+  message: 'expected "game", "return/<seq>", "recent/<seq>", "account/<trader>" or "txn/<trader>/<txnId>"',
+});
 
 export const decodeChangelog = {
   /** Which store a key belongs to ("game", "return" or "txn"). */
-  store: (raw: RawMessage): DecodeResult<'game' | 'return' | 'txn'> => {
+  store: (raw: RawMessage): DecodeResult<ChangelogEntry['store']> => {
     const key = decode(storeOfKey, raw, 'key');
     if (!key.ok) return key;
-    return { ok: true, value: key.value === 'game' ? 'game' : key.value.startsWith('return/') ? 'return' : 'txn' };
+    return {
+      ok: true,
+      value: key.value === 'game' ? 'game' : (key.value.slice(0, key.value.indexOf('/')) as Exclude<ChangelogEntry['store'], 'game'>),
+    };
   },
   game: (raw: RawMessage) => decode(gameRecordSchema, raw, '(value)', false, MAX_RECORD_BYTES),
   return: (raw: RawMessage) => decode(returnRecordSchema, raw, '(value)', false, MAX_RECORD_BYTES),
+  recent: (raw: RawMessage) => decode(recentInvestmentRecordSchema, raw, '(value)', false, MAX_RECORD_BYTES),
+  account: (raw: RawMessage) => decode(accountRecordSchema, raw, '(value)', false, MAX_RECORD_BYTES),
   txn: (raw: RawMessage) => decode(txnMemoryRecordSchema, raw, '(value)', false, MAX_RECORD_BYTES),
 };
 

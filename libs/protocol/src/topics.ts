@@ -47,7 +47,13 @@ export const TOPICS = Object.freeze({
    * and read back before anything is consumed after a restart (see
    * game-changelog.ts). One partition: one game.
    */
-  gameChangelog: topic('game-changelog', 1, { 'cleanup.policy': 'compact' }),
+  gameChangelog: topic('game-changelog', 1, {
+    'cleanup.policy': 'compact',
+    // Small segments, cleaned early: a restart reads this topic whole, and the active segment is never compacted.
+    'segment.ms': String(10 * 60_000),
+    'segment.bytes': String(16 * 1024 * 1024),
+    'min.cleanable.dirty.ratio': '0.2',
+  }),
 });
 
 export type TopicKey = keyof typeof TOPICS;

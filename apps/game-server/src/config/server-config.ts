@@ -29,6 +29,9 @@ const brokerList = z
     return brokers;
   });
 
+/** Relative to where `npm start` runs: the repository's root. */
+export const DEFAULT_DATA_DIR = './.banana-data';
+
 const TEAM_MESSAGE = 'expected 1-32 characters among A-Z a-z 0-9 _ -';
 
 /** GAME_TEAMS: the teams of a closed room (a 2018 room: its clients know five teams only). */
@@ -95,6 +98,8 @@ export const serverEnvSchema = z
     TICK_MS: numberFromEnv('TICK_MS', { min: 10, max: 60_000, fallback: 1000, integer: true }),
     HOUSE_BOTS: numberFromEnv('HOUSE_BOTS', { min: 0, max: 100, fallback: 3, integer: true }),
     KAFKA_BROKERS: brokerList,
+    /** Where the embedded bus keeps the game, and the key that seals its record (empty: nothing is kept). */
+    DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
     GAME_TEAMS: teamList,
     HOUSE_TEAM: fromEnv(
       z
@@ -128,6 +133,10 @@ export interface ServerConfig {
   /** The house bots' team (HOUSE_TEAM). */
   readonly houseTeam: string;
   readonly kafkaBrokers: readonly string[] | undefined;
+  /** DATA_DIR; undefined when empty (an embedded game then lives in memory only). */
+  readonly dataDir: string | undefined;
+  /** `--fresh`: the saved game is deleted and a new one starts. */
+  readonly freshStart: boolean;
   readonly rules: GameRules;
   readonly gibbSources: GibbSourcesConfig;
 }
@@ -139,8 +148,8 @@ export class ConfigError extends Error {
 /** Variables whose values never appear in an error message. */
 const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ADMIN_TOKEN', 'X_BEARER_TOKEN']);
 
-/** Parses the environment; throws a ConfigError listing every bad variable. */
-export function loadServerConfig(env: Record<string, string | undefined>): ServerConfig {
+/** Parses the environment (and `--fresh`); throws a ConfigError listing every bad variable. */
+export function loadServerConfig(env: Record<string, string | undefined>, options: { fresh?: boolean } = {}): ServerConfig {
   const parsed = serverEnvSchema.safeParse(env);
   if (!parsed.success) {
     // A Set: a value failing two checks (1e20 is neither a safe integer nor under the maximum) is one line.
@@ -170,6 +179,8 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     gameTeams: e.GAME_TEAMS,
     houseTeam: e.HOUSE_TEAM,
     kafkaBrokers: e.KAFKA_BROKERS,
+    dataDir: e.DATA_DIR.trim() === '' ? undefined : e.DATA_DIR,
+    freshStart: options.fresh ?? false,
     rules,
     gibbSources: gibbSources.config,
   };

@@ -29,6 +29,7 @@ export class ActionIntakeService extends TopicIntake {
       bus,
       ACTION_CONSUMER_GROUP,
       ACTION_TOPICS.map((t) => t.name),
+      game,
     );
   }
 

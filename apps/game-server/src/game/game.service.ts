@@ -1,17 +1,15 @@
 /**
  * Hosts the game: one GameLoop (engine, clock and lifecycle) whose events go
- * to the bus. The rules and what pause, end and reset mean live in
- * @banana-market/engine; this class wires the loop to time and to topics,
- * restores traders after a restart, and gives the gateways a narrow surface
- * of queries and commands.
+ * to the bus, and whose state goes to the changelogs beside them. The rules
+ * and what pause, end and reset mean live in @banana-market/engine; this
+ * class wires the loop to time and to topics, restores the stored game
+ * before anything is consumed (after a restart, and after the broker came
+ * back), and gives the gateways a narrow surface of queries and commands.
  */
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
   ALL_TOPICS,
-  decodeMessage,
-  TOPICS,
-  traderId,
   txnTypeOf,
   type ActionTxnType,
   type GameStatus,
@@ -26,39 +24,66 @@ import {
 import { GameLoop, type Clock, type EngineEvent, type MarketSnapshot } from '@banana-market/engine';
 import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
+import { accountEntry, GameStateStore } from '../state/game-state-store.js';
+import { STATE_CIPHER, type StateCipher } from '../state/state-cipher.js';
 import { EngineEventPublisher } from './engine-event-publisher.js';
 import { GAME_CLOCK } from './tokens.js';
 
 export type GameListener = (events: readonly EngineEvent[]) => void;
 
 @Injectable()
-export class GameService implements OnModuleInit, OnApplicationShutdown {
+export class GameService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Game');
   private readonly publisher: EngineEventPublisher;
   private readonly listeners = new Set<GameListener>();
-  private readonly loop: GameLoop;
+  private readonly store: GameStateStore;
+  private loop: GameLoop;
+  /** The status shown while the loop is frozen (the bus lost its broker), else undefined. */
+  private frozenStatus: GameStatus | undefined;
+  /** How many traders the stored game had; undefined for a new game. */
+  private restoredTraders: number | undefined;
+  private readonly stopWatchingBus: Array<() => void> = [];
+  /** A restored game waits for the consumers to run again before its clock starts (see reload). */
+  private startWhenHealthy = false;
+  private markRestored!: () => void;
+  /** Resolves when the loop runs (again): started at bootstrap, or after a reload once the bus is healthy. */
+  private started = signal();
+  /** Resolves once the stored game is restored: the intakes subscribe only then. */
+  readonly restored = new Promise<void>((resolve) => {
+    this.markRestored = resolve;
+  });
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
-    @Inject(GAME_CLOCK) clock: Clock,
+    @Inject(GAME_CLOCK) private readonly clock: Clock,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(STATE_CIPHER) cipher: StateCipher,
   ) {
     this.publisher = new EngineEventPublisher(bus);
-    this.loop = new GameLoop({ seed: config.seed, rules: config.rules, clock });
-    this.loop.onEvents((events) => this.emit(events));
+    this.store = new GameStateStore(bus, cipher);
+    this.loop = this.createLoop();
   }
 
   async onModuleInit(): Promise<void> {
     await this.bus.ensureTopics(ALL_TOPICS);
-    await this.restoreTraderStates();
-    this.loop.start();
-    // The seed is secret until the game ends: the log shows its commitment, and the seed once end() reveals it.
-    this.logger.log(
-      `game started, seed commitment ${this.loop.seedCommitment} (the seed is revealed when the game ends), tick ${this.config.rules.tickMs} ms`,
-    );
+    await this.loadGame({ fresh: this.config.freshStart });
+    this.markRestored();
+    const stopFreezing = this.bus.onHealthChange?.((health) => {
+      if (health.status === 'degraded') this.freeze();
+      else if (this.startWhenHealthy) this.startLoop();
+    });
+    const stopReloading = this.bus.onRecovery?.(() => this.reload());
+    if (stopFreezing) this.stopWatchingBus.push(stopFreezing);
+    if (stopReloading) this.stopWatchingBus.push(stopReloading);
+  }
+
+  /** Every intake has subscribed (at module init): the game's clock starts. */
+  onApplicationBootstrap(): void {
+    this.startLoop();
   }
 
   onApplicationShutdown(): void {
+    for (const stop of this.stopWatchingBus) stop();
     this.loop.stop();
   }
 
@@ -80,7 +105,7 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
   }
 
   get status(): GameStatus {
-    return this.loop.status;
+    return this.frozenStatus ?? this.loop.status;
   }
 
   get tickMs(): number {
@@ -189,9 +214,14 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
     return this.publisher.flushed();
   }
 
-  private emit(events: readonly EngineEvent[]): void {
+  private emit(loop: GameLoop, events: readonly EngineEvent[]): void {
     if (events.length === 0) return;
     void this.publisher.publish(events);
+    // In the same breath as the events: on Kafka both join one transaction, on the embedded bus one batch.
+    const accounts = events.flatMap((e) => (e.kind === 'trader-state' ? [accountEntry(e.trader, e.state, this.publisher.keyFor(e.trader))] : []));
+    this.store
+      .write([...loop.takeChanges(), ...accounts])
+      .catch((err: unknown) => this.logger.error(`could not store the game's state: ${String(err)}`));
     for (const listener of this.listeners) {
       try {
         listener(events);
@@ -201,31 +231,85 @@ export class GameService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /**
-   * After a restart on a persistent bus, traders continue from their last
-   * published state. One trader's states may sit under several key spellings (a pretty and a
-   * compact key are one trader), on several partitions and so in no overall
-   * order: the newest state by its time wins (on a tie, the last read), and
-   * its key bytes stay the ones the trader is answered under.
-   */
-  private async restoreTraderStates(): Promise<void> {
-    const messages = await this.bus.readTopic(TOPICS.traderStates.name);
-    const newest = new Map<string, { trader: TraderKey; state: TraderState; key: Buffer | null; time: number }>();
-    let read = 0;
-    for (const message of messages) {
-      const key = decodeMessage.traderKey(message.key);
-      const state = decodeMessage.traderState(message.value);
-      if (!key.ok || !state.ok) continue;
-      read++;
-      const id = traderId(key.value);
-      const time = Date.parse(state.value.time);
-      const known = newest.get(id);
-      if (known === undefined || time >= known.time) newest.set(id, { trader: key.value, state: state.value, key: message.key, time });
-    }
-    for (const { trader, state, key } of newest.values()) {
-      this.loop.restoreTraderState(trader, state);
-      this.publisher.rememberKey(trader, key);
-    }
-    if (read > 0) this.logger.log(`restored ${newest.size} trader(s) from ${read} message(s) of ${TOPICS.traderStates.name}`);
+  private createLoop(): GameLoop {
+    const loop = new GameLoop({ seed: this.config.seed, rules: this.config.rules, clock: this.clock });
+    loop.onEvents((events) => this.emit(loop, events));
+    return loop;
   }
+
+  /**
+   * Restores the stored game into the (not yet started) loop; a first start,
+   * or a fresh one, leaves it a new game. The loop starts later (startLoop):
+   * nothing is consumed, and no time passes for the game, before the
+   * consumers are back.
+   */
+  private async loadGame({ fresh }: { fresh: boolean }): Promise<void> {
+    const loaded = await this.store.load();
+    if (fresh && loaded.keys.length > 0) {
+      await this.store.discard(loaded.keys);
+      this.logger.log(`--fresh: the saved game (${loaded.keys.length} entries) is deleted; a new game starts`);
+    }
+    const save = fresh ? undefined : loaded.save;
+    this.restoredTraders = save?.accounts.length;
+    if (save === undefined) return;
+    for (const { trader, key } of loaded.keyBytes) this.publisher.rememberKey(trader, key);
+    this.loop.restore(save);
+    if (!this.config.seedGenerated && save.game.seed !== this.config.seed) {
+      this.logger.warn('GAME_SEED differs from the saved game’s seed: the saved game goes on (start with --fresh for a new game)');
+    }
+  }
+
+  /** Resolves once the game's clock runs: an intake applies nothing before (a message arriving earlier waits). */
+  whenStarted(): Promise<void> {
+    return this.started.promise;
+  }
+
+  private startLoop(): void {
+    this.startWhenHealthy = false;
+    this.frozenStatus = undefined;
+    this.loop.start();
+    this.started.resolve();
+    if (this.restoredTraders === undefined) {
+      // The seed is secret until the game ends: the log shows its commitment, and the seed once end() reveals it.
+      this.logger.log(
+        `game started, seed commitment ${this.loop.seedCommitment} (the seed is revealed when the game ends), tick ${this.config.rules.tickMs} ms`,
+      );
+    } else {
+      // The seed stays secret on the console too: its commitment names the game.
+      this.logger.log(
+        `resuming game ${this.loop.seedCommitment.slice(0, 16)} at tick ${this.loop.market().tick} (${this.restoredTraders} traders), ${this.loop.status}`,
+      );
+    }
+  }
+
+  /** The broker is gone: time stops for the game until the bus has it back (see reload). */
+  private freeze(): void {
+    if (this.frozenStatus !== undefined) return;
+    this.frozenStatus = this.loop.status;
+    this.loop.stop();
+    this.logger.warn('the game is frozen until the broker is back');
+  }
+
+  /**
+   * The bus is back: what this process held may be ahead of what was
+   * committed, so the game is rebuilt from the changelogs, as after a
+   * restart, before any consumer resumes.
+   */
+  private async reload(): Promise<void> {
+    this.loop.stop();
+    this.started = signal();
+    this.loop = this.createLoop();
+    await this.loadGame({ fresh: false });
+    // The bus resumes its consumers after this hook, then reports ok: the clock starts then.
+    this.startWhenHealthy = true;
+  }
+}
+
+/** A promise and its resolve (Promise.withResolvers is Node 22). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
 }

@@ -22,7 +22,7 @@ export class GibbIntakeService extends TopicIntake {
     private readonly game: GameService,
     private readonly deadLetters: DeadLetterService,
   ) {
-    super(bus, GIBB_CONSUMER_GROUP, [TOPICS.gibberGibbs.name]);
+    super(bus, GIBB_CONSUMER_GROUP, [TOPICS.gibberGibbs.name], game);
   }
 
   handle(message: BusMessage): void {

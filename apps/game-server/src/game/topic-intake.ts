@@ -1,26 +1,34 @@
 /**
  * A service that feeds the game from topics in its own consumer group. It
- * subscribes only once every module is initialised — the game must have
- * restored its traders before anything applies — and closes its subscription
- * when the server stops.
+ * subscribes once the game has restored its stored state, before the game's
+ * clock starts (at application bootstrap, after a consumer group join that
+ * takes seconds on Kafka), so that no tick passes while the room cannot act;
+ * a message that arrives before the clock runs waits for it. It closes its
+ * subscription when the server stops.
  */
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { BusMessage, MessageBus, Subscription } from '../bus/message-bus.js';
 
-export abstract class TopicIntake implements OnApplicationBootstrap, OnApplicationShutdown {
+export abstract class TopicIntake implements OnModuleInit, OnApplicationShutdown {
   private subscription?: Subscription;
 
   protected constructor(
     protected readonly bus: MessageBus,
     private readonly groupId: string,
     private readonly topics: readonly string[],
+    private readonly gameReady: { readonly restored: Promise<void>; whenStarted(): Promise<void> },
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async onModuleInit(): Promise<void> {
+    await this.gameReady.restored;
     this.subscription = await this.bus.subscribe({
       groupId: this.groupId,
       topics: [...this.topics],
-      onMessage: (message) => this.handle(message),
+      // Awaiting a started game is a microtask: the handler's output still commits with its offset.
+      onMessage: async (message) => {
+        await this.gameReady.whenStarted();
+        this.handle(message);
+      },
     });
   }
 

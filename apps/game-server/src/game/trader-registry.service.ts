@@ -5,7 +5,7 @@
  * token's SHA-256 only), so a restarted server still knows its players.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { decodeMessage, encode, TOPICS, traderId, type TraderKey } from '@banana-market/protocol';
 import type { Clock } from '@banana-market/engine';
 import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
@@ -20,11 +20,14 @@ export class TraderAlreadyRegisteredError extends Error {
 const sha256 = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 @Injectable()
-export class TraderRegistry implements OnModuleInit {
+export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TraderRegistry');
   /** SHA-256 of the token → trader: the tokens themselves are never stored. */
   private readonly byTokenHash = new Map<string, TraderKey>();
   private readonly registered = new Set<string>();
+  /** Registrations being written: taken (a second one is refused) but not known until durable. */
+  private readonly pending = new Set<string>();
+  private stopReloading?: () => void;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -33,25 +36,44 @@ export class TraderRegistry implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.bus.ensureTopics([TOPICS.traderRegistrations]);
-    for (const message of await this.bus.readTopic(TOPICS.traderRegistrations.name)) {
+    await this.load();
+    if (this.registered.size > 0) this.logger.log(`${this.registered.size} registered trader(s) restored`);
+    // After the broker came back: only what Kafka committed is registered.
+    this.stopReloading = this.bus.onRecovery?.(() => this.load());
+  }
+
+  onApplicationShutdown(): void {
+    this.stopReloading?.();
+  }
+
+  /** A new token for the trader, once it is durably recorded (a token whose record failed is never valid). */
+  async register(trader: TraderKey): Promise<string> {
+    const id = traderId(trader);
+    if (this.isRegistered(trader) || this.pending.has(id)) throw new TraderAlreadyRegisteredError(trader);
+    const token = randomBytes(24).toString('base64url');
+    const tokenSha256 = sha256(token);
+    const time = new Date(this.clock.now()).toISOString();
+    this.pending.add(id);
+    try {
+      await this.bus.publish(TOPICS.traderRegistrations.name, [
+        { key: encode.traderKey(trader), value: encode.traderRegistration({ time, tokenSha256 }) },
+      ]);
+    } finally {
+      this.pending.delete(id);
+    }
+    this.remember(trader, tokenSha256);
+    return token;
+  }
+
+  private async load(): Promise<void> {
+    const messages = await this.bus.readTopic(TOPICS.traderRegistrations.name);
+    this.byTokenHash.clear();
+    this.registered.clear();
+    for (const message of messages) {
       const trader = decodeMessage.traderKey(message.key);
       const registration = decodeMessage.traderRegistration(message.value);
       if (trader.ok && registration.ok) this.remember(trader.value, registration.value.tokenSha256);
     }
-    if (this.registered.size > 0) this.logger.log(`${this.registered.size} registered trader(s) restored`);
-  }
-
-  /** A new token for the trader, once it is durably recorded. */
-  async register(trader: TraderKey): Promise<string> {
-    if (this.isRegistered(trader)) throw new TraderAlreadyRegisteredError(trader);
-    const token = randomBytes(24).toString('base64url');
-    const tokenSha256 = sha256(token);
-    this.remember(trader, tokenSha256);
-    const time = new Date(this.clock.now()).toISOString();
-    await this.bus.publish(TOPICS.traderRegistrations.name, [
-      { key: encode.traderKey(trader), value: encode.traderRegistration({ time, tokenSha256 }) },
-    ]);
-    return token;
   }
 
   /** The trader a token belongs to, or undefined. */

@@ -79,6 +79,7 @@ describe('a server killed in the middle of a stream of orders (real Kafka)', () 
         TICK_MS: '100',
         GAME_SEED: 'crash',
         ADMIN_TOKEN: 'crash-admin',
+        DATA_DIR: '', // the state key comes from ADMIN_TOKEN: the same across restarts
         GAME_RULES: JSON.stringify(FLAT_RULES),
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -50,6 +50,7 @@ function startServer(bootstrap: string): Run {
       HOUSE_BOTS: '0',
       GAME_SEED: 'topic-check',
       ADMIN_TOKEN: 'topic-check-admin',
+      DATA_DIR: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

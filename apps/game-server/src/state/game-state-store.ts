@@ -1,0 +1,125 @@
+/**
+ * Where a game lives between two runs of the server: the compacted
+ * game-changelog topic (the game's record, accounts, plantations in flight,
+ * recent investments, txnId memory), written with the results it explains —
+ * in one Kafka transaction, or one batch of the embedded bus — and read back
+ * before anything is consumed.
+ */
+import {
+  changelogKey,
+  decodeChangelog,
+  encodeChangelog,
+  TOPICS,
+  type AccountRecord,
+  type ChangelogEntry,
+  type GameRecord,
+  type RecentInvestmentRecord,
+  type ReturnRecord,
+  type TraderKey,
+  type TraderState,
+  type TxnMemoryRecord,
+} from '@banana-market/protocol';
+import type { GameSave } from '@banana-market/engine';
+import type { BusMessage, MessageBus, OutgoingMessage } from '../bus/message-bus.js';
+import type { StateCipher } from './state-cipher.js';
+
+/** The stored game cannot be read: the server must not guess, it says what to do and stops. */
+export class UnrecoverableStateError extends Error {
+  override readonly name = 'UnrecoverableStateError';
+}
+
+export interface LoadedGame {
+  /** The stored game, or undefined when there is none (a first start). */
+  readonly save: GameSave | undefined;
+  /** The key bytes each restored trader's answers go out under (its latest order's). */
+  readonly keyBytes: readonly { trader: TraderKey; key: Buffer }[];
+  /** Every live key of the changelog, for a fresh start to delete. */
+  readonly keys: readonly Buffer[];
+}
+
+/** A trader's state as an entry of the changelog, with the key bytes its answers go out under. */
+export function accountEntry(trader: TraderKey, state: TraderState, keyBytes: string | Uint8Array): ChangelogEntry {
+  return { store: 'account', key: changelogKey.account(trader), value: { trader, state, keyBase64: Buffer.from(keyBytes).toString('base64') } };
+}
+
+const FRESH_START = 'to start a new game instead, run `npm start -- --fresh`';
+
+export class GameStateStore {
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly cipher: StateCipher,
+  ) {}
+
+  /** Hands the entries to the bus now (not awaited: on Kafka they join the transaction of the events beside them). */
+  write(entries: readonly ChangelogEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    const messages: OutgoingMessage[] = entries.map((entry) => {
+      const value = encodeChangelog(entry);
+      return { key: entry.key, value: entry.store === 'game' && value !== null ? this.cipher.seal(value) : value };
+    });
+    return this.bus.publish(TOPICS.gameChangelog.name, messages);
+  }
+
+  /** Deletes every stored entry (a fresh start on a bus that keeps an older game). */
+  discard(keys: readonly Buffer[]): Promise<void> {
+    if (keys.length === 0) return Promise.resolve();
+    return this.bus.publish(
+      TOPICS.gameChangelog.name,
+      keys.map((key) => ({ key, value: null })),
+    );
+  }
+
+  async load(): Promise<LoadedGame> {
+    const latest = new Map<string, BusMessage>();
+    for (const message of await this.bus.readTopic(TOPICS.gameChangelog.name)) {
+      const key = message.key?.toString('utf8') ?? '';
+      if (message.value === null) latest.delete(key);
+      else latest.set(key, message);
+    }
+    const keys = [...latest.values()].map((m) => m.key).filter((k): k is Buffer => k !== null);
+    let game: GameRecord | undefined;
+    const returns: ReturnRecord[] = [];
+    const recent: RecentInvestmentRecord[] = [];
+    const txns: TxnMemoryRecord[] = [];
+    const accounts: AccountRecord[] = [];
+    for (const message of latest.values()) {
+      const store = decodeChangelog.store(message.key);
+      if (!store.ok) throw this.unreadable(message, store.error.message);
+      if (store.value === 'game') {
+        game = this.openGameRecord(message);
+        continue;
+      }
+      const record = decodeChangelog[store.value](message.value);
+      if (!record.ok) throw this.unreadable(message, record.error.message);
+      if (store.value === 'return') returns.push(record.value as ReturnRecord);
+      else if (store.value === 'recent') recent.push(record.value as RecentInvestmentRecord);
+      else if (store.value === 'txn') txns.push(record.value as TxnMemoryRecord);
+      else accounts.push(record.value as AccountRecord);
+    }
+    if (game === undefined) return { save: undefined, keyBytes: [], keys };
+    return {
+      save: { game, returns, recent, txns, accounts: accounts.map(({ trader, state }) => ({ trader, state })) },
+      keyBytes: accounts.map(({ trader, keyBase64 }) => ({ trader, key: Buffer.from(keyBase64, 'base64') })),
+      keys,
+    };
+  }
+
+  private openGameRecord(message: BusMessage): GameRecord {
+    const plaintext = this.cipher.open(message.value as Buffer);
+    if (plaintext === undefined) {
+      throw new UnrecoverableStateError(
+        `the saved game on ${TOPICS.gameChangelog.name} is sealed with another key than this server's (state.key in DATA_DIR, ` +
+          `or ADMIN_TOKEN without one): start the server with the DATA_DIR and ADMIN_TOKEN that saved it, or ${FRESH_START}`,
+      );
+    }
+    const record = decodeChangelog.game(plaintext);
+    if (!record.ok) throw this.unreadable(message, record.error.message);
+    return record.value;
+  }
+
+  private unreadable(message: BusMessage, problem: string): UnrecoverableStateError {
+    return new UnrecoverableStateError(
+      `the saved game on ${message.topic} cannot be read (offset ${message.offset}, key ${message.key?.toString('utf8') ?? 'null'}: ${problem}); ${FRESH_START}`,
+    );
+  }
+}
