@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -99,4 +99,71 @@ describe('the started server', () => {
     expect(createHash('sha256').update(seed).digest('hex')).toBe(commitment);
     expect(printed).not.toContain(seed);
   });
+});
+
+describe('a clean stop and `npm start` again', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'banana-clean-stop-'));
+
+  /** The built server on `dataDir` with a generated seed; resolves with its URL and a way to read what it printed. */
+  async function start(args: string[] = []): Promise<{ child: ChildProcess; url: string; printed: () => string }> {
+    const printed: string[] = [];
+    const child = spawn(process.execPath, [mainJs, ...args], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        TICK_MS: '100',
+        HOUSE_BOTS: '3',
+        GAME_SEED: undefined,
+        ADMIN_TOKEN: undefined,
+        DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => printed.push(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => printed.push(d.toString()));
+    const port = await vi.waitFor(
+      () => {
+        const match = /open: http:\/\/localhost:(\d+)/.exec(printed.join(''));
+        if (!match) throw new Error(`not open yet:\n${printed.join('')}`);
+        return match[1];
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    return { child, url: `http://127.0.0.1:${port}`, printed: () => printed.join('') };
+  }
+
+  const tickOf = async (url: string): Promise<number> => ((await (await fetch(`${url}/api/market`)).json()) as { tick: number }).tick;
+
+  it('saves the game on Ctrl-C (exit 0 within 5 s) and resumes it at the same tick, with the same seed; --fresh starts anew', async () => {
+    const first = await start();
+    await vi.waitFor(async () => expect(await tickOf(first.url)).toBeGreaterThanOrEqual(10), { timeout: 20_000, interval: 100 });
+    const commitment = /game seed commitment: ([0-9a-f]{64})/.exec(first.printed())![1];
+    const stopped = Date.now();
+    const exited = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));
+    first.child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(Date.now() - stopped).toBeLessThan(5000);
+    const saved = /game saved at tick (\d+); `npm start` resumes it/.exec(first.printed());
+    expect(saved, first.printed()).not.toBeNull();
+    const tick = Number(saved![1]);
+
+    const second = await start();
+    try {
+      expect(second.printed()).toMatch(new RegExp(`resuming game ${commitment.slice(0, 16)} at tick ${tick} \\(3 traders\\), running`));
+      expect(second.printed()).toContain(`game seed commitment: ${commitment}`);
+      expect(await tickOf(second.url)).toBeGreaterThanOrEqual(tick);
+    } finally {
+      second.child.kill('SIGKILL');
+    }
+
+    const fresh = await start(['--fresh']);
+    try {
+      expect(fresh.printed()).toMatch(/game started, seed commitment/);
+      expect(fresh.printed()).not.toContain(commitment);
+      expect(await tickOf(fresh.url)).toBeLessThan(tick);
+    } finally {
+      fresh.child.kill('SIGKILL');
+    }
+  }, 90_000);
 });

@@ -267,6 +267,8 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   private startLoop(): void {
     this.startWhenHealthy = false;
     this.frozenStatus = undefined;
+    // The tick it was saved at: a restored game's next tick may come at once (it was due while the server was down).
+    const savedTick = this.loop.market().tick;
     this.loop.start();
     this.started.resolve();
     if (this.restoredTraders === undefined) {
@@ -277,7 +279,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     } else {
       // The seed stays secret on the console too: its commitment names the game.
       this.logger.log(
-        `resuming game ${this.loop.seedCommitment.slice(0, 16)} at tick ${this.loop.market().tick} (${this.restoredTraders} traders), ${this.loop.status}`,
+        `resuming game ${this.loop.seedCommitment.slice(0, 16)} at tick ${savedTick} (${this.restoredTraders} traders), ${this.loop.status}`,
       );
     }
   }
