@@ -30,6 +30,8 @@ export interface GameLoopOptions {
   readonly seed: string;
   readonly clock: Clock;
   readonly rules?: GameRules;
+  /** A host that stores the game (see takeChanges) sets this; without it no change accumulates. */
+  readonly trackChanges?: boolean;
   /** Where a failing listener's error goes (default: console.error); the loop keeps running. */
   readonly onListenerError?: (error: unknown) => void;
 }
@@ -57,6 +59,7 @@ export class GameLoop {
   private seedRevealed = false;
   private readonly rules: GameRules;
   private readonly clock: Clock;
+  private readonly trackChanges: boolean;
   private readonly listeners = new Set<EngineEventListener>();
   private readonly onListenerError: (error: unknown) => void;
   private phase: LoopPhase = 'created';
@@ -73,6 +76,7 @@ export class GameLoop {
   constructor(options: GameLoopOptions) {
     this.clock = options.clock;
     this.rules = options.rules ?? DEFAULT_RULES;
+    this.trackChanges = options.trackChanges ?? false;
     this.currentSeed = options.seed;
     this.currentCommitment = seedCommitment(options.seed);
     this.startedAt = this.clock.now();
@@ -165,7 +169,10 @@ export class GameLoop {
     this.startedAt = game.startedAt;
     this.pausedAt = game.pausedAt;
     this.restoredPhase = game.phase;
-    this.engine = new MarketEngine({ seed: game.seed, startTime: game.startedAt, rules: this.rules }, { ...save, market: game.market });
+    this.engine = new MarketEngine(
+      { seed: game.seed, startTime: game.startedAt, rules: this.rules, trackChanges: this.trackChanges },
+      { ...save, market: game.market },
+    );
     this.lifecycleChanged = false;
   }
 
@@ -349,7 +356,7 @@ export class GameLoop {
   }
 
   private createEngine(seed: string): MarketEngine {
-    return new MarketEngine({ seed, startTime: this.clock.now(), rules: this.rules });
+    return new MarketEngine({ seed, startTime: this.clock.now(), rules: this.rules, trackChanges: this.trackChanges });
   }
 
   private gameEvent(event: UnstampedGameEvent): EngineEvent {

@@ -44,6 +44,8 @@ export interface MarketEngineOptions {
   /** Game start, ms since the epoch; the first tick is one tick later. */
   readonly startTime: number;
   readonly rules?: GameRules;
+  /** Keep what changed for takeChanges (a host that stores the game); off, nothing accumulates (simulations). */
+  readonly trackChanges?: boolean;
 }
 
 type PendingReturn = ReturnRecord;
@@ -100,6 +102,8 @@ export class MarketEngine {
   /** Investments within the saturation window, oldest first, and their sum. */
   private recentInvestments: RecentInvestmentRecord[] = [];
   private recentInvestedCoins = 0;
+  /** Coins each trader has growing (by trader id), kept as running sums (stored with the market). */
+  private readonly growingCoins = new Map<string, number>();
   /** When each author's recent gibbs moved the hype (by author). */
   private readonly authorGibbTimes = new Map<string, number[]>();
   private returnSeq = 0;
@@ -111,10 +115,12 @@ export class MarketEngine {
   private readonly changedReturns = new Map<number, ReturnRecord | null>();
   private readonly changedRecent = new Map<number, RecentInvestmentRecord | null>();
   private readonly changedTxns = new Map<string, TxnMemoryRecord | null>();
+  private readonly trackChanges: boolean;
 
   constructor(options: MarketEngineOptions, saved?: EngineSave) {
     this.rules = options.rules ?? DEFAULT_RULES;
     this.seed = options.seed;
+    this.trackChanges = options.trackChanges ?? false;
     this.random = gameRandomStreams(options.seed, saved?.market.random);
     this.book = new TraderBook(this.rules);
     this.basePrice = this.rules.initialPrice;
@@ -140,6 +146,8 @@ export class MarketEngine {
       alreadyBurst: this.alreadyBurst,
       burst: this.burst === undefined ? null : { ...this.burst },
       totalInvested: this.totalInvested,
+      recentInvestedCoins: this.recentInvestedCoins,
+      growingCoins: [...this.growingCoins],
       authorGibbTimes: [...this.authorGibbTimes].map(([author, times]): [string, number[]] => [author, [...times]]),
       nextReturnSeq: this.returnSeq,
       random: {
@@ -186,6 +194,10 @@ export class MarketEngine {
     };
   }
 
+  private track<K, V>(changes: Map<K, V>, key: K, value: V): void {
+    if (this.trackChanges) changes.set(key, value);
+  }
+
   private rememberedTxns(): TxnMemoryRecord[] {
     return this.book
       .all()
@@ -206,6 +218,8 @@ export class MarketEngine {
     this.burst = m.burst === null ? undefined : { ...m.burst };
     this.totalInvested = m.totalInvested;
     this.recentInvestments = [...saved.recent].sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.recentInvestedCoins = m.recentInvestedCoins;
+    for (const [id, coins] of m.growingCoins) this.growingCoins.set(id, coins);
     for (const [author, times] of m.authorGibbTimes) this.authorGibbTimes.set(author, [...times]);
     this.returnSeq = m.nextReturnSeq;
     this.pendingReturns = [...saved.returns].sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
@@ -296,7 +310,7 @@ export class MarketEngine {
     if (ms <= 0) return;
     this.postponeMarket(ms);
     this.pendingReturns = this.pendingReturns.map((r) => ({ ...r, dueAt: r.dueAt + ms }));
-    for (const r of this.pendingReturns) this.changedReturns.set(r.seq, r);
+    for (const r of this.pendingReturns) this.track(this.changedReturns, r.seq, r);
   }
 
   /**
@@ -532,9 +546,9 @@ export class MarketEngine {
 
   private rememberTxn(account: TraderAccount, txnId: string, results: TxnResult[]): void {
     const seq = this.txnSeq++;
-    this.changedTxns.set(changelogKey.txn(account.trader, txnId), { trader: account.trader, txnId, seq, results });
+    this.track(this.changedTxns, changelogKey.txn(account.trader, txnId), { trader: account.trader, txnId, seq, results });
     for (const forgotten of this.book.rememberTxn(account, txnId, { seq, results })) {
-      this.changedTxns.set(changelogKey.txn(account.trader, forgotten), null);
+      this.track(this.changedTxns, changelogKey.txn(account.trader, forgotten), null);
     }
   }
 
@@ -556,31 +570,27 @@ export class MarketEngine {
       return investmentReturnMultiplier(this.totalInvested + coins, this.rules, this.random.invest);
     }
     this.forgetOldInvestments(now);
-    const load = { recentMarketCoins: this.recentInvestedCoins, traderGrowingCoins: this.growingCoinsOf(account.trader) };
+    const id = traderId(account.trader);
+    const load = { recentMarketCoins: this.recentInvestedCoins, traderGrowingCoins: this.growingCoins.get(id) ?? 0 };
     const multiplier = saturatingMultiplier(coins, load, this.rules, this.random.invest);
     // The plantation's seq: schedulePayout takes it right after.
     const recent = { seq: this.returnSeq, at: now, coins };
     this.recentInvestments.push(recent);
-    this.changedRecent.set(recent.seq, recent);
+    this.track(this.changedRecent, recent.seq, recent);
+    this.recentInvestedCoins += coins;
+    this.growingCoins.set(id, load.traderGrowingCoins + coins);
     return multiplier;
-  }
-
-  /** Coins a trader has growing: its plantations in flight (summed, not kept, so a restored engine computes the same). */
-  private growingCoinsOf(trader: TraderKey): number {
-    const id = traderId(trader);
-    let growing = 0;
-    for (const r of this.pendingReturns) if (traderId(r.trader) === id) growing += r.invested;
-    return growing;
   }
 
   private forgetOldInvestments(now: number): void {
     const since = now - this.rules.investWindowMs;
     while (this.recentInvestments.length > 0 && this.recentInvestments[0].at <= since) {
-      this.changedRecent.set((this.recentInvestments.shift() as RecentInvestmentRecord).seq, null);
+      const forgotten = this.recentInvestments.shift() as RecentInvestmentRecord;
+      this.recentInvestedCoins -= forgotten.coins;
+      this.track(this.changedRecent, forgotten.seq, null);
+      this.marketChanged = true;
     }
-    // Summed afresh, not kept running: a restored engine must compute the very same float.
-    this.recentInvestedCoins = 0;
-    for (const investment of this.recentInvestments) this.recentInvestedCoins += investment.coins;
+    if (this.recentInvestments.length === 0) this.recentInvestedCoins = 0; // no float residue once empty
   }
 
   private schedulePayout(payout: PendingReturn): void {
@@ -588,12 +598,17 @@ export class MarketEngine {
     let i = this.pendingReturns.length;
     while (i > 0 && this.pendingReturns[i - 1].dueAt > payout.dueAt) i--;
     this.pendingReturns.splice(i, 0, payout);
-    this.changedReturns.set(payout.seq, payout);
+    this.track(this.changedReturns, payout.seq, payout);
   }
 
   private payInvestmentReturn(pending: PendingReturn): EngineEvent[] {
     const { account } = this.book.open(pending.trader, pending.dueAt);
-    this.changedReturns.set(pending.seq, null);
+    this.track(this.changedReturns, pending.seq, null);
+    const id = traderId(account.trader);
+    const growing = (this.growingCoins.get(id) ?? 0) - pending.invested;
+    if (growing > 1e-9) this.growingCoins.set(id, growing);
+    else this.growingCoins.delete(id);
+    this.marketChanged = true;
     account.coins += pending.payout;
     account.inFlightInvestments = Math.max(0, account.inFlightInvestments - 1);
     account.time = pending.dueAt;

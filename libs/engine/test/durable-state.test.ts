@@ -75,14 +75,14 @@ function host(clock: VirtualClock, loop: GameLoop, stored = new StoredGame()): R
 
 function freshGame(seed = 'durable'): Running {
   const clock = new VirtualClock(T0);
-  return host(clock, new GameLoop({ seed, clock, rules: RULES }));
+  return host(clock, new GameLoop({ seed, clock, rules: RULES, trackChanges: true }));
 }
 
 /** A new loop on a new clock at `at`, restored from what `from` stored: a restarted server. */
 function restoredGame(from: Running, at = from.clock.now()): Running {
   const clock = new VirtualClock(at);
   // A restarted server is configured with some other seed: the stored one wins.
-  const loop = new GameLoop({ seed: 'not-the-stored-seed', clock, rules: RULES });
+  const loop = new GameLoop({ seed: 'not-the-stored-seed', clock, rules: RULES, trackChanges: true });
   const stored = from.stored.copy();
   loop.restore(stored.save());
   return host(clock, loop, stored);

@@ -41,6 +41,10 @@ export const marketRecordSchema = z.object({
   alreadyBurst: finite,
   burst: z.object({ nextStep: z.number().int().nonnegative(), nextStepAt: epochMs }).nullable(),
   totalInvested: finite,
+  /** The running sum of the recent investments (kept, not re-summed, so a restored engine computes the same float). */
+  recentInvestedCoins: finite,
+  /** [trader id, coins] each trader has growing, running sums like recentInvestedCoins. */
+  growingCoins: z.array(z.tuple([z.string(), finite])),
   /** [author, times] of the gibbs that moved the hype within the author window. */
   authorGibbTimes: z.array(z.tuple([z.string(), z.array(epochMs)])),
   nextReturnSeq: z.number().int().nonnegative(),

@@ -232,7 +232,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   private createLoop(): GameLoop {
-    const loop = new GameLoop({ seed: this.config.seed, rules: this.config.rules, clock: this.clock });
+    const loop = new GameLoop({ seed: this.config.seed, rules: this.config.rules, clock: this.clock, trackChanges: true });
     loop.onEvents((events) => this.emit(loop, events));
     return loop;
   }
