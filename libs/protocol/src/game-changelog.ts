@@ -88,8 +88,8 @@ export type RecentInvestmentRecord = z.infer<typeof recentInvestmentRecordSchema
 export const accountRecordSchema = z.object({
   trader: traderKeySchema,
   state: traderStateSchema,
-  /** The key bytes (base64) the trader's answers go out under: its latest order's. */
-  keyBase64: z.string(),
+  /** The key bytes (base64) the trader's answers go out under, when not its compact key: its latest order's. */
+  keyBase64: z.string().optional(),
 });
 export type AccountRecord = z.infer<typeof accountRecordSchema>;
 

@@ -39,7 +39,9 @@ export interface LoadedGame {
 
 /** A trader's state as an entry of the changelog, with the key bytes its answers go out under. */
 export function accountEntry(trader: TraderKey, state: TraderState, keyBytes: string | Uint8Array): ChangelogEntry {
-  return { store: 'account', key: changelogKey.account(trader), value: { trader, state, keyBase64: Buffer.from(keyBytes).toString('base64') } };
+  // The compact key (a string here) is the default: only other spellings are stored.
+  const keyBase64 = typeof keyBytes === 'string' ? undefined : Buffer.from(keyBytes).toString('base64');
+  return { store: 'account', key: changelogKey.account(trader), value: { trader, state, ...(keyBase64 === undefined ? {} : { keyBase64 }) } };
 }
 
 const FRESH_START = 'to start a new game instead, run `npm start -- --fresh`';
@@ -99,7 +101,7 @@ export class GameStateStore {
     if (game === undefined) return { save: undefined, keyBytes: [], keys };
     return {
       save: { game, returns, recent, txns, accounts: accounts.map(({ trader, state }) => ({ trader, state })) },
-      keyBytes: accounts.map(({ trader, keyBase64 }) => ({ trader, key: Buffer.from(keyBase64, 'base64') })),
+      keyBytes: accounts.flatMap(({ trader, keyBase64 }) => (keyBase64 === undefined ? [] : [{ trader, key: Buffer.from(keyBase64, 'base64') }])),
       keys,
     };
   }
