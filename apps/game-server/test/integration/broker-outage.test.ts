@@ -67,6 +67,7 @@ describe('the broker SIGKILLed and restarted mid-game (real Kafka)', () => {
         TICK_MS: '100',
         GAME_SEED: 'broker-outage',
         ADMIN_TOKEN: 'outage-admin',
+        DATA_DIR: '', // nothing in the repository's ./.banana-data: the state key comes from ADMIN_TOKEN
         GAME_RULES: JSON.stringify(FLAT_RULES),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
