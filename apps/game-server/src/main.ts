@@ -4,12 +4,11 @@
  * the saved one if there is one (`--fresh` deletes it). SIGINT or SIGTERM
  * saves the game (the transaction in flight commits) and exits 0.
  */
-import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EmbeddedBus } from './bus/embedded-bus.js';
-import { busDatabasePath } from './bus/embedded-log-store.js';
+import { deleteBusDatabase } from './bus/embedded-log-store.js';
 import { KafkaBus } from './bus/kafka-bus.js';
 import type { MessageBus } from './bus/message-bus.js';
 import { ConfigError, loadServerConfig, type ServerConfig } from './config/server-config.js';
@@ -42,7 +41,7 @@ async function connectKafka(brokers: readonly string[]): Promise<KafkaBus> {
 /** The embedded bus in DATA_DIR (durable), or in memory with DATA_DIR empty; --fresh deletes what DATA_DIR kept. */
 function embeddedBus(config: ServerConfig): EmbeddedBus {
   if (config.dataDir === undefined) return new EmbeddedBus();
-  if (config.freshStart) for (const suffix of ['', '-wal', '-shm']) rmSync(`${busDatabasePath(config.dataDir)}${suffix}`, { force: true });
+  if (config.freshStart) deleteBusDatabase(config.dataDir);
   return new EmbeddedBus({ dataDir: config.dataDir });
 }
 

@@ -27,7 +27,7 @@
  * failure a workshop server meets; FULL (an fsync per commit, i.e. per
  * macrotask with traffic) would cost a disk flush per batch for the rarer one.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { TopicSpec } from '@banana-market/protocol';
@@ -36,6 +36,11 @@ import type { BusMessage } from './message-bus.js';
 export const BUS_DATABASE_FILE = 'bus.sqlite';
 
 /** The database of a data directory. */
+/** Deletes the bus's database in `dataDir` with its WAL files (a fresh start); nothing there is fine. */
+export function deleteBusDatabase(dataDir: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${busDatabasePath(dataDir)}${suffix}`, { force: true });
+}
+
 export function busDatabasePath(dataDir: string): string {
   return join(dataDir, BUS_DATABASE_FILE);
 }

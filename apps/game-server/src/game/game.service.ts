@@ -45,13 +45,12 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   private readonly stopWatchingBus: Array<() => void> = [];
   /** A restored game waits for the consumers to run again before its clock starts (see reload). */
   private startWhenHealthy = false;
-  private markRestored!: () => void;
+  private readonly restoredSignal = signal();
   /** Resolves when the loop runs (again): started at bootstrap, or after a reload once the bus is healthy. */
-  private started = signal();
+  private startedSignal = signal();
+  private running = false;
   /** Resolves once the stored game is restored: the intakes subscribe only then. */
-  readonly restored = new Promise<void>((resolve) => {
-    this.markRestored = resolve;
-  });
+  readonly restored = this.restoredSignal.promise;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -67,7 +66,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   async onModuleInit(): Promise<void> {
     await this.bus.ensureTopics(ALL_TOPICS);
     await this.loadGame({ fresh: this.config.freshStart });
-    this.markRestored();
+    this.restoredSignal.resolve();
     const stopFreezing = this.bus.onHealthChange?.((health) => {
       if (health.status === 'degraded') this.freeze();
       else if (this.startWhenHealthy) this.startLoop();
@@ -259,9 +258,14 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     }
   }
 
-  /** Resolves once the game's clock runs: an intake applies nothing before (a message arriving earlier waits). */
+  /** Whether the game's clock runs: an intake applies nothing before (see whenStarted). */
+  get started(): boolean {
+    return this.running;
+  }
+
+  /** Resolves once the game's clock runs (a message arriving earlier waits for it). */
   whenStarted(): Promise<void> {
-    return this.started.promise;
+    return this.startedSignal.promise;
   }
 
   private startLoop(): void {
@@ -270,7 +274,8 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     // The tick it was saved at: a restored game's next tick may come at once (it was due while the server was down).
     const savedTick = this.loop.market().tick;
     this.loop.start();
-    this.started.resolve();
+    this.running = true;
+    this.startedSignal.resolve();
     if (this.restoredTraders === undefined) {
       // The seed is secret until the game ends: the log shows its commitment, and the seed once end() reveals it.
       this.logger.log(
@@ -299,7 +304,8 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
    */
   private async reload(): Promise<void> {
     this.loop.stop();
-    this.started = signal();
+    this.running = false;
+    this.startedSignal = signal();
     this.loop = this.createLoop();
     await this.loadGame({ fresh: false });
     // The bus resumes its consumers after this hook, then reports ok: the clock starts then.

@@ -16,7 +16,7 @@ export abstract class TopicIntake implements OnModuleInit, OnApplicationShutdown
     protected readonly bus: MessageBus,
     private readonly groupId: string,
     private readonly topics: readonly string[],
-    private readonly gameReady: { readonly restored: Promise<void>; whenStarted(): Promise<void> },
+    private readonly gameReady: { readonly restored: Promise<void>; readonly started: boolean; whenStarted(): Promise<void> },
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -24,10 +24,10 @@ export abstract class TopicIntake implements OnModuleInit, OnApplicationShutdown
     this.subscription = await this.bus.subscribe({
       groupId: this.groupId,
       topics: [...this.topics],
-      // Awaiting a started game is a microtask: the handler's output still commits with its offset.
-      onMessage: async (message) => {
-        await this.gameReady.whenStarted();
-        this.handle(message);
+      // Only a message that arrives before the clock runs waits (a running game costs no await on this hot path).
+      onMessage: (message) => {
+        if (this.gameReady.started) return this.handle(message);
+        return this.gameReady.whenStarted().then(() => this.handle(message));
       },
     });
   }
