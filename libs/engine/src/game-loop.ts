@@ -5,6 +5,12 @@
  * Hosts (the server, virtual games) use this narrow surface of commands and
  * queries and never reach into the engine. Works the same on the wall clock
  * and on a VirtualClock.
+ *
+ * A game split into tasks (like Kafka Streams' tasks, each holding some
+ * traders) runs one loop in the 'market' role, which moves the market and
+ * the lifecycle, and one loop per task in the 'task' role, which holds its
+ * traders and pays their plantations but follows the market loop's record
+ * (followGame) for everything else, announcing none of it.
  */
 import {
   changelogKey,
@@ -21,7 +27,8 @@ import {
 } from '@banana-market/protocol';
 import type { Clock, TimerHandle } from './clock.js';
 import type { ActionTxnType, EngineEvent, MarketSnapshot, TraderAction } from './events.js';
-import { MarketEngine, type EngineSave } from './market-engine.js';
+import { MarketEngine, type EngineRole, type EngineSave } from './market-engine.js';
+import type { PlantationLoad } from './plantation-load.js';
 import { DEFAULT_RULES, type GameRules } from './rules.js';
 import { seedCommitment } from './seed-commitment.js';
 
@@ -34,6 +41,16 @@ export interface GameLoopOptions {
   readonly trackChanges?: boolean;
   /** Where a failing listener's error goes (default: console.error); the loop keeps running. */
   readonly onListenerError?: (error: unknown) => void;
+  /**
+   * 'market' (default): this loop moves the market and the lifecycle. 'task':
+   * it holds traders and their plantations and follows the market loop
+   * (followGame); its lifecycle commands throw, gibbs are ignored.
+   */
+  readonly role?: EngineRole;
+  /** Names this loop's own random streams (a task's `task-${p}`, for its own plantation luck); default: the game's. */
+  readonly randomStream?: string;
+  /** The plantation load of the rest of the game (the other tasks), added to this loop's own in every plantation rule. */
+  readonly externalLoad?: () => PlantationLoad;
 }
 
 export type EngineEventListener = (events: readonly EngineEvent[]) => void;
@@ -60,6 +77,9 @@ export class GameLoop {
   private readonly rules: GameRules;
   private readonly clock: Clock;
   private readonly trackChanges: boolean;
+  private readonly role: EngineRole;
+  private readonly randomStream: string | undefined;
+  private readonly externalLoad: (() => PlantationLoad) | undefined;
   private readonly listeners = new Set<EngineEventListener>();
   private readonly onListenerError: (error: unknown) => void;
   private phase: LoopPhase = 'created';
@@ -77,10 +97,13 @@ export class GameLoop {
     this.clock = options.clock;
     this.rules = options.rules ?? DEFAULT_RULES;
     this.trackChanges = options.trackChanges ?? false;
+    this.role = options.role ?? 'market';
+    this.randomStream = options.randomStream;
+    this.externalLoad = options.externalLoad;
     this.currentSeed = options.seed;
     this.currentCommitment = seedCommitment(options.seed);
     this.startedAt = this.clock.now();
-    this.engine = this.createEngine(options.seed);
+    this.engine = this.createEngine(options.seed, this.startedAt);
     this.onListenerError = options.onListenerError ?? ((error) => console.error('game loop listener failed:', error));
   }
 
@@ -149,6 +172,11 @@ export class GameLoop {
     return this.engine.currentPrice();
   }
 
+  /** This loop's own plantation load now (what the other tasks add as their external load). */
+  ownLoad(): PlantationLoad {
+    return this.engine.ownLoad(this.clock.now());
+  }
+
   // ---- durable state ----------------------------------------------------------
 
   /**
@@ -169,10 +197,7 @@ export class GameLoop {
     this.startedAt = game.startedAt;
     this.pausedAt = game.pausedAt;
     this.restoredPhase = game.phase;
-    this.engine = new MarketEngine(
-      { seed: game.seed, startTime: game.startedAt, rules: this.rules, trackChanges: this.trackChanges },
-      { ...save, market: game.market },
-    );
+    this.engine = this.createEngine(game.seed, game.startedAt, { ...save, market: game.market });
     this.lifecycleChanged = false;
   }
 
@@ -223,11 +248,19 @@ export class GameLoop {
 
   // ---- lifecycle ------------------------------------------------------------
 
-  /** Starts the clock and announces the game with its seed's commitment, not the seed (GAME_STARTED). */
+  /**
+   * Starts the clock and announces the game with its seed's commitment, not
+   * the seed (GAME_STARTED). A task announces nothing: it refuses actions as
+   * paused until it follows the market loop's record (followGame).
+   */
   start(): void {
     if (this.phase !== 'created') return;
     if (this.restoredPhase !== undefined) {
       this.continueRestored(this.restoredPhase);
+      return;
+    }
+    if (this.role === 'task') {
+      this.phase = 'paused';
       return;
     }
     this.phase = 'running';
@@ -240,28 +273,24 @@ export class GameLoop {
     this.restoredPhase = undefined;
     if (phase !== 'running') return;
     const late = this.clock.now() - this.engine.marketRecord().nextTickAt;
-    if (late > 0) this.engine.postponeMarket(late);
+    if (late > 0) this.engine.postponeMarket(late); // a task's engine leaves its market to followGame
     this.catchUp();
     this.schedule();
   }
 
   /** Time stops for the game: no ticks, no returns, actions refused (GAME_PAUSED). */
   pause(): void {
+    this.assertMarketRole('pause');
     if (this.phase !== 'running') return;
-    this.catchUp();
-    this.cancelTimer();
+    this.halt('paused');
     this.pausedAt = this.clock.now();
-    this.phase = 'paused';
-    this.lifecycleChanged = true;
     this.emitGameEvent({ type: 'GAME_PAUSED' });
   }
 
   resume(): void {
+    this.assertMarketRole('resume');
     if (this.phase !== 'paused') return;
-    // Time stood still for the game: nothing that was due later catches up in a burst.
-    this.engine.postpone(this.clock.now() - this.pausedAt);
-    this.phase = 'running';
-    this.lifecycleChanged = true;
+    this.run(this.pausedAt);
     this.emitGameEvent({ type: 'GAME_RESUMED' });
     this.schedule();
   }
@@ -271,12 +300,10 @@ export class GameLoop {
    * more. GAME_ENDED reveals the seed, with the commitment it must match.
    */
   end(): void {
+    this.assertMarketRole('end');
     if (this.phase === 'ended' || this.phase === 'stopped') return;
-    if (this.phase === 'running') this.catchUp();
-    this.cancelTimer();
-    this.phase = 'ended';
+    this.halt('ended');
     this.seedRevealed = true;
-    this.lifecycleChanged = true;
     this.emitGameEvent({ type: 'GAME_ENDED', seed: this.currentSeed, seedCommitment: this.currentCommitment });
   }
 
@@ -286,29 +313,95 @@ export class GameLoop {
    * commitment; the seed stays secret) and each trader's new state.
    */
   reset(seed?: string): void {
+    this.assertMarketRole('reset');
     if (this.phase === 'stopped') return;
+    const states = this.newGame(seed ?? this.currentSeed, this.clock.now());
+    this.seedRevealed = false;
+    this.phase = 'running';
+    this.emit([this.gameEvent({ type: 'GAME_RESET', seedCommitment: this.currentCommitment }), ...states]);
+    this.schedule();
+  }
+
+  /**
+   * A task takes the market loop's record (each in the order it was written,
+   * some may be skipped): its market, so that orders execute at the market's
+   * price, and its lifecycle — a pause, a resume, an end or another game —
+   * without announcing any of it (the market loop does). Another game (seed
+   * or start differ) starts over like a reset: the traders' new states are
+   * emitted, the old game's plantations and memory are deleted. Before
+   * start(), it starts the loop (restore, if any, comes first).
+   */
+  followGame(record: GameRecord): void {
+    if (this.role !== 'task') throw new Error('only a task loop follows the game');
+    this.start();
+    if (this.phase === 'stopped') return;
+    if (record.seed !== this.currentSeed || record.startedAt !== this.startedAt) this.followNewGame(record);
+    else this.followPhase(record);
+    this.engine.followMarket(record.market);
+  }
+
+  private followNewGame(record: GameRecord): void {
+    const states = this.newGame(record.seed, record.startedAt);
+    this.seedRevealed = record.seedRevealed;
+    this.pausedAt = record.pausedAt;
+    this.phase = record.phase;
+    this.emit(states);
+    this.schedule();
+  }
+
+  private followPhase(record: GameRecord): void {
+    // An ended game only starts over (followNewGame); the task's own pause before its first record is no game's pause.
+    if (this.phase === 'ended' || record.phase === this.phase) return;
+    if (record.phase === 'running') {
+      this.run(record.pausedAt);
+      this.schedule();
+    } else {
+      this.halt(record.phase);
+      if (record.phase === 'paused') this.pausedAt = record.pausedAt;
+      else this.seedRevealed = record.seedRevealed;
+    }
+  }
+
+  /** Running → paused or ended: what was due until now happens, then nothing more until a resume. */
+  private halt(phase: 'paused' | 'ended'): void {
+    if (this.phase === 'running') this.catchUp();
+    this.cancelTimer();
+    this.phase = phase;
+    this.lifecycleChanged = true;
+  }
+
+  /** Paused since `pausedAt` → running (the caller schedules). */
+  private run(pausedAt: number): void {
+    // Time stood still for the game: nothing that was due later catches up in a burst.
+    this.engine.postpone(this.clock.now() - pausedAt);
+    this.phase = 'running';
+    this.lifecycleChanged = true;
+  }
+
+  /**
+   * Replaces the game by a new one on `seed`, started at `startedAt`: the
+   * known traders start over, the old game's stored entries are deleted with
+   * the next changes. Returns the traders' new states, for the caller to emit.
+   */
+  private newGame(seed: string, startedAt: number): EngineEvent[] {
     const traders = this.traders();
     this.cancelTimer();
-    this.currentSeed = seed ?? this.currentSeed;
-    this.currentCommitment = seedCommitment(this.currentSeed);
-    this.seedRevealed = false;
+    this.currentSeed = seed;
+    this.currentCommitment = seedCommitment(seed);
     const old = this.engine.storedKeys();
     this.deletedEntries.push(
       ...old.returns.map((seq): ChangelogEntry => ({ store: 'return', key: changelogKey.return(seq), value: null })),
       ...old.recent.map((seq): ChangelogEntry => ({ store: 'recent', key: changelogKey.recent(seq), value: null })),
       ...old.txns.map((key): ChangelogEntry => ({ store: 'txn', key, value: null })),
     );
-    this.startedAt = this.clock.now();
+    this.startedAt = startedAt;
     this.lifecycleChanged = true;
-    this.engine = this.createEngine(this.currentSeed);
-    const states: EngineEvent[] = traders.map((trader) => ({
-      kind: 'trader-state',
-      trader,
-      state: this.engine.registerTrader(trader, this.clock.now()).state,
-    }));
-    this.phase = 'running';
-    this.emit([this.gameEvent({ type: 'GAME_RESET', seedCommitment: this.currentCommitment }), ...states]);
-    this.schedule();
+    this.engine = this.createEngine(seed, startedAt);
+    return traders.map((trader) => ({ kind: 'trader-state', trader, state: this.engine.registerTrader(trader, this.clock.now()).state }));
+  }
+
+  private assertMarketRole(command: string): void {
+    if (this.role === 'task') throw new Error(`a task loop follows the game (followGame); it cannot ${command} it`);
   }
 
   /** Stops the timer for good (the host shuts down), without events. */
@@ -338,9 +431,9 @@ export class GameLoop {
     return events;
   }
 
-  /** A gibb moves the hype while the game runs; a paused or ended game ignores it. */
+  /** A gibb moves the hype while the game runs; a paused or ended game ignores it, and so does a task (the hype is the market loop's). */
   applyGibb(gibb: Gibb): readonly EngineEvent[] {
-    if (this.phase !== 'running') return [];
+    if (this.phase !== 'running' || this.role === 'task') return [];
     this.catchUp();
     const events = this.engine.applyGibb(gibb, this.clock.now());
     this.emit(events);
@@ -355,8 +448,9 @@ export class GameLoop {
     return registered;
   }
 
-  private createEngine(seed: string): MarketEngine {
-    return new MarketEngine({ seed, startTime: this.clock.now(), rules: this.rules, trackChanges: this.trackChanges });
+  private createEngine(seed: string, startTime: number, saved?: EngineSave): MarketEngine {
+    const { rules, trackChanges, role, randomStream, externalLoad } = this;
+    return new MarketEngine({ seed, startTime, rules, trackChanges, role, randomStream, externalLoad }, saved);
   }
 
   private gameEvent(event: UnstampedGameEvent): EngineEvent {
@@ -379,7 +473,9 @@ export class GameLoop {
   private schedule(): void {
     this.cancelTimer();
     if (this.phase !== 'running') return;
-    const delay = Math.max(0, this.engine.nextDueTime() - this.clock.now());
+    const due = this.engine.nextDueTime();
+    if (due === Number.POSITIVE_INFINITY) return; // a task with no plantation in flight: its next order schedules
+    const delay = Math.max(0, due - this.clock.now());
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       if (this.phase !== 'running') return;

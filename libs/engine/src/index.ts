@@ -2,6 +2,7 @@ export * from './clock.js';
 export * from './events.js';
 export * from './rules.js';
 export * from './random.js';
+export * from './plantation-load.js';
 export * from './market-engine.js';
 export * from './game-loop.js';
 export * from './seed-commitment.js';
@@ -10,7 +11,7 @@ export { readHype, roundCoins, wordsOf, type HypeReading } from './rules/hype.js
 export { nextBasePrice, publishedPrice, nextEma, forecastOf } from './rules/price-walk.js';
 export { investmentDelayMs, investmentReturnMultiplier } from './rules/plantations.js';
 export { burstProbability } from './rules/bubble-burst.js';
-export { scoreOf } from './trader-book.js';
+export { leaderboardOf, scoreOf } from './leaderboard.js';
 export * from './strategy-tournament.js';
 export * from './bots/index.js';
 export * from './stats.js';

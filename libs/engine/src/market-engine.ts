@@ -27,6 +27,7 @@ import {
   type TxnType,
 } from '@banana-market/protocol';
 import type { ActionTxnType, EngineEvent, Leaderboard, MarketSnapshot, PriceEvent, TraderAction, TxnResultEvent } from './events.js';
+import { NO_PLANTATION_LOAD, sumPlantationLoads, type PlantationLoad } from './plantation-load.js';
 import { gameRandomStreams, type GameRandomStreams } from './random.js';
 import { DEFAULT_RULES, type GameRules } from './rules.js';
 import { burstProbability, type BurstInProgress } from './rules/bubble-burst.js';
@@ -46,6 +47,30 @@ export interface MarketEngineOptions {
   readonly rules?: GameRules;
   /** Keep what changed for takeChanges (a host that stores the game); off, nothing accumulates (simulations). */
   readonly trackChanges?: boolean;
+  /**
+   * 'market' (default): this engine moves the market (ticks, bursts, gibbs).
+   * 'task': it holds some traders of a game whose market another engine
+   * moves; it only pays plantations, and followMarket brings it the market.
+   */
+  readonly role?: EngineRole;
+  /** Names this engine's own random streams (see gameRandomStreams); default: the game's. */
+  readonly randomStream?: string;
+  /** The plantation load of the rest of the game (other tasks), added to this engine's own; default: none. */
+  readonly externalLoad?: () => PlantationLoad;
+}
+
+export type EngineRole = 'market' | 'task';
+
+/** The part of the market record a task takes from the market's engine: prices, hype and burst, not plantations nor random streams. */
+export type FollowedMarket = Pick<
+  MarketRecord,
+  'basePrice' | 'fundamental' | 'hype' | 'ema' | 'tick' | 'lastTickTime' | 'nextTickAt' | 'alreadyBurst' | 'burst'
+>;
+
+const FOLLOWED_NUMBERS = ['basePrice', 'fundamental', 'hype', 'ema', 'tick', 'lastTickTime', 'nextTickAt', 'alreadyBurst'] as const;
+
+function sameMarket(a: FollowedMarket, b: FollowedMarket): boolean {
+  return FOLLOWED_NUMBERS.every((k) => a[k] === b[k]) && a.burst?.nextStep === b.burst?.nextStep && a.burst?.nextStepAt === b.burst?.nextStepAt;
 }
 
 type PendingReturn = ReturnRecord;
@@ -83,7 +108,9 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export class MarketEngine {
   readonly rules: GameRules;
   readonly seed: string;
+  readonly role: EngineRole;
   private readonly random: GameRandomStreams;
+  private readonly externalLoad: () => PlantationLoad;
   private readonly book: TraderBook;
 
   private basePrice: number;
@@ -121,7 +148,9 @@ export class MarketEngine {
     this.rules = options.rules ?? DEFAULT_RULES;
     this.seed = options.seed;
     this.trackChanges = options.trackChanges ?? false;
-    this.random = gameRandomStreams(options.seed, saved?.market.random);
+    this.role = options.role ?? 'market';
+    this.externalLoad = options.externalLoad ?? (() => NO_PLANTATION_LOAD);
+    this.random = gameRandomStreams(options.seed, saved?.market.random, options.randomStream);
     this.book = new TraderBook(this.rules);
     this.basePrice = this.rules.initialPrice;
     this.fundamental = this.rules.initialPrice;
@@ -136,15 +165,7 @@ export class MarketEngine {
   /** The market's record: prices, hype, burst, plantation loads and where each random stream is. */
   marketRecord(): MarketRecord {
     return {
-      basePrice: this.basePrice,
-      fundamental: this.fundamental,
-      hype: this.hype,
-      ema: this.ema,
-      tick: this.tickCount,
-      lastTickTime: this.lastTickTime,
-      nextTickAt: this.nextTickAt,
-      alreadyBurst: this.alreadyBurst,
-      burst: this.burst === undefined ? null : { ...this.burst },
+      ...this.followedMarket(),
       totalInvested: this.totalInvested,
       recentInvestedCoins: this.recentInvestedCoins,
       growingCoins: [...this.growingCoins],
@@ -207,15 +228,7 @@ export class MarketEngine {
 
   private load(saved: EngineSave): void {
     const m = saved.market;
-    this.basePrice = m.basePrice;
-    this.fundamental = m.fundamental;
-    this.hype = m.hype;
-    this.ema = m.ema;
-    this.tickCount = m.tick;
-    this.lastTickTime = m.lastTickTime;
-    this.nextTickAt = m.nextTickAt;
-    this.alreadyBurst = m.alreadyBurst;
-    this.burst = m.burst === null ? undefined : { ...m.burst };
+    this.setMarket(m);
     this.totalInvested = m.totalInvested;
     this.recentInvestments = [...saved.recent].sort((a, b) => a.at - b.at || a.seq - b.seq);
     this.recentInvestedCoins = m.recentInvestedCoins;
@@ -237,6 +250,43 @@ export class MarketEngine {
   }
 
   // ---- the market -------------------------------------------------------
+
+  private followedMarket(): FollowedMarket {
+    return {
+      basePrice: this.basePrice,
+      fundamental: this.fundamental,
+      hype: this.hype,
+      ema: this.ema,
+      tick: this.tickCount,
+      lastTickTime: this.lastTickTime,
+      nextTickAt: this.nextTickAt,
+      alreadyBurst: this.alreadyBurst,
+      burst: this.burst === undefined ? null : { ...this.burst },
+    };
+  }
+
+  private setMarket(m: FollowedMarket): void {
+    this.basePrice = m.basePrice;
+    this.fundamental = m.fundamental;
+    this.hype = m.hype;
+    this.ema = m.ema;
+    this.tickCount = m.tick;
+    this.lastTickTime = m.lastTickTime;
+    this.nextTickAt = m.nextTickAt;
+    this.alreadyBurst = m.alreadyBurst;
+    this.burst = m.burst === null ? undefined : { ...m.burst };
+  }
+
+  /**
+   * A task's market is the market engine's: it takes its prices, hype and
+   * burst (so its orders execute at the same price), and keeps its own
+   * plantations and random streams. The record moves only when they differ.
+   */
+  followMarket(market: FollowedMarket): void {
+    if (sameMarket(this.followedMarket(), market)) return;
+    this.setMarket(market);
+    this.marketChanged = true;
+  }
 
   /** The price an order executes at right now: base + hype, floored. */
   currentPrice(): number {
@@ -266,18 +316,34 @@ export class MarketEngine {
    * invests; under mktd2018 it is the mean of the 2018 formula.
    */
   plantationYield(now: number): number {
+    const load = this.gameLoad(now);
     if (this.rules.plantationModel === 'mktd2018') {
-      const mu = this.rules.investMuBase + Math.exp(-1 - this.totalInvested / this.rules.investSaturationCoins);
+      const mu = this.rules.investMuBase + Math.exp(-1 - load.totalInvested / this.rules.investSaturationCoins);
       return Math.min(this.rules.investReturnCap, Math.exp(mu)) - 1;
     }
-    this.forgetOldInvestments(now);
-    return expectedYield(0, { recentMarketCoins: this.recentInvestedCoins, traderGrowingCoins: 0 }, this.rules);
+    return expectedYield(0, { recentMarketCoins: load.recentCoins, traderGrowingCoins: 0 }, this.rules);
   }
 
-  /** When something is next due (a tick, a plantation's return, a burst step). */
+  /** This engine's own plantation load at `now` (investments older than the window forgotten first). */
+  ownLoad(now: number): PlantationLoad {
+    this.forgetOldInvestments(now);
+    return { recentCoins: this.recentInvestedCoins, totalInvested: this.totalInvested };
+  }
+
+  /** The whole game's plantation load: this engine's and the rest of the game's. */
+  private gameLoad(now: number): PlantationLoad {
+    return sumPlantationLoads([this.ownLoad(now), this.externalLoad()]);
+  }
+
+  /**
+   * When something is next due (a tick, a plantation's return, a burst step);
+   * for a task only its plantations' returns (Infinity when none is in flight).
+   */
   nextDueTime(): number {
-    let due = this.nextTickAt;
-    if (this.pendingReturns.length > 0) due = Math.min(due, this.pendingReturns[0].dueAt);
+    const nextReturn = this.pendingReturns.length > 0 ? this.pendingReturns[0].dueAt : Number.POSITIVE_INFINITY;
+    // A task's market moves on the market engine: its ticks and bursts come in with followMarket.
+    if (this.role === 'task') return nextReturn;
+    let due = Math.min(this.nextTickAt, nextReturn);
     if (this.burst !== undefined) due = Math.min(due, this.burst.nextStepAt);
     return due;
   }
@@ -298,14 +364,14 @@ export class MarketEngine {
         this.pendingReturns.shift();
         events.push(...this.payInvestmentReturn(ret));
       } else if (this.burst !== undefined && this.burst.nextStepAt === due) {
-        events.push(...this.stepBurst(due));
+        events.push(...this.stepBurst(this.burst, due));
       } else {
         events.push(this.tickPrice(due));
       }
     }
   }
 
-  /** Moves every scheduled time later by `ms` (the game was paused that long). */
+  /** Moves every scheduled time later by `ms` (the game was paused that long): a task's are only its plantations. */
   postpone(ms: number): void {
     if (ms <= 0) return;
     this.postponeMarket(ms);
@@ -316,10 +382,11 @@ export class MarketEngine {
   /**
    * Moves the price ticks and the burst later by `ms`, not the plantations:
    * after the host was down, the market carries on where it stopped, and a
-   * plantation that fell due meanwhile pays at once.
+   * plantation that fell due meanwhile pays at once. A task's market is the
+   * market engine's (see followMarket): it does not move here.
    */
   postponeMarket(ms: number): void {
-    if (ms <= 0) return;
+    if (ms <= 0 || this.role === 'task') return;
     this.nextTickAt += ms;
     if (this.burst !== undefined) this.burst = { ...this.burst, nextStepAt: this.burst.nextStepAt + ms };
     this.marketChanged = true;
@@ -399,9 +466,8 @@ export class MarketEngine {
     };
   }
 
-  private stepBurst(at: number): EngineEvent[] {
+  private stepBurst(burst: BurstInProgress, at: number): EngineEvent[] {
     this.marketChanged = true;
-    const burst = this.burst!;
     const factor = this.rules.burstFactors[burst.nextStep];
     this.hype = this.withinHypeBounds(this.hype * factor);
     const steps = this.rules.burstFactors.length;
@@ -471,13 +537,14 @@ export class MarketEngine {
   executeInvestment(trader: TraderKey, order: InvestmentOrder, now: number): EngineEvent[] {
     return this.applyAction(trader, ACTIONS.invest.txnType, order.txnId, now, (account) => {
       if (order.invested > account.coins) return 'INSUFFICIENT_COINS';
-      const multiplier = this.plantationMultiplier(account, order.invested, now);
+      const load = this.gameLoad(now);
+      const multiplier = this.plantationMultiplier(account, order.invested, load, now);
       account.coins -= order.invested;
       account.inFlightInvestments += 1;
       this.totalInvested += order.invested;
       this.marketChanged = true;
       this.schedulePayout({
-        dueAt: now + investmentDelayMs(this.totalInvested, this.rules),
+        dueAt: now + investmentDelayMs(load.totalInvested + order.invested, this.rules),
         seq: this.returnSeq++,
         trader: account.trader,
         txnId: order.txnId,
@@ -564,14 +631,16 @@ export class MarketEngine {
     return [this.gameEvent({ type: 'BAILOUT', time: iso(now), trader: account.trader, bailouts: account.bailouts })];
   }
 
-  /** The multiplier of a new plantation, and the loads it adds (market window, trader's growing coins). */
-  private plantationMultiplier(account: TraderAccount, coins: number, now: number): number {
+  /**
+   * The multiplier of a new plantation under the game's load (before it), and
+   * the loads it adds (market window, trader's growing coins).
+   */
+  private plantationMultiplier(account: TraderAccount, coins: number, gameLoad: PlantationLoad, now: number): number {
     if (this.rules.plantationModel === 'mktd2018') {
-      return investmentReturnMultiplier(this.totalInvested + coins, this.rules, this.random.invest);
+      return investmentReturnMultiplier(gameLoad.totalInvested + coins, this.rules, this.random.invest);
     }
-    this.forgetOldInvestments(now);
     const id = traderId(account.trader);
-    const load = { recentMarketCoins: this.recentInvestedCoins, traderGrowingCoins: this.growingCoins.get(id) ?? 0 };
+    const load = { recentMarketCoins: gameLoad.recentCoins, traderGrowingCoins: this.growingCoins.get(id) ?? 0 };
     const multiplier = saturatingMultiplier(coins, load, this.rules, this.random.invest);
     // The plantation's seq: schedulePayout takes it right after.
     const recent = { seq: this.returnSeq, at: now, coins };

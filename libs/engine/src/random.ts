@@ -42,12 +42,18 @@ export function createRandom(seed: string, state?: RandomState): SavableRandomSo
 
 export type GameRandomStreams = Record<'price' | 'fundamental' | 'burst' | 'invest', SavableRandomSource>;
 
-/** The engine's streams, one per concern; with `saved`, each continues from its saved state. */
-export function gameRandomStreams(seed: string, saved?: Record<keyof GameRandomStreams, RandomState>): GameRandomStreams {
+/**
+ * The engine's streams, one per concern; with `saved`, each continues from its
+ * saved state. A `stream` name (a task's `task-3`) gives the same seed other
+ * streams: engines that each hold part of one game draw their own luck.
+ * Without it the streams are the game's own, as recorded games expect.
+ */
+export function gameRandomStreams(seed: string, saved?: Record<keyof GameRandomStreams, RandomState>, stream?: string): GameRandomStreams {
+  const base = stream === undefined ? seed : `${seed}/${stream}`;
   return {
-    price: createRandom(`${seed}/price`, saved?.price),
-    fundamental: createRandom(`${seed}/fundamental`, saved?.fundamental),
-    burst: createRandom(`${seed}/burst`, saved?.burst),
-    invest: createRandom(`${seed}/invest`, saved?.invest),
+    price: createRandom(`${base}/price`, saved?.price),
+    fundamental: createRandom(`${base}/fundamental`, saved?.fundamental),
+    burst: createRandom(`${base}/burst`, saved?.burst),
+    invest: createRandom(`${base}/invest`, saved?.invest),
   };
 }

@@ -3,7 +3,8 @@
  * (so that a replayed txnId is answered, not applied twice), and standings.
  */
 import { traderId, type TraderKey, type TraderState, type TxnResult } from '@banana-market/protocol';
-import type { Leaderboard, TeamStanding, TraderStanding } from './events.js';
+import type { Leaderboard } from './events.js';
+import { leaderboardOf } from './leaderboard.js';
 import type { GameRules } from './rules.js';
 
 export interface TraderAccount {
@@ -86,26 +87,10 @@ export class TraderBook {
   }
 
   leaderboard(): Leaderboard {
-    const traders: TraderStanding[] = this.all().map((a) => ({
-      team: a.trader.team,
-      name: a.trader.name,
-      score: scoreOf(a, this.rules),
-      fedMonkeys: a.fedMonkeys,
-      bailouts: a.bailouts,
-      coins: a.coins,
-      shares: a.shares,
-    }));
-    traders.sort((x, y) => y.score - x.score || y.fedMonkeys - x.fedMonkeys || compare(x.team, y.team) || compare(x.name, y.name));
-    const teamMap = new Map<string, { score: number; traders: number }>();
-    for (const t of traders) {
-      const team = teamMap.get(t.team) ?? { score: 0, traders: 0 };
-      team.score += t.score;
-      team.traders += 1;
-      teamMap.set(t.team, team);
-    }
-    const teams: TeamStanding[] = [...teamMap].map(([team, s]) => ({ team, score: s.score, traders: s.traders }));
-    teams.sort((x, y) => y.score - x.score || compare(x.team, y.team));
-    return { traders, teams };
+    return leaderboardOf(
+      this.all().map((account) => ({ trader: account.trader, state: account })),
+      this.rules,
+    );
   }
 }
 
@@ -118,13 +103,4 @@ export function stateOf(account: TraderAccount): TraderState {
     fedMonkeys: account.fedMonkeys,
     inFlightInvestments: account.inFlightInvestments,
   };
-}
-
-/** Score = fed monkeys − penalty × bailouts. */
-export function scoreOf(account: Pick<TraderAccount, 'fedMonkeys' | 'bailouts'>, rules: GameRules): number {
-  return account.fedMonkeys - rules.bailoutPenalty * account.bailouts;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
