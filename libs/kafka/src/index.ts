@@ -6,11 +6,13 @@
  */
 export { createKafkaClient, createProducer, type KafkaClientOptions } from './client.js';
 export { logCreatorFor, type KafkaLogger } from './logging.js';
-export { withRetry, retryRetriable, isRetriable, type RetryOptions, type RetryContext } from './retry.js';
+export { withRetry, retryRetriable, isRetriable, withinTime, type RetryOptions, type RetryContext } from './retry.js';
 export { ensureTopics, type TopicSpec, type EnsureTopicsOptions } from './topics.js';
 export { readToEnd, type ReadToEndOptions, type ConsumedMessage } from './read-to-end.js';
 export { waitForGroupJoin, type GroupJoinOptions } from './group-join.js';
 export { initTransactions, TransactionalWriter } from './transactional-writer.js';
 export { brokerErrorText, isBrokerLoss, isFencedProducer, probeBrokers, type ProbeOptions } from './broker-health.js';
 export { partitionForKey } from './partitioner.js';
+export { CoPartitionedAssigner, coPartitionedAssignment, CO_PARTITIONED_ASSIGNER_NAME } from './co-partitioned-assigner.js';
+export { SendingWriter } from './sending-writer.js';
 export * from './kafkajs.js';

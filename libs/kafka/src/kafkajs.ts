@@ -11,11 +11,14 @@ export type logLevel = LogLevelEnum;
 export const ConfigResourceTypes = kafkajs.ConfigResourceTypes;
 export type ConfigResourceTypes = ConfigResourceTypesEnum;
 export const Partitioners = kafkajs.Partitioners;
+export const AssignerProtocol = kafkajs.AssignerProtocol;
 
 export type {
   Admin,
   Consumer,
   ConsumerConfig,
+  Assigner,
+  PartitionAssigner,
   EachBatchPayload,
   EachMessagePayload,
   Kafka,

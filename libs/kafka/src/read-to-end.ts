@@ -19,6 +19,8 @@ export interface ReadToEndOptions {
   readonly groupIdPrefix?: string;
   /** Default 60 s, for the retries right after a topic was created and again for the reading. */
   readonly timeoutMs?: number;
+  /** Only these partitions of each topic (default: all); the others are skipped. */
+  readonly partitions?: readonly number[];
 }
 
 /**
@@ -30,7 +32,7 @@ export interface ReadToEndOptions {
 export async function readToEnd(kafka: Kafka, admin: Admin, topics: readonly string[], options: ReadToEndOptions = {}): Promise<ConsumedMessage[]> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const unique = [...new Set(topics)];
-  const ends = await endOffsets(admin, unique, timeoutMs);
+  const ends = await endOffsets(admin, unique, timeoutMs, options.partitions);
   if (ends.size === 0) return [];
   const groupId = `${options.groupIdPrefix ?? 'banana-market-read'}-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
@@ -79,10 +81,11 @@ export async function readToEnd(kafka: Kafka, admin: Admin, topics: readonly str
 }
 
 /** "topic/partition" → the offset after the last record, for partitions that hold any. */
-async function endOffsets(admin: Admin, topics: readonly string[], timeoutMs: number): Promise<Map<string, bigint>> {
+async function endOffsets(admin: Admin, topics: readonly string[], timeoutMs: number, only?: readonly number[]): Promise<Map<string, bigint>> {
   const ends = new Map<string, bigint>();
   for (const topic of topics) {
     for (const { partition, high, low } of await retryRetriable(() => admin.fetchTopicOffsets(topic), timeoutMs)) {
+      if (only !== undefined && !only.includes(partition)) continue;
       if (BigInt(high) > BigInt(low)) ends.set(`${topic}/${partition}`, BigInt(high));
     }
   }

@@ -52,3 +52,10 @@ function markKafkajsTypeErrorRetriable(error: unknown): never {
   if (!thrownByKafkajs) throw error;
   throw Object.assign(new Error(`kafkajs: ${error.message}`, { cause: error }), { retriable: true });
 }
+
+/** Waits for `promise` (errors ignored) at most `ms`: a client of a lost broker may take long to give up (disconnect, a last transaction). */
+export async function withinTime(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

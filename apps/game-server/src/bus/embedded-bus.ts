@@ -17,7 +17,18 @@ import { Logger } from '@nestjs/common';
 import type { TopicSpec } from '@banana-market/protocol';
 import { partitionForKey } from './key-partitioner.js';
 import { compactionKey, EmbeddedBusStorageError, EmbeddedLogStore, type Batch, type Trim, visibleMessages } from './embedded-log-store.js';
-import { toBuffer, type BusMessage, type MessageBus, type OutgoingMessage, type SubscribeOptions, type Subscription } from './message-bus.js';
+import {
+  toBuffer,
+  type BusMessage,
+  type MessageBus,
+  type OutgoingMessage,
+  type ReadTopicOptions,
+  type SubscribeOptions,
+  type Subscription,
+  type TaskContext,
+  type TaskGroupOptions,
+  type TaskStatus,
+} from './message-bus.js';
 
 export { readEmbeddedTopic, EmbeddedBusStorageError } from './embedded-log-store.js';
 
@@ -45,6 +56,8 @@ interface GroupMember {
   /** Cursor per "topic/partition". */
   readonly cursors: Map<string, Cursor>;
   closed: boolean;
+  /** A task group's member: it holds every task (the bus is its one member). */
+  readonly tasks?: { readonly options: TaskGroupOptions; readonly partitions: readonly number[] };
 }
 
 /** A message accepted by publish() and waiting for its transaction (durable bus only). */
@@ -172,6 +185,11 @@ export class EmbeddedBus implements MessageBus {
     let topic: TopicLog;
     try {
       topic = this.requireTopic(topicName);
+      for (const { partition } of messages) {
+        if (partition !== undefined && !(Number.isInteger(partition) && partition >= 0 && partition < topic.spec.partitions)) {
+          throw new Error(`topic "${topicName}" has no partition ${partition} (it has ${topic.spec.partitions})`);
+        }
+      }
     } catch (err) {
       return Promise.reject(err);
     }
@@ -180,7 +198,7 @@ export class EmbeddedBus implements MessageBus {
       const touched = new Set<number>();
       for (const outgoing of messages) {
         const key = toBuffer(outgoing.key);
-        const partition = this.partitionFor(topic, key);
+        const partition = this.partitionFor(topic, key, outgoing.partition);
         this.append(topic, partition, key, toBuffer(outgoing.value), this.now());
         touched.add(partition);
       }
@@ -192,7 +210,7 @@ export class EmbeddedBus implements MessageBus {
       const key = toBuffer(outgoing.key);
       this.batching.pending.messages.push({
         topic,
-        partition: this.partitionFor(topic, key),
+        partition: this.partitionFor(topic, key, outgoing.partition),
         key,
         value: toBuffer(outgoing.value),
         timestamp: this.now(),
@@ -204,14 +222,76 @@ export class EmbeddedBus implements MessageBus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    for (const name of options.topics) this.requireTopic(name);
-    for (const existing of this.members) {
-      if (existing.options.groupId === options.groupId) {
-        throw new Error(`the embedded bus serves one consumer per group; "${options.groupId}" already has one`);
+    this.checkNewGroup(options.groupId, options.topics);
+    return this.join({ options, cursors: new Map(), closed: false });
+  }
+
+  /**
+   * The bus is the group's one member: it gets every task at once (onAssigned with all of them before the
+   * first message), and a task's publish is the bus' publish — in the same batch as the consumed offsets.
+   */
+  async subscribeTasks(taskOptions: TaskGroupOptions): Promise<Subscription> {
+    this.checkNewGroup(taskOptions.groupId, taskOptions.topics);
+    const count = Math.max(0, ...taskOptions.topics.map((name) => this.requireTopic(name).spec.partitions));
+    const contexts: TaskContext[] = Array.from({ length: count }, (_, partition) => ({
+      groupId: taskOptions.groupId,
+      partition,
+      publish: (topic: string, messages: readonly OutgoingMessage[]) => this.publish(topic, messages),
+    }));
+    const partitions = contexts.map((c) => c.partition);
+    // Reserved now: a second subscribeTasks of the group while onAssigned runs is refused too.
+    const placeholder: GroupMember = {
+      options: { groupId: taskOptions.groupId, topics: [], onMessage: () => undefined },
+      cursors: new Map(),
+      closed: true,
+    };
+    this.members.add(placeholder);
+    try {
+      await taskOptions.onAssigned(contexts);
+    } finally {
+      this.members.delete(placeholder);
+    }
+    if (this.closed || this.failure !== undefined) throw new Error('the embedded bus closed while the tasks were assigned');
+    const options: SubscribeOptions = {
+      groupId: taskOptions.groupId,
+      topics: taskOptions.topics,
+      fromBeginning: true,
+      onMessage: (message) => taskOptions.onMessage(message, contexts[message.partition]),
+    };
+    return this.join({ options, cursors: new Map(), closed: false, tasks: { options: taskOptions, partitions } });
+  }
+
+  /** Every task of every task group, with its lag from the log. */
+  async taskStatus(): Promise<readonly TaskStatus[]> {
+    const status: TaskStatus[] = [];
+    for (const member of this.members) {
+      if (member.tasks === undefined || member.closed) continue;
+      for (const partition of member.tasks.partitions) {
+        let lag = 0;
+        for (const name of member.options.topics) {
+          const log = this.topics.get(name)?.partitions[partition];
+          const cursor = member.cursors.get(`${name}/${partition}`);
+          if (log === undefined || cursor === undefined) continue;
+          lag += Math.max(0, log.firstOffset + log.messages.length - Math.max(cursor.next, log.firstOffset));
+        }
+        status.push({ groupId: member.options.groupId, partition, lag });
       }
     }
+    return status;
+  }
+
+  private checkNewGroup(groupId: string, topics: readonly string[]): void {
+    for (const name of topics) this.requireTopic(name);
+    for (const existing of this.members) {
+      if (existing.options.groupId === groupId) {
+        throw new Error(`the embedded bus serves one consumer per group; "${groupId}" already has one`);
+      }
+    }
+  }
+
+  private join(member: GroupMember): Subscription {
+    const { options } = member;
     const offsets = this.committedOffsets(options.groupId);
-    const member: GroupMember = { options, cursors: new Map(), closed: false };
     for (const name of options.topics) {
       const topic = this.requireTopic(name);
       topic.partitions.forEach((log, partition) => {
@@ -226,15 +306,29 @@ export class EmbeddedBus implements MessageBus {
     }
     return {
       close: async () => {
+        if (member.closed) return;
         member.closed = true;
         this.members.delete(member);
+        this.revokeTasks(member);
       },
     };
   }
 
-  async readTopic(topicName: string): Promise<BusMessage[]> {
+  async readTopic(topicName: string, options: ReadTopicOptions = {}): Promise<BusMessage[]> {
     const topic = this.requireTopic(topicName);
-    return visibleMessages(topic.partitions, topic.compacted?.values() ?? []);
+    const all = visibleMessages(topic.partitions, topic.compacted?.values() ?? []);
+    const only = options.partitions;
+    return only === undefined ? all : all.filter((m) => only.includes(m.partition));
+  }
+
+  /** A task group's member that stops: its tasks are revoked. */
+  private revokeTasks(member: GroupMember): void {
+    if (member.tasks === undefined) return;
+    try {
+      member.tasks.options.onRevoked([...member.tasks.partitions]);
+    } catch (err) {
+      this.logger.error(`onRevoked of ${member.options.groupId} failed: ${String(err)}`);
+    }
   }
 
   /** Resolves once every subscriber has handled every message published so far (for tests). */
@@ -254,6 +348,7 @@ export class EmbeddedBus implements MessageBus {
   }
 
   private async shutDown(): Promise<void> {
+    const stopping = [...this.members];
     for (const member of this.members) member.closed = true;
     this.members.clear();
     if (this.store !== undefined && this.deliveries.size > 0) {
@@ -272,6 +367,8 @@ export class EmbeddedBus implements MessageBus {
       this.flush();
       this.store.close();
     }
+    // After their last batch is written, as the Kafka bus' tasks commit what they queued first.
+    for (const member of stopping) this.revokeTasks(member);
   }
 
   private scheduleFlush(): void {
@@ -461,7 +558,8 @@ export class EmbeddedBus implements MessageBus {
     else topic.compacted = undefined;
   }
 
-  private partitionFor(topic: TopicLog, key: Buffer | null): number {
+  private partitionFor(topic: TopicLog, key: Buffer | null, explicit?: number): number {
+    if (explicit !== undefined) return explicit;
     return key === null ? topic.roundRobin++ % topic.spec.partitions : partitionForKey(topic.spec.name, key, topic.spec.partitions);
   }
 

@@ -11,6 +11,8 @@ export type BusKind = 'embedded' | 'kafka';
 export interface OutgoingMessage {
   readonly key: string | Uint8Array | null;
   readonly value: string | Uint8Array | null;
+  /** Explicit partition; default: Kafka's murmur2 of the key (as today). */
+  readonly partition?: number;
 }
 
 export interface BusMessage {
@@ -35,8 +37,64 @@ export interface SubscribeOptions {
    * meanwhile, so a handler should publish without awaiting delivery.
    */
   readonly onMessage: (message: BusMessage) => Promise<void> | void;
-  /** False for groups that only watch (live feeds): they start from the newest message every time. Default true. */
+  /**
+   * False for groups that only watch (live feeds): they start from the newest message every time. Default true.
+   * On Kafka a plain subscription's offsets are committed by the consumer itself once what the handler
+   * published is acknowledged: at-least-once (exactly-once is the task groups', subscribeTasks).
+   */
   readonly commitOffsets?: boolean;
+}
+
+/** Task p of a task group: partition p of every (co-partitioned) topic of the group. */
+export interface TaskContext {
+  readonly groupId: string;
+  readonly partition: number;
+  /**
+   * Publishes in this task's next transaction, atomically with the offsets of the messages the task
+   * consumed (Kafka: the task's own transactional producer, transactional.id `${groupId}-task-${partition}`;
+   * embedded: the bus' batch). Successive calls keep their order. Rejects (BusUnavailableError or
+   * TaskLostError) once the task is lost — nothing of a lost task commits.
+   */
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+}
+
+/** A task this member no longer owns, e.g. "task 3 of banana-market-actions was fenced by another server". */
+export class TaskLostError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TaskLostError';
+  }
+}
+
+export interface TaskGroupOptions {
+  readonly groupId: string;
+  /** Co-partitioned topics (same partition count): task p reads partition p of each. */
+  readonly topics: readonly string[];
+  /**
+   * Called (awaited) for newly assigned tasks BEFORE any of their messages is handed over; by then each
+   * task's producer is initialised — which fences a previous owner and waits for its last transaction to
+   * complete — so what the changelogs hold now is final: restore state here.
+   */
+  readonly onAssigned: (tasks: readonly TaskContext[]) => Promise<void>;
+  /** These tasks are no longer this member's (rebalance, fenced producer, broker lost, close): drop their state. */
+  readonly onRevoked: (partitions: readonly number[]) => void;
+  /**
+   * One message of an assigned task, in partition order; its offset commits in the task's next
+   * transaction together with what the handler published through task.publish (synchronously, without awaiting).
+   */
+  readonly onMessage: (message: BusMessage, task: TaskContext) => void | Promise<void>;
+}
+
+export interface TaskStatus {
+  readonly groupId: string;
+  readonly partition: number;
+  /** Messages of the task's partitions not yet consumed (null: unknown right now). */
+  readonly lag: number | null;
+}
+
+export interface ReadTopicOptions {
+  /** Only these partitions (default: all). */
+  readonly partitions?: readonly number[];
 }
 
 export interface Subscription {
@@ -69,16 +127,23 @@ export interface MessageBus {
    */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
-  /** Every message currently retained in a topic, oldest first (used to rebuild state on start). */
-  readTopic(topic: string): Promise<BusMessage[]>;
+  /**
+   * Joins a task group (Kafka Streams' tasks, exactly-once per task); resolves once joined and the first
+   * assignment's onAssigned has run.
+   */
+  subscribeTasks(options: TaskGroupOptions): Promise<Subscription>;
+  /** The tasks this bus' members own now, with their consumer lag. */
+  taskStatus(): Promise<readonly TaskStatus[]>;
+  /** Every message currently retained in a topic (or some of its partitions), oldest first (used to rebuild state). */
+  readTopic(topic: string, options?: ReadTopicOptions): Promise<BusMessage[]>;
   close(): Promise<void>;
   /** Optional: a bus without it (the embedded one) is always healthy. */
   health?(): BusHealth;
   /** Calls `listener` on every change of health; returns the unsubscribe function. */
   onHealthChange?(listener: (health: BusHealth) => void): () => void;
   /**
-   * Hooks run, in registration order and awaited, after the bus reconnected and re-initialised its
-   * transactional producer and BEFORE any consumer resumes: rebuild in-memory state from the changelogs here.
+   * Hooks run, in registration order and awaited, after the bus reconnected and re-created its
+   * producer and BEFORE any consumer resumes (task groups then get their tasks again through onAssigned): rebuild in-memory state from the changelogs here.
    */
   onRecovery?(hook: () => Promise<void>): () => void;
 }

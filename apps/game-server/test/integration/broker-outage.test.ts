@@ -110,27 +110,26 @@ describe('the broker SIGKILLed and restarted mid-game (real Kafka)', () => {
     if (logDir !== undefined) rmSync(logDir, { recursive: true, force: true });
   }, 60_000);
 
-  it('reports a producer fenced by another live server as fatal (not as an outage it would wait out)', async (ctx) => {
+  // Was: "a producer fenced by another live server is fatal". Since #16 a server's own writes go through an
+  // idempotent, non-transactional producer (several servers share one game), so there is nothing to fence:
+  // both servers keep publishing and stay healthy. A task fenced by another server only loses that task
+  // (test/bus/task-groups.test.ts).
+  it('lets two live servers publish side by side: neither fences the other', async (ctx) => {
     if (!available) ctx.skip('no Kafka broker on this machine (see the message above)');
-    const transactionalId = `fencing-${Date.now().toString(36)}`;
     const fatal: Error[] = [];
-    const first = await KafkaBus.connect({ brokers: [broker!.bootstrap], transactionalId, heartbeatMs: 0, onFatalError: (err) => fatal.push(err) });
-    const second = await KafkaBus.connect({ brokers: [broker!.bootstrap], transactionalId, heartbeatMs: 0 });
+    const first = await KafkaBus.connect({ brokers: [broker!.bootstrap], heartbeatMs: 0, onFatalError: (err) => fatal.push(err) });
+    const second = await KafkaBus.connect({ brokers: [broker!.bootstrap], heartbeatMs: 0, onFatalError: (err) => fatal.push(err) });
     try {
-      const topic = `fencing-${transactionalId}`;
+      const topic = `side-by-side-${Date.now().toString(36)}`;
       await first.ensureTopics([{ name: topic, partitions: 1, config: {} }]);
       await first.publish(topic, [{ key: 'k', value: 'first' }]);
-      // The second one's first transaction bumps the transactionalId's epoch: the first one is a zombie now.
       await second.publish(topic, [{ key: 'k', value: 'second' }]);
-      await expect(first.publish(topic, [{ key: 'k', value: 'zombie' }])).rejects.toThrow();
-      await eventually(() => expect(fatal.map((e) => e.message)).toEqual([expect.stringMatching(/fenced: another server uses the transactionalId/)]));
-      expect(first.health()).toMatchObject({ status: 'degraded', reason: expect.stringMatching(/^unrecoverable: /) });
-      await expect(first.publish(topic, [{ key: 'k', value: 'refused' }])).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE' });
-      await second.publish(topic, [{ key: 'k', value: 'second again' }]);
+      await first.publish(topic, [{ key: 'k', value: 'first again' }]);
+      expect(fatal).toEqual([]);
+      expect(first.health()).toEqual({ status: 'ok' });
       expect(second.health()).toEqual({ status: 'ok' });
-      // A commit's markers reach the partition a moment after the commit returns: the last stable offset follows shortly.
       await eventually(async () =>
-        expect((await second.readTopic(topic)).map((m) => m.value?.toString())).toEqual(['first', 'second', 'second again']),
+        expect((await second.readTopic(topic)).map((m) => m.value?.toString())).toEqual(['first', 'second', 'first again']),
       );
     } finally {
       await first.close();

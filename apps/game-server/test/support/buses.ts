@@ -140,6 +140,8 @@ function bindAll(bus: EmbeddedBus): MessageBus {
     ensureTopics: bus.ensureTopics.bind(bus),
     publish: bus.publish.bind(bus),
     subscribe: bus.subscribe.bind(bus),
+    subscribeTasks: bus.subscribeTasks.bind(bus),
+    taskStatus: bus.taskStatus.bind(bus),
     readTopic: bus.readTopic.bind(bus),
     close: bus.close.bind(bus),
   };
