@@ -10,3 +10,4 @@ export * from './ws-frames.js';
 export * from './gibb-author.js';
 export * from './txn-rejection.js';
 export * from './game-changelog.js';
+export * from './market-control.js';

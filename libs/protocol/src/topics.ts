@@ -22,12 +22,23 @@ function topic(name: string, partitions: number, config: Record<string, string> 
  */
 const ACTION_TOPIC_CONFIG = { 'max.message.bytes': String(4 * 1024 * 1024) };
 
+/** The action topics' partition count (the 2018 wire format's): one task per partition. */
+export const ACTION_PARTITIONS = 8;
+
+const CHANGELOG_CONFIG = {
+  'cleanup.policy': 'compact',
+  // Small segments, cleaned early: a restart reads this topic whole, and the active segment is never compacted.
+  'segment.ms': String(10 * 60_000),
+  'segment.bytes': String(16 * 1024 * 1024),
+  'min.cleanable.dirty.ratio': '0.2',
+};
+
 export const TOPICS = Object.freeze({
   sharePrice: topic('share-price', 1),
   gibberGibbs: topic('gibber-gibbs', 1),
-  marketOrders: topic('market-orders', 8, ACTION_TOPIC_CONFIG),
-  investmentOrders: topic('investment-orders', 8, ACTION_TOPIC_CONFIG),
-  feedMonkeys: topic('feed-monkeys', 8, ACTION_TOPIC_CONFIG),
+  marketOrders: topic('market-orders', ACTION_PARTITIONS, ACTION_TOPIC_CONFIG),
+  investmentOrders: topic('investment-orders', ACTION_PARTITIONS, ACTION_TOPIC_CONFIG),
+  feedMonkeys: topic('feed-monkeys', ACTION_PARTITIONS, ACTION_TOPIC_CONFIG),
   txnResults: topic('txn-results', 8),
   /**
    * Answers to orders the server could not take (a bad field, an unreadable
@@ -47,14 +58,34 @@ export const TOPICS = Object.freeze({
    * and read back before anything is consumed after a restart (see
    * game-changelog.ts). One partition: one game.
    */
-  gameChangelog: topic('game-changelog', 1, {
-    'cleanup.policy': 'compact',
-    // Small segments, cleaned early: a restart reads this topic whole, and the active segment is never compacted.
-    'segment.ms': String(10 * 60_000),
-    'segment.bytes': String(16 * 1024 * 1024),
-    'min.cleanable.dirty.ratio': '0.2',
-  }),
+  gameChangelog: topic('game-changelog', 1, CHANGELOG_CONFIG),
+  /**
+   * The state of each task (see docs/design.md, "Running several servers"):
+   * partition p holds what task p owns — the accounts, plantations, recent
+   * investments and txnId memory of the traders whose orders land on
+   * partition p of the action topics, and the task's own record (its random
+   * stream). Read back by whichever server is assigned the task, before it
+   * consumes anything.
+   */
+  taskChangelog: topic('task-changelog', ACTION_PARTITIONS, CHANGELOG_CONFIG),
+  /**
+   * The coach's commands (pause, resume, end, reset), sealed, for the market
+   * leader: whichever server owns this topic's one partition in the market
+   * group leads the market (see MARKET_GROUP).
+   */
+  gameCommands: topic('game-commands', 1),
+  /**
+   * Each task's plantation load (coins planted within the saturation window,
+   * and ever), keyed by task: the plantation rule's "coins invested in the
+   * game" is the sum over all tasks.
+   */
+  plantationLoads: topic('plantation-loads', 1, { 'cleanup.policy': 'compact' }),
 });
+
+/** The consumer group of the action topics: its members share the tasks. */
+export const ACTION_GROUP = 'banana-market-actions';
+/** The consumer group whose owner of game-commands' (and gibber-gibbs') partition 0 leads the market. */
+export const MARKET_GROUP = 'banana-market-market';
 
 export type TopicKey = keyof typeof TOPICS;
 export type TopicName = (typeof TOPICS)[TopicKey]['name'];

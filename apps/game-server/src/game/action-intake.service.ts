@@ -1,23 +1,27 @@
 /**
- * Consumes the three action topics and feeds the engine. Whatever arrives
- * there — from the server's own HTTP/WebSocket gateways, a house bot or any
+ * Consumes the three action topics as a member of the action group: task p
+ * is partition p of each, and the traders whose orders land there. Whatever
+ * arrives — from the server's own HTTP/WebSocket gateways, a house bot or any
  * Kafka client — goes through this one path. What cannot be parsed lands on
  * the dead-letter topic, and is answered on txn-rejections: under the
  * order's key bytes when the key names a trader, else under the raw key bytes
  * with the key shape expected. An order's answers keep its key bytes.
+ *
+ * A trader's home is the partition of its compact key; an order written under
+ * another spelling of the key (or to another partition) is forwarded to its
+ * home task, in the same transaction that consumes it — Kafka Streams'
+ * repartitioning — so one trader's state lives in exactly one task.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ACTION_TOPICS, PROTOCOL_LIMITS, TRADER_KEY_SHAPE } from '@banana-market/protocol';
-import { MESSAGE_BUS, type BusMessage, type MessageBus } from '../bus/message-bus.js';
+import { ACTION_GROUP, ACTION_TOPICS, PROTOCOL_LIMITS, TRADER_KEY_SHAPE } from '@banana-market/protocol';
+import { MESSAGE_BUS, type BusMessage, type MessageBus, type TaskContext } from '../bus/message-bus.js';
 import { decodeActionMessage } from './action-decoder.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { GameService } from './game.service.js';
-import { TopicIntake } from './topic-intake.js';
-
-export const ACTION_CONSUMER_GROUP = 'banana-market-actions';
+import { TaskIntake } from './topic-intake.js';
 
 @Injectable()
-export class ActionIntakeService extends TopicIntake {
+export class ActionIntakeService extends TaskIntake {
   private readonly logger = new Logger('ActionIntake');
 
   constructor(
@@ -27,31 +31,45 @@ export class ActionIntakeService extends TopicIntake {
   ) {
     super(
       bus,
-      ACTION_CONSUMER_GROUP,
+      ACTION_GROUP,
       ACTION_TOPICS.map((t) => t.name),
       game,
     );
   }
 
-  handle(message: BusMessage): void {
-    this.executeActionMessage(message);
+  protected assigned(tasks: readonly TaskContext[]): Promise<void> {
+    return this.game.assignTasks(tasks);
   }
 
-  executeActionMessage(message: BusMessage): void {
+  protected revoked(partitions: readonly number[]): void {
+    this.game.revokeTasks(partitions);
+  }
+
+  handle(message: BusMessage, task: TaskContext): void {
     const decoded = decodeActionMessage(message.topic, message.key, message.value);
+    if (decoded.trader !== undefined) {
+      const home = this.game.homeTask(decoded.trader);
+      if (home !== task.partition) {
+        this.game.forward(task.partition, message.topic, { key: message.key, value: message.value, partition: home });
+        return;
+      }
+    }
     if (decoded.ok) {
-      this.game.executeAction(decoded.trader, decoded.action, message.key);
+      this.game.executeAction(task.partition, decoded.trader, decoded.action, message.key);
       return;
     }
     this.deadLetters.record(message, decoded.reason);
     if (decoded.trader !== undefined) {
-      this.game.rejectAction(decoded.trader, decoded.txnType, decoded.txnId, decoded.reason, { keyBytes: message.key, field: decoded.field });
+      this.game.rejectAction(task.partition, decoded.trader, decoded.txnType, decoded.txnId, decoded.reason, {
+        keyBytes: message.key,
+        field: decoded.field,
+      });
       return;
     }
     this.logger.warn(`unreadable key on ${message.topic}/${message.partition}@${message.offset}: ${decoded.reason}`);
     // A key too large to parse is too large to answer under (the dead letter keeps its start).
     if ((message.key?.byteLength ?? 0) > PROTOCOL_LIMITS.maxMessageBytes) return;
-    this.game.rejectUnkeyed(message.key, {
+    this.game.rejectUnkeyed(task.partition, message.key, {
       txnId: decoded.txnId,
       type: decoded.txnType,
       status: 'REJECTED',

@@ -22,7 +22,10 @@ import {
   type TxnRejection,
 } from '@banana-market/protocol';
 import type { EngineEvent } from '@banana-market/engine';
-import type { MessageBus, OutgoingMessage } from '../bus/message-bus.js';
+import type { OutgoingMessage } from '../bus/message-bus.js';
+
+/** Where the events go: a task's (or the market leader's) transaction. */
+export type PublishTo = (topic: string, messages: readonly OutgoingMessage[]) => Promise<void>;
 
 const singleStreamKey = encode.singleStreamKey(SINGLE_STREAM_KEY);
 
@@ -72,7 +75,7 @@ export class EngineEventPublisher {
   /** The field to blame on the REJECTED result(s) of the event batch being published now (see rejecting()). */
   private rejectionField: string | undefined;
 
-  constructor(private readonly bus: MessageBus) {}
+  constructor(private readonly publishTo: PublishTo) {}
 
   /**
    * The trader's answers go out under these bytes from now on (the key bytes
@@ -138,7 +141,7 @@ export class EngineEventPublisher {
   }
 
   private track(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    const delivery = this.bus.publish(topic, messages).catch((err: unknown) => {
+    const delivery = this.publishTo(topic, messages).catch((err: unknown) => {
       this.logger.error(`could not publish ${messages.length} message(s) to ${topic}: ${String(err)}`);
     });
     this.outstanding.add(delivery);

@@ -3,12 +3,22 @@ import { ActionIntakeService } from './action-intake.service.js';
 import { ActionSubmitter } from './action-submitter.service.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { GameService } from './game.service.js';
-import { GibbIntakeService } from './gibb-intake.service.js';
+import { MarketIntakeService } from './market-intake.service.js';
+import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { TraderRegistry } from './trader-registry.service.js';
 import { TxnResultWaiter } from './txn-result-waiter.service.js';
 
 @Module({
-  providers: [GameService, ActionIntakeService, GibbIntakeService, DeadLetterService, TraderRegistry, TxnResultWaiter, ActionSubmitter],
+  providers: [
+    GameService,
+    ActionIntakeService,
+    MarketIntakeService,
+    TraderStatesView,
+    DeadLetterService,
+    TraderRegistry,
+    TxnResultWaiter,
+    ActionSubmitter,
+  ],
   exports: [GameService, TraderRegistry, ActionSubmitter, DeadLetterService],
 })
 export class GameModule {}

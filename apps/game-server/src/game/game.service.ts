@@ -1,17 +1,27 @@
 /**
- * Hosts the game: one GameLoop (engine, clock and lifecycle) whose events go
- * to the bus, and whose state goes to the changelogs beside them. The rules
- * and what pause, end and reset mean live in @banana-market/engine; this
- * class wires the loop to time and to topics, restores the stored game
- * before anything is consumed (after a restart, and after the broker came
- * back), and gives the gateways a narrow surface of queries and commands.
+ * Hosts this server's part of the game, Kafka Streams' way: the tasks the
+ * action group assigned it (GameTask: partition p of the action topics and
+ * its traders' state), and the market when it leads it (MarketLeader: the
+ * owner of the market group's one partition). Every task follows the
+ * market's game record — straight from the leader on its server, read from
+ * game-changelog elsewhere (MarketFeed). The rules and what pause, end and
+ * reset mean live in @banana-market/engine; this class routes orders to
+ * their task, commands to the leader (game-commands when it is elsewhere),
+ * and answers the gateways' queries from the local tasks and the topics all
+ * servers read (trader-states, the game record).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
+  ACTION_PARTITIONS,
   ALL_TOPICS,
+  encode,
+  SINGLE_STREAM_KEY,
+  TOPICS,
   txnTypeOf,
   type ActionTxnType,
+  type GameCommand,
+  type GameRecord,
   type GameStatus,
   type Gibb,
   type LeaderboardView,
@@ -21,12 +31,17 @@ import {
   type TraderState,
   type TxnRejection,
 } from '@banana-market/protocol';
-import { GameLoop, type Clock, type EngineEvent, type MarketSnapshot } from '@banana-market/engine';
-import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
+import { GameLoop, leaderboardOf, type Clock, type EngineEvent, type MarketSnapshot } from '@banana-market/engine';
+import { partitionForKey } from '../bus/key-partitioner.js';
+import { MESSAGE_BUS, type MessageBus, type OutgoingMessage, type TaskContext } from '../bus/message-bus.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
-import { accountEntry, GameStateStore } from '../state/game-state-store.js';
+import { TraderStatesView } from '../read-models/trader-states.view.js';
+import { GameStateStore } from '../state/game-state-store.js';
 import { STATE_CIPHER, type StateCipher } from '../state/state-cipher.js';
-import { EngineEventPublisher } from './engine-event-publisher.js';
+import { GameTask } from './game-task.js';
+import { MarketFeed } from './market-feed.js';
+import { MarketLeader } from './market-leader.js';
+import { PlantationLoads } from './plantation-loads.js';
 import { GAME_CLOCK } from './tokens.js';
 
 export type GameListener = (events: readonly EngineEvent[]) => void;
@@ -34,100 +49,215 @@ export type GameListener = (events: readonly EngineEvent[]) => void;
 @Injectable()
 export class GameService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Game');
-  private readonly publisher: EngineEventPublisher;
   private readonly listeners = new Set<GameListener>();
-  private readonly store: GameStateStore;
-  private loop: GameLoop;
-  /** The status shown while the loop is frozen (the bus lost its broker), else undefined. */
-  private frozenStatus: GameStatus | undefined;
-  /** How many traders the stored game had; undefined for a new game. */
-  private restoredTraders: number | undefined;
-  private readonly stopWatchingBus: Array<() => void> = [];
-  /** A restored game waits for the consumers to run again before its clock starts (see reload). */
-  private startWhenHealthy = false;
+  private readonly loads = new PlantationLoads();
+  private readonly tasks = new Map<number, GameTask>();
+  private leader: MarketLeader | undefined;
+  /** Whether the market this server leads was restored from game-changelog (else a new game). */
+  private leaderRestored = false;
+  /** How many traders each of this server's tasks restored (the resume line counts them). */
+  private readonly restoredTraders = new Map<number, number>();
+  /** A trader-less loop that follows every game record: the market as this server shows it when it does not lead. */
+  private readonly view: GameLoop;
+  private latestRecord: GameRecord | undefined;
+  private readonly feed: MarketFeed;
   private readonly restoredSignal = signal();
-  /** Resolves when the loop runs (again): started at bootstrap, or after a reload once the bus is healthy. */
-  private startedSignal = signal();
+  private readonly startedSignal = signal();
   private running = false;
-  /** Resolves once the stored game is restored: the intakes subscribe only then. */
+  /** Resolves once the server may join its groups (topics checked, a --fresh start's old game deleted, the market read). */
   readonly restored = this.restoredSignal.promise;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     @Inject(GAME_CLOCK) private readonly clock: Clock,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    @Inject(STATE_CIPHER) cipher: StateCipher,
+    @Inject(STATE_CIPHER) private readonly cipher: StateCipher,
+    private readonly states: TraderStatesView,
   ) {
-    this.publisher = new EngineEventPublisher(bus);
-    this.store = new GameStateStore(bus, cipher);
-    this.loop = this.createLoop();
+    this.view = new GameLoop({ seed: config.seed, rules: config.rules, clock, role: 'task', externalLoad: () => this.loads.total() });
+    this.view.start();
+    this.feed = new MarketFeed(bus, cipher, this.loads, (record) => {
+      // This server's own market is fresher than what it reads back.
+      if (this.leader === undefined) this.follow(record);
+    });
   }
 
   async onModuleInit(): Promise<void> {
     await this.bus.ensureTopics(ALL_TOPICS);
-    await this.loadGame({ fresh: this.config.freshStart });
+    if (this.config.freshStart) await this.discardSavedGame();
+    await this.feed.start(randomUUID());
+    await this.states.ready;
     this.restoredSignal.resolve();
-    const stopFreezing = this.bus.onHealthChange?.((health) => {
-      if (health.status === 'degraded') this.freeze();
-      else if (this.startWhenHealthy) this.startLoop();
-    });
-    const stopReloading = this.bus.onRecovery?.(() => this.reload());
-    if (stopFreezing) this.stopWatchingBus.push(stopFreezing);
-    if (stopReloading) this.stopWatchingBus.push(stopReloading);
   }
 
-  /** Every intake has subscribed (at module init): the game's clock starts. */
+  /** Every group is joined and its tasks restored (at module init): the clocks start. */
   onApplicationBootstrap(): void {
-    this.startLoop();
+    this.running = true;
+    this.startedSignal.resolve();
+    for (const task of this.tasks.values()) this.startTask(task);
+    if (this.leader !== undefined) this.startLeading(this.leader);
   }
 
-  onApplicationShutdown(): void {
-    for (const stop of this.stopWatchingBus) stop();
-    this.loop.stop();
+  async onApplicationShutdown(): Promise<void> {
+    this.leader?.stop();
+    for (const task of this.tasks.values()) task.stop();
+    this.view.stop();
+    await this.feed.stop();
+  }
+
+  // ---- tasks and leadership (from the intakes) --------------------------------
+
+  /** The task whose partition a trader's compact key lands on: where its state lives. */
+  homeTask(trader: TraderKey): number {
+    return partitionForKey(TOPICS.marketOrders.name, Buffer.from(encode.traderKey(trader)), ACTION_PARTITIONS);
+  }
+
+  /** Restores the tasks this server was assigned (their producers already fenced any previous owner). */
+  async assignTasks(contexts: readonly TaskContext[]): Promise<void> {
+    const partitions = contexts.map((c) => c.partition);
+    const stored = await this.bus.readTopic(TOPICS.taskChangelog.name, { partitions });
+    let traders = 0;
+    for (const context of contexts) {
+      const task = new GameTask(context, {
+        bus: this.bus,
+        cipher: this.cipher,
+        clock: this.clock,
+        rules: this.config.rules,
+        seed: this.latestRecord?.seed ?? this.config.seed,
+        loads: this.loads,
+        onEvents: (events) => this.notify(events),
+      });
+      const store = new GameStateStore(this.bus, this.cipher, { topic: TOPICS.taskChangelog.name, partition: context.partition });
+      const restoredTraders = task.restore(store.loadFrom(stored.filter((m) => m.partition === context.partition)));
+      traders += restoredTraders;
+      this.restoredTraders.set(context.partition, restoredTraders);
+      this.tasks.get(context.partition)?.stop();
+      this.tasks.set(context.partition, task);
+      if (this.running) this.startTask(task);
+    }
+    this.logger.log(`tasks ${partitions.join(', ')} assigned (${traders} trader(s) restored); this server owns ${this.ownedTasks().join(', ')}`);
+  }
+
+  revokeTasks(partitions: readonly number[]): void {
+    for (const partition of partitions) {
+      this.tasks.get(partition)?.stop();
+      this.tasks.delete(partition);
+      this.restoredTraders.delete(partition);
+    }
+    this.logger.log(`tasks ${partitions.join(', ')} revoked; this server owns ${this.ownedTasks().join(', ') || 'none'}`);
+  }
+
+  /** The tasks this server owns, in order. */
+  ownedTasks(): number[] {
+    return [...this.tasks.keys()].sort((a, b) => a - b);
+  }
+
+  /** This server leads the market from now on (its producer fenced the previous leader's). */
+  async lead(context: TaskContext): Promise<void> {
+    const leader = new MarketLeader(context, {
+      bus: this.bus,
+      cipher: this.cipher,
+      clock: this.clock,
+      rules: this.config.rules,
+      seed: this.config.seed,
+      loads: this.loads,
+      onEvents: (events) => this.notify(events),
+      onRecord: (record) => this.follow(record),
+    });
+    const loaded = await new GameStateStore(this.bus, this.cipher).load();
+    if (this.config.freshStart && loaded.save !== undefined) this.logger.warn('--fresh, yet the market has a game again: another server wrote it');
+    const restored = leader.restore(loaded);
+    if (restored && !this.config.seedGenerated && loaded.save?.game.seed !== this.config.seed) {
+      this.logger.warn('GAME_SEED differs from the saved game’s seed: the saved game goes on (start with --fresh for a new game)');
+    }
+    this.leader?.stop();
+    this.leader = leader;
+    this.leaderRestored = restored;
+    if (this.running) this.startLeading(leader);
+  }
+
+  /** The market's clock starts (at bootstrap, or at once when the lead moves here later), and the console says which game. */
+  private startLeading(leader: MarketLeader): void {
+    const savedTick = leader.loop.market().tick;
+    leader.start();
+    if (!this.leaderRestored) {
+      // The seed is secret until the game ends: the log shows its commitment, and the seed once end() reveals it.
+      this.logger.log(
+        `game started, seed commitment ${leader.loop.seedCommitment} (the seed is revealed when the game ends), tick ${this.config.rules.tickMs} ms`,
+      );
+      return;
+    }
+    const traders = [...this.restoredTraders.values()].reduce((sum, n) => sum + n, 0);
+    // The seed stays secret on the console too: its commitment names the game.
+    this.logger.log(`resuming game ${leader.loop.seedCommitment.slice(0, 16)} at tick ${savedTick} (${traders} traders), ${leader.loop.status}`);
+  }
+
+  stopLeading(): void {
+    if (this.leader === undefined) return;
+    this.leader.stop();
+    this.leader = undefined;
+    this.logger.log('no longer leading the market');
+  }
+
+  /** Whether this server leads the market. */
+  get leading(): boolean {
+    return this.leader !== undefined;
   }
 
   // ---- queries ------------------------------------------------------------
 
+  private get marketLoop(): GameLoop {
+    return this.leader?.loop ?? this.view;
+  }
+
   /** Secret until the game ends: for the coach (admin answers) only, never in what players read before the end. */
   get seed(): string {
-    return this.loop.seed;
+    return this.marketLoop.seed;
   }
 
   /** The SHA-256 of the seed: what players may see while the game runs. */
   get seedCommitment(): string {
-    return this.loop.seedCommitment;
+    return this.marketLoop.seedCommitment;
   }
 
   /** The seed once the game has ended (GAME_ENDED revealed it), else undefined. */
   get revealedSeed(): string | undefined {
-    return this.loop.revealedSeed;
+    return this.marketLoop.revealedSeed;
   }
 
   get status(): GameStatus {
-    return this.frozenStatus ?? this.loop.status;
+    return this.marketLoop.status;
   }
 
   get tickMs(): number {
-    return this.loop.tickMs;
+    return this.config.rules.tickMs;
   }
 
   market(): MarketView {
-    return this.loop.market();
+    return this.marketLoop.market();
   }
 
   snapshot(): MarketSnapshot {
-    return this.loop.snapshot();
+    return this.marketLoop.snapshot();
   }
 
+  /** Every trader's latest state on trader-states, this server's own traders as they are this instant. */
   leaderboard(): LeaderboardView {
-    return this.loop.leaderboard();
+    const standings = new Map(this.states.all().map((s) => [`${s.trader.team}/${s.trader.name}`, s]));
+    for (const task of this.tasks.values()) {
+      for (const trader of task.loop.traders()) {
+        const state = task.loop.traderState(trader);
+        if (state !== undefined) standings.set(`${trader.team}/${trader.name}`, { trader, state });
+      }
+    }
+    return leaderboardOf([...standings.values()], this.config.rules);
   }
 
   traderState(trader: TraderKey): TraderState | undefined {
-    return this.loop.traderState(trader);
+    return this.tasks.get(this.homeTask(trader))?.loop.traderState(trader) ?? this.states.state(trader);
   }
 
-  /** Listens to every event the game produces (after it is handed to the bus). */
+  /** Listens to every event this server's tasks and market produce (after it is handed to the bus). */
   onEvents(listener: GameListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -135,10 +265,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   // ---- commands -------------------------------------------------------------
 
-  /**
-   * The teams of a closed room (GAME_TEAMS), or undefined when any team may
-   * play.
-   */
+  /** The teams of a closed room (GAME_TEAMS), or undefined when any team may play. */
   get teams(): readonly string[] | undefined {
     return this.config.gameTeams;
   }
@@ -151,111 +278,115 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   /**
-   * An order read from an action topic. `keyBytes` are the order's key as it
-   * was written: the trader's answers go out under them (see
-   * EngineEventPublisher). A team not in the room is refused.
+   * An order read from partition `task` of an action topic (its trader's home).
+   * `keyBytes` are the order's key as it was written: the trader's answers go
+   * out under them. A team not in the room is refused.
    */
-  executeAction(trader: TraderKey, action: TraderAction, keyBytes?: Uint8Array | null): readonly EngineEvent[] {
-    this.publisher.rememberKey(trader, keyBytes);
+  executeAction(task: number, trader: TraderKey, action: TraderAction, keyBytes: Uint8Array | null): readonly EngineEvent[] {
+    const owner = this.tasks.get(task);
+    if (owner === undefined) return [];
     const refusal = this.teamRefusal(trader.team);
-    if (refusal !== undefined) return this.rejectAction(trader, txnTypeOf(action), action.order.txnId, refusal, { field: 'key.team' });
-    return this.loop.submit(trader, action);
+    if (refusal !== undefined) return owner.reject(trader, txnTypeOf(action), action.order.txnId, refusal, keyBytes, 'key.team');
+    return owner.execute(trader, action, keyBytes);
   }
 
   /** Answers an order the server cannot take (on txn-rejections), blaming `field` when given. */
   rejectAction(
+    task: number,
     trader: TraderKey,
     type: ActionTxnType,
     txnId: string,
     reason: string,
     options: { keyBytes?: Uint8Array | null; field?: string } = {},
   ): readonly EngineEvent[] {
-    this.publisher.rememberKey(trader, options.keyBytes);
-    return this.publisher.rejecting(options.field, () => this.loop.reject(trader, type, txnId, reason));
+    return this.tasks.get(task)?.reject(trader, type, txnId, reason, options.keyBytes ?? null, options.field) ?? [];
   }
 
   /** Answers an order whose key names no trader: on txn-rejections, under the key bytes it came with. */
-  rejectUnkeyed(rawKey: Uint8Array | null, rejection: TxnRejection): void {
-    void this.publisher.publishRejection(rawKey, rejection);
+  rejectUnkeyed(task: number, rawKey: Uint8Array | null, rejection: TxnRejection): void {
+    this.tasks.get(task)?.rejectUnkeyed(rawKey, rejection);
   }
 
-  applyGibb(gibb: Gibb): readonly EngineEvent[] {
-    return this.loop.applyGibb(gibb);
+  /** Hands an order to its home task, through the task that read it (one transaction). */
+  forward(task: number, topic: string, message: OutgoingMessage): void {
+    this.tasks.get(task)?.forward(topic, message);
   }
 
+  /** Only the market leader reads gibbs. */
+  applyGibb(gibb: Gibb): void {
+    this.leader?.applyGibb(gibb);
+  }
+
+  /**
+   * A registered trader appears on the leaderboard at once: its home task
+   * opens its account, or — when another server owns that task — the server
+   * publishes the start state the account will open with (unless the trader
+   * already has a state).
+   */
   registerTrader(trader: TraderKey): void {
-    this.loop.register(trader, { announce: true });
+    const task = this.tasks.get(this.homeTask(trader));
+    if (task !== undefined) {
+      task.register(trader);
+      return;
+    }
+    if (this.states.state(trader) !== undefined) return;
+    const rules = this.config.rules;
+    const state: TraderState = {
+      time: new Date(this.clock.now()).toISOString(),
+      coins: rules.startCoins,
+      shares: rules.startShares,
+      bailouts: 0,
+      fedMonkeys: 0,
+      inFlightInvestments: 0,
+    };
+    void this.bus
+      .publish(TOPICS.traderStates.name, [{ key: encode.traderKey(trader), value: encode.traderState(state) }])
+      .catch((err: unknown) => this.logger.warn(`could not announce trader ${trader.team}/${trader.name}: ${String(err)}`));
   }
 
   pause(): void {
-    this.loop.pause();
+    this.command({ command: 'pause' });
   }
 
   resume(): void {
-    this.loop.resume();
+    this.command({ command: 'resume' });
   }
 
   end(): void {
-    const wasOver = this.loop.status === 'ended';
-    this.loop.end();
-    if (!wasOver) this.logger.log(`game ended; its seed, revealed: "${this.loop.seed}" (commitment ${this.loop.seedCommitment})`);
+    this.command({ command: 'end' });
   }
 
   /** A fresh game with the same rules (and a fresh random seed unless given): registered traders start over. */
   reset(seed?: string): void {
     // Without a seed the new game gets a fresh one: the old one may have been revealed at its end.
-    this.loop.reset(seed ?? randomBytes(16).toString('hex'));
-    this.logger.log(`game reset, seed commitment ${this.loop.seedCommitment}`);
+    this.command({ command: 'reset', seed: seed ?? randomBytes(16).toString('hex') });
+  }
+
+  /** A coach's command, on the leader (read from game-commands, or given to this server while it leads). */
+  applyCommand(command: GameCommand): void {
+    const loop = this.leader?.loop;
+    if (loop === undefined) return;
+    switch (command.command) {
+      case 'pause':
+        return loop.pause();
+      case 'resume':
+        return loop.resume();
+      case 'end': {
+        const wasOver = loop.status === 'ended';
+        loop.end();
+        if (!wasOver) this.logger.log(`game ended; its seed, revealed: "${loop.seed}" (commitment ${loop.seedCommitment})`);
+        return;
+      }
+      case 'reset':
+        loop.reset(command.seed);
+        this.logger.log(`game reset, seed commitment ${loop.seedCommitment}`);
+        return;
+    }
   }
 
   /** Resolves once every event so far has been handed to the bus. */
-  flushed(): Promise<void> {
-    return this.publisher.flushed();
-  }
-
-  private emit(loop: GameLoop, events: readonly EngineEvent[]): void {
-    if (events.length === 0) return;
-    void this.publisher.publish(events);
-    // In the same breath as the events: on Kafka both join one transaction, on the embedded bus one batch.
-    const accounts = events.flatMap((e) => (e.kind === 'trader-state' ? [accountEntry(e.trader, e.state, this.publisher.keyFor(e.trader))] : []));
-    this.store
-      .write([...loop.takeChanges(), ...accounts])
-      .catch((err: unknown) => this.logger.error(`could not store the game's state: ${String(err)}`));
-    for (const listener of this.listeners) {
-      try {
-        listener(events);
-      } catch (err) {
-        this.logger.error(`game listener failed: ${String(err)}`);
-      }
-    }
-  }
-
-  private createLoop(): GameLoop {
-    const loop = new GameLoop({ seed: this.config.seed, rules: this.config.rules, clock: this.clock, trackChanges: true });
-    loop.onEvents((events) => this.emit(loop, events));
-    return loop;
-  }
-
-  /**
-   * Restores the stored game into the (not yet started) loop; a first start,
-   * or a fresh one, leaves it a new game. The loop starts later (startLoop):
-   * nothing is consumed, and no time passes for the game, before the
-   * consumers are back.
-   */
-  private async loadGame({ fresh }: { fresh: boolean }): Promise<void> {
-    const loaded = await this.store.load();
-    if (fresh && loaded.keys.length > 0) {
-      await this.store.discard(loaded.keys);
-      this.logger.log(`--fresh: the saved game (${loaded.keys.length} entries) is deleted; a new game starts`);
-    }
-    const save = fresh ? undefined : loaded.save;
-    this.restoredTraders = save?.accounts.length;
-    if (save === undefined) return;
-    for (const { trader, key } of loaded.keyBytes) this.publisher.rememberKey(trader, key);
-    this.loop.restore(save);
-    if (!this.config.seedGenerated && save.game.seed !== this.config.seed) {
-      this.logger.warn('GAME_SEED differs from the saved game’s seed: the saved game goes on (start with --fresh for a new game)');
-    }
+  async flushed(): Promise<void> {
+    await Promise.all([this.leader?.flushed(), ...[...this.tasks.values()].map((t) => t.flushed())]);
   }
 
   /** Whether the game's clock runs: an intake applies nothing before (see whenStarted). */
@@ -268,48 +399,65 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     return this.startedSignal.promise;
   }
 
-  private startLoop(): void {
-    this.startWhenHealthy = false;
-    this.frozenStatus = undefined;
-    // The tick it was saved at: a restored game's next tick may come at once (it was due while the server was down).
-    const savedTick = this.loop.market().tick;
-    this.loop.start();
-    this.running = true;
-    this.startedSignal.resolve();
-    if (this.restoredTraders === undefined) {
-      // The seed is secret until the game ends: the log shows its commitment, and the seed once end() reveals it.
-      this.logger.log(
-        `game started, seed commitment ${this.loop.seedCommitment} (the seed is revealed when the game ends), tick ${this.config.rules.tickMs} ms`,
-      );
-    } else {
-      // The seed stays secret on the console too: its commitment names the game.
-      this.logger.log(
-        `resuming game ${this.loop.seedCommitment.slice(0, 16)} at tick ${savedTick} (${this.restoredTraders} traders), ${this.loop.status}`,
-      );
+  // ---- internals ------------------------------------------------------------
+
+  /** The leader applies a command at once; another server sends it, sealed (a reset may name a seed), to the leader. */
+  private command(command: GameCommand): void {
+    if (this.leader !== undefined) {
+      this.applyCommand(command);
+      return;
+    }
+    const value = this.cipher.seal(JSON.stringify(command));
+    void this.bus
+      .publish(TOPICS.gameCommands.name, [{ key: encode.singleStreamKey(SINGLE_STREAM_KEY), value }])
+      .catch((err: unknown) => this.logger.error(`could not send "${command.command}" to the market leader: ${String(err)}`));
+  }
+
+  private startTask(task: GameTask): void {
+    task.start();
+    if (this.latestRecord !== undefined) task.followGame(this.latestRecord);
+  }
+
+  /** The market moved (or the game's lifecycle did): every task of this server follows. */
+  private follow(record: GameRecord): void {
+    const latest = this.latestRecord;
+    // A record read back late (the feed) must not take the market backwards.
+    if (latest !== undefined && record.startedAt === latest.startedAt && record.savedAt < latest.savedAt) return;
+    this.latestRecord = record;
+    this.view.followGame(record);
+    if (!this.running) return;
+    for (const task of this.tasks.values()) task.followGame(record);
+  }
+
+  private notify(events: readonly EngineEvent[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (err) {
+        this.logger.error(`game listener failed: ${String(err)}`);
+      }
     }
   }
 
-  /** The broker is gone: time stops for the game until the bus has it back (see reload). */
-  private freeze(): void {
-    if (this.frozenStatus !== undefined) return;
-    this.frozenStatus = this.loop.status;
-    this.loop.stop();
-    this.logger.warn('the game is frozen until the broker is back');
-  }
-
-  /**
-   * The bus is back: what this process held may be ahead of what was
-   * committed, so the game is rebuilt from the changelogs, as after a
-   * restart, before any consumer resumes.
-   */
-  private async reload(): Promise<void> {
-    this.loop.stop();
-    this.running = false;
-    this.startedSignal = signal();
-    this.loop = this.createLoop();
-    await this.loadGame({ fresh: false });
-    // The bus resumes its consumers after this hook, then reports ok: the clock starts then.
-    this.startWhenHealthy = true;
+  /** --fresh: tombstones for every live entry of the market's and the tasks' changelogs. */
+  private async discardSavedGame(): Promise<void> {
+    let deleted = 0;
+    for (const topic of [TOPICS.gameChangelog.name, TOPICS.taskChangelog.name]) {
+      const live = new Map<string, { key: Buffer; partition: number }>();
+      for (const message of await this.bus.readTopic(topic)) {
+        if (message.key === null) continue;
+        const id = `${message.partition}/${message.key.toString('latin1')}`;
+        if (message.value === null) live.delete(id);
+        else live.set(id, { key: message.key, partition: message.partition });
+      }
+      deleted += live.size;
+      if (live.size > 0)
+        await this.bus.publish(
+          topic,
+          [...live.values()].map(({ key, partition }) => ({ key, value: null, partition })),
+        );
+    }
+    if (deleted > 0) this.logger.log(`--fresh: the saved game (${deleted} entries) is deleted; a new game starts`);
   }
 }
 

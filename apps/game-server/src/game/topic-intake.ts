@@ -1,33 +1,41 @@
 /**
- * A service that feeds the game from topics in its own consumer group. It
- * subscribes once the game has restored its stored state, before the game's
- * clock starts (at application bootstrap, after a consumer group join that
- * takes seconds on Kafka), so that no tick passes while the room cannot act;
- * a message that arrives before the clock runs waits for it. It closes its
- * subscription when the server stops.
+ * A service that feeds the game from co-partitioned topics as a member of a
+ * task group (Kafka Streams' tasks): the bus assigns it tasks — partition p of
+ * every topic — and hands each task's messages over only after the task's
+ * state is restored (assigned), and drops the state of a task another member
+ * took (revoked). It subscribes once the game has started up (restored), and
+ * a message that arrives before the game's clock runs waits for it.
  */
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { BusMessage, MessageBus, Subscription } from '../bus/message-bus.js';
+import type { BusMessage, MessageBus, Subscription, TaskContext } from '../bus/message-bus.js';
 
-export abstract class TopicIntake implements OnModuleInit, OnApplicationShutdown {
+export interface GameReadiness {
+  readonly restored: Promise<void>;
+  readonly started: boolean;
+  whenStarted(): Promise<void>;
+}
+
+export abstract class TaskIntake implements OnModuleInit, OnApplicationShutdown {
   private subscription?: Subscription;
 
   protected constructor(
     protected readonly bus: MessageBus,
     private readonly groupId: string,
     private readonly topics: readonly string[],
-    private readonly gameReady: { readonly restored: Promise<void>; readonly started: boolean; whenStarted(): Promise<void> },
+    private readonly gameReady: GameReadiness,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.gameReady.restored;
-    this.subscription = await this.bus.subscribe({
+    this.subscription = await this.bus.subscribeTasks({
       groupId: this.groupId,
       topics: [...this.topics],
+      onAssigned: (tasks) => this.assigned(tasks),
+      onRevoked: (partitions) => this.revoked(partitions),
       // Only a message that arrives before the clock runs waits (a running game costs no await on this hot path).
-      onMessage: (message) => {
-        if (this.gameReady.started) return this.handle(message);
-        return this.gameReady.whenStarted().then(() => this.handle(message));
+      onMessage: (message, task) => {
+        if (this.gameReady.started) return this.handle(message, task);
+        return this.gameReady.whenStarted().then(() => this.handle(message, task));
       },
     });
   }
@@ -36,6 +44,12 @@ export abstract class TopicIntake implements OnModuleInit, OnApplicationShutdown
     await this.subscription?.close();
   }
 
-  /** One message, in partition order. */
-  abstract handle(message: BusMessage): void;
+  /** Restores the state of tasks this server was given, before any of their messages. */
+  protected abstract assigned(tasks: readonly TaskContext[]): Promise<void>;
+
+  /** Drops the state of tasks another server owns now (or that this one stopped). */
+  protected abstract revoked(partitions: readonly number[]): void;
+
+  /** One message of a task, in partition order. */
+  abstract handle(message: BusMessage, task: TaskContext): void;
 }

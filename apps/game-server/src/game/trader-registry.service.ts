@@ -2,13 +2,16 @@
  * Who may act for which trader. Registering hands out a secret token; HTTP
  * and WebSocket actions must carry it, so nobody trades for another team.
  * Registrations are kept on the compacted trader-registrations topic (the
- * token's SHA-256 only), so a restarted server still knows its players.
+ * token's SHA-256 only), so a restarted server still knows its players, and
+ * every server follows that topic, so a trader registered on one server is
+ * known, and its token valid, on all of them within a moment (issue #16).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { decodeMessage, encode, TOPICS, traderId, type TraderKey } from '@banana-market/protocol';
+import { ALL_TOPICS, decodeMessage, encode, TOPICS, traderId, type TraderKey } from '@banana-market/protocol';
 import type { Clock } from '@banana-market/engine';
-import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
+import { type BusMessage, MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
+import { TopicFollower } from '../read-models/trader-states.view.js';
 import { GAME_CLOCK } from './tokens.js';
 
 export class TraderAlreadyRegisteredError extends Error {
@@ -28,22 +31,28 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
   /** Registrations being written: taken (a second one is refused) but not known until durable. */
   private readonly pending = new Set<string>();
   private stopReloading?: () => void;
+  /** Reads the registrations at start (and after a broker outage), then follows those any server writes. */
+  private readonly follower: TopicFollower;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(GAME_CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.follower = new TopicFollower(bus, TOPICS.traderRegistrations.name, 'banana-market-registrations-watch', (m) => this.apply(m));
+  }
 
   async onModuleInit(): Promise<void> {
-    await this.bus.ensureTopics([TOPICS.traderRegistrations]);
+    await this.bus.ensureTopics(ALL_TOPICS); // all of them, checked as one: a wrong partition count anywhere creates nothing
     await this.load();
     if (this.registered.size > 0) this.logger.log(`${this.registered.size} registered trader(s) restored`);
-    // After the broker came back: only what Kafka committed is registered.
+    await this.follower.follow();
+    // After the broker came back: only what Kafka committed is registered (the follower then resumes after what was read).
     this.stopReloading = this.bus.onRecovery?.(() => this.load());
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.stopReloading?.();
+    await this.follower.close();
   }
 
   /** A new token for the trader, once it is durably recorded (a token whose record failed is never valid). */
@@ -65,15 +74,18 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
     return token;
   }
 
-  private async load(): Promise<void> {
-    const messages = await this.bus.readTopic(TOPICS.traderRegistrations.name);
-    this.byTokenHash.clear();
-    this.registered.clear();
-    for (const message of messages) {
-      const trader = decodeMessage.traderKey(message.key);
-      const registration = decodeMessage.traderRegistration(message.value);
-      if (trader.ok && registration.ok) this.remember(trader.value, registration.value.tokenSha256);
-    }
+  private load(): Promise<void> {
+    return this.follower.load(() => {
+      this.byTokenHash.clear();
+      this.registered.clear();
+    });
+  }
+
+  /** A registration read from the topic, this server's own included (remembering is idempotent). */
+  private apply(message: BusMessage): void {
+    const trader = decodeMessage.traderKey(message.key);
+    const registration = decodeMessage.traderRegistration(message.value);
+    if (trader.ok && registration.ok) this.remember(trader.value, registration.value.tokenSha256);
   }
 
   /** The trader a token belongs to, or undefined. */

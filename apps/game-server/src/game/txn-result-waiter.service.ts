@@ -6,7 +6,16 @@
  */
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ACTION_TXN_TYPES, decodeMessage, decodeTxnAnswer, TOPICS, traderId, type TraderKey, type TxnResult } from '@banana-market/protocol';
+import {
+  ALL_TOPICS,
+  ACTION_TXN_TYPES,
+  decodeMessage,
+  decodeTxnAnswer,
+  TOPICS,
+  traderId,
+  type TraderKey,
+  type TxnResult,
+} from '@banana-market/protocol';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
 
 export class TxnTimeoutError extends Error {
@@ -32,6 +41,8 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
 
   async onModuleInit(): Promise<void> {
+    // The topics first, all of them checked as one (the services of a module start side by side).
+    await this.bus.ensureTopics(ALL_TOPICS);
     this.subscription = await this.bus.subscribe({
       groupId: this.groupId,
       topics: [TOPICS.txnResults.name, TOPICS.txnRejections.name],

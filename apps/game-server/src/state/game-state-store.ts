@@ -46,10 +46,21 @@ export function accountEntry(trader: TraderKey, state: TraderState, keyBytes: st
 
 const FRESH_START = 'to start a new game instead, run `npm start -- --fresh`';
 
+/** Where a store's entries go: a changelog topic, and for a task's store the task's partition of it. */
+export interface ChangelogPlace {
+  readonly topic: string;
+  readonly partition?: number;
+}
+
+/** How a store hands messages to the bus: a task's transaction, or the bus itself. */
+export type Publish = (topic: string, messages: readonly OutgoingMessage[]) => Promise<void>;
+
 export class GameStateStore {
   constructor(
     private readonly bus: MessageBus,
     private readonly cipher: StateCipher,
+    private readonly place: ChangelogPlace = { topic: TOPICS.gameChangelog.name },
+    private readonly publish: Publish = (topic, messages) => bus.publish(topic, messages),
   ) {}
 
   /** Hands the entries to the bus now (not awaited: on Kafka they join the transaction of the events beside them). */
@@ -57,23 +68,35 @@ export class GameStateStore {
     if (entries.length === 0) return Promise.resolve();
     const messages: OutgoingMessage[] = entries.map((entry) => {
       const value = encodeChangelog(entry);
-      return { key: entry.key, value: entry.store === 'game' && value !== null ? this.cipher.seal(value) : value };
+      return this.placed(entry.key, entry.store === 'game' && value !== null ? this.cipher.seal(value) : value);
     });
-    return this.bus.publish(TOPICS.gameChangelog.name, messages);
+    return this.publish(this.place.topic, messages);
   }
 
   /** Deletes every stored entry (a fresh start on a bus that keeps an older game). */
   discard(keys: readonly Buffer[]): Promise<void> {
     if (keys.length === 0) return Promise.resolve();
-    return this.bus.publish(
-      TOPICS.gameChangelog.name,
-      keys.map((key) => ({ key, value: null })),
+    return this.publish(
+      this.place.topic,
+      keys.map((key) => this.placed(key, null)),
     );
   }
 
+  private placed(key: string | Buffer, value: string | Uint8Array | null): OutgoingMessage {
+    return this.place.partition === undefined ? { key, value } : { key, value, partition: this.place.partition };
+  }
+
+  /** The stored game of this place. */
   async load(): Promise<LoadedGame> {
+    const { partition, topic } = this.place;
+    const messages = await this.bus.readTopic(topic, partition === undefined ? undefined : { partitions: [partition] });
+    return this.loadFrom(messages.filter((m) => partition === undefined || m.partition === partition));
+  }
+
+  /** The stored game in these messages of the place's topic (one partition's), oldest first. */
+  loadFrom(messages: readonly BusMessage[]): LoadedGame {
     const latest = new Map<string, BusMessage>();
-    for (const message of await this.bus.readTopic(TOPICS.gameChangelog.name)) {
+    for (const message of messages) {
       const key = message.key?.toString('utf8') ?? '';
       if (message.value === null) latest.delete(key);
       else latest.set(key, message);
@@ -110,7 +133,7 @@ export class GameStateStore {
     const plaintext = this.cipher.open(message.value as Buffer);
     if (plaintext === undefined) {
       throw new UnrecoverableStateError(
-        `the saved game on ${TOPICS.gameChangelog.name} is sealed with another key than this server's (state.key in DATA_DIR, ` +
+        `the saved game on ${message.topic} is sealed with another key than this server's (state.key in DATA_DIR, ` +
           `or ADMIN_TOKEN without one): start the server with the DATA_DIR and ADMIN_TOKEN that saved it, or ${FRESH_START}`,
       );
     }

@@ -1,0 +1,87 @@
+/**
+ * The market, run by exactly one server: the owner of partition 0 of
+ * game-commands (and gibber-gibbs) in the market group. Its GameLoop holds no
+ * trader: it ticks the price, reads the hype from gibbs, steps the bursts and
+ * owns the lifecycle (the coach's commands reach it on game-commands). Its
+ * events and its game record (sealed, on game-changelog) go out in its own
+ * transaction — a leader that lost the partition is fenced — and every task,
+ * on every server, follows that record.
+ */
+import { Logger } from '@nestjs/common';
+import type { GameRecord, Gibb } from '@banana-market/protocol';
+import { GameLoop, type Clock, type EngineEvent, type GameRules } from '@banana-market/engine';
+import type { MessageBus, TaskContext } from '../bus/message-bus.js';
+import { GameStateStore, type LoadedGame } from '../state/game-state-store.js';
+import type { StateCipher } from '../state/state-cipher.js';
+import { EngineEventPublisher } from './engine-event-publisher.js';
+import type { PlantationLoads } from './plantation-loads.js';
+
+export interface MarketLeaderDeps {
+  readonly bus: MessageBus;
+  readonly cipher: StateCipher;
+  readonly clock: Clock;
+  readonly rules: GameRules;
+  readonly seed: string;
+  readonly loads: PlantationLoads;
+  /** Every event of the market, after it is handed to the leader's transaction. */
+  readonly onEvents: (events: readonly EngineEvent[]) => void;
+  /** The game record after every change: this server's tasks follow it at once. */
+  readonly onRecord: (record: GameRecord) => void;
+}
+
+export class MarketLeader {
+  readonly loop: GameLoop;
+  private readonly logger = new Logger('Market');
+  private readonly publisher: EngineEventPublisher;
+  private readonly store: GameStateStore;
+
+  constructor(
+    context: TaskContext,
+    private readonly deps: MarketLeaderDeps,
+  ) {
+    const publish = (topic: string, messages: Parameters<TaskContext['publish']>[1]) => context.publish(topic, messages);
+    this.publisher = new EngineEventPublisher(publish);
+    this.store = new GameStateStore(deps.bus, deps.cipher, undefined, publish);
+    this.loop = new GameLoop({ seed: deps.seed, rules: deps.rules, clock: deps.clock, trackChanges: true, externalLoad: () => deps.loads.total() });
+    this.loop.onEvents((events) => this.emit(events));
+  }
+
+  /** The stored market (game-changelog), before it starts; false when there is none (a new game). */
+  restore(loaded: LoadedGame): boolean {
+    if (loaded.save === undefined) return false;
+    this.loop.restore({ ...loaded.save, accounts: [], returns: [], recent: [], txns: [] });
+    return true;
+  }
+
+  /** The game record as it is now (before start: the restored or new game's). */
+  record(): GameRecord {
+    return this.loop.save().game;
+  }
+
+  start(): void {
+    this.loop.start();
+    this.deps.onRecord(this.record());
+  }
+
+  stop(): void {
+    this.loop.stop();
+  }
+
+  applyGibb(gibb: Gibb): void {
+    this.loop.applyGibb(gibb);
+  }
+
+  flushed(): Promise<void> {
+    return this.publisher.flushed();
+  }
+
+  private emit(events: readonly EngineEvent[]): void {
+    if (events.length === 0) return;
+    void this.publisher.publish(events);
+    const changes = this.loop.takeChanges();
+    this.store.write(changes).catch((err: unknown) => this.logger.warn(`could not store the market: ${String(err)}`));
+    const record = changes.find((entry) => entry.store === 'game')?.value as GameRecord | undefined;
+    if (record !== undefined) this.deps.onRecord(record);
+    this.deps.onEvents(events);
+  }
+}

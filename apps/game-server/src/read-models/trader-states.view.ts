@@ -1,0 +1,192 @@
+/**
+ * Every trader's latest state as the trader-states topic holds it — of all
+ * traders, not only those of the tasks this server owns — so any server can
+ * answer any player (issue #16): the leaderboard, the results, a trader's
+ * state after a failover.
+ */
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ALL_TOPICS, decodeMessage, TOPICS, traderId, type TraderKey, type TraderState } from '@banana-market/protocol';
+import { type BusMessage, MESSAGE_BUS, type MessageBus, type Subscription } from '../bus/message-bus.js';
+
+/**
+ * Reads a topic to its end, then follows it, handing each message to `apply`
+ * once, in order per partition.
+ *
+ * `load()` reads what the topic holds (readTopic: on Kafka up to its end
+ * offsets, on the embedded bus including the compacted survivors a
+ * subscription would not see); `follow()` then subscribes from the beginning
+ * with a group of its own that commits nothing, and skips what was already
+ * applied (offsets at or below the highest one applied in the partition).
+ * Nothing published between the read and the subscription is lost, nothing
+ * is applied twice or out of order, and a consumer the Kafka bus restarts
+ * after an outage (it starts over: nothing committed) only skips ahead.
+ */
+export class TopicFollower {
+  /** Partition → highest offset applied. */
+  private readonly applied = new Map<number, bigint>();
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly topic: string,
+    private readonly groupIdPrefix: string,
+    private readonly apply: (message: BusMessage) => void,
+  ) {}
+
+  /**
+   * Reads everything the topic holds now; `reset` runs (synchronously) just
+   * before it is applied, e.g. to drop what a previous load left.
+   */
+  async load(reset?: () => void): Promise<void> {
+    const messages = await this.bus.readTopic(this.topic);
+    reset?.();
+    this.applied.clear();
+    for (const message of messages) {
+      const offset = BigInt(message.offset);
+      const last = this.applied.get(message.partition);
+      if (last === undefined || offset > last) this.applied.set(message.partition, offset);
+      this.apply(message);
+    }
+  }
+
+  /** Starts following; resolves once subscribed (on Kafka: the consumer joined its group). */
+  async follow(): Promise<void> {
+    this.subscription = await this.bus.subscribe({
+      groupId: `${this.groupIdPrefix}-${randomUUID()}`,
+      topics: [this.topic],
+      fromBeginning: true,
+      commitOffsets: false,
+      onMessage: (message) => this.deliver(message),
+    });
+  }
+
+  async close(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.close();
+  }
+
+  private deliver(message: BusMessage): void {
+    const offset = BigInt(message.offset);
+    const last = this.applied.get(message.partition);
+    if (last !== undefined && offset <= last) return;
+    this.applied.set(message.partition, offset);
+    this.apply(message);
+  }
+}
+
+export interface TraderStateEntry {
+  readonly trader: TraderKey;
+  readonly state: TraderState;
+}
+
+/** `state` undefined: the trader's state was deleted (a tombstone). */
+export type TraderStateListener = (trader: TraderKey, state: TraderState | undefined) => void;
+
+/**
+ * Which state is a trader's latest: the last one read from its key's
+ * partition, as Kafka orders them (a task writes every state of a trader
+ * under the same key). A key spelled differently (fields in another order,
+ * spaces) names the same trader but may land in another partition, where
+ * nothing orders it against the first: there the state with the later `time`
+ * wins, the one read last on a tie. A tombstone, under any spelling, deletes.
+ *
+ * `ready` resolves once the view holds every message the topic held when it
+ * started — on Kafka, what was committed and stable then: a transaction whose
+ * commit returned a moment before may still be on its way, and arrives like
+ * any later message.
+ */
+@Injectable()
+export class TraderStatesView implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('TraderStatesView');
+  /** traderId → the trader (canonical), its latest state and the partition it was read from. */
+  private readonly states = new Map<string, TraderStateEntry & { readonly partition: number }>();
+  private readonly listeners = new Set<TraderStateListener>();
+  private readonly follower: TopicFollower;
+  private settle!: { resolve: () => void; reject: (err: unknown) => void };
+  /**
+   * Resolves once the view holds everything the topic held when it started
+   * (and follows it); rejects if it could not start.
+   */
+  readonly ready: Promise<void>;
+
+  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {
+    this.follower = new TopicFollower(bus, TOPICS.traderStates.name, 'banana-market-states-view', (m) => this.apply(m));
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+    // Whoever awaits `ready` sees the failure; nobody awaiting it must not crash the process.
+    this.ready.catch(() => undefined);
+  }
+
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.bus.ensureTopics(ALL_TOPICS);
+      await this.follower.load();
+      await this.follower.follow();
+      this.settle.resolve();
+    } catch (err) {
+      this.settle.reject(err);
+      throw err;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.follower.close();
+  }
+
+  /** The trader's latest state, or undefined when the topic has none. */
+  state(trader: TraderKey): TraderState | undefined {
+    return this.states.get(traderId(trader))?.state;
+  }
+
+  /** Every trader with a state (copies of the entries: the view goes on changing). */
+  all(): TraderStateEntry[] {
+    return [...this.states.values()].map(({ trader, state }) => ({ trader: { ...trader }, state: { ...state } }));
+  }
+
+  get size(): number {
+    return this.states.size;
+  }
+
+  /** Calls `listener` on every change of a trader's state; returns the unsubscribe function. */
+  onChange(listener: TraderStateListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private apply(message: BusMessage): void {
+    const key = decodeMessage.traderKey(message.key);
+    if (!key.ok) {
+      this.logger.debug(`ignored ${message.topic}/${message.partition}@${message.offset}: ${key.error.message}`);
+      return;
+    }
+    const trader: TraderKey = { team: key.value.team, name: key.value.name };
+    const id = traderId(trader);
+    if (message.value === null) {
+      if (this.states.delete(id)) this.notify(trader, undefined);
+      return;
+    }
+    const state = decodeMessage.traderState(message.value);
+    if (!state.ok) {
+      this.logger.debug(`ignored ${message.topic}/${message.partition}@${message.offset}: ${state.error.message}`);
+      return;
+    }
+    const current = this.states.get(id);
+    // Another spelling of the key, in another partition: no order between the two, the later state wins.
+    if (current !== undefined && current.partition !== message.partition && Date.parse(state.value.time) < Date.parse(current.state.time)) return;
+    this.states.set(id, { trader, state: state.value, partition: message.partition });
+    this.notify(trader, state.value);
+  }
+
+  private notify(trader: TraderKey, state: TraderState | undefined): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(trader, state);
+      } catch (err) {
+        this.logger.error(`a trader-state listener failed: ${String(err)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What the servers of one game tell each other besides the game's own
+ * topics: the coach's commands, sent to whichever server leads the market
+ * (on `game-commands`, sealed like the game record: a reset may carry the
+ * next game's seed), and each task's plantation load (on `plantation-loads`),
+ * which the plantation rule sums over all tasks. Not a participant's wire
+ * format: only servers read it.
+ */
+import { z } from 'zod';
+import { decode, type RawMessage } from './codec.js';
+
+export const gameCommandSchema = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('pause') }).strict(),
+  z.object({ command: z.literal('resume') }).strict(),
+  z.object({ command: z.literal('end') }).strict(),
+  z.object({ command: z.literal('reset'), seed: z.string().min(1).optional() }).strict(),
+]);
+export type GameCommand = z.infer<typeof gameCommandSchema>;
+
+const finiteNonNegative = z.number().nonnegative().refine(Number.isFinite, { message: 'expected a finite number' });
+
+export const plantationLoadSchema = z
+  .object({
+    task: z.number().int().nonnegative(),
+    /** Coins the task's traders planted within the saturation window (investWindowMs). */
+    recentCoins: finiteNonNegative,
+    /** Coins the task's traders ever planted in this game. */
+    totalInvested: finiteNonNegative,
+    /** When the task computed it (the game clock). */
+    time: z.string().datetime(),
+  })
+  .strict();
+export type PlantationLoadRecord = z.infer<typeof plantationLoadSchema>;
+
+export const plantationLoadKey = (task: number): string => JSON.stringify(`task/${task}`);
+
+export const decodeMarketControl = {
+  command: (raw: RawMessage) => decode(gameCommandSchema, raw),
+  plantationLoad: (raw: RawMessage) => decode(plantationLoadSchema, raw),
+};
