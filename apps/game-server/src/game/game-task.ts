@@ -10,24 +10,12 @@
  */
 import { Logger } from '@nestjs/common';
 import { TOPICS, type GameRecord, type TraderAction, type TraderKey, type TxnRejection, type ActionTxnType } from '@banana-market/protocol';
-import { GameLoop, type Clock, type EngineEvent, type GameRules, type PlantationLoad } from '@banana-market/engine';
-import type { MessageBus, TaskContext } from '../bus/message-bus.js';
+import { GameLoop, type EngineEvent, type PlantationLoad } from '@banana-market/engine';
+import type { TaskContext } from '../bus/message-bus.js';
 import { accountEntry, GameStateStore, type LoadedGame } from '../state/game-state-store.js';
-import type { StateCipher } from '../state/state-cipher.js';
 import { EngineEventPublisher } from './engine-event-publisher.js';
-import { plantationLoadMessage, type PlantationLoads } from './plantation-loads.js';
-
-export interface GameTaskDeps {
-  readonly bus: MessageBus;
-  readonly cipher: StateCipher;
-  readonly clock: Clock;
-  readonly rules: GameRules;
-  /** The seed of a task with nothing stored, until the leader's record names the game's. */
-  readonly seed: string;
-  readonly loads: PlantationLoads;
-  /** Every event the task emits, after it is handed to its transaction. */
-  readonly onEvents: (events: readonly EngineEvent[]) => void;
-}
+import type { GameHost } from './game-host.js';
+import { plantationLoadMessage } from './plantation-loads.js';
 
 export class GameTask {
   readonly partition: number;
@@ -39,7 +27,7 @@ export class GameTask {
 
   constructor(
     private readonly context: TaskContext,
-    private readonly deps: GameTaskDeps,
+    private readonly deps: GameHost,
   ) {
     this.partition = context.partition;
     this.logger = new Logger(`Task ${context.partition}`);

@@ -38,6 +38,7 @@ import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { GameStateStore } from '../state/game-state-store.js';
 import { STATE_CIPHER, type StateCipher } from '../state/state-cipher.js';
+import type { GameHost } from './game-host.js';
 import { GameTask } from './game-task.js';
 import { MarketFeed } from './market-feed.js';
 import { MarketLeader } from './market-leader.js';
@@ -57,6 +58,12 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   private leaderRestored = false;
   /** How many traders each of this server's tasks restored (the resume line counts them). */
   private readonly restoredTraders = new Map<number, number>();
+  /**
+   * Revocations per task, and of the lead: an assignment revoked while its state was
+   * read (the bus may revoke before onAssigned returns) must not start.
+   */
+  private readonly taskEpochs = new Map<number, number>();
+  private leadEpoch = 0;
   /** A trader-less loop that follows every game record: the market as this server shows it when it does not lead. */
   private readonly view: GameLoop;
   private latestRecord: GameRecord | undefined;
@@ -115,18 +122,13 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   /** Restores the tasks this server was assigned (their producers already fenced any previous owner). */
   async assignTasks(contexts: readonly TaskContext[]): Promise<void> {
     const partitions = contexts.map((c) => c.partition);
+    const epochs = partitions.map((p) => this.taskEpochs.get(p) ?? 0);
     const stored = await this.bus.readTopic(TOPICS.taskChangelog.name, { partitions });
     let traders = 0;
-    for (const context of contexts) {
-      const task = new GameTask(context, {
-        bus: this.bus,
-        cipher: this.cipher,
-        clock: this.clock,
-        rules: this.config.rules,
-        seed: this.latestRecord?.seed ?? this.config.seed,
-        loads: this.loads,
-        onEvents: (events) => this.notify(events),
-      });
+    for (const [i, context] of contexts.entries()) {
+      // Revoked while its state was read (the broker went away meanwhile): not this server's to run.
+      if ((this.taskEpochs.get(context.partition) ?? 0) !== epochs[i]) continue;
+      const task = new GameTask(context, { ...this.host(), seed: this.latestRecord?.seed ?? this.config.seed });
       const store = new GameStateStore(this.bus, this.cipher, { topic: TOPICS.taskChangelog.name, partition: context.partition });
       const restoredTraders = task.restore(store.loadFrom(stored.filter((m) => m.partition === context.partition)));
       traders += restoredTraders;
@@ -140,6 +142,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   revokeTasks(partitions: readonly number[]): void {
     for (const partition of partitions) {
+      this.taskEpochs.set(partition, (this.taskEpochs.get(partition) ?? 0) + 1);
       this.tasks.get(partition)?.stop();
       this.tasks.delete(partition);
       this.restoredTraders.delete(partition);
@@ -154,17 +157,10 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   /** This server leads the market from now on (its producer fenced the previous leader's). */
   async lead(context: TaskContext): Promise<void> {
-    const leader = new MarketLeader(context, {
-      bus: this.bus,
-      cipher: this.cipher,
-      clock: this.clock,
-      rules: this.config.rules,
-      seed: this.config.seed,
-      loads: this.loads,
-      onEvents: (events) => this.notify(events),
-      onRecord: (record) => this.follow(record),
-    });
+    const leader = new MarketLeader(context, { ...this.host(), onRecord: (record) => this.follow(record) });
+    const epoch = this.leadEpoch;
     const loaded = await new GameStateStore(this.bus, this.cipher).load();
+    if (this.leadEpoch !== epoch) return; // the lead was taken away while the market was read
     if (this.config.freshStart && loaded.save !== undefined) this.logger.warn('--fresh, yet the market has a game again: another server wrote it');
     const restored = leader.restore(loaded);
     if (restored && !this.config.seedGenerated && loaded.save?.game.seed !== this.config.seed) {
@@ -193,6 +189,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   stopLeading(): void {
+    this.leadEpoch += 1;
     if (this.leader === undefined) return;
     this.leader.stop();
     this.leader = undefined;
@@ -401,6 +398,12 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   // ---- internals ------------------------------------------------------------
 
+  /** What a task or the market hosted here gets from this server. */
+  private host(): GameHost {
+    const { bus, cipher, clock, loads } = this;
+    return { bus, cipher, clock, loads, rules: this.config.rules, seed: this.config.seed, onEvents: (events) => this.notify(events) };
+  }
+
   /** The leader applies a command at once; another server sends it, sealed (a reset may name a seed), to the leader. */
   private command(command: GameCommand): void {
     if (this.leader !== undefined) {
@@ -421,8 +424,9 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   /** The market moved (or the game's lifecycle did): every task of this server follows. */
   private follow(record: GameRecord): void {
     const latest = this.latestRecord;
-    // A record read back late (the feed) must not take the market backwards.
-    if (latest !== undefined && record.startedAt === latest.startedAt && record.savedAt < latest.savedAt) return;
+    // A record read back late (the feed, after this server led) must not take the market, or the game, backwards.
+    if (latest !== undefined && (record.startedAt < latest.startedAt || (record.startedAt === latest.startedAt && record.savedAt < latest.savedAt)))
+      return;
     this.latestRecord = record;
     this.view.followGame(record);
     if (!this.running) return;

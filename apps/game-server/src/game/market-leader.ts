@@ -9,22 +9,13 @@
  */
 import { Logger } from '@nestjs/common';
 import type { GameRecord, Gibb } from '@banana-market/protocol';
-import { GameLoop, type Clock, type EngineEvent, type GameRules } from '@banana-market/engine';
-import type { MessageBus, TaskContext } from '../bus/message-bus.js';
+import { GameLoop, type EngineEvent } from '@banana-market/engine';
+import type { TaskContext } from '../bus/message-bus.js';
 import { GameStateStore, type LoadedGame } from '../state/game-state-store.js';
-import type { StateCipher } from '../state/state-cipher.js';
 import { EngineEventPublisher } from './engine-event-publisher.js';
-import type { PlantationLoads } from './plantation-loads.js';
+import type { GameHost } from './game-host.js';
 
-export interface MarketLeaderDeps {
-  readonly bus: MessageBus;
-  readonly cipher: StateCipher;
-  readonly clock: Clock;
-  readonly rules: GameRules;
-  readonly seed: string;
-  readonly loads: PlantationLoads;
-  /** Every event of the market, after it is handed to the leader's transaction. */
-  readonly onEvents: (events: readonly EngineEvent[]) => void;
+export interface MarketLeaderHost extends GameHost {
   /** The game record after every change: this server's tasks follow it at once. */
   readonly onRecord: (record: GameRecord) => void;
 }
@@ -37,7 +28,7 @@ export class MarketLeader {
 
   constructor(
     context: TaskContext,
-    private readonly deps: MarketLeaderDeps,
+    private readonly deps: MarketLeaderHost,
   ) {
     const publish = (topic: string, messages: Parameters<TaskContext['publish']>[1]) => context.publish(topic, messages);
     this.publisher = new EngineEventPublisher(publish);

@@ -1,0 +1,22 @@
+/**
+ * What a piece of the game hosted on this server (a task, the market) needs
+ * from it: where to read and write, the key the game's records are sealed
+ * with, the clock and rules, the plantation loads of the whole game, and
+ * where its events go once handed to the bus.
+ */
+import type { Clock, EngineEvent, GameRules } from '@banana-market/engine';
+import type { MessageBus } from '../bus/message-bus.js';
+import type { StateCipher } from '../state/state-cipher.js';
+import type { PlantationLoads } from './plantation-loads.js';
+
+export interface GameHost {
+  readonly bus: MessageBus;
+  readonly cipher: StateCipher;
+  readonly clock: Clock;
+  readonly rules: GameRules;
+  /** The seed of a game with nothing stored (a task's is replaced by the leader's record). */
+  readonly seed: string;
+  readonly loads: PlantationLoads;
+  /** Every event, after it is handed to the bus. */
+  readonly onEvents: (events: readonly EngineEvent[]) => void;
+}
