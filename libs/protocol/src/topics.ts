@@ -69,6 +69,15 @@ export const TOPICS = Object.freeze({
    */
   taskChangelog: topic('task-changelog', ACTION_PARTITIONS, CHANGELOG_CONFIG),
   /**
+   * Kafka Streams' repartition topic: an order written under another
+   * spelling of its trader's key lands on another partition than the
+   * trader's task; that task forwards it here, to partition p of the
+   * trader's home task, in the transaction that consumed it (the order's
+   * topic, key and value in an envelope, see market-control.ts). Read with
+   * the action topics by the same tasks; never by players.
+   */
+  actionRepartition: topic('action-repartition', ACTION_PARTITIONS),
+  /**
    * The coach's commands (pause, resume, end, reset), sealed, for the market
    * leader: whichever server owns this topic's one partition in the market
    * group leads the market (see MARKET_GROUP).

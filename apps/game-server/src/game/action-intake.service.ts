@@ -9,11 +9,20 @@
  *
  * A trader's home is the partition of its compact key; an order written under
  * another spelling of the key (or to another partition) is forwarded to its
- * home task, in the same transaction that consumes it — Kafka Streams'
- * repartitioning — so one trader's state lives in exactly one task.
+ * home task through action-repartition, in the same transaction that
+ * consumes it — Kafka Streams' repartitioning — so one trader's state lives
+ * in exactly one task, and whoever reads the action topics sees each order once.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ACTION_GROUP, ACTION_TOPICS, PROTOCOL_LIMITS, TRADER_KEY_SHAPE } from '@banana-market/protocol';
+import {
+  ACTION_GROUP,
+  ACTION_TOPICS,
+  decodeMarketControl,
+  PROTOCOL_LIMITS,
+  TOPICS,
+  TRADER_KEY_SHAPE,
+  type RepartitionedOrder,
+} from '@banana-market/protocol';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type TaskContext } from '../bus/message-bus.js';
 import { decodeActionMessage } from './action-decoder.js';
 import { DeadLetterService } from './dead-letter.service.js';
@@ -29,12 +38,7 @@ export class ActionIntakeService extends TaskIntake {
     private readonly game: GameService,
     private readonly deadLetters: DeadLetterService,
   ) {
-    super(
-      bus,
-      ACTION_GROUP,
-      ACTION_TOPICS.map((t) => t.name),
-      game,
-    );
+    super(bus, ACTION_GROUP, [...ACTION_TOPICS.map((t) => t.name), TOPICS.actionRepartition.name], game);
   }
 
   protected assigned(tasks: readonly TaskContext[]): Promise<void> {
@@ -45,12 +49,15 @@ export class ActionIntakeService extends TaskIntake {
     this.game.revokeTasks(partitions);
   }
 
-  handle(message: BusMessage, task: TaskContext): void {
+  handle(received: BusMessage, task: TaskContext): void {
+    const message = received.topic === TOPICS.actionRepartition.name ? this.unwrap(received) : received;
+    if (message === undefined) return;
     const decoded = decodeActionMessage(message.topic, message.key, message.value);
     if (decoded.trader !== undefined) {
       const home = this.game.homeTask(decoded.trader);
       if (home !== task.partition) {
-        this.game.forward(task.partition, message.topic, { key: message.key, value: message.value, partition: home });
+        const order: RepartitionedOrder = { topic: message.topic, keyBase64: base64(message.key), valueBase64: base64(message.value) };
+        this.game.forward(task.partition, TOPICS.actionRepartition.name, { key: message.key, value: JSON.stringify(order), partition: home });
         return;
       }
     }
@@ -77,4 +84,18 @@ export class ActionIntakeService extends TaskIntake {
       field: decoded.field,
     });
   }
+
+  /** An order another task forwarded here: the message as it was written (a malformed envelope is a dead letter). */
+  private unwrap(message: BusMessage): BusMessage | undefined {
+    const order = decodeMarketControl.repartitionedOrder(message.value);
+    if (!order.ok) {
+      this.deadLetters.record(message, order.error.message);
+      return undefined;
+    }
+    const { topic, keyBase64, valueBase64 } = order.value;
+    return { ...message, topic, key: fromBase64(keyBase64), value: fromBase64(valueBase64) };
+  }
 }
+
+const base64 = (bytes: Buffer | null): string | null => (bytes === null ? null : bytes.toString('base64'));
+const fromBase64 = (text: string | null): Buffer | null => (text === null ? null : Buffer.from(text, 'base64'));

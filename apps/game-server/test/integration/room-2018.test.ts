@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ACTION_TOPICS, TOPICS } from '@banana-market/protocol';
+import { partitionForKey } from '@banana-market/kafka';
 import { BananaClient, KafkaTransport, WsTransport } from '@banana-market/sdk/client';
 import { BUS_KINDS, eventually, type BusEnvironment, type RawRecord } from '../support/buses.js';
 import { ADMIN_TOKEN, http, type TestServer } from '../support/test-server.js';
@@ -84,9 +85,15 @@ describe.each(BUS_KINDS)('a 2018 room on the %s bus', (kind) => {
       [TOPICS.sharePrice, TOPICS.txnResults, TOPICS.traderStates, TOPICS.txnRejections, TOPICS.marketOrders].map((t) => client.watch(t.name)),
     );
 
-    // The 2018 client writes its key as Jackson's pretty printer does.
-    const name = `legacy-${kind}-${RUN}`;
-    const prettyKey = `{\n  "team" : "ALOUATE",\n  "name" : "${name}"\n}`;
+    // The 2018 client writes its key as Jackson's pretty printer does: a name whose pretty key lands on another
+    // partition than its compact key, so that its orders go through the trader's home task (action-repartition).
+    const prettyOf = (name: string) => `{\n  "team" : "ALOUATE",\n  "name" : "${name}"\n}`;
+    const partitionOf = (key: string) => partitionForKey(TOPICS.marketOrders.name, Buffer.from(key), TOPICS.marketOrders.partitions);
+    let attempt = 0;
+    const nameAt = (i: number) => `legacy-${kind}-${RUN}-${i}`;
+    while (partitionOf(prettyOf(nameAt(attempt))) === partitionOf(`{"team":"ALOUATE","name":"${nameAt(attempt)}"}`)) attempt += 1;
+    const name = nameAt(attempt);
+    const prettyKey = prettyOf(name);
     await client.produce(TOPICS.marketOrders.name, [
       { key: prettyKey, value: '{"time":"2018-03-16T10:00:00.000Z","txnId":"legacy_1","type":"BUY","shares":1}' },
     ]);
