@@ -1,19 +1,29 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: orders per second and latency (action → result) for
- *   engine         the market engine alone (no I/O)
- *   embedded-e2e   the game server on the durable embedded bus (a temporary data directory, as
- *                  users get it), orders in, results out
- *   embedded-memory the same on the memory-only embedded bus: the baseline embedded-e2e is
- *                  compared with (the cost of durability), measured in the same run
- *   kafka-e2e      the game server on a real Kafka broker, through outside kafkajs clients
- *   kafka-raw-pipe a bare kafkajs consume→produce pipe on the same broker, same message sizes:
- *                  the baseline kafka-e2e is compared with, measured in the same run
- *   kafka-servers-N N real servers (dist/main.js, one configuration) on the same broker, sharing
- *                  the game's 8 tasks (issue 16), N = 1, 2, 3: the same outside kafkajs clients
- *                  as kafka-e2e, the orders spread over the servers by their partitions
- * `--json` prints one JSON object per line. Bounded in orders and seconds;
- * loopback only. Runs the built server (npm run build first).
+ * `npm run bench`: orders per second and latency (order → result) for
+ *   engine              the market engine alone (no I/O)
+ *   embedded-memory     the game server in this process on the memory-only embedded bus, 200 orders
+ *                       in flight: the baseline of embedded-e2e (the cost of durability)
+ *   embedded-e2e        the same on the durable embedded bus (a temporary data directory, as users get it)
+ *   kafka-pipe-batched  baseline: a consume→answer pipe written with kafkajs, in a process of its own
+ *                       (tools/bench/pipe.mjs): eachBatch, one send per batch, idempotent producer, no
+ *                       transactions
+ *   kafka-pipe-eos      baseline: the same pipe, exactly-once: every batch's answers and offsets in one
+ *                       transaction (transaction → sendBatch → sendOffsets → commit), retries after 20 ms
+ *   kafka-e2e           the built server (dist/main.js) in a process of its own on the same broker, 200
+ *                       market orders in flight (closed loop) written by a plain kafkajs client, answers
+ *                       read from txn-results read_committed
+ *   kafka-e2e-20/-400   the same server, open loop: 20 and 400 orders/s for 10 s, latency counted from
+ *                       the moment each order was due (so a stall delays every order due during it)
+ *   kafka-http-e2e-100  the same server, 45 HTTP players POSTing /api/actions/market with their trader
+ *                       tokens, 100 orders/s open loop
+ *   kafka-servers-N     N built servers on the same broker sharing the game's 8 tasks (issue 16), N = 1,
+ *                       2, 3, closed loop as kafka-e2e
+ * The pipes run the same loads as the server (closed loop, then open loop at 20, 400 and 100 orders/s,
+ * rows kafka-pipe-*-R): every server row prints its ratio to both pipes under the same load. Pipes and
+ * servers alike run outside the load client's process, each warmed up (unreported) first.
+ * `--json` prints one JSON object per line. Bounded in orders and seconds; loopback only. Runs the
+ * built server (npm run build first).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +31,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
@@ -47,38 +58,82 @@ const LIMITS = {
   kafkaOrders: 5_000,
   inFlight: 200,
   maxSeconds: 30,
-  /** kafka-servers-N: how long the servers may take to start and share the tasks, and the orders that warm them up first. */
+  /** Unreported orders (closed loop) that warm up each server and pipe process before its rows. */
+  warmUpOrders: 1_000,
+  warmUpSeconds: 15,
+  /** Open loop: how long orders are sent, and how long their answers are then awaited at most. */
+  openSeconds: 10,
+  drainSeconds: 10,
+  /** The open-loop rates: [rate, baseline rows and server row]; 100/s is the HTTP players'. */
+  rates: [20, 400, 100],
+  /** kafka-servers-N: how long the servers may take to start and share the tasks. */
   clusterSettleSeconds: 20,
-  clusterWarmUpOrders: 500,
-  clusterWarmUpSeconds: 10,
 };
 const TRADERS = Array.from({ length: 45 }, (_, i) => ({ team: `TEAM${i % 9}`, name: `bench-${i}` }));
+/** One id per run: rows that play a game an earlier row played use txnIds of their own (the game answers a repeated one from memory). */
+const RUN = Date.now().toString(36);
 
-function report(scenario, orders, seconds, latencies, note = '') {
-  latencies.sort((a, b) => a - b);
-  const pick = (q) => (latencies.length === 0 ? NaN : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
-  const row = { scenario, ordersPerSec: Math.round(orders / seconds), p50Ms: round(pick(0.5)), p99Ms: round(pick(0.99)) };
-  if (json) console.log(JSON.stringify(row));
-  else
-    console.log(
-      `${scenario.padEnd(15)} ${String(row.ordersPerSec).padStart(9)} orders/s   p50 ${fmt(row.p50Ms)} ms   p99 ${fmt(row.p99Ms)} ms  (${orders} orders)${note}`,
-    );
-  return row;
-}
-const round = (x) => Math.round(x * 1000) / 1000;
-const fmt = (x) => String(x).padStart(8);
+const round = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 const log = (line) => (json ? process.stderr.write(`${line}\n`) : console.log(line));
+const fmt = (x, width) => String(x ?? '-').padStart(width);
+
+function percentile(sorted, q) {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
 
 /**
- * An order as a 2018 client writes it: alternating BUY 1 / SELL 1 so traders never run dry.
- * A row that plays a game an earlier row played (kafka-servers-N resume kafka-e2e's) uses txnIds
- * of its own: the game remembers txnIds, and would answer a repeated one from memory.
+ * One row: `load` says how it was loaded ('closed 200' or 'open 20/s'), `baselines` the rows it is
+ * compared with (the first is `baseline` and `ratio`, the throughput ratio; p50Ratio and p99Ratio
+ * compare the latencies, > 1 meaning slower than the baseline).
  */
+function report({ scenario, orders, seconds, latencies, load, unanswered = 0, note = '', baselines = [] }) {
+  latencies.sort((a, b) => a - b);
+  const row = {
+    scenario,
+    orders,
+    seconds: round(seconds),
+    ordersPerSecond: Math.round(orders / seconds),
+    p50Ms: round(percentile(latencies, 0.5)),
+    p99Ms: round(percentile(latencies, 0.99)),
+    maxMs: round(latencies.at(-1) ?? Number.NaN),
+    load,
+  };
+  if (unanswered > 0) row.unanswered = unanswered;
+  const vs = baselines
+    .filter((b) => b !== undefined)
+    .map((b) => ({
+      baseline: b.scenario,
+      ratio: round(row.ordersPerSecond / b.ordersPerSecond),
+      p50Ratio: round(row.p50Ms / b.p50Ms),
+      p99Ratio: round(row.p99Ms / b.p99Ms),
+    }));
+  if (vs.length > 0)
+    Object.assign(row, { baseline: vs[0].baseline, ratio: vs[0].ratio, p50Ratio: vs[0].p50Ratio, p99Ratio: vs[0].p99Ratio, baselines: vs });
+  if (note) row.note = note.trim();
+  if (json) console.log(JSON.stringify(row));
+  else {
+    const against = vs.map((v) => `${v.ratio}× ${v.baseline} (p50 ${v.p50Ratio}×, p99 ${v.p99Ratio}×)`).join('; ');
+    console.log(
+      `${scenario.padEnd(24)} ${load.padEnd(10)} ${fmt(row.ordersPerSecond, 7)} ${fmt(row.p50Ms, 9)} ${fmt(row.p99Ms, 9)} ${fmt(orders, 7)}  ${against}${unanswered > 0 ? `  (${unanswered} unanswered)` : ''}${note}`,
+    );
+  }
+  return row;
+}
+
+function header() {
+  if (!json)
+    console.log(
+      `${'scenario'.padEnd(24)} ${'load'.padEnd(10)} ${'orders/s'.padStart(7)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'orders'.padStart(7)}  vs baselines`,
+    );
+}
+
+/** An order as a 2018 client writes it: alternating BUY 1 / SELL 1 so traders never run dry. */
 function order(i, prefix = 'bench') {
   const trader = TRADERS[i % TRADERS.length];
   const type = Math.floor(i / TRADERS.length) % 2 === 0 ? 'BUY' : 'SELL';
   return {
     trader,
+    type,
     key: encode.traderKey(trader),
     txnId: `${prefix}_${i}`,
     value: encode.marketOrder({ time: new Date().toISOString(), txnId: `${prefix}_${i}`, type, shares: 1 }),
@@ -91,35 +146,39 @@ function benchEngine() {
   const started = performance.now();
   let n = 0;
   for (; n < LIMITS.engineOrders && performance.now() - started < LIMITS.maxSeconds * 1000; n++) {
-    const { trader, txnId } = order(n);
+    const { trader, txnId, type } = order(n);
     const t0 = performance.now();
-    engine.executeMarketOrder(trader, { txnId, type: Math.floor(n / TRADERS.length) % 2 === 0 ? 'BUY' : 'SELL', shares: 1 }, 0);
+    engine.executeMarketOrder(trader, { txnId, type, shares: 1 }, 0);
     latencies.push(performance.now() - t0);
   }
-  return report('engine', n, (performance.now() - started) / 1000, latencies);
+  return report({ scenario: 'engine', orders: n, seconds: (performance.now() - started) / 1000, latencies, load: 'loop' });
 }
 
 /**
- * Drives a pipeline: keeps up to `inFlight` orders outstanding, sending the
- * free slots in one batch, and times each order until its answer arrives.
+ * Closed loop: keeps up to `inFlight` orders outstanding, sending the free slots in one batch, and
+ * times each order until its answer arrives. Bounded by `total` orders and `maxSeconds`.
  */
-async function drive(scenario, total, send, onAnswer, { quiet = false, prefix = 'bench', note = '', maxSeconds = LIMITS.maxSeconds } = {}) {
+async function closedLoop(
+  scenario,
+  total,
+  send,
+  onAnswer,
+  { quiet = false, prefix = 'bench', note = '', maxSeconds = LIMITS.maxSeconds, baselines } = {},
+) {
   const sentAt = new Map();
   const latencies = [];
   let next = 0;
-  let answered = 0;
   let wake;
   onAnswer((txnId) => {
     const t0 = sentAt.get(txnId);
     if (t0 === undefined) return;
     sentAt.delete(txnId);
     latencies.push(performance.now() - t0);
-    answered++;
     wake?.();
   });
   const started = performance.now();
   const deadline = started + maxSeconds * 1000;
-  while (answered < next || next < total) {
+  while (sentAt.size > 0 || next < total) {
     if (performance.now() > deadline) break;
     const free = Math.min(LIMITS.inFlight - sentAt.size, total - next);
     if (free > 0) {
@@ -135,8 +194,54 @@ async function drive(scenario, total, send, onAnswer, { quiet = false, prefix = 
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  onAnswer(() => undefined);
   if (quiet) return undefined;
-  return report(scenario, answered, seconds, latencies, `${answered < total ? `  (stopped at the ${maxSeconds} s bound)` : ''}${note}`);
+  const bounded = latencies.length < total ? `  (stopped at the ${maxSeconds} s bound)` : '';
+  return report({ scenario, orders: latencies.length, seconds, latencies, load: `closed ${LIMITS.inFlight}`, note: `${bounded}${note}`, baselines });
+}
+
+/**
+ * Open loop: order i is due at start + i / rate, whatever the answers do, for `openSeconds`; its
+ * latency counts from when it was due (no coordinated omission). `send(batch, dueAt)` sends the
+ * orders due so far; `onAnswer` registers the callback of answers by txnId. Then waits for the
+ * outstanding answers, `drainSeconds` at most.
+ */
+async function openLoop(scenario, rate, send, onAnswer, { prefix, baselines, note = '' }) {
+  const total = Math.round(rate * LIMITS.openSeconds);
+  const dueAt = new Map();
+  const latencies = [];
+  let done;
+  const allAnswered = new Promise((resolve) => (done = resolve));
+  let next = 0;
+  onAnswer((txnId) => {
+    const t0 = dueAt.get(txnId);
+    if (t0 === undefined) return;
+    dueAt.delete(txnId);
+    latencies.push(performance.now() - t0);
+    if (next === total && dueAt.size === 0) done();
+  });
+  const started = performance.now();
+  const due = (i) => started + (i * 1000) / rate;
+  while (next < total) {
+    const now = performance.now();
+    const until = Math.min(total, Math.floor(((now - started) * rate) / 1000) + 1);
+    if (until > next) {
+      const batch = [];
+      for (; next < until; next++) {
+        const o = order(next, prefix);
+        dueAt.set(o.txnId, due(next));
+        batch.push(o);
+      }
+      await send(batch);
+    } else {
+      await sleep(Math.max(1, due(next) - now));
+    }
+  }
+  if (dueAt.size === 0) done();
+  await Promise.race([allAnswered, sleep(LIMITS.drainSeconds * 1000)]);
+  const seconds = (performance.now() - started) / 1000;
+  onAnswer(() => undefined);
+  return report({ scenario, orders: latencies.length, seconds, latencies, load: `open ${rate}/s`, unanswered: dueAt.size, note, baselines });
 }
 
 async function startServer(bus) {
@@ -149,13 +254,13 @@ async function startServer(bus) {
 }
 
 /** `durable`: the bus keeps its topics in a temporary data directory (SQLite), as `npm start` does; else memory only. */
-async function benchEmbedded({ durable, warmUp = false }) {
+async function benchEmbedded({ durable, warmUp = false, baselines }) {
   const { EmbeddedBus } = await import('../../apps/game-server/dist/bus/embedded-bus.js');
   const dataDir = durable ? mkdtempSync(join(tmpdir(), 'banana-bench-')) : undefined;
   const bus = new EmbeddedBus({ dataDir });
   const app = await startServer(bus);
   try {
-    return await drive(
+    return await closedLoop(
       durable ? 'embedded-e2e' : 'embedded-memory',
       warmUp ? LIMITS.embeddedOrders / 4 : LIMITS.embeddedOrders,
       (batch) =>
@@ -170,7 +275,7 @@ async function benchEmbedded({ durable, warmUp = false }) {
           commitOffsets: false,
           onMessage: (m) => answer(JSON.parse(m.value.toString()).txnId),
         }),
-      { quiet: warmUp },
+      { quiet: warmUp, baselines },
     );
   } finally {
     await app.close();
@@ -179,136 +284,89 @@ async function benchEmbedded({ durable, warmUp = false }) {
   }
 }
 
-async function kafkaClient(bootstrap, answers, topic) {
+/**
+ * The load client, a plain kafkajs client as a 2018 player writes it: a producer writing orders to
+ * `input`, a consumer reading answers from `output` read_committed (kafkajs' default), in batches.
+ */
+async function kafkaClient(bootstrap, input, output) {
   const kafka = new Kafka({ clientId: `bench-${randomUUID()}`, brokers: [bootstrap], logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted: false });
   const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
   await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: false });
+  await consumer.subscribe({ topics: [output], fromBeginning: false });
   let answer = () => undefined;
-  await consumer.run({ eachMessage: async ({ message }) => answer(JSON.parse(message.value.toString()).txnId) });
+  await consumer.run({
+    partitionsConsumedConcurrently: 8,
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) answer(JSON.parse(message.value.toString()).txnId);
+    },
+  });
   await joined;
   return {
-    kafka,
-    producer,
-    consumer,
-    setAnswer: (fn) => (answer = fn),
+    send: (batch) => producer.send({ topic: input, messages: batch.map((o) => ({ key: o.key, value: o.value })) }),
+    onAnswer: (fn) => {
+      answer = fn;
+    },
     close: async () => Promise.all([producer.disconnect(), consumer.disconnect()]),
   };
 }
 
-async function benchKafkaE2e(bootstrap) {
-  const { KafkaBus } = await import('../../apps/game-server/dist/bus/kafka-bus.js');
-  const bus = await KafkaBus.connect({ brokers: [bootstrap], transactionalId: `bench-${randomUUID()}` });
-  const app = await startServer(bus);
-  const client = await kafkaClient(bootstrap, undefined, TOPICS.txnResults.name);
-  try {
-    return await drive(
-      'kafka-e2e',
-      LIMITS.kafkaOrders,
-      (batch) => client.producer.send({ topic: TOPICS.marketOrders.name, messages: batch.map((o) => ({ key: o.key, value: o.value })) }),
-      (answer) => client.setAnswer(answer),
-    );
-  } finally {
-    await client.close();
-    await app.close();
-  }
-}
-
-/** The baseline: consume each order and produce an answer of the same size, nothing else. */
-async function benchRawPipe(bootstrap) {
-  const kafka = new Kafka({ clientId: 'bench-pipe', brokers: [bootstrap], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const [input, output] = [`bench-in-${randomUUID()}`, `bench-out-${randomUUID()}`];
-  await admin.createTopics({ waitForLeaders: true, topics: [input, output].map((topic) => ({ topic, numPartitions: 8 })) });
-  const pipeProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await pipeProducer.connect();
-  const pipe = kafka.consumer({ groupId: `bench-pipe-${randomUUID()}`, maxWaitTimeInMs: 50 });
-  const joined = new Promise((resolve) => pipe.on(pipe.events.GROUP_JOIN, resolve));
-  await pipe.connect();
-  await pipe.subscribe({ topics: [input], fromBeginning: true });
-  await pipe.run({
-    eachMessage: async ({ message }) => {
-      const { txnId } = JSON.parse(message.value.toString());
-      const answer = JSON.stringify({
-        txnId,
-        type: 'MARKET',
-        state: { time: new Date().toISOString(), coins: 9, shares: 6, bailouts: 0, fedMonkeys: 0, inFlightInvestments: 0 },
-        status: 'ACCEPTED',
-      });
-      await pipeProducer.send({ topic: output, messages: [{ key: message.key, value: answer }] });
-    },
-  });
-  await joined;
-  const client = await kafkaClient(bootstrap, undefined, output);
-  try {
-    return await drive(
-      'kafka-raw-pipe',
-      LIMITS.kafkaOrders,
-      (batch) => client.producer.send({ topic: input, messages: batch.map((o) => ({ key: o.key, value: o.value })) }),
-      (answer) => client.setAnswer(answer),
-    );
-  } finally {
-    await client.close();
-    await pipe.disconnect();
-    await pipeProducer.disconnect();
-    await admin.deleteTopics({ topics: [input, output] }).catch(() => undefined);
-    await admin.disconnect();
-  }
-}
-
 const mainJs = fileURLToPath(new URL('../../apps/game-server/dist/main.js', import.meta.url));
+const pipeJs = fileURLToPath(new URL('./pipe.mjs', import.meta.url));
 
-/**
- * One real server (dist/main.js) as a child process, with the configuration every kafka-servers
- * row shares: the in-process servers' ADMIN_TOKEN and GAME_SEED, and no data directory, so that
- * the sealed game record's key comes from ADMIN_TOKEN and every server (and row) plays one game.
- */
-function spawnServer(bootstrap) {
-  const child = spawn(process.execPath, [mainJs], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      KAFKA_BROKERS: bootstrap,
-      ADMIN_TOKEN: 'bench-admin-token',
-      GAME_SEED: 'bench',
-      HOUSE_BOTS: '0',
-      DATA_DIR: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A child process that is up once `isUp(all output so far)` holds, within 60 s. */
+function spawnChild(what, args, env, isUp) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(`${code ?? signal}`)));
+  const proc = { child, output, exited, up: undefined, tail: () => output.join('').slice(-2_000) };
   child.stderr.on('data', (d) => output.push(d.toString()));
-  const server = { child, output, exited, url: '', tail: () => output.join('').slice(-2_000) };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`a server did not start within 60 s:\n${server.tail()}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within 60 s:\n${proc.tail()}`)), 60_000);
     child.stdout.on('data', (d) => {
       output.push(d.toString());
-      const port = /Banana Market is open: http:\/\/localhost:(\d+)/.exec(output.join(''))?.[1];
-      if (port !== undefined && server.url === '') {
+      if (proc.up !== undefined) return;
+      proc.up = isUp(output.join(''));
+      if (proc.up !== undefined) {
         clearTimeout(timer);
-        server.url = `http://127.0.0.1:${port}`;
-        resolve(server);
+        resolve(proc);
       }
     });
     void exited.then((how) => {
       clearTimeout(timer);
-      reject(new Error(`a server exited with ${how} while starting:\n${server.tail()}`));
+      reject(new Error(`${what} exited with ${how} while starting:\n${proc.tail()}`));
     });
   });
 }
 
+/**
+ * One real server (dist/main.js) as a child process, with the configuration every server row shares:
+ * the in-process servers' ADMIN_TOKEN and GAME_SEED, and no data directory, so that the sealed game
+ * record's key comes from ADMIN_TOKEN and every server (and row) plays one game.
+ */
+async function spawnServer(bootstrap) {
+  const env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    KAFKA_BROKERS: bootstrap,
+    ADMIN_TOKEN: 'bench-admin-token',
+    GAME_SEED: 'bench',
+    HOUSE_BOTS: '0',
+    DATA_DIR: '',
+  };
+  const server = await spawnChild('a server', [mainJs], env, (out) => /Banana Market is open: http:\/\/localhost:(\d+)/.exec(out)?.[1]);
+  server.url = `http://127.0.0.1:${server.up}`;
+  return server;
+}
+
 /** SIGTERM (a clean stop leaves the group at once), SIGKILL after 15 s. */
-async function stopServer(server) {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), 15_000);
-  await server.exited;
+async function stopChild(proc) {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 15_000);
+  await proc.exited;
   clearTimeout(timer);
 }
 
@@ -334,49 +392,176 @@ async function clusterSettled(servers) {
     const split = healths.map((h) => h?.tasks?.length ?? 0);
     last = `tasks ${split.join('+')}`;
     if (split.every((n) => n > 0) && owned.length === 8 && new Set(owned).size === 8) return '';
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   return `  (the tasks were not shared within ${LIMITS.clusterSettleSeconds} s: ${last})`;
 }
 
+const warmUp = (client, prefix) =>
+  closedLoop('warm-up', LIMITS.warmUpOrders, client.send, client.onAnswer, { quiet: true, prefix, maxSeconds: LIMITS.warmUpSeconds });
+
+/** Creates the topics and waits until every partition has a leader (kafkajs' waitForLeaders can fail on a fresh topic: UNKNOWN_TOPIC_OR_PARTITION). */
+async function createTopics(admin, topics) {
+  await admin.createTopics({ waitForLeaders: false, topics });
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) }).catch(() => undefined);
+    const ready = metadata?.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+    if (ready) return;
+    if (performance.now() > deadline) throw new Error(`topics ${topics.map((t) => t.topic).join(', ')} have no leaders after 30 s`);
+    await sleep(100);
+  }
+}
+
+/**
+ * A baseline pipe (tools/bench/pipe.mjs, `mode` batched or eos) in its own process on topics of its
+ * own shaped as market-orders and txn-results (8 partitions; the game's topics hold the game), under
+ * the loads the server gets: closed loop, then open loop at each rate. Returns its rows by load.
+ */
+async function benchPipe(bootstrap, mode) {
+  const name = `kafka-pipe-${mode}`;
+  const kafka = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const [input, output] = [`bench-${mode}-orders-${RUN}`, `bench-${mode}-results-${RUN}`];
+  await createTopics(admin, [
+    { topic: input, numPartitions: TOPICS.marketOrders.partitions },
+    { topic: output, numPartitions: TOPICS.txnResults.partitions },
+  ]);
+  let pipe;
+  let client;
+  try {
+    pipe = await spawnChild(name, [pipeJs, mode, bootstrap, input, output], {}, (out) => (out.includes('ready') ? true : undefined));
+    client = await kafkaClient(bootstrap, input, output);
+    await warmUp(client, `${mode}w`);
+    const rows = { closed: await closedLoop(name, LIMITS.kafkaOrders, client.send, client.onAnswer, { prefix: `${mode}c` }) };
+    for (const rate of LIMITS.rates)
+      rows[rate] = await openLoop(`${name}-${rate}`, rate, client.send, client.onAnswer, { prefix: `${mode}o${rate}` });
+    if (pipe.child.exitCode !== null) log(`${name}: the pipe exited: ${pipe.tail()}`);
+    return rows;
+  } finally {
+    await client?.close();
+    if (pipe !== undefined) {
+      await stopChild(pipe);
+      const stats = /stats (\{.*\})/.exec(pipe.output.join(''))?.[1];
+      if (stats !== undefined) {
+        const s = JSON.parse(stats);
+        const per =
+          mode === 'eos'
+            ? `${s.transactions} transactions, ${(s.answers / s.transactions).toFixed(1)}`
+            : `${s.sends} sends, ${(s.answers / s.sends).toFixed(1)}`;
+        log(`${name}: ${s.answers} answers in ${s.batches} batches; ${per} answers each`);
+      }
+    }
+    await admin.deleteTopics({ topics: [input, output] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+/** HTTP players: 45 traders registered through POST /api/traders, each order a POST /api/actions/market with its token. */
+async function httpPlayers(url) {
+  const tokens = [];
+  for (const [i, trader] of TRADERS.entries()) {
+    const response = await fetch(`${url}/api/traders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ team: trader.team, name: `h${RUN}-${i}` }),
+    });
+    if (response.status !== 201 && response.status !== 200) throw new Error(`registering a trader: HTTP ${response.status} ${await response.text()}`);
+    tokens.push((await response.json()).token);
+  }
+  let answer = () => undefined;
+  const failures = [];
+  return {
+    failures,
+    onAnswer: (fn) => {
+      answer = fn;
+    },
+    /** Each order its own request, not awaited: players do not wait for one another. */
+    send: async (batch) => {
+      for (const o of batch) {
+        const i = Number(o.txnId.slice(o.txnId.lastIndexOf('_') + 1));
+        fetch(`${url}/api/actions/market`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % tokens.length]}` },
+          body: JSON.stringify({ type: o.type, shares: 1, txnId: o.txnId }),
+          signal: AbortSignal.timeout(30_000),
+        }).then(
+          async (response) => {
+            await response.arrayBuffer();
+            if (response.status === 200) answer(o.txnId);
+            else failures.push(response.status);
+          },
+          (err) => failures.push(err.name),
+        );
+      }
+    },
+  };
+}
+
+/** The built server in its own process: kafka-e2e (closed loop), kafka-e2e-20 and -400 (open loop), kafka-http-e2e-100. */
+async function benchServer(bootstrap, pipes) {
+  const vs = (load) => [pipes.eos?.[load], pipes.batched?.[load]];
+  const rows = [];
+  let server;
+  let client;
+  try {
+    server = await spawnServer(bootstrap);
+    const settled = await clusterSettled([server]);
+    client = await kafkaClient(bootstrap, TOPICS.marketOrders.name, TOPICS.txnResults.name);
+    await warmUp(client, `e2e${RUN}w`);
+    rows.push(
+      await closedLoop('kafka-e2e', LIMITS.kafkaOrders, client.send, client.onAnswer, {
+        prefix: `e2e${RUN}c`,
+        note: settled,
+        baselines: vs('closed'),
+      }),
+    );
+    for (const rate of [20, 400])
+      rows.push(await openLoop(`kafka-e2e-${rate}`, rate, client.send, client.onAnswer, { prefix: `e2e${RUN}o${rate}`, baselines: vs(rate) }));
+    const players = await httpPlayers(server.url);
+    const http = await openLoop('kafka-http-e2e-100', 100, players.send, players.onAnswer, { prefix: `http${RUN}`, baselines: vs(100) });
+    if (players.failures.length > 0)
+      log(`kafka-http-e2e-100: ${players.failures.length} requests failed (${[...new Set(players.failures)].join(', ')})`);
+    rows.push(http);
+    return rows;
+  } finally {
+    await client?.close();
+    if (server !== undefined) await stopChild(server);
+  }
+}
+
 /** N servers on one broker, one game: the first starts alone (it creates the topics), the others together. */
-async function benchServers(bootstrap, n) {
+async function benchServers(bootstrap, n, baselines) {
   const servers = [];
   let client;
   try {
     servers.push(await spawnServer(bootstrap));
     servers.push(...(await Promise.all(Array.from({ length: n - 1 }, () => spawnServer(bootstrap)))));
     const settled = await clusterSettled(servers);
-    client = await kafkaClient(bootstrap, undefined, TOPICS.txnResults.name);
-    const run = Date.now().toString(36);
-    const send = (batch) => client.producer.send({ topic: TOPICS.marketOrders.name, messages: batch.map((o) => ({ key: o.key, value: o.value })) });
-    const onAnswer = (answer) => client.setAnswer(answer);
+    client = await kafkaClient(bootstrap, TOPICS.marketOrders.name, TOPICS.txnResults.name);
     // Unreported: the servers' code warms up (JIT) and their consumers reach the end of the topic.
-    await drive(`kafka-servers-${n}`, LIMITS.clusterWarmUpOrders, send, onAnswer, {
-      quiet: true,
-      prefix: `bench${n}w${run}`,
-      maxSeconds: LIMITS.clusterWarmUpSeconds,
-    });
+    await warmUp(client, `bench${n}w${RUN}`);
     const exited = servers.filter((s) => s.child.exitCode !== null || s.child.signalCode !== null).length;
     const note = `${settled}${exited > 0 ? `  (${exited} of ${n} servers exited during the warm-up)` : ''}`;
-    return await drive(`kafka-servers-${n}`, LIMITS.kafkaOrders, send, onAnswer, { prefix: `bench${n}m${run}`, note });
+    return await closedLoop(`kafka-servers-${n}`, LIMITS.kafkaOrders, client.send, client.onAnswer, { prefix: `bench${n}m${RUN}`, note, baselines });
   } finally {
     await client?.close();
-    await Promise.all(servers.map(stopServer));
+    await Promise.all(servers.map(stopChild));
   }
 }
 
 async function main() {
-  log(`Banana Market benchmark — ${LIMITS.inFlight} orders in flight, at most ${LIMITS.maxSeconds} s per scenario`);
+  const started = performance.now();
+  log(
+    `Banana Market benchmark — closed loop: ${LIMITS.inFlight} orders in flight (at most ${LIMITS.kafkaOrders} Kafka orders, ${LIMITS.maxSeconds} s); open loop: ${LIMITS.openSeconds} s at each rate`,
+  );
+  header();
   const rows = [benchEngine()];
   // Unreported: the server's code warms up (JIT) before either embedded row is measured, so the first is not the slower for it.
   await benchEmbedded({ durable: false, warmUp: true });
   const memory = await benchEmbedded({ durable: false });
-  const durable = await benchEmbedded({ durable: true });
-  rows.push(memory, durable);
-  log(
-    `embedded-e2e vs embedded-memory: ${(durable.ordersPerSec / memory.ordersPerSec).toFixed(2)}× the throughput, ${(durable.p50Ms / memory.p50Ms).toFixed(2)}× the median latency`,
-  );
+  rows.push(memory, await benchEmbedded({ durable: true, baselines: [memory] }));
   const broker = process.env.KAFKA_BROKERS
     ? { bootstrap: process.env.KAFKA_BROKERS, stop: async () => undefined }
     : await (await import('../kafka/broker.mjs')).brokerForTests();
@@ -384,23 +569,18 @@ async function main() {
     log('kafka scenarios skipped: no broker (see above)');
   } else {
     try {
-      const e2e = await benchKafkaE2e(broker.bootstrap);
-      const raw = await benchRawPipe(broker.bootstrap);
-      rows.push(e2e, raw);
-      log(
-        `kafka-e2e vs kafka-raw-pipe: ${(e2e.ordersPerSec / raw.ordersPerSec).toFixed(2)}× the throughput, ${(e2e.p50Ms / raw.p50Ms).toFixed(2)}× the median latency`,
-      );
-      for (const n of [1, 2, 3]) {
-        const row = await benchServers(broker.bootstrap, n);
-        rows.push(row);
-        log(
-          `kafka-servers-${n} vs kafka-raw-pipe: ${(row.ordersPerSec / raw.ordersPerSec).toFixed(2)}× the throughput, ${(row.p50Ms / raw.p50Ms).toFixed(2)}× the median latency`,
-        );
+      const pipes = {};
+      for (const mode of ['batched', 'eos']) {
+        pipes[mode] = await benchPipe(broker.bootstrap, mode);
+        rows.push(...Object.values(pipes[mode]));
       }
+      rows.push(...(await benchServer(broker.bootstrap, pipes)));
+      for (const n of [1, 2, 3]) rows.push(await benchServers(broker.bootstrap, n, [pipes.eos.closed, pipes.batched.closed]));
     } finally {
       await broker.stop();
     }
   }
+  log(`(${Math.round((performance.now() - started) / 1000)} s)`);
   return rows;
 }
 

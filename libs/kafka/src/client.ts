@@ -40,3 +40,12 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
 export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Producer {
   return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...config });
 }
+
+/**
+ * How long the server's consumers let the broker hold a fetch that found no
+ * committed data. An answer is readable only once its transaction's markers
+ * land, and a read_committed fetch parked before that may wait this long: at
+ * 250 ms it showed in every p99. 50 ms costs an idle consumer 20 empty
+ * fetches a second on loopback.
+ */
+export const FETCH_MAX_WAIT_MS = 50;

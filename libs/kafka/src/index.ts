@@ -4,7 +4,7 @@
  * topics to their end, waiting for a group join, the transactional writer,
  * retries (p-retry) and logging. Other packages import kafkajs' names from here.
  */
-export { createKafkaClient, createProducer, type KafkaClientOptions } from './client.js';
+export { createKafkaClient, createProducer, FETCH_MAX_WAIT_MS, type KafkaClientOptions } from './client.js';
 export { logCreatorFor, type KafkaLogger } from './logging.js';
 export { withRetry, retryRetriable, isRetriable, withinTime, type RetryOptions, type RetryContext } from './retry.js';
 export { ensureTopics, type TopicSpec, type EnsureTopicsOptions } from './topics.js';

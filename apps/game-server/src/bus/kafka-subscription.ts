@@ -7,6 +7,7 @@
  */
 import type { Logger } from '@nestjs/common';
 import {
+  FETCH_MAX_WAIT_MS,
   isBrokerLoss,
   retryRetriable,
   waitForGroupJoin,
@@ -51,7 +52,7 @@ export class KafkaSubscription {
     const consumer = host.kafka.consumer({
       groupId: options.groupId,
       readUncommitted: false,
-      maxWaitTimeInMs: 250,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
       // kafkajs' consumer retries (5), and no restart of a consumer this bus dropped (a stopped one restarting on its own would rejoin the group).
