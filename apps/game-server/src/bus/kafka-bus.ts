@@ -104,6 +104,8 @@ export class KafkaBus implements MessageBus {
   private failedProbes = 0;
   private fatal = false;
   private topicsReady: Promise<void> = Promise.resolve();
+  /** Topics ensureTopics has created or checked (partition counts included). */
+  private readonly checkedTopics = new Set<string>();
   private closed = false;
 
   private constructor(
@@ -145,10 +147,16 @@ export class KafkaBus implements MessageBus {
     return () => this.recoveryHooks.delete(entry);
   }
 
-  /** Serialised: two services ensuring topics at once must not race to create the same one. */
+  /**
+   * Serialised: two services ensuring topics at once must not race to create the same one. A topic
+   * this bus has checked is not asked about again: every service ensures the topics it reads at start.
+   */
   ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
     const run = this.topicsReady.then(async () => {
-      const created = await ensureTopics(this.admin, specs);
+      const unchecked = specs.filter((spec) => !this.checkedTopics.has(spec.name));
+      if (unchecked.length === 0) return;
+      const created = await ensureTopics(this.admin, unchecked);
+      for (const spec of unchecked) this.checkedTopics.add(spec.name);
       const partitionsOf = new Map(specs.map((s) => [s.name, s.partitions]));
       if (created.length > 0) this.logger.log(`created topics: ${created.map((name) => `${name} (${partitionsOf.get(name)})`).join(', ')}`);
     });
