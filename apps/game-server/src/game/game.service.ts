@@ -10,7 +10,7 @@
  * and answers the gateways' queries from the local tasks and the topics all
  * servers read (trader-states, the game record).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
   ACTION_PARTITIONS,
@@ -92,7 +92,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   async onModuleInit(): Promise<void> {
     await this.bus.ensureTopics(ALL_TOPICS);
     if (this.config.freshStart) await this.discardSavedGame();
-    await this.feed.start(randomUUID());
+    await this.feed.start();
     await this.states.ready;
     this.restoredSignal.resolve();
   }

@@ -6,7 +6,8 @@
  */
 import { Logger } from '@nestjs/common';
 import { changelogKey, decodeChangelog, TOPICS, type GameRecord } from '@banana-market/protocol';
-import type { BusMessage, MessageBus, Subscription } from '../bus/message-bus.js';
+import type { BusMessage, MessageBus } from '../bus/message-bus.js';
+import { TopicFollower } from '../read-models/topic-follower.js';
 import type { StateCipher } from '../state/state-cipher.js';
 import type { PlantationLoads } from './plantation-loads.js';
 
@@ -14,42 +15,41 @@ const GAME_KEY = changelogKey.game();
 
 export class MarketFeed {
   private readonly logger = new Logger('MarketFeed');
-  private readonly subscriptions: Subscription[] = [];
+  private readonly loadsFollower: TopicFollower;
+  private readonly recordFollower: TopicFollower;
+  /** While reading the game record's history at start, only the latest one is handed over. */
+  private loading: GameRecord | undefined;
+  private loaded = false;
 
   constructor(
-    private readonly bus: MessageBus,
+    bus: MessageBus,
     private readonly cipher: StateCipher,
-    private readonly loads: PlantationLoads,
+    loads: PlantationLoads,
     private readonly onRecord: (record: GameRecord) => void,
-  ) {}
+  ) {
+    this.loadsFollower = new TopicFollower(bus, TOPICS.plantationLoads.name, 'banana-market-loads-watch', (m) => loads.receive(m));
+    this.recordFollower = new TopicFollower(bus, TOPICS.gameChangelog.name, 'banana-market-market-watch', (m) => this.receive(m));
+  }
 
   /** Reads both topics to their end (the latest record is handed over), then follows them. */
-  async start(groupSuffix: string): Promise<void> {
-    for (const message of await this.bus.readTopic(TOPICS.plantationLoads.name)) this.loads.receive(message);
-    let latest: GameRecord | undefined;
-    for (const message of await this.bus.readTopic(TOPICS.gameChangelog.name)) latest = this.gameRecord(message) ?? latest;
-    if (latest !== undefined) this.onRecord(latest);
-    this.subscriptions.push(
-      await this.bus.subscribe({
-        groupId: `banana-market-market-feed-${groupSuffix}`,
-        topics: [TOPICS.gameChangelog.name, TOPICS.plantationLoads.name],
-        commitOffsets: false,
-        onMessage: (message) => this.receive(message),
-      }),
-    );
+  async start(): Promise<void> {
+    await this.loadsFollower.load();
+    await this.recordFollower.load();
+    this.loaded = true;
+    if (this.loading !== undefined) this.onRecord(this.loading);
+    await this.loadsFollower.follow();
+    await this.recordFollower.follow();
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
+    await Promise.all([this.loadsFollower.close(), this.recordFollower.close()]);
   }
 
   private receive(message: BusMessage): void {
-    if (message.topic === TOPICS.plantationLoads.name) {
-      this.loads.receive(message);
-      return;
-    }
     const record = this.gameRecord(message);
-    if (record !== undefined) this.onRecord(record);
+    if (record === undefined) return;
+    if (this.loaded) this.onRecord(record);
+    else this.loading = record;
   }
 
   /** The game record a message holds, or undefined (another entry, a tombstone, another key's seal). */

@@ -11,7 +11,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { ALL_TOPICS, decodeMessage, encode, TOPICS, traderId, type TraderKey } from '@banana-market/protocol';
 import type { Clock } from '@banana-market/engine';
 import { type BusMessage, MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
-import { TopicFollower } from '../read-models/trader-states.view.js';
+import { TopicFollower } from '../read-models/topic-follower.js';
 import { GAME_CLOCK } from './tokens.js';
 
 export class TraderAlreadyRegisteredError extends Error {
