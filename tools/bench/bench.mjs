@@ -39,10 +39,18 @@ import { MarketEngine } from '@banana-market/engine';
 import { encode, TOPICS } from '@banana-market/protocol';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
-const USAGE = 'usage: npm run bench [-- --json]   (--json: one JSON object per line)';
+const GROUPS = ['engine', 'embedded', 'pipes', 'server', 'servers'];
+const USAGE = `usage: npm run bench [-- --json] [--only ${GROUPS.join(',')}]
+  --json   one JSON object per line
+  --only   run only these groups of rows (the server rows need the pipes for their ratios)`;
 let flags;
 try {
-  flags = parseArgs({ strict: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } }).values;
+  flags = parseArgs({
+    strict: true,
+    options: { json: { type: 'boolean', default: false }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  }).values;
+  const unknown = (flags.only?.split(',') ?? []).filter((g) => !GROUPS.includes(g));
+  if (unknown.length > 0) throw new Error(`--only: unknown group ${unknown.join(', ')}; expected some of ${GROUPS.join(',')}`);
 } catch (err) {
   console.error(`${err.message}\n${USAGE}`);
   process.exit(2);
@@ -52,6 +60,7 @@ if (flags.help) {
   process.exit(0);
 }
 const json = flags.json;
+const only = new Set(flags.only?.split(',') ?? GROUPS);
 const LIMITS = {
   engineOrders: 200_000,
   embeddedOrders: 20_000,
@@ -557,11 +566,17 @@ async function main() {
     `Banana Market benchmark — closed loop: ${LIMITS.inFlight} orders in flight (at most ${LIMITS.kafkaOrders} Kafka orders, ${LIMITS.maxSeconds} s); open loop: ${LIMITS.openSeconds} s at each rate`,
   );
   header();
-  const rows = [benchEngine()];
-  // Unreported: the server's code warms up (JIT) before either embedded row is measured, so the first is not the slower for it.
-  await benchEmbedded({ durable: false, warmUp: true });
-  const memory = await benchEmbedded({ durable: false });
-  rows.push(memory, await benchEmbedded({ durable: true, baselines: [memory] }));
+  const rows = only.has('engine') ? [benchEngine()] : [];
+  if (only.has('embedded')) {
+    // Unreported: the server's code warms up (JIT) before either embedded row is measured, so the first is not the slower for it.
+    await benchEmbedded({ durable: false, warmUp: true });
+    const memory = await benchEmbedded({ durable: false });
+    rows.push(memory, await benchEmbedded({ durable: true, baselines: [memory] }));
+  }
+  if (!['pipes', 'server', 'servers'].some((g) => only.has(g))) {
+    log(`(${Math.round((performance.now() - started) / 1000)} s)`);
+    return rows;
+  }
   const broker = process.env.KAFKA_BROKERS
     ? { bootstrap: process.env.KAFKA_BROKERS, stop: async () => undefined }
     : await (await import('../kafka/broker.mjs')).brokerForTests();
@@ -570,12 +585,14 @@ async function main() {
   } else {
     try {
       const pipes = {};
-      for (const mode of ['batched', 'eos']) {
-        pipes[mode] = await benchPipe(broker.bootstrap, mode);
-        rows.push(...Object.values(pipes[mode]));
-      }
-      rows.push(...(await benchServer(broker.bootstrap, pipes)));
-      for (const n of [1, 2, 3]) rows.push(await benchServers(broker.bootstrap, n, [pipes.eos.closed, pipes.batched.closed]));
+      if (only.has('pipes'))
+        for (const mode of ['batched', 'eos']) {
+          pipes[mode] = await benchPipe(broker.bootstrap, mode);
+          rows.push(...Object.values(pipes[mode]));
+        }
+      if (only.has('server')) rows.push(...(await benchServer(broker.bootstrap, pipes)));
+      if (only.has('servers'))
+        for (const n of [1, 2, 3]) rows.push(await benchServers(broker.bootstrap, n, [pipes.eos?.closed, pipes.batched?.closed]));
     } finally {
       await broker.stop();
     }
