@@ -1,8 +1,10 @@
 /**
- * @banana-market/kafka: the project's one home for kafkajs. Clients with the
- * project's defaults, topic creation that checks partition counts, reading
- * topics to their end, waiting for a group join, the transactional writer,
- * retries (p-retry) and logging. Other packages import kafkajs' names from here.
+ * @banana-market/kafka: the project's one home for its Kafka clients. Here:
+ * kafkajs with the project's defaults, topic creation that checks partition
+ * counts, reading topics to their end, waiting for a group join, the
+ * transactional writer, retries (p-retry) and logging; other packages import
+ * kafkajs' names from here. `@banana-market/kafka/platformatic`: the one door
+ * to @platformatic/kafka (the game server's exactly-once hot path).
  */
 export { createKafkaClient, createProducer, FETCH_MAX_WAIT_MS, type KafkaClientOptions } from './client.js';
 export { logCreatorFor, type KafkaLogger } from './logging.js';
