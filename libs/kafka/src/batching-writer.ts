@@ -1,5 +1,5 @@
 /**
- * What TransactionalWriter and SendingWriter share: writes queue into one
+ * What a writer that batches shares (SendingWriter): writes queue into one
  * pending batch that goes out a macrotask later, one batch after the other,
  * and a writer can be suspended while the broker is away and resumed with a
  * new producer. The subclasses only say what a batch holds and how it goes
@@ -13,7 +13,7 @@ export interface BatchWaiter {
   reject(err: Error): void;
 }
 
-/** What goes out in one flush; a subclass may add to it (TransactionalWriter: offsets). */
+/** What goes out in one flush; a subclass may add to it. */
 export interface PendingBatch {
   readonly topicMessages: TopicMessages[];
   readonly waiters: BatchWaiter[];

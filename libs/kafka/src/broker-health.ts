@@ -14,9 +14,6 @@ const BROKER_LOSS_ERRORS = new Set([
   'KafkaJSLockTimeout',
 ]);
 
-/** Protocol errors that mean another producer with the same transactionalId took over: nothing to retry. */
-const FENCING_ERRORS = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
-
 /** The error and its causes (kafkajs wraps the last failure of its retries in `originalError` or `cause`). */
 function* causes(error: unknown): Generator<{ name?: unknown; type?: unknown; code?: unknown; message?: unknown }> {
   const seen = new Set<unknown>();
@@ -35,12 +32,6 @@ export function isBrokerLoss(error: unknown): boolean {
     if (typeof e.name === 'string' && BROKER_LOSS_ERRORS.has(e.name)) return true;
     if (typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(e.code)) return true;
   }
-  return false;
-}
-
-/** Whether `error` says this transactional producer was fenced: another one with its transactionalId is live. */
-export function isFencedProducer(error: unknown): boolean {
-  for (const e of causes(error)) if (typeof e.type === 'string' && FENCING_ERRORS.has(e.type)) return true;
   return false;
 }
 

@@ -1,13 +1,12 @@
 /**
- * A kafkajs partition assigner that keeps topics co-partitioned, as Kafka
+ * A partition assigner that keeps topics co-partitioned, as Kafka
  * Streams' tasks need: partition numbers 0..N−1 are dealt round-robin to the
  * members sorted by member id, and the member that gets p gets partition p of
- * EVERY subscribed topic. (kafkajs' RoundRobin deals topic-partitions one
+ * EVERY subscribed topic. (A plain round-robin deals topic-partitions one
  * after the other, so with 3 members and 8 partitions per topic partition 0
  * of the second topic lands on another member than partition 0 of the first.)
  */
-import type { Assigner, PartitionAssigner } from 'kafkajs';
-import { AssignerProtocol } from './kafkajs.js';
+import type { GroupPartitionsAssigner } from './platformatic.js';
 
 export const CO_PARTITIONED_ASSIGNER_NAME = 'BananaCoPartitioned';
 
@@ -34,32 +33,12 @@ export function coPartitionedAssignment(
   return result;
 }
 
-/** The assigner, for kafkajs' `partitionAssigners: [CoPartitionedAssigner]`. */
-export const CoPartitionedAssigner: PartitionAssigner = ({ cluster, logger }) => {
-  const version = 0;
-  const assigner: Assigner = {
-    name: CO_PARTITIONED_ASSIGNER_NAME,
-    version,
-    async assign({ members, topics }) {
-      const counts = new Map(topics.map((topic) => [topic, cluster.findTopicPartitionMetadata(topic).length]));
-      if (new Set(counts.values()).size > 1) {
-        logger.warn('topics of a co-partitioned group have different partition counts', { counts: Object.fromEntries(counts) });
-      }
-      const assignment = coPartitionedAssignment(
-        members.map((m) => m.memberId),
-        counts,
-      );
-      return [...assignment].map(([memberId, byTopic]) => ({
-        memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version, assignment: byTopic, userData: Buffer.alloc(0) }),
-      }));
-    },
-    protocol({ topics }) {
-      return {
-        name: CO_PARTITIONED_ASSIGNER_NAME,
-        metadata: AssignerProtocol.MemberMetadata.encode({ version, topics, userData: Buffer.alloc(0) }),
-      };
-    },
-  };
-  return assigner;
+/** The assigner in @platformatic/kafka's shape (every member listed, those without a task get none). */
+export const coPartitionedGroupAssigner: GroupPartitionsAssigner = (_current, members, topics, metadata) => {
+  const counts = new Map([...topics].map((topic) => [topic, metadata.topics.get(topic)?.partitionsCount ?? 0]));
+  const assignment = coPartitionedAssignment([...members.keys()], counts);
+  return [...assignment].map(([memberId, byTopic]) => ({
+    memberId,
+    assignments: new Map(Object.entries(byTopic).map(([topic, partitions]) => [topic, { topic, partitions }])),
+  }));
 };

@@ -2,9 +2,9 @@
  * @banana-market/kafka: the project's one home for its Kafka clients. Here:
  * kafkajs with the project's defaults, topic creation that checks partition
  * counts, reading topics to their end, waiting for a group join, the
- * transactional writer, retries (p-retry) and logging; other packages import
- * kafkajs' names from here. `@banana-market/kafka/platformatic`: the one door
- * to @platformatic/kafka (the game server's exactly-once hot path).
+ * server's sending writer, retries (p-retry) and logging; other packages import
+ * kafkajs' names from here. `@banana-market/kafka/exactly-once`: task groups
+ * exactly-once on @platformatic/kafka (the game server's hot path).
  */
 export { createKafkaClient, createProducer, FETCH_MAX_WAIT_MS, type KafkaClientOptions } from './client.js';
 export { logCreatorFor, type KafkaLogger } from './logging.js';
@@ -12,9 +12,8 @@ export { withRetry, retryRetriable, isRetriable, withinTime, type RetryOptions, 
 export { ensureTopics, type TopicSpec, type EnsureTopicsOptions } from './topics.js';
 export { readToEnd, type ReadToEndOptions, type ConsumedMessage } from './read-to-end.js';
 export { waitForGroupJoin, type GroupJoinOptions } from './group-join.js';
-export { initTransactions, TransactionalWriter } from './transactional-writer.js';
-export { brokerErrorText, isBrokerLoss, isFencedProducer, probeBrokers, type ProbeOptions } from './broker-health.js';
+export { brokerErrorText, isBrokerLoss, probeBrokers, type ProbeOptions } from './broker-health.js';
 export { partitionForKey } from './partitioner.js';
-export { CoPartitionedAssigner, coPartitionedAssignment, CO_PARTITIONED_ASSIGNER_NAME } from './co-partitioned-assigner.js';
+export { coPartitionedAssignment, CO_PARTITIONED_ASSIGNER_NAME } from './co-partitioned-assigner.js';
 export { SendingWriter } from './sending-writer.js';
 export * from './kafkajs.js';

@@ -13,6 +13,7 @@ import 'core-js/stable/promise/with-resolvers.js';
 
 export {
   Admin,
+  compatibilityPartitioner,
   Consumer,
   MessagesStreamModes,
   Producer,

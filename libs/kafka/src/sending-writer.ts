@@ -5,7 +5,7 @@
  * hold back read_committed readers, and no other process is ever fenced.
  * What is written within one macrotask goes out in one sendBatch, one batch
  * after the other, so successive writes keep their order even when not
- * awaited (BatchingWriter). Suspend/resume as TransactionalWriter's, for a
+ * awaited (BatchingWriter). Suspend/resume as the exactly-once writer's, for a
  * broker that went away.
  */
 import type { Producer } from 'kafkajs';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AssignerProtocol, CO_PARTITIONED_ASSIGNER_NAME, CoPartitionedAssigner, coPartitionedAssignment } from '../src/index.js';
+import { coPartitionedGroupAssigner } from '../src/exactly-once.js';
+import { coPartitionedAssignment } from '../src/index.js';
 
 const TOPICS = new Map([
   ['orders', 8],
@@ -33,22 +34,15 @@ describe('the co-partitioning assigner', () => {
     }
   });
 
-  it('encodes the assignment for kafkajs, every member included (those without a task get none)', async () => {
-    const cluster = {
-      findTopicPartitionMetadata: (topic: string) => Array.from({ length: TOPICS.get(topic) ?? 0 }, (_, partitionId) => ({ partitionId })),
-    };
-    const logger = { warn: () => undefined };
-    // biome-ignore lint/suspicious/noExplicitAny: a stand-in for kafkajs' cluster and logger
-    const assigner = CoPartitionedAssigner({ cluster: cluster as any, groupId: 'g', logger: logger as any });
-    expect(assigner.name).toBe(CO_PARTITIONED_ASSIGNER_NAME);
-    const members = Array.from({ length: 9 }, (_, i) => ({ memberId: `m${i}`, memberMetadata: Buffer.alloc(0) }));
-    const result = await assigner.assign({ members, topics: ['orders', 'states'] });
+  it("answers in @platformatic/kafka's shape, every member included (those without a task get none)", () => {
+    const metadata = { topics: new Map([...TOPICS].map(([topic, partitionsCount]) => [topic, { partitionsCount }])) };
+    const members = new Map(Array.from({ length: 9 }, (_, i) => [`m${i}`, { memberId: `m${i}`, version: 1 }]));
+    // biome-ignore lint/suspicious/noExplicitAny: only the partition counts of the cluster metadata are read
+    const result = coPartitionedGroupAssigner('m0', members, new Set(['orders', 'states']), metadata as any);
     expect(result).toHaveLength(9);
-    const decoded = new Map(result.map((r) => [r.memberId, AssignerProtocol.MemberAssignment.decode(r.memberAssignment)?.assignment]));
-    expect(decoded.get('m0')).toEqual({ orders: [0], states: [0] });
-    expect(decoded.get('m7')).toEqual({ orders: [7], states: [7] });
-    expect(decoded.get('m8')).toEqual({});
-    const metadata = AssignerProtocol.MemberMetadata.decode(assigner.protocol({ topics: ['orders'] }).metadata);
-    expect(metadata?.topics).toEqual(['orders']);
+    const byMember = new Map(result.map((r) => [r.memberId, Object.fromEntries([...r.assignments].map(([t, a]) => [t, a.partitions]))]));
+    expect(byMember.get('m0')).toEqual({ orders: [0], states: [0] });
+    expect(byMember.get('m7')).toEqual({ orders: [7], states: [7] });
+    expect(byMember.get('m8')).toEqual({});
   });
 });

@@ -5,11 +5,11 @@
  * live; consumers read committed data only.
  *
  * Two kinds of writes. A task group's (subscribeTasks, KafkaTaskGroup) go
- * through the task's own transactional producer with the offsets the task
- * consumed: exactly-once per task, several servers sharing one game. The
- * server's own writes (publish) go through one idempotent NON-transactional
- * producer (acks all): it fences nobody, and a SIGKILLed server leaves no open
- * transaction behind that would hold back read_committed readers.
+ * through the member's one transactional producer (@platformatic/kafka) with
+ * the offsets its tasks consumed, under the member's group generation:
+ * exactly_once_v2, several servers sharing one game. The server's own writes
+ * (publish) go through one idempotent NON-transactional kafkajs producer
+ * (acks all): they fence nobody and hold back no read_committed reader.
  *
  * It outlives its broker: a write that fails without an answer from the
  * broker, a consumer that crashes on a lost connection or a missed heartbeat
@@ -179,7 +179,8 @@ export class KafkaBus implements MessageBus {
     if (this.currentHealth.status === 'degraded') throw new BusUnavailableError(this.currentHealth.reason);
     const group = new KafkaTaskGroup(
       {
-        kafka: this.kafka,
+        brokers: this.options.brokers,
+        clientId: this.options.clientId ?? 'banana-market',
         logger: this.logger,
         admin: () => this.admin,
         brokerLost: (err) => this.brokerLost(err),

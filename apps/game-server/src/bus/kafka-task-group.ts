@@ -1,42 +1,40 @@
 /**
- * One task group on Kafka, Kafka Streams' first exactly-once mode (EOS-alpha):
- * the group's co-partitioned topics are dealt to the members by partition
- * number (CoPartitionedAssigner), and task p — partition p of every topic —
- * writes through a transactional producer of its own, transactional.id
- * `${groupId}-task-${p}`. kafkajs' sendOffsets carries no group generation
- * (no KIP-447), so it is the producer that fences a task's previous owner:
- * initialising it bumps the epoch of the id, aborts or waits out the old
- * owner's last transaction, and makes any later transaction of the old owner
- * fail as fenced.
+ * One task group on Kafka, Kafka Streams' exactly_once_v2: the group's
+ * co-partitioned topics are dealt to the members by partition number, task p
+ * being partition p of every topic, and everything a member's tasks write goes
+ * through the member's ONE transactional producer with the offsets they
+ * consumed, committed under the member's group generation (KIP-447,
+ * @banana-market/kafka/exactly-once). A member that lost a task without
+ * knowing it is fenced by the group coordinator: its transaction aborts.
  *
- * On a new assignment: revoked tasks commit what they queued, close their
- * producer and go to onRevoked; new ones get a producer, initialised (fencing
- * the old owner), then the group's committed offsets of their partitions —
- * final now: a message below them was answered by the old owner after kafkajs
- * fetched its start position, and is skipped — and then onAssigned. Until it
- * has run the task's messages wait (with heartbeats); messages of a partition
- * without a live task are dropped (the owner of the task reads them).
+ * Taking a task: the group's committed offsets of its partitions are read
+ * with require_stable — the broker answers only once the previous owner's
+ * last transaction is complete — so the changelogs are final too; then
+ * onAssigned restores the task's state, and only then are its messages handed
+ * over (they wait meanwhile; heartbeats go on by themselves). Below the
+ * committed offset a message was answered already and is skipped.
+ *
+ * A transaction that fails because of the group (a rebalance, a fenced
+ * member) leaves the tasks it held ahead of Kafka in memory: like Kafka
+ * Streams on TaskMigratedException, the member then drops every task, leaves
+ * and rejoins, and takes its tasks afresh from the changelogs. Anything else
+ * failing is the broker's absence (the bus degrades and recovers).
  */
 import type { Logger } from '@nestjs/common';
+import { brokerErrorText, FETCH_MAX_WAIT_MS, withinTime, type Admin as KafkajsAdmin } from '@banana-market/kafka';
 import {
-  brokerErrorText,
-  CoPartitionedAssigner,
-  createProducer,
-  FETCH_MAX_WAIT_MS,
-  initTransactions,
-  isBrokerLoss,
-  isFencedProducer,
-  retryRetriable,
-  TransactionalWriter,
-  waitForGroupJoin,
-  withinTime,
-  withRetry,
+  brokerErrorIds,
+  ExactlyOnceWriter,
+  memberClients,
+  memberTransactionalId,
+  memberProducer,
+  stableCommittedOffsets,
   type Admin,
   type Consumer,
-  type Kafka,
-  type KafkaMessage,
+  type MemberClientOptions,
+  type PlatformaticMessage,
   type Producer,
-} from '@banana-market/kafka';
+} from '@banana-market/kafka/exactly-once';
 import {
   TaskLostError,
   toBuffer,
@@ -49,41 +47,43 @@ import {
 
 /** What a task group needs of its bus. */
 export interface TaskGroupHost {
-  readonly kafka: Kafka;
+  readonly brokers: readonly string[];
+  readonly clientId: string;
   readonly logger: Logger;
-  /** The bus' current admin client (replaced on recovery). */
-  admin(): Admin;
+  /** The bus' current (kafkajs) admin client, for the lag (replaced on recovery). */
+  admin(): KafkajsAdmin;
   /** A failure that means the broker went away (the bus degrades and recovers). */
   brokerLost(error: unknown): void;
   /** What the bus cannot recover from. */
   fail(error: Error): void;
 }
 
-/** A task member leaves the group within this when its process dies (SIGKILL): its tasks move within ≈ 6–10 s. */
+/** A member leaves the group within this when its process dies (SIGKILL): its tasks move within ≈ 6–10 s. */
 const SESSION_TIMEOUT_MS = 6_000;
 const HEARTBEAT_INTERVAL_MS = 1_000;
+const REBALANCE_TIMEOUT_MS = 20_000;
 const JOIN_TIMEOUT_MS = 30_000;
-/**
- * A task's transactions: the broker answers CONCURRENT_TRANSACTIONS to the
- * next transaction's first request while it still writes the previous one's
- * markers (a few ms); kafkajs' default first retry after 300 ms (100 ms here
- * before) was the periodic stall in every answer's p99. Retries start at
- * 10 ms and back off to 1 s: a transaction still fails within ≈ 3 s when the
- * broker is gone (see KafkaBus).
- */
-const TRANSACTION_RETRY = { retries: 9, initialRetryTime: 10, maxRetryTime: 1_000 };
-/** How long a new owner waits for the old owner's last transaction (CONCURRENT_TRANSACTIONS) before giving up. */
-const INIT_TIMEOUT_MS = 30_000;
+/** How long a new owner waits for the old owner's last transaction (a dead one's aborts on its timeout, ≈ 5 s + the broker's sweep). */
+const STABLE_OFFSETS_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 3_000;
 /** taskStatus() asks the broker for high watermarks at most this often. */
 const WATERMARK_CACHE_MS = 1_000;
+/** Fetched messages waiting to be handled beyond this pause the fetching (a task restoring holds them). */
+const MAX_QUEUED = 20_000;
+/** Errors of a transaction that mean the group moved on: the member's tasks are migrated, not the broker gone. */
+const GROUP_FENCING = new Set([
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'REBALANCE_IN_PROGRESS',
+  'FENCED_INSTANCE_ID',
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_EPOCH',
+]);
 
 class Task implements TaskContext {
   state: 'preparing' | 'ready' | 'lost' = 'preparing';
   /** Whether onAssigned ran for it (only then does onRevoked follow). */
   announced = false;
-  producer: Producer | undefined;
-  writer: TransactionalWriter | undefined;
   /** topic → the group's committed offset (next to read) when the task was taken: lower offsets were answered already. */
   readonly committed = new Map<string, bigint>();
   /** topic → the offset after the last one consumed (or skipped). */
@@ -95,42 +95,77 @@ class Task implements TaskContext {
   constructor(
     readonly groupId: string,
     readonly partition: number,
+    private readonly writer: ExactlyOnceWriter,
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
 
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    if (this.state === 'lost' || this.writer === undefined) {
+    if (this.state === 'lost') {
       return Promise.reject(this.lostWith ?? new TaskLostError(`task ${this.partition} of ${this.groupId} is not this server's (any more)`));
     }
     return this.writer.write(
+      this.partition,
       topic,
       messages.map((m) => ({ key: toBuffer(m.key), value: toBuffer(m.value), partition: m.partition })),
     );
   }
 
-  /** Marks it lost now: no later publish or offset of it commits. */
+  /** Marks it lost now: nothing it queued commits. */
   lose(error: Error): void {
     if (this.state === 'lost') return;
     this.state = 'lost';
     this.lostWith = error;
-    this.writer?.suspend(error);
+    this.writer.drop(this.partition, error);
     this.markReady();
   }
 }
 
+/** One joined membership: its clients, and the stream of its fetched messages. */
+interface Membership {
+  readonly consumer: Consumer;
+  readonly admin: Admin;
+  stream: { pause(): void; resume(): void; close(): Promise<void> } | undefined;
+}
+
 export class KafkaTaskGroup {
-  private consumer: Consumer | undefined;
+  private membership: Membership | undefined;
   private readonly tasks = new Map<number, Task>();
   /** Assignments are applied one after the other. */
   private assigning: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly clientOptions: MemberClientOptions;
+  private producer: Producer;
+  private readonly writer: ExactlyOnceWriter;
+  /** Fetched messages in order, handled one after the other (a task restoring makes them wait). */
+  private readonly queue: PlatformaticMessage[] = [];
+  private queueHead = 0;
+  private draining = false;
+  private rejoining = false;
   private watermarks: { at: number; byTopic: Promise<Map<string, Map<number, { high: bigint; low: bigint }>>> } | undefined;
 
   constructor(
     private readonly host: TaskGroupHost,
     readonly options: TaskGroupOptions,
-  ) {}
+  ) {
+    this.clientOptions = {
+      brokers: host.brokers,
+      clientId: `${host.clientId}-${options.groupId}`,
+      groupId: options.groupId,
+      // One per member and kept across its restarts: a new producer with it aborts the old one's open transaction.
+      transactionalId: memberTransactionalId(options.groupId),
+      sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS,
+      maxWaitMs: FETCH_MAX_WAIT_MS,
+    };
+    this.producer = memberProducer(this.clientOptions);
+    this.writer = new ExactlyOnceWriter(this.producer, {
+      groupMember: () => this.membership?.consumer,
+      logger: host.logger,
+      onFailure: (error, owners) => this.commitFailed(error, owners),
+    });
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -138,79 +173,78 @@ export class KafkaTaskGroup {
 
   /** Joins the group; resolves once the first assignment's onAssigned has run. */
   async start(): Promise<void> {
-    const { options, host } = this;
-    const consumer = host.kafka.consumer({
-      groupId: options.groupId,
-      readUncommitted: false,
-      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
-      sessionTimeout: SESSION_TIMEOUT_MS,
-      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-      rebalanceTimeout: 20_000,
-      partitionAssigners: [CoPartitionedAssigner],
-      retry: { retries: 5, restartOnFailure: async () => this.consumer === consumer },
-    });
-    this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (this.consumer === consumer && isBrokerLoss(payload.error)) host.brokerLost(payload.error);
-    });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      if (this.consumer !== consumer) return;
+    const { consumer, admin } = memberClients(this.clientOptions);
+    const membership: Membership = { consumer, admin, stream: undefined };
+    this.membership = membership;
+    if (this.writer.suspended) {
+      // After a loss: a new producer with the member's transactional id fences the old one and aborts its open transaction.
+      await withinTime(this.producer.close(true), STOP_TIMEOUT_MS);
+      this.producer = memberProducer(this.clientOptions);
+      await this.writer.resume(this.producer);
+    }
+    let firstJoin: (() => void) | undefined;
+    const joined = new Promise<void>((resolve) => (firstJoin = resolve));
+    consumer.on('consumer:group:join', (payload) => {
+      if (this.membership !== membership) return;
       const partitions = new Set<number>();
-      for (const topic of options.topics) for (const p of payload.memberAssignment[topic] ?? []) partitions.add(p);
+      for (const a of payload.assignments ?? []) if (this.options.topics.includes(a.topic)) for (const p of a.partitions) partitions.add(p);
       this.assign(partitions);
+      firstJoin?.();
+      firstJoin = undefined;
     });
-    // Batches of transaction markers only: the position moves past them (for the lag).
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      const task = this.tasks.get(payload.partition);
-      if (this.consumer !== consumer || task === undefined || payload.batchSize !== 0) return;
-      const next = BigInt(payload.lastOffset) + 1n;
-      if (next > (task.position.get(payload.topic) ?? -1n)) task.position.set(payload.topic, next);
-    });
-    await consumer.connect();
-    // Without a committed offset a task starts at the oldest message: what was sent before any server ran is answered.
-    await retryRetriable(() => consumer.subscribe({ topics: [...options.topics], fromBeginning: true }), JOIN_TIMEOUT_MS);
-    const joined = waitForGroupJoin(consumer, options.groupId, { timeoutMs: JOIN_TIMEOUT_MS });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        for (const message of batch.messages) {
-          if (!isRunning() || isStale() || this.consumer !== consumer) return;
-          await this.handle(batch.topic, batch.partition, message, heartbeat);
-          resolveOffset(message.offset);
-          await heartbeat();
-        }
-      },
-    });
-    await joined;
+    consumer.on('error', (error: unknown) => this.memberFailed(membership, error));
+    const stream = await withinTimeOrThrow(
+      consumer.consume({
+        topics: [...this.options.topics],
+        mode: 'committed',
+        // Without a committed offset a task starts at the oldest message: what was sent before any server ran is answered.
+        fallbackMode: 'earliest',
+        autocommit: false,
+        isolationLevel: 1,
+        maxWaitTime: FETCH_MAX_WAIT_MS,
+      }),
+      JOIN_TIMEOUT_MS,
+      `joining ${this.options.groupId}`,
+    );
+    membership.stream = stream;
+    stream.on('data', (message: PlatformaticMessage) => this.enqueue(membership, message));
+    stream.on('error', (error: unknown) => this.memberFailed(membership, error));
+    await withinTimeOrThrow(joined, JOIN_TIMEOUT_MS, `the first assignment of ${this.options.groupId}`);
     await this.assigning;
   }
 
   /** The broker went away: every task is lost now (onRevoked), nothing of them commits. Synchronous. */
   loseAll(error: Error): void {
+    this.writer.suspend(error);
     const lost = [...this.tasks.values()];
     this.tasks.clear();
     for (const task of lost) task.lose(error);
     const announced = lost.filter((t) => t.announced).map((t) => t.partition);
-    for (const task of lost) void this.dropProducer(task);
     if (announced.length > 0) this.revoked(announced);
   }
 
   /** Stops the consumer (kept for a restart with start()). */
   async stopConsumer(): Promise<void> {
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    if (consumer !== undefined) await withinTime(consumer.disconnect(), STOP_TIMEOUT_MS);
+    const membership = this.membership;
+    this.membership = undefined;
+    this.queue.length = 0;
+    this.queueHead = 0;
+    if (membership === undefined) return;
+    await withinTime(membership.stream?.close() ?? Promise.resolve(), STOP_TIMEOUT_MS);
+    await withinTime(membership.consumer.close(true), STOP_TIMEOUT_MS);
+    await withinTime(membership.admin.close(), STOP_TIMEOUT_MS);
   }
 
   /** Leaves the group: the consumer stops, the tasks commit what they queued, then onRevoked. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.stopConsumer();
     await withinTime(this.assigning, STOP_TIMEOUT_MS);
     const held = [...this.tasks.values()];
     this.tasks.clear();
-    await Promise.all(held.map((task) => this.retire(task)));
+    await withinTime(this.writer.close(), STOP_TIMEOUT_MS);
+    await this.stopConsumer();
+    await withinTime(this.producer.close(), STOP_TIMEOUT_MS);
+    for (const task of held) task.lose(new TaskLostError(`task ${task.partition} of ${this.options.groupId} stopped`));
     const announced = held.filter((t) => t.announced).map((t) => t.partition);
     if (announced.length > 0) this.revoked(announced);
   }
@@ -247,37 +281,75 @@ export class KafkaTaskGroup {
     return this.watermarks.byTopic;
   }
 
-  private async handle(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
-    let task = this.tasks.get(partition);
-    if (task?.state === 'preparing') {
-      // onAssigned may take a while (state restored from the changelogs): the member must stay in the group meanwhile.
-      const preparing = task;
-      let done = false;
-      void preparing.ready.then(() => (done = true));
-      while (!done) {
-        await Promise.race([preparing.ready, delay(HEARTBEAT_INTERVAL_MS / 2)]);
-        if (!done) await heartbeat();
-      }
-      task = this.tasks.get(partition);
-    }
-    if (task === undefined || task.state !== 'ready') return; // not this member's task (any more): dropped
-    const offset = BigInt(message.offset);
-    // Below the committed offset: answered by the previous owner. Below the position: handled by this task already —
-    // kafkajs starts a kept partition over from the committed offset after a rebalance, and this task's last
-    // transactions may not have committed yet (they will, or the task is lost and restored afresh).
-    const floor = maxOf(task.committed.get(topic), task.position.get(topic));
-    if (floor === undefined || offset >= floor) {
-      try {
-        await this.options.onMessage(toBusMessage(topic, partition, message), task);
-      } catch (err) {
-        this.host.logger.error(`task ${partition} of ${this.options.groupId} failed on ${topic}/${partition}@${message.offset}: ${String(err)}`);
-      }
-      if (task.state === 'ready') task.writer?.markConsumed(this.options.groupId, topic, partition, String(offset + 1n));
-    }
-    if (floor === undefined || offset >= floor) task.position.set(topic, offset + 1n);
+  private enqueue(membership: Membership, message: PlatformaticMessage): void {
+    if (this.membership !== membership) return;
+    this.queue.push(message);
+    if (this.queue.length - this.queueHead > MAX_QUEUED) membership.stream?.pause();
+    if (!this.draining) void this.drain(membership);
   }
 
-  /** A new assignment (GROUP_JOIN): diffed with the tasks held, synchronously; the producers' work is queued. */
+  /** Handles the queue in order; only a task still restoring (or an asynchronous handler) makes it wait. */
+  private async drain(membership: Membership): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queueHead < this.queue.length && this.membership === membership) {
+        const message = this.queue[this.queueHead++];
+        const waiting = this.handle(message);
+        if (waiting !== undefined) await waiting;
+      }
+    } finally {
+      this.draining = false;
+      if (this.membership === membership) {
+        this.queue.splice(0, this.queueHead);
+        this.queueHead = 0;
+        membership.stream?.resume();
+      }
+    }
+  }
+
+  /** One message: undefined when handled synchronously, else what to wait for. */
+  private handle(message: PlatformaticMessage): Promise<void> | undefined {
+    const { topic, partition } = message;
+    const task = this.tasks.get(partition);
+    if (task?.state === 'preparing') return task.ready.then(() => this.handle(message));
+    if (task === undefined || task.state !== 'ready') return undefined; // not this member's task (any more): dropped
+    const offset = message.offset;
+    // Below the committed offset: answered by the previous owner. Below the position: handled by this task already
+    // (the client starts a kept partition over from the committed offset after a rebalance).
+    const floor = maxOf(task.committed.get(topic), task.position.get(topic));
+    if (floor !== undefined && offset < floor) return undefined;
+    task.position.set(topic, offset + 1n);
+    let handled: void | Promise<void>;
+    try {
+      handled = this.options.onMessage(toBusMessage(message), task);
+    } catch (err) {
+      this.handlerFailed(task, message, err);
+      handled = undefined;
+    }
+    if (handled === undefined) {
+      this.consumed(task, topic, partition, offset);
+      return undefined;
+    }
+    return handled.then(
+      () => this.consumed(task, topic, partition, offset),
+      (err: unknown) => {
+        this.handlerFailed(task, message, err);
+        this.consumed(task, topic, partition, offset);
+      },
+    );
+  }
+
+  private consumed(task: Task, topic: string, partition: number, offset: bigint): void {
+    if (task.state === 'ready') this.writer.markConsumed(task.partition, topic, partition, offset + 1n);
+  }
+
+  private handlerFailed(task: Task, message: PlatformaticMessage, err: unknown): void {
+    this.host.logger.error(
+      `task ${task.partition} of ${this.options.groupId} failed on ${message.topic}/${message.partition}@${message.offset}: ${String(err)}`,
+    );
+  }
+
+  /** A new assignment (group join): diffed with the tasks held, synchronously; taking the new ones is queued. */
   private assign(partitions: ReadonlySet<number>): void {
     const revoked: Task[] = [];
     for (const [p, task] of this.tasks) {
@@ -285,61 +357,54 @@ export class KafkaTaskGroup {
       this.tasks.delete(p);
       revoked.push(task);
     }
+    for (const task of revoked) task.lose(new TaskLostError(`task ${task.partition} of ${this.options.groupId} was moved to another member`));
+    const announced = revoked.filter((t) => t.announced).map((t) => t.partition);
+    if (announced.length > 0) this.revoked(announced);
     const added: Task[] = [];
     for (const p of [...partitions].sort((a, b) => a - b)) {
       if (this.tasks.has(p)) continue;
-      const task = new Task(this.options.groupId, p);
+      const task = new Task(this.options.groupId, p, this.writer);
       this.tasks.set(p, task);
       added.push(task);
     }
-    const consumer = this.consumer;
-    this.assigning = this.assigning.then(async () => {
-      if (revoked.length > 0) {
-        await Promise.all(revoked.map((task) => this.retire(task)));
-        const announced = revoked.filter((t) => t.announced).map((t) => t.partition);
-        if (announced.length > 0) this.revoked(announced);
-      }
-      if (added.length > 0 && this.consumer === consumer && consumer !== undefined) await this.take(added, consumer);
-      else
-        for (const task of added) task.lose(new TaskLostError(`task ${task.partition} of ${this.options.groupId} was revoked before it was taken`));
-    });
+    const membership = this.membership;
+    if (added.length === 0) return;
+    this.assigning = this.assigning.then(() => this.take(added, membership));
   }
 
-  /** New tasks: producers initialised (fencing the old owners), committed offsets read, then onAssigned. */
-  private async take(added: Task[], consumer: Consumer): Promise<void> {
-    const { groupId } = this.options;
+  /** New tasks: the group's committed offsets once stable, then onAssigned. */
+  private async take(added: Task[], membership: Membership | undefined): Promise<void> {
+    const { groupId, topics } = this.options;
     const started = Date.now();
     try {
-      await Promise.all(added.map((task) => this.initProducer(task)));
-      const admin = this.host.admin();
+      if (membership === undefined || this.membership !== membership) throw new TaskLostError('the member stopped before taking its tasks');
       const partitions = added.map((t) => t.partition);
-      const offsets = await admin.fetchOffsets({ groupId, topics: [...this.options.topics] });
-      for (const { topic, partitions: committed } of offsets) {
-        for (const { partition, offset } of committed) {
-          const task = added.find((t) => t.partition === partition);
-          if (task !== undefined && partitions.includes(partition) && BigInt(offset) >= 0n) task.committed.set(topic, BigInt(offset));
+      const committed = await stableCommittedOffsets(membership.admin, groupId, topics, partitions, STABLE_OFFSETS_TIMEOUT_MS);
+      for (const task of added)
+        for (const topic of topics) {
+          const offset = committed.get(topic)?.get(task.partition);
+          if (offset === undefined) continue;
+          task.committed.set(topic, offset);
+          this.writer.seedCommitted(task.partition, topic, task.partition, offset);
         }
-      }
-      const initMs = Date.now() - started;
-      // Lost meanwhile (the broker went away, the member stopped): never announced, so no onRevoked either.
+      const offsetsMs = Date.now() - started;
+      // Lost meanwhile (the broker went away, a rebalance): never announced, so no onRevoked either.
       const live = added.filter((t) => t.state === 'preparing');
       for (const task of live) task.announced = true;
       if (live.length > 0) await this.options.onAssigned(live);
-      this.host.logger.log(`${groupId}: took tasks ${partitions.join(',')} (producers ${initMs} ms, with onAssigned ${Date.now() - started} ms)`);
+      this.host.logger.log(
+        `${groupId}: took tasks ${partitions.join(',')} (stable offsets ${offsetsMs} ms, with onAssigned ${Date.now() - started} ms)`,
+      );
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
       for (const task of added) {
         task.lose(new TaskLostError(`task ${task.partition} of ${groupId} could not be taken: ${brokerErrorText(err)}`, { cause: err }));
-        void this.dropProducer(task);
         if (this.tasks.get(task.partition) === task) this.tasks.delete(task.partition);
       }
       const announced = added.filter((t) => t.announced).map((t) => t.partition);
       if (announced.length > 0) this.revoked(announced);
-      // A stale assignment's failure (of a consumer already stopped) tells nothing about the current one.
-      if (this.closed || this.consumer !== consumer) return;
-      if (isBrokerLoss(err)) this.host.brokerLost(err);
-      else
-        this.host.fail(new Error(`taking tasks ${added.map((t) => t.partition).join(',')} of ${groupId} failed: ${error.message}`, { cause: err }));
+      // A stale assignment's failure (of a member already stopped) tells nothing about the current one.
+      if (this.closed || membership === undefined || this.membership !== membership) return;
+      this.memberFailed(membership, err);
       return;
     }
     for (const task of added) {
@@ -348,57 +413,42 @@ export class KafkaTaskGroup {
     }
   }
 
-  private async initProducer(task: Task): Promise<void> {
-    const transactionalId = `${this.options.groupId}-task-${task.partition}`;
-    const producer = createProducer(this.host.kafka, {
-      transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      retry: TRANSACTION_RETRY,
-    });
-    task.producer = producer;
-    await producer.connect();
-    // The broker answers CONCURRENT_TRANSACTIONS until the old owner's last transaction is complete.
-    await withRetry(() => initTransactions(producer), {
-      retries: Number.POSITIVE_INFINITY,
-      maxRetryTime: INIT_TIMEOUT_MS,
-      minTimeout: 50,
-      maxTimeout: 500,
-      shouldRetry: ({ error }) => hasType(error, 'CONCURRENT_TRANSACTIONS') || (error as { retriable?: unknown }).retriable === true,
-    });
-    task.writer = new TransactionalWriter(producer, this.host.logger, (err) => this.commitFailed(task, err));
+  /** A transaction that failed: the group moved on (rejoin, tasks afresh) or the broker is gone. */
+  private commitFailed(error: Error, owners: ReadonlySet<number>): void {
+    if (this.closed || this.writer.suspended) return;
+    const ids = brokerErrorIds(error);
+    if (ids.some((id) => GROUP_FENCING.has(id))) {
+      const held = [...owners].filter((p) => this.tasks.has(p));
+      this.host.logger.warn(
+        `${this.options.groupId}: a transaction of tasks ${[...owners].join(',')} was refused (${ids.join(', ')}): dropping every task and rejoining`,
+      );
+      if (held.length > 0 || owners.size > 0) void this.rejoin(error);
+      return;
+    }
+    this.host.brokerLost(error);
   }
 
-  /** A failed transaction of a task: fenced → only this task is lost; anything else is the broker's absence. */
-  private commitFailed(task: Task, error: Error): void {
-    if (task.state === 'lost' || task.writer?.suspended) return;
-    if (isFencedProducer(error)) {
-      this.host.logger.warn(`task ${task.partition} of ${this.options.groupId} was fenced by another server: ${brokerErrorText(error)}`);
-      task.lose(new TaskLostError(`task ${task.partition} of ${this.options.groupId} was fenced by another server`, { cause: error }));
-      if (this.tasks.get(task.partition) === task) this.tasks.delete(task.partition);
-      void this.dropProducer(task);
-      if (task.announced) this.revoked([task.partition]);
-    } else {
-      this.host.brokerLost(error);
+  /** Every task dropped (their state is ahead of Kafka), the member leaves, and joins again: its tasks come back afresh. */
+  private async rejoin(error: Error): Promise<void> {
+    if (this.rejoining || this.closed) return;
+    this.rejoining = true;
+    try {
+      this.loseAll(new TaskLostError(`the tasks of ${this.options.groupId} were migrated: ${brokerErrorText(error)}`, { cause: error }));
+      await this.stopConsumer();
+      await withinTime(this.assigning, STOP_TIMEOUT_MS);
+      if (!this.closed) await this.start();
+    } catch (err) {
+      this.host.brokerLost(err);
+    } finally {
+      this.rejoining = false;
     }
   }
 
-  /** A revoked task: what it queued commits (unless it is lost), then its producer goes. */
-  private async retire(task: Task): Promise<void> {
-    if (task.state !== 'lost') {
-      task.state = 'lost';
-      task.lostWith = new TaskLostError(`task ${task.partition} of ${this.options.groupId} was moved to another member`);
-      task.markReady();
-    }
-    await withinTime(task.writer?.close() ?? Promise.resolve(), STOP_TIMEOUT_MS);
-    task.writer?.suspend(task.lostWith ?? new TaskLostError(`task ${task.partition} of ${this.options.groupId} is gone`));
-    await this.dropProducer(task);
-  }
-
-  private async dropProducer(task: Task): Promise<void> {
-    const producer = task.producer;
-    task.producer = undefined;
-    if (producer !== undefined) await withinTime(producer.disconnect(), STOP_TIMEOUT_MS);
+  /** The consumer or its stream failed, or tasks could not be taken: the broker's absence unless it answers. */
+  private memberFailed(membership: Membership, error: unknown): void {
+    if (this.closed || this.membership !== membership) return;
+    this.host.logger.warn(`${this.options.groupId}: the member failed: ${brokerErrorText(error)} [${brokerErrorIds(error).join(', ')}]`);
+    this.host.brokerLost(error);
   }
 
   private revoked(partitions: number[]): void {
@@ -426,28 +476,31 @@ function lagOf(
   return Number(lag);
 }
 
-function hasType(error: unknown, type: string): boolean {
-  const seen = new Set<unknown>();
-  let current = error;
-  while (typeof current === 'object' && current !== null && !seen.has(current)) {
-    seen.add(current);
-    if ((current as { type?: unknown }).type === type) return true;
-    const { cause, originalError } = current as { cause?: unknown; originalError?: unknown };
-    current = originalError ?? cause;
-  }
-  return false;
-}
-
-function toBusMessage(topic: string, partition: number, message: KafkaMessage): BusMessage {
-  return { topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: Number(message.timestamp) };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function toBusMessage(message: PlatformaticMessage): BusMessage {
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: String(message.offset),
+    key: message.key ?? null,
+    value: message.value ?? null,
+    timestamp: Number(message.timestamp),
+  };
 }
 
 function maxOf(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   return a > b ? a : b;
+}
+
+async function withinTimeOrThrow<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -51,7 +51,7 @@ export interface TaskContext {
   readonly partition: number;
   /**
    * Publishes in this task's next transaction, atomically with the offsets of the messages the task
-   * consumed (Kafka: the task's own transactional producer, transactional.id `${groupId}-task-${partition}`;
+   * consumed (Kafka: the member's transactional producer, under its group generation — exactly_once_v2;
    * embedded: the bus' batch). Successive calls keep their order. Rejects (BusUnavailableError or
    * TaskLostError) once the task is lost — nothing of a lost task commits.
    */
@@ -71,12 +71,12 @@ export interface TaskGroupOptions {
   /** Co-partitioned topics (same partition count): task p reads partition p of each. */
   readonly topics: readonly string[];
   /**
-   * Called (awaited) for newly assigned tasks BEFORE any of their messages is handed over; by then each
-   * task's producer is initialised — which fences a previous owner and waits for its last transaction to
-   * complete — so what the changelogs hold now is final: restore state here.
+   * Called (awaited) for newly assigned tasks BEFORE any of their messages is handed over; by then the
+   * previous owner's last transaction of each task is complete (Kafka: the group's offsets were read with
+   * require_stable) — so what the changelogs hold now is final: restore state here.
    */
   readonly onAssigned: (tasks: readonly TaskContext[]) => Promise<void>;
-  /** These tasks are no longer this member's (rebalance, fenced producer, broker lost, close): drop their state. */
+  /** These tasks are no longer this member's (rebalance, a transaction the group refused, broker lost, close): drop their state. */
   readonly onRevoked: (partitions: readonly number[]) => void;
   /**
    * One message of an assigned task, in partition order; its offset commits in the task's next

@@ -1,0 +1,108 @@
+/**
+ * The clients of one member of an exactly-once task group on
+ * @platformatic/kafka (see ExactlyOnceWriter): a consumer in the group that
+ * deals partitions co-partitioned and reads committed data only, the member's
+ * transactional producer, and an admin for the group's committed offsets —
+ * read with require_stable (KIP-447), so a task is never started from an
+ * offset that a transaction of its previous owner is still committing.
+ */
+import { coPartitionedGroupAssigner, CO_PARTITIONED_ASSIGNER_NAME } from './co-partitioned-assigner.js';
+import { Admin, brokerErrorIds, compatibilityPartitioner, Consumer, Producer } from './platformatic.js';
+import { withRetry } from './retry.js';
+
+export interface MemberClientOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly groupId: string;
+  readonly transactionalId: string;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+  /** How long a fetch that found no committed data may wait at the broker. */
+  readonly maxWaitMs: number;
+}
+
+export interface MemberClients {
+  readonly consumer: Consumer;
+  readonly admin: Admin;
+}
+
+/**
+ * The broker answers CONCURRENT_TRANSACTIONS while it writes the previous
+ * transaction's markers (a few ms): retried after 5 ms, then up to 100 ms.
+ */
+const retryDelay = (_client: object, _operation: string, attempt: number) => Math.min(100, 5 * 2 ** (attempt - 1));
+
+export function memberClients(options: MemberClientOptions): MemberClients {
+  const base = { clientId: options.clientId, bootstrapBrokers: [...options.brokers], retries: 8, retryDelay };
+  const consumer = new Consumer({
+    ...base,
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: options.heartbeatIntervalMs,
+    rebalanceTimeout: options.rebalanceTimeoutMs,
+    protocols: [{ name: CO_PARTITIONED_ASSIGNER_NAME, version: 1 }],
+    partitionAssigner: coPartitionedGroupAssigner,
+    isolationLevel: 1, // READ_COMMITTED
+    maxWaitTime: options.maxWaitMs,
+    autocommit: false,
+  });
+  return { consumer, admin: new Admin(base) };
+}
+
+/**
+ * The member's transactional producer. A new one for the same id (after the
+ * broker came back) fences the old one and aborts its open transaction: for
+ * that its InitProducerId must say "a new producer" (id −1, epoch −1) — the
+ * client's default, 0/0, claims to be producer 0 and is refused as fenced.
+ */
+export function memberProducer(options: MemberClientOptions): Producer {
+  return new Producer({
+    clientId: options.clientId,
+    bootstrapBrokers: [...options.brokers],
+    retries: 8,
+    retryDelay,
+    transactionalId: options.transactionalId,
+    idempotent: true,
+    producerId: -1n,
+    producerEpoch: -1,
+    partitioner: compatibilityPartitioner,
+  });
+}
+
+/**
+ * topic → partition → the group's committed offset (next to read; partitions
+ * without one left out), once no transaction holds an offset of them pending:
+ * the broker answers UNSTABLE_OFFSET_COMMIT until the previous owner's last
+ * transaction is complete (or, if it died, aborted on its timeout).
+ */
+export async function stableCommittedOffsets(
+  admin: Admin,
+  groupId: string,
+  topics: readonly string[],
+  partitions: readonly number[],
+  timeoutMs: number,
+): Promise<Map<string, Map<number, bigint>>> {
+  const groups = await withRetry(
+    () =>
+      admin.listConsumerGroupOffsets({
+        groups: [{ groupId, topics: topics.map((name) => ({ name, partitionIndexes: [...partitions] })) }],
+        requireStable: true,
+      }),
+    {
+      retries: Number.POSITIVE_INFINITY,
+      maxRetryTime: timeoutMs,
+      minTimeout: 20,
+      maxTimeout: 500,
+      shouldRetry: ({ error }) => brokerErrorIds(error).includes('UNSTABLE_OFFSET_COMMIT'),
+    },
+  );
+  const result = new Map<string, Map<number, bigint>>();
+  for (const group of groups)
+    for (const topic of group.topics) {
+      const byPartition = result.get(topic.name) ?? new Map<number, bigint>();
+      for (const p of topic.partitions) if (p.committedOffset >= 0n) byPartition.set(p.partitionIndex, p.committedOffset);
+      result.set(topic.name, byPartition);
+    }
+  return result;
+}

@@ -1,0 +1,227 @@
+/**
+ * Kafka Streams' exactly_once_v2 on @platformatic/kafka: ONE transactional
+ * producer per member carries what every task of the member wrote, with the
+ * offsets the tasks consumed, committed under the member's current group
+ * generation (KIP-447). A member that lost its tasks to a rebalance without
+ * knowing it yet is fenced by the group coordinator (ILLEGAL_GENERATION) and
+ * its transaction aborts; no per-task producers are needed, so a busy member
+ * commits one transaction where it committed one per task.
+ *
+ * Writes queue into one pending batch that goes out a macrotask later, one
+ * transaction after the other: what arrives while a transaction commits goes
+ * in the next one together (the commit interval adapts to the load: one
+ * transaction per message when idle, bigger ones under load). Each write and
+ * offset names its owner (a task): a task that is revoked or lost is dropped
+ * from the pending batch, and a failed transaction names the owners it held.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Consumer, PlatformaticMessage, Producer } from './platformatic.js';
+
+export interface OwnedMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly partition?: number;
+}
+
+interface Waiter {
+  readonly owner: number;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+interface Batch {
+  /** In write order: partition order within a topic-partition is the order of writes. */
+  readonly messages: { owner: number; topic: string; key: Buffer | null; value: Buffer | null; partition?: number }[];
+  /** "topic/partition" → the next offset to read, and whose. */
+  readonly offsets: Map<string, { owner: number; topic: string; partition: number; next: bigint }>;
+  readonly owners: Set<number>;
+  readonly waiters: Waiter[];
+}
+
+const emptyBatch = (): Batch => ({ messages: [], offsets: new Map(), owners: new Set(), waiters: [] });
+
+export interface ExactlyOnceWriterOptions {
+  /** The member's consumer now (its group id, member id and generation go with every offset); undefined while it is stopped. */
+  readonly groupMember: () => Consumer | undefined;
+  readonly logger: { error(message: string): void };
+  /**
+   * A transaction could not commit: the owners it held are ahead of Kafka in
+   * memory (their waiters are rejected). Called before the waiters settle.
+   */
+  readonly onFailure: (error: Error, owners: ReadonlySet<number>) => void;
+}
+
+export class ExactlyOnceWriter {
+  private batch = emptyBatch();
+  private flushing: Promise<void> | undefined;
+  private scheduled = false;
+  private closed = false;
+  private suspendedWith: Error | undefined;
+  /** Per owner, "topic/partition" → the last offset it committed: re-sent when it writes without consuming (fencing). */
+  private readonly lastCommitted = new Map<number, Map<string, { topic: string; partition: number; next: bigint }>>();
+
+  constructor(
+    private producer: Producer,
+    private readonly options: ExactlyOnceWriterOptions,
+  ) {}
+
+  get suspended(): boolean {
+    return this.suspendedWith !== undefined;
+  }
+
+  /** Queues messages of `owner` for the next transaction; resolves once it committed. */
+  write(owner: number, topic: string, messages: readonly OwnedMessage[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the exactly-once writer is closed'));
+    if (this.suspendedWith !== undefined) return Promise.reject(this.suspendedWith);
+    for (const m of messages) this.batch.messages.push({ owner, topic, key: m.key, value: m.value, partition: m.partition });
+    this.batch.owners.add(owner);
+    const done = new Promise<void>((resolve, reject) => this.batch.waiters.push({ owner, resolve, reject }));
+    this.schedule();
+    return done;
+  }
+
+  /** Commits `next` (the next offset to read) of topic/partition for `owner` in the next transaction. */
+  markConsumed(owner: number, topic: string, partition: number, next: bigint): void {
+    if (this.suspendedWith !== undefined) return;
+    this.batch.offsets.set(`${topic}/${partition}`, { owner, topic, partition, next });
+    this.batch.owners.add(owner);
+    this.schedule();
+  }
+
+  /** What the group had committed for an owner when it was taken: re-committed if it writes before it consumes. */
+  seedCommitted(owner: number, topic: string, partition: number, next: bigint): void {
+    let byPartition = this.lastCommitted.get(owner);
+    if (byPartition === undefined) {
+      byPartition = new Map();
+      this.lastCommitted.set(owner, byPartition);
+    }
+    byPartition.set(`${topic}/${partition}`, { topic, partition, next });
+  }
+
+  /** An owner that is gone (revoked, lost): its queued writes and offsets are dropped, its waiters rejected. */
+  drop(owner: number, error: Error): void {
+    this.lastCommitted.delete(owner);
+    if (!this.batch.owners.has(owner)) return;
+    const batch = this.batch;
+    const kept = emptyBatch();
+    for (const m of batch.messages) if (m.owner !== owner) kept.messages.push(m);
+    for (const [id, o] of batch.offsets) if (o.owner !== owner) kept.offsets.set(id, o);
+    for (const o of batch.owners) if (o !== owner) kept.owners.add(o);
+    for (const w of batch.waiters) {
+      if (w.owner === owner) w.reject(error);
+      else kept.waiters.push(w);
+    }
+    this.batch = kept;
+  }
+
+  /** Refuses writes until resume(): what is queued rejects with `error` at once. */
+  suspend(error: Error): void {
+    this.suspendedWith = error;
+    const dropped = this.batch;
+    this.batch = emptyBatch();
+    this.lastCommitted.clear();
+    for (const w of dropped.waiters) w.reject(error);
+  }
+
+  /** Writes again through `producer` (same transactional id: it fenced the old one and aborted its open transaction). */
+  async resume(producer: Producer): Promise<void> {
+    await this.settled();
+    this.producer = producer;
+    this.suspendedWith = undefined;
+  }
+
+  async settled(): Promise<void> {
+    while (this.flushing !== undefined) await this.flushing;
+  }
+
+  /** Commits what is queued, then refuses writes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.settled();
+    if (this.suspendedWith === undefined && this.hasWork()) await this.flushPending();
+  }
+
+  private hasWork(): boolean {
+    return this.batch.messages.length > 0 || this.batch.offsets.size > 0 || this.batch.waiters.length > 0;
+  }
+
+  private schedule(): void {
+    if (this.suspendedWith !== undefined || this.scheduled || this.flushing !== undefined) return;
+    this.scheduled = true;
+    // A macrotask later: what the current batch of fetched messages writes goes in one transaction.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.flushing !== undefined || this.suspendedWith !== undefined || !this.hasWork()) return;
+      this.flushing = this.flushPending().finally(() => {
+        this.flushing = undefined;
+        if (this.hasWork()) this.schedule();
+      });
+    });
+  }
+
+  private flushPending(): Promise<void> {
+    const batch = this.batch;
+    this.batch = emptyBatch();
+    return this.commit(batch);
+  }
+
+  private async commit(batch: Batch): Promise<void> {
+    const consumer = this.options.groupMember();
+    let transaction: Awaited<ReturnType<Producer['beginTransaction']>> | undefined;
+    try {
+      const offsets = this.offsetsToCommit(batch);
+      transaction = await this.producer.beginTransaction();
+      if (batch.messages.length > 0) {
+        await transaction.send({
+          messages: batch.messages.map((m) => ({
+            topic: m.topic,
+            key: m.key ?? undefined,
+            value: m.value as Buffer,
+            partition: m.partition,
+          })),
+        });
+      }
+      if (offsets.length > 0) {
+        if (consumer === undefined) throw new Error('the group member stopped: its offsets cannot commit');
+        await transaction.addConsumer(consumer);
+        // The member's generation as it knows it now: a stale one is refused (KIP-447). One partition at a
+        // time: the client merges concurrent offset commits of one transaction into one request.
+        const member = {
+          groupId: consumer.groupId,
+          memberId: consumer.memberId,
+          generationId: consumer.generationId,
+          coordinatorId: consumer.coordinatorId,
+        };
+        for (const o of offsets) {
+          const consumed = { topic: o.topic, partition: o.partition, offset: o.next - 1n, metadata: { consumer: member } };
+          await transaction.addOffset(consumed as unknown as PlatformaticMessage);
+        }
+      }
+      await transaction.commit();
+      for (const o of offsets) this.seedCommitted(o.owner, o.topic, o.partition, o.next);
+      for (const w of batch.waiters) w.resolve();
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.options.logger.error(`Kafka transaction failed: ${error.message}`);
+      await transaction?.abort().catch(() => undefined);
+      this.options.onFailure(error, batch.owners);
+      for (const w of batch.waiters) w.reject(this.suspendedWith ?? error);
+    }
+  }
+
+  /** The batch's offsets, and for an owner that wrote without consuming, its last committed ones (so that a stale member is fenced). */
+  private offsetsToCommit(batch: Batch): { owner: number; topic: string; partition: number; next: bigint }[] {
+    const offsets = [...batch.offsets.values()];
+    const covered = new Set(offsets.map((o) => o.owner));
+    for (const owner of batch.owners) {
+      if (covered.has(owner)) continue;
+      for (const o of this.lastCommitted.get(owner)?.values() ?? []) offsets.push({ owner, ...o });
+    }
+    return offsets;
+  }
+}
+
+/** A transactional id of its own for a member of `groupId` (one producer per member). */
+export function memberTransactionalId(groupId: string): string {
+  return `${groupId}-member-${randomUUID()}`;
+}

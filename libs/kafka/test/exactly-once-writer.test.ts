@@ -1,0 +1,129 @@
+/**
+ * ExactlyOnceWriter on a real broker: one member's transactions carry the
+ * writes and consumed offsets of several owners (tasks) together; an owner
+ * dropped before its transaction leaves nothing behind; and a member the
+ * group no longer knows is fenced (KIP-447): its transaction aborts, the
+ * owners it held are reported, and none of its writes becomes visible.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { brokerErrorIds, ExactlyOnceWriter, memberClients, memberProducer, stableCommittedOffsets } from '../src/exactly-once.js';
+import { ensureTopics, readToEnd } from '../src/index.js';
+import { bootstrap, noBroker, uniqueName, useKafka } from './support/kafka.js';
+
+describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
+  const { kafka, admin } = useKafka();
+
+  it('commits several tasks in one transaction, drops a dropped task, and is fenced once its member left the group', async () => {
+    const [input, output, groupId] = [uniqueName('eo-in'), uniqueName('eo-out'), uniqueName('eo-group')];
+    await ensureTopics(admin, [
+      { name: input, partitions: 2 },
+      { name: output, partitions: 2 },
+    ]);
+    const clientOptions = {
+      brokers: [bootstrap],
+      clientId: 'eo-test',
+      groupId,
+      transactionalId: `eo-test-${randomUUID()}`,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
+      rebalanceTimeoutMs: 10_000,
+      maxWaitMs: 50,
+    };
+    const { consumer, admin: pkAdmin } = memberClients(clientOptions);
+    const producer = memberProducer(clientOptions);
+    const failures: { error: Error; owners: number[] }[] = [];
+    let member: typeof consumer | undefined = consumer;
+    const writer = new ExactlyOnceWriter(producer, {
+      groupMember: () => member,
+      logger: { error: () => undefined },
+      onFailure: (error, owners) => failures.push({ error, owners: [...owners].sort() }),
+    });
+    try {
+      const stream = await consumer.consume({ topics: [input], mode: 'committed', fallbackMode: 'earliest', autocommit: false });
+      await expect.poll(() => consumer.assignments?.flatMap((a) => a.partitions).length ?? 0, { timeout: 20_000 }).toBe(2);
+
+      // Tasks 0 and 1 in one transaction; task 1's second write dropped with it before the commit.
+      const both = Promise.all([
+        writer.write(0, output, [{ key: Buffer.from('a'), value: Buffer.from('from task 0'), partition: 0 }]),
+        writer.write(1, output, [{ key: Buffer.from('b'), value: Buffer.from('from task 1'), partition: 1 }]),
+      ]);
+      writer.markConsumed(0, input, 0, 5n);
+      writer.markConsumed(1, input, 1, 7n);
+      await both;
+      const dropped = writer.write(1, output, [{ key: Buffer.from('c'), value: Buffer.from('dropped'), partition: 1 }]);
+      writer.markConsumed(1, input, 1, 9n);
+      writer.drop(1, new Error('task 1 moved'));
+      await expect(dropped).rejects.toThrow('task 1 moved');
+      await writer.write(0, output, [{ key: Buffer.from('d'), value: Buffer.from('task 0 again'), partition: 0 }]);
+
+      const committed = await stableCommittedOffsets(pkAdmin, groupId, [input], [0, 1], 10_000);
+      expect(committed.get(input)).toEqual(
+        new Map([
+          [0, 5n],
+          [1, 7n],
+        ]),
+      );
+
+      // The member leaves the group; a transaction still carrying its identity (a zombie's) is refused by the broker.
+      const identity = {
+        groupId: consumer.groupId,
+        memberId: consumer.memberId,
+        generationId: consumer.generationId,
+        coordinatorId: consumer.coordinatorId,
+      };
+      await stream.close();
+      await consumer.close(true);
+      member = identity as unknown as typeof consumer;
+      const fenced = writer.write(0, output, [{ key: Buffer.from('z'), value: Buffer.from('zombie'), partition: 0 }]);
+      writer.markConsumed(0, input, 0, 6n);
+      await expect(fenced).rejects.toThrow();
+      expect(failures.map((f) => f.owners)).toEqual([[0]]);
+      expect(brokerErrorIds(failures[0].error)).toEqual(expect.arrayContaining([expect.stringMatching(/^(UNKNOWN_MEMBER_ID|ILLEGAL_GENERATION)$/)]));
+      member = undefined;
+
+      const answers = async () => (await readToEnd(kafka, admin, [output], { timeoutMs: 5_000 })).map(({ message }) => String(message.value)).sort();
+      await expect.poll(answers, { timeout: 20_000 }).toEqual(['from task 0', 'from task 1', 'task 0 again']);
+      expect((await stableCommittedOffsets(pkAdmin, groupId, [input], [0], 10_000)).get(input)?.get(0)).toBe(5n);
+    } finally {
+      await writer.close().catch(() => undefined);
+      await consumer.close(true).catch(() => undefined);
+      await producer.close().catch(() => undefined);
+      await pkAdmin.close().catch(() => undefined);
+    }
+  }, 60_000);
+
+  it("fences the member's previous producer: a new one with the same transactional id aborts its open transaction", async () => {
+    const output = uniqueName('eo-fence');
+    await ensureTopics(admin, [{ name: output, partitions: 1 }]);
+    const options = {
+      brokers: [bootstrap],
+      clientId: 'eo-fence',
+      groupId: uniqueName('eo-fence-group'),
+      transactionalId: `eo-fence-${randomUUID()}`,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
+      rebalanceTimeoutMs: 10_000,
+      maxWaitMs: 50,
+    };
+    const old = memberProducer(options);
+    const successor = memberProducer(options);
+    try {
+      const open = await old.beginTransaction();
+      await open.send({ messages: [{ topic: output, partition: 0, value: Buffer.from('left open') }] });
+      const next = await successor.beginTransaction();
+      await next.send({ messages: [{ topic: output, partition: 0, value: Buffer.from('from the successor') }] });
+      await next.commit();
+      const refused = await open.commit().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(brokerErrorIds(refused)).toContain('PRODUCER_FENCED');
+      const read = async () => (await readToEnd(kafka, admin, [output], { timeoutMs: 5_000 })).map(({ message }) => String(message.value));
+      await expect.poll(read, { timeout: 20_000 }).toEqual(['from the successor']);
+    } finally {
+      await old.close(true).catch(() => undefined);
+      await successor.close().catch(() => undefined);
+    }
+  }, 60_000);
+});
