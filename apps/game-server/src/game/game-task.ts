@@ -102,10 +102,11 @@ export class GameTask {
   private emit(events: readonly EngineEvent[]): void {
     if (events.length === 0) return;
     void this.publisher.publish(events);
-    const accounts = events.flatMap((e) => (e.kind === 'trader-state' ? [accountEntry(e.trader, e.state, this.publisher.keyFor(e.trader))] : []));
-    this.store
-      .write([...this.loop.takeChanges(), ...accounts])
-      .catch((err: unknown) => this.logger.warn(`could not store the task's state: ${String(err)}`));
+    // A loop, not flatMap and spreads: this runs for every order, and flatMap was most of this method's time in the profile.
+    // takeChanges hands over a fresh array, so it can take the accounts too.
+    const entries = this.loop.takeChanges();
+    for (const e of events) if (e.kind === 'trader-state') entries.push(accountEntry(e.trader, e.state, this.publisher.keyFor(e.trader)));
+    this.store.write(entries).catch((err: unknown) => this.logger.warn(`could not store the task's state: ${String(err)}`));
     this.publishLoad();
     this.deps.onEvents(events);
   }
