@@ -170,20 +170,19 @@ export class ExactlyOnceWriter {
     let transaction: Awaited<ReturnType<Producer['beginTransaction']>> | undefined;
     try {
       const offsets = this.offsetsToCommit(batch);
-      transaction = await this.producer.beginTransaction();
-      if (batch.messages.length > 0) {
-        await transaction.send({
-          messages: batch.messages.map((m) => ({
-            topic: m.topic,
-            key: m.key ?? undefined,
-            value: m.value as Buffer,
-            partition: m.partition,
-          })),
-        });
-      }
-      if (offsets.length > 0) {
+      const txn = await this.producer.beginTransaction();
+      transaction = txn;
+      // The answers go to the partitions' leader, the offsets to the group coordinator: side by side.
+      const sending =
+        batch.messages.length === 0
+          ? Promise.resolve()
+          : txn.send({
+              messages: batch.messages.map((m) => ({ topic: m.topic, key: m.key ?? undefined, value: m.value as Buffer, partition: m.partition })),
+            });
+      const committingOffsets = (async () => {
+        if (offsets.length === 0) return;
         if (consumer === undefined) throw new Error('the group member stopped: its offsets cannot commit');
-        await transaction.addConsumer(consumer);
+        await txn.addConsumer(consumer);
         // The member's generation as it knows it now: a stale one is refused (KIP-447). One partition at a
         // time: the client merges concurrent offset commits of one transaction into one request.
         const member = {
@@ -194,9 +193,12 @@ export class ExactlyOnceWriter {
         };
         for (const o of offsets) {
           const consumed = { topic: o.topic, partition: o.partition, offset: o.next - 1n, metadata: { consumer: member } };
-          await transaction.addOffset(consumed as unknown as PlatformaticMessage);
+          await txn.addOffset(consumed as unknown as PlatformaticMessage);
         }
-      }
+      })();
+      const [sent, offsetsDone] = await Promise.allSettled([sending, committingOffsets]);
+      if (sent.status === 'rejected') throw sent.reason;
+      if (offsetsDone.status === 'rejected') throw offsetsDone.reason;
       await transaction.commit();
       for (const o of offsets) this.seedCommitted(o.owner, o.topic, o.partition, o.next);
       for (const w of batch.waiters) w.resolve();

@@ -60,6 +60,8 @@ interface ClientInfo {
 export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LiveGateway');
   private readonly clients = new Map<WebSocket, ClientInfo>();
+  /** traderId → how many sockets are signed in as that trader: who results and states are decoded for. */
+  private readonly online = new Map<string, number>();
   private subscription?: Subscription;
   private leaderboardTimer?: NodeJS.Timeout;
   private leaderboardDirty = false;
@@ -112,6 +114,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   handleDisconnect(client: WebSocket): void {
+    this.signOut(client);
     this.clients.delete(client);
   }
 
@@ -121,7 +124,10 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     if (!body.ok) return errorFrame(body.error.message);
     const trader = this.registry.traderForToken(body.value.token);
     if (trader === undefined) return errorFrame('data.token: unknown trader token');
+    this.signOut(client);
     this.clients.set(client, { trader });
+    const id = traderId(trader);
+    this.online.set(id, (this.online.get(id) ?? 0) + 1);
     return serverFrame(WS_SERVER_EVENTS.authenticated, { ...trader, state: this.game.traderState(trader) ?? null });
   }
 
@@ -187,23 +193,42 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       case TOPICS.txnRejections.name: {
         // A refusal (paused game, bad field of a Kafka order, team outside GAME_TEAMS) reaches the socket as the
         // REJECTED result it always was: txn-rejections exists so that txn-results stays readable by 2018 clients.
-        const trader = decodeMessage.traderKey(message.key);
-        const result = decodeTxnAnswer(message.topic, message.value);
-        if (trader.ok && result !== undefined) this.sendToTrader(trader.value, WS_SERVER_EVENTS.txnResult, result);
+        // Every answer of the game passes here: only those of a trader with a socket are decoded.
+        const trader = this.onlineTrader(message);
+        const result = trader === undefined ? undefined : decodeTxnAnswer(message.topic, message.value);
+        if (trader !== undefined && result !== undefined) this.sendToTrader(trader, WS_SERVER_EVENTS.txnResult, result);
         return;
       }
       case TOPICS.traderStates.name: {
-        const trader = decodeMessage.traderKey(message.key);
-        const state = decodeMessage.traderState(message.value);
-        if (trader.ok && state.ok) this.sendToTrader(trader.value, WS_SERVER_EVENTS.traderState, state.value);
+        const trader = this.onlineTrader(message);
+        const state = trader === undefined ? undefined : decodeMessage.traderState(message.value);
+        if (trader !== undefined && state?.ok) this.sendToTrader(trader, WS_SERVER_EVENTS.traderState, state.value);
         this.scheduleLeaderboard();
         return;
       }
     }
   }
 
+  /** The trader a message is keyed by, if a socket is signed in as it (else the message is nobody's here). */
+  private onlineTrader(message: BusMessage): TraderKey | undefined {
+    if (this.online.size === 0) return undefined;
+    const trader = decodeMessage.traderKey(message.key);
+    return trader.ok && this.online.has(traderId(trader.value)) ? trader.value : undefined;
+  }
+
+  private signOut(client: WebSocket): void {
+    const previous = this.clients.get(client)?.trader;
+    if (previous === undefined) return;
+    const id = traderId(previous);
+    const left = (this.online.get(id) ?? 1) - 1;
+    if (left > 0) this.online.set(id, left);
+    else this.online.delete(id);
+  }
+
   /** Leaderboard changes come in bursts (every action); spectators need them a few times a second at most. */
   private scheduleLeaderboard(): void {
+    // Nobody watching: the next one to connect gets the leaderboard in its welcome.
+    if (this.clients.size === 0) return;
     this.leaderboardDirty = true;
     if (this.leaderboardTimer !== undefined) return;
     this.leaderboardTimer = setTimeout(() => {
