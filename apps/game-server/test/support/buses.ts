@@ -114,12 +114,16 @@ async function kafkaEnvironment(): Promise<BusEnvironment | undefined> {
         await consumer.connect();
         await consumer.subscribe({ topics: [topic], fromBeginning: false });
         const joined = waitForGroupJoin(consumer, groupId);
+        // kafkajs resolves "latest" at its first fetch after the join: a record written between the two is
+        // never seen. Watching starts once that first fetch is done.
+        const fetched = new Promise<void>((resolve) => consumer.on(consumer.events.FETCH, () => resolve()));
         await consumer.run({
           eachMessage: async ({ topic: t, partition, message }) => {
             records.push({ topic: t, partition, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
           },
         });
         await joined;
+        await fetched;
         return records;
       },
       close: async () => {
