@@ -69,7 +69,7 @@ export function toTopicMessage(
 
 export class EngineEventPublisher {
   private readonly logger = new Logger('EngineEventPublisher');
-  private readonly outstanding = new Set<Promise<void>>();
+  private readonly outstanding = new Set<Promise<boolean>>();
   /** traderId → the key bytes of the trader's latest order (absent: the compact key). */
   private readonly keyBytes = new Map<string, Buffer>();
   /** The field to blame on the REJECTED result(s) of the event batch being published now (see rejecting()). */
@@ -115,9 +115,10 @@ export class EngineEventPublisher {
    * Hands the events to the bus right away, in the order the engine produced
    * them (the bus keeps the order of successive calls). Not waiting for
    * delivery here is what lets a consumed action and its results commit
-   * together on Kafka.
+   * together on Kafka. Resolves true once all of them are committed, false
+   * if any could not be (logged).
    */
-  publish(events: readonly EngineEvent[]): Promise<void> {
+  publish(events: readonly EngineEvent[]): Promise<boolean> {
     const batches = new Map<string, OutgoingMessage[]>();
     const keyOf: TraderKeyBytes = (trader) => this.keyFor(trader);
     for (const event of events) {
@@ -127,11 +128,11 @@ export class EngineEventPublisher {
       batch.push(message);
     }
     const deliveries = [...batches].map(([topic, messages]) => this.track(topic, messages));
-    return Promise.all(deliveries).then(() => undefined);
+    return Promise.all(deliveries).then((delivered) => delivered.every(Boolean));
   }
 
   /** A rejection that no trader can be found for (an unreadable key): under the raw key bytes as they came. */
-  publishRejection(rawKey: Uint8Array | null, rejection: TxnRejection): Promise<void> {
+  publishRejection(rawKey: Uint8Array | null, rejection: TxnRejection): Promise<boolean> {
     return this.track(TOPICS.txnRejections.name, [{ key: rawKey, value: encodeTxnRejection(rejection) }]);
   }
 
@@ -140,10 +141,14 @@ export class EngineEventPublisher {
     await Promise.all([...this.outstanding]);
   }
 
-  private track(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    const delivery = this.publishTo(topic, messages).catch((err: unknown) => {
-      this.logger.error(`could not publish ${messages.length} message(s) to ${topic}: ${String(err)}`);
-    });
+  private track(topic: string, messages: OutgoingMessage[]): Promise<boolean> {
+    const delivery = this.publishTo(topic, messages).then(
+      () => true,
+      (err: unknown) => {
+        this.logger.error(`could not publish ${messages.length} message(s) to ${topic}: ${String(err)}`);
+        return false;
+      },
+    );
     this.outstanding.add(delivery);
     void delivery.finally(() => this.outstanding.delete(delivery));
     return delivery;

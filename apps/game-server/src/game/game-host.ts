@@ -2,7 +2,7 @@
  * What a piece of the game hosted on this server (a task, the market) needs
  * from it: where to read and write, the key the game's records are sealed
  * with, the clock and rules, the plantation loads of the whole game, and
- * where its events go once handed to the bus.
+ * where its events go once handed to the bus, and once committed.
  */
 import type { Clock, EngineEvent, GameRules } from '@banana-market/engine';
 import type { MessageBus } from '../bus/message-bus.js';
@@ -19,4 +19,6 @@ export interface GameHost {
   readonly loads: PlantationLoads;
   /** Every event, after it is handed to the bus. */
   readonly onEvents: (events: readonly EngineEvent[]) => void;
+  /** A task's events once committed (Kafka: their transaction): its answers are final, a gateway may give them out. */
+  readonly onCommitted: (events: readonly EngineEvent[]) => void;
 }

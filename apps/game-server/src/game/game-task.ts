@@ -101,7 +101,9 @@ export class GameTask {
 
   private emit(events: readonly EngineEvent[]): void {
     if (events.length === 0) return;
-    void this.publisher.publish(events);
+    void this.publisher.publish(events).then((committed) => {
+      if (committed) this.deps.onCommitted(events);
+    });
     // A loop, not flatMap and spreads: this runs for every order, and flatMap was most of this method's time in the profile.
     // takeChanges hands over a fresh array, so it can take the accounts too.
     const entries = this.loop.takeChanges();

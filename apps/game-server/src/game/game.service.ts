@@ -51,6 +51,7 @@ export type GameListener = (events: readonly EngineEvent[]) => void;
 export class GameService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Game');
   private readonly listeners = new Set<GameListener>();
+  private readonly committedListeners = new Set<GameListener>();
   private readonly loads = new PlantationLoads();
   private readonly tasks = new Map<number, GameTask>();
   private leader: MarketLeader | undefined;
@@ -260,6 +261,12 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     return () => this.listeners.delete(listener);
   }
 
+  /** Listens to the events of this server's tasks once they are committed: answers that may be given out. */
+  onCommitted(listener: GameListener): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
+  }
+
   // ---- commands -------------------------------------------------------------
 
   /** The teams of a closed room (GAME_TEAMS), or undefined when any team may play. */
@@ -401,7 +408,16 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   /** What a task or the market hosted here gets from this server. */
   private host(): GameHost {
     const { bus, cipher, clock, loads } = this;
-    return { bus, cipher, clock, loads, rules: this.config.rules, seed: this.config.seed, onEvents: (events) => this.notify(events) };
+    return {
+      bus,
+      cipher,
+      clock,
+      loads,
+      rules: this.config.rules,
+      seed: this.config.seed,
+      onEvents: (events) => this.notify(events, this.listeners),
+      onCommitted: (events) => this.notify(events, this.committedListeners),
+    };
   }
 
   /** The leader applies a command at once; another server sends it, sealed (a reset may name a seed), to the leader. */
@@ -433,8 +449,8 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     for (const task of this.tasks.values()) task.followGame(record);
   }
 
-  private notify(events: readonly EngineEvent[]): void {
-    for (const listener of this.listeners) {
+  private notify(events: readonly EngineEvent[], listeners: ReadonlySet<GameListener>): void {
+    for (const listener of listeners) {
       try {
         listener(events);
       } catch (err) {

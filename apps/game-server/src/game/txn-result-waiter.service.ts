@@ -2,7 +2,9 @@
  * Lets a gateway (HTTP, WebSocket) wait for the result of an action it put on
  * an action topic, by reading txn-results and txn-rejections like any other
  * client would. A rejection is answered as the REJECTED result it has always
- * been over HTTP and WebSocket.
+ * been over HTTP and WebSocket. A result of this server's own task is
+ * answered as soon as its transaction committed, as the bytes it committed
+ * read back — without waiting for the subscription to fetch them.
  */
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -11,12 +13,15 @@ import {
   ACTION_TXN_TYPES,
   decodeMessage,
   decodeTxnAnswer,
+  encode,
   TOPICS,
   traderId,
   type TraderKey,
   type TxnResult,
 } from '@banana-market/protocol';
+import type { EngineEvent } from '@banana-market/engine';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
+import { GameService } from './game.service.js';
 
 export class TxnTimeoutError extends Error {
   constructor(txnId: string, timeoutMs: number) {
@@ -38,9 +43,15 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
   /** Each server instance reads every result, so its group is its own. */
   private readonly groupId = `banana-market-gateway-results-${randomUUID()}`;
 
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+  private stopLocalAnswers?: () => void;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    private readonly game: GameService,
+  ) {}
 
   async onModuleInit(): Promise<void> {
+    this.stopLocalAnswers = this.game.onCommitted((events) => this.committed(events));
     // The topics first, all of them checked as one (the services of a module start side by side).
     await this.bus.ensureTopics(ALL_TOPICS);
     this.subscription = await this.bus.subscribe({
@@ -52,6 +63,7 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopLocalAnswers?.();
     await this.subscription?.close();
     for (const waiter of this.waiters.values()) {
       clearTimeout(waiter.timer);
@@ -90,6 +102,21 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
     return this.waiters.size;
   }
 
+  /**
+   * Committed results of this server's tasks. Refusals are left to the topic: theirs carry the field the
+   * decoder blamed, which the engine's event does not.
+   */
+  private committed(events: readonly EngineEvent[]): void {
+    if (this.waiters.size === 0) return;
+    for (const event of events) {
+      if (event.kind !== 'txn-result' || event.result.status === 'REJECTED') continue;
+      const waiter = this.waiters.get(waiterId(event.trader, event.result.txnId));
+      if (waiter === undefined) continue;
+      const result = decodeTxnAnswer(TOPICS.txnResults.name, encode.txnResult(event.result));
+      if (result !== undefined && ACTION_TXN_TYPES.has(result.type)) this.settle(waiterId(event.trader, event.result.txnId), result);
+    }
+  }
+
   private receive(message: BusMessage): void {
     // Every result of the game comes through here; decoding them costs, and without a waiter none matters.
     if (this.waiters.size === 0) return;
@@ -97,7 +124,10 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
     if (!trader.ok) return;
     const result = decodeTxnAnswer(message.topic, message.value);
     if (result === undefined || !ACTION_TXN_TYPES.has(result.type)) return;
-    const id = waiterId(trader.value, result.txnId);
+    this.settle(waiterId(trader.value, result.txnId), result);
+  }
+
+  private settle(id: string, result: TxnResult): void {
     const waiter = this.waiters.get(id);
     if (waiter === undefined) return;
     this.waiters.delete(id);
