@@ -19,6 +19,7 @@
  *                       tokens, 100 orders/s open loop
  *   kafka-servers-N     N built servers on the same broker sharing the game's 8 tasks (issue 16), N = 1,
  *                       2, 3, closed loop as kafka-e2e
+ * Before any Kafka row the broker itself is warmed up (unreported: 20 s of the exactly-once pipe's load).
  * The pipes run the same loads as the server (closed loop, then open loop at 20, 400 and 100 orders/s,
  * rows kafka-pipe-*-R): every server row prints its ratio to both pipes under the same load. Pipes and
  * servers alike run outside the load client's process, each warmed up (unreported) first.
@@ -70,6 +71,12 @@ const LIMITS = {
   /** Unreported orders (closed loop) that warm up each server and pipe process before its rows. */
   warmUpOrders: 1_000,
   warmUpSeconds: 15,
+  /**
+   * Unreported, before the first Kafka row: the broker's own JIT warms up on an exactly-once pipe's load
+   * (produce, fetch, transactions), so that the baselines, measured first, do not meet a cold broker.
+   */
+  brokerWarmUpOrders: 20_000,
+  brokerWarmUpSeconds: 20,
   /** Open loop: how long orders are sent, and how long their answers are then awaited at most. */
   openSeconds: 10,
   drainSeconds: 10,
@@ -427,7 +434,7 @@ async function createTopics(admin, topics) {
  * own shaped as market-orders and txn-results (8 partitions; the game's topics hold the game), under
  * the loads the server gets: closed loop, then open loop at each rate. Returns its rows by load.
  */
-async function benchPipe(bootstrap, mode) {
+async function benchPipe(bootstrap, mode, { brokerWarmUp = false } = {}) {
   const name = `kafka-pipe-${mode}`;
   const kafka = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -443,6 +450,14 @@ async function benchPipe(bootstrap, mode) {
     pipe = await spawnChild(name, [pipeJs, mode, bootstrap, input, output], {}, (out) => (out.includes('ready') ? true : undefined));
     client = await kafkaClient(bootstrap, input, output);
     await warmUp(client, `${mode}w`);
+    if (brokerWarmUp) {
+      await closedLoop('broker warm-up', LIMITS.brokerWarmUpOrders, client.send, client.onAnswer, {
+        quiet: true,
+        prefix: `${mode}b`,
+        maxSeconds: LIMITS.brokerWarmUpSeconds,
+      });
+      return {};
+    }
     const rows = { closed: await closedLoop(name, LIMITS.kafkaOrders, client.send, client.onAnswer, { prefix: `${mode}c` }) };
     for (const rate of LIMITS.rates)
       rows[rate] = await openLoop(`${name}-${rate}`, rate, client.send, client.onAnswer, { prefix: `${mode}o${rate}` });
@@ -453,7 +468,7 @@ async function benchPipe(bootstrap, mode) {
     if (pipe !== undefined) {
       await stopChild(pipe);
       const stats = /stats (\{.*\})/.exec(pipe.output.join(''))?.[1];
-      if (stats !== undefined) {
+      if (stats !== undefined && !brokerWarmUp) {
         const s = JSON.parse(stats);
         const per =
           mode === 'eos'
@@ -585,6 +600,7 @@ async function main() {
   } else {
     try {
       const pipes = {};
+      await benchPipe(broker.bootstrap, 'eos', { brokerWarmUp: true });
       if (only.has('pipes'))
         for (const mode of ['batched', 'eos']) {
           pipes[mode] = await benchPipe(broker.bootstrap, mode);
