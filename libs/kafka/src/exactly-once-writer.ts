@@ -49,6 +49,11 @@ export interface ExactlyOnceWriterOptions {
    * memory (their waiters are rejected). Called before the waiters settle.
    */
   readonly onFailure: (error: Error, owners: ReadonlySet<number>) => void;
+  /**
+   * Compacted topics where only a key's latest value matters (a state store's changelog): within one
+   * transaction only the last message of each key is written — Kafka Streams' record cache between commits.
+   */
+  readonly latestPerKey?: ReadonlySet<string>;
 }
 
 export class ExactlyOnceWriter {
@@ -177,7 +182,12 @@ export class ExactlyOnceWriter {
         batch.messages.length === 0
           ? Promise.resolve()
           : txn.send({
-              messages: batch.messages.map((m) => ({ topic: m.topic, key: m.key ?? undefined, value: m.value as Buffer, partition: m.partition })),
+              messages: this.latestOnly(batch.messages).map((m) => ({
+                topic: m.topic,
+                key: m.key ?? undefined,
+                value: m.value as Buffer,
+                partition: m.partition,
+              })),
             });
       const committingOffsets = (async () => {
         if (offsets.length === 0) return;
@@ -209,6 +219,19 @@ export class ExactlyOnceWriter {
       this.options.onFailure(error, batch.owners);
       for (const w of batch.waiters) w.reject(this.suspendedWith ?? error);
     }
+  }
+
+  /** The batch's messages without those a later message of the same key replaces (latestPerKey topics only). */
+  private latestOnly(messages: Batch['messages']): Batch['messages'] {
+    const collapsible = this.options.latestPerKey;
+    if (collapsible === undefined || collapsible.size === 0) return messages;
+    const slot = (m: Batch['messages'][number]) => `${m.topic}\u0000${m.partition ?? ''}\u0000${m.key?.toString('latin1')}`;
+    const last = new Map<string, number>();
+    messages.forEach((m, i) => {
+      if (m.key !== null && collapsible.has(m.topic)) last.set(slot(m), i);
+    });
+    if (last.size === 0) return messages;
+    return messages.filter((m, i) => m.key === null || !collapsible.has(m.topic) || last.get(slot(m)) === i);
   }
 
   /** The batch's offsets, and for an owner that wrote without consuming, its last committed ones (so that a stale member is fenced). */

@@ -126,4 +126,44 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       await successor.close().catch(() => undefined);
     }
   }, 60_000);
+
+  it('writes only the last message of a key of a latest-per-key topic within one transaction, every message elsewhere', async () => {
+    const [changelog, results, groupId] = [uniqueName('eo-changelog'), uniqueName('eo-results'), uniqueName('eo-latest')];
+    await ensureTopics(admin, [
+      { name: changelog, partitions: 1 },
+      { name: results, partitions: 1 },
+    ]);
+    const options = {
+      brokers: [bootstrap],
+      clientId: 'eo-latest',
+      groupId,
+      transactionalId: `eo-latest-${randomUUID()}`,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
+      rebalanceTimeoutMs: 10_000,
+      maxWaitMs: 50,
+    };
+    const producer = memberProducer(options);
+    const writer = new ExactlyOnceWriter(producer, {
+      groupMember: () => undefined,
+      logger: { error: () => undefined },
+      onFailure: () => undefined,
+      latestPerKey: new Set([changelog]),
+    });
+    try {
+      const message = (key: string, value: string) => ({ key: Buffer.from(key), value: Buffer.from(value), partition: 0 });
+      await Promise.all([
+        writer.write(0, changelog, [message('alice', 'a1'), message('bob', 'b1')]),
+        writer.write(0, results, [message('alice', 'r1'), message('alice', 'r2')]),
+        writer.write(0, changelog, [message('alice', 'a2')]),
+      ]);
+      const read = async (topic: string) =>
+        (await readToEnd(kafka, admin, [topic], { timeoutMs: 5_000 })).map(({ message: m }) => `${m.key}=${m.value}`);
+      await expect.poll(() => read(changelog), { timeout: 20_000 }).toEqual(['bob=b1', 'alice=a2']);
+      expect(await read(results)).toEqual(['alice=r1', 'alice=r2']);
+    } finally {
+      await writer.close().catch(() => undefined);
+      await producer.close().catch(() => undefined);
+    }
+  }, 60_000);
 });

@@ -164,6 +164,7 @@ export class KafkaTaskGroup {
       groupMember: () => this.membership?.consumer,
       logger: host.logger,
       onFailure: (error, owners) => this.commitFailed(error, owners),
+      latestPerKey: new Set(options.latestPerKeyTopics ?? []),
     });
   }
 

@@ -83,6 +83,11 @@ export interface TaskGroupOptions {
    * transaction together with what the handler published through task.publish (synchronously, without awaiting).
    */
   readonly onMessage: (message: BusMessage, task: TaskContext) => void | Promise<void>;
+  /**
+   * Compacted changelogs the tasks write, where only a key's latest value matters: the bus may write only
+   * the last message of a key among those that commit together (Kafka: per transaction).
+   */
+  readonly latestPerKeyTopics?: readonly string[];
 }
 
 export interface TaskStatus {

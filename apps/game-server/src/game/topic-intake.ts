@@ -7,6 +7,7 @@
  * a message that arrives before the game's clock runs waits for it.
  */
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { TOPICS } from '@banana-market/protocol';
 import type { BusMessage, MessageBus, Subscription, TaskContext } from '../bus/message-bus.js';
 
 export interface GameReadiness {
@@ -32,6 +33,8 @@ export abstract class TaskIntake implements OnModuleInit, OnApplicationShutdown 
       topics: [...this.topics],
       onAssigned: (tasks) => this.assigned(tasks),
       onRevoked: (partitions) => this.revoked(partitions),
+      // The tasks' state store changelog and their plantation loads: only each key's latest value counts.
+      latestPerKeyTopics: [TOPICS.taskChangelog.name, TOPICS.plantationLoads.name],
       // Only a message that arrives before the clock runs waits (a running game costs no await on this hot path).
       onMessage: (message, task) => {
         if (this.gameReady.started) return this.handle(message, task);
