@@ -33,8 +33,16 @@ export interface MemberClients {
  */
 const retryDelay = (_client: object, _operation: string, attempt: number) => Math.min(100, 5 * 2 ** (attempt - 1));
 
+/** What every client of a member shares. */
+const baseOptions = (options: MemberClientOptions) => ({
+  clientId: options.clientId,
+  bootstrapBrokers: [...options.brokers],
+  retries: 8,
+  retryDelay,
+});
+
 export function memberClients(options: MemberClientOptions): MemberClients {
-  const base = { clientId: options.clientId, bootstrapBrokers: [...options.brokers], retries: 8, retryDelay };
+  const base = baseOptions(options);
   const consumer = new Consumer({
     ...base,
     groupId: options.groupId,
@@ -58,10 +66,7 @@ export function memberClients(options: MemberClientOptions): MemberClients {
  */
 export function memberProducer(options: MemberClientOptions): Producer {
   return new Producer({
-    clientId: options.clientId,
-    bootstrapBrokers: [...options.brokers],
-    retries: 8,
-    retryDelay,
+    ...baseOptions(options),
     transactionalId: options.transactionalId,
     idempotent: true,
     producerId: -1n,

@@ -11,6 +11,18 @@ import { brokerErrorIds, ExactlyOnceWriter, memberClients, memberProducer, stabl
 import { ensureTopics, readToEnd } from '../src/index.js';
 import { bootstrap, noBroker, uniqueName, useKafka } from './support/kafka.js';
 
+/** A member's client options as the server's task groups set them, with ids of their own. */
+const memberOptions = (clientId: string, groupId: string) => ({
+  brokers: [bootstrap],
+  clientId,
+  groupId,
+  transactionalId: `${clientId}-${randomUUID()}`,
+  sessionTimeoutMs: 10_000,
+  heartbeatIntervalMs: 1_000,
+  rebalanceTimeoutMs: 10_000,
+  maxWaitMs: 50,
+});
+
 describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
   const { kafka, admin } = useKafka();
 
@@ -20,16 +32,7 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       { name: input, partitions: 2 },
       { name: output, partitions: 2 },
     ]);
-    const clientOptions = {
-      brokers: [bootstrap],
-      clientId: 'eo-test',
-      groupId,
-      transactionalId: `eo-test-${randomUUID()}`,
-      sessionTimeoutMs: 10_000,
-      heartbeatIntervalMs: 1_000,
-      rebalanceTimeoutMs: 10_000,
-      maxWaitMs: 50,
-    };
+    const clientOptions = memberOptions('eo-test', groupId);
     const { consumer, admin: pkAdmin } = memberClients(clientOptions);
     const producer = memberProducer(clientOptions);
     const failures: { error: Error; owners: number[] }[] = [];
@@ -96,16 +99,7 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
   it("fences the member's previous producer: a new one with the same transactional id aborts its open transaction", async () => {
     const output = uniqueName('eo-fence');
     await ensureTopics(admin, [{ name: output, partitions: 1 }]);
-    const options = {
-      brokers: [bootstrap],
-      clientId: 'eo-fence',
-      groupId: uniqueName('eo-fence-group'),
-      transactionalId: `eo-fence-${randomUUID()}`,
-      sessionTimeoutMs: 10_000,
-      heartbeatIntervalMs: 1_000,
-      rebalanceTimeoutMs: 10_000,
-      maxWaitMs: 50,
-    };
+    const options = memberOptions('eo-fence', uniqueName('eo-fence-group'));
     const old = memberProducer(options);
     const successor = memberProducer(options);
     try {
@@ -133,16 +127,7 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       { name: changelog, partitions: 1 },
       { name: results, partitions: 1 },
     ]);
-    const options = {
-      brokers: [bootstrap],
-      clientId: 'eo-latest',
-      groupId,
-      transactionalId: `eo-latest-${randomUUID()}`,
-      sessionTimeoutMs: 10_000,
-      heartbeatIntervalMs: 1_000,
-      rebalanceTimeoutMs: 10_000,
-      maxWaitMs: 50,
-    };
+    const options = memberOptions('eo-latest', groupId);
     const producer = memberProducer(options);
     const writer = new ExactlyOnceWriter(producer, {
       groupMember: () => undefined,
