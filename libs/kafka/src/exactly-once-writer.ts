@@ -43,6 +43,12 @@ const emptyBatch = (): Batch => ({ messages: [], offsets: new Map(), owners: new
 export interface ExactlyOnceWriterOptions {
   /** The member's consumer now (its group id, member id and generation go with every offset); undefined while it is stopped. */
   readonly groupMember: () => Consumer | undefined;
+  /**
+   * The group generation an owner (a task) was assigned in. Its offsets commit under that generation, not the
+   * member's latest: the client learns a new generation before it learns which tasks it lost, and a task
+   * moved to another member must not commit under the generation that moved it. Default: the member's.
+   */
+  readonly generationOf?: (owner: number) => number | undefined;
   readonly logger: { error(message: string): void };
   /**
    * A transaction could not commit: the owners it held are ahead of Kafka in
@@ -193,15 +199,15 @@ export class ExactlyOnceWriter {
         if (offsets.length === 0) return;
         if (consumer === undefined) throw new Error('the group member stopped: its offsets cannot commit');
         await txn.addConsumer(consumer);
-        // The member's generation as it knows it now: a stale one is refused (KIP-447). One partition at a
+        // The generation the task was assigned in: a stale one is refused (KIP-447). One partition at a
         // time: the client merges concurrent offset commits of one transaction into one request.
-        const member = {
-          groupId: consumer.groupId,
-          memberId: consumer.memberId,
-          generationId: consumer.generationId,
-          coordinatorId: consumer.coordinatorId,
-        };
         for (const o of offsets) {
+          const member = {
+            groupId: consumer.groupId,
+            memberId: consumer.memberId,
+            generationId: this.options.generationOf?.(o.owner) ?? consumer.generationId,
+            coordinatorId: consumer.coordinatorId,
+          };
           const consumed = { topic: o.topic, partition: o.partition, offset: o.next - 1n, metadata: { consumer: member } };
           await txn.addOffset(consumed as unknown as PlatformaticMessage);
         }

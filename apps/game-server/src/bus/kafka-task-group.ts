@@ -84,6 +84,8 @@ class Task implements TaskContext {
   state: 'preparing' | 'ready' | 'lost' = 'preparing';
   /** Whether onAssigned ran for it (only then does onRevoked follow). */
   announced = false;
+  /** The group generation that assigned (or last kept) it: its offsets commit under it. */
+  generation = -1;
   /** topic → the group's committed offset (next to read) when the task was taken: lower offsets were answered already. */
   readonly committed = new Map<string, bigint>();
   /** topic → the offset after the last one consumed (or skipped). */
@@ -165,6 +167,8 @@ export class KafkaTaskGroup {
       logger: host.logger,
       onFailure: (error, owners) => this.commitFailed(error, owners),
       latestPerKey: new Set(options.latestPerKeyTopics ?? []),
+      // -1 for a task no longer held: refused, as it must be.
+      generationOf: (owner) => this.tasks.get(owner)?.generation ?? -1,
     });
   }
 
@@ -189,7 +193,7 @@ export class KafkaTaskGroup {
       if (this.membership !== membership) return;
       const partitions = new Set<number>();
       for (const a of payload.assignments ?? []) if (this.options.topics.includes(a.topic)) for (const p of a.partitions) partitions.add(p);
-      this.assign(partitions);
+      this.assign(partitions, payload.generationId ?? -1);
       firstJoin?.();
       firstJoin = undefined;
     });
@@ -351,10 +355,13 @@ export class KafkaTaskGroup {
   }
 
   /** A new assignment (group join): diffed with the tasks held, synchronously; taking the new ones is queued. */
-  private assign(partitions: ReadonlySet<number>): void {
+  private assign(partitions: ReadonlySet<number>, generation: number): void {
     const revoked: Task[] = [];
     for (const [p, task] of this.tasks) {
-      if (partitions.has(p) && task.state !== 'lost') continue;
+      if (partitions.has(p) && task.state !== 'lost') {
+        task.generation = generation;
+        continue;
+      }
       this.tasks.delete(p);
       revoked.push(task);
     }
@@ -365,6 +372,7 @@ export class KafkaTaskGroup {
     for (const p of [...partitions].sort((a, b) => a - b)) {
       if (this.tasks.has(p)) continue;
       const task = new Task(this.options.groupId, p, this.writer);
+      task.generation = generation;
       this.tasks.set(p, task);
       added.push(task);
     }
