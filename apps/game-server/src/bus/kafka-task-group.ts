@@ -244,9 +244,11 @@ export class KafkaTaskGroup {
   async close(): Promise<void> {
     this.closed = true;
     await withinTime(this.assigning, STOP_TIMEOUT_MS);
+    this.membership?.stream?.pause();
+    // The last transaction commits while the tasks are still held: their offsets go under the generation that assigned them.
+    await withinTime(this.writer.close(), STOP_TIMEOUT_MS);
     const held = [...this.tasks.values()];
     this.tasks.clear();
-    await withinTime(this.writer.close(), STOP_TIMEOUT_MS);
     await this.stopConsumer();
     await withinTime(this.producer.close(), STOP_TIMEOUT_MS);
     for (const task of held) task.lose(new TaskLostError(`task ${task.partition} of ${this.options.groupId} stopped`));
@@ -314,6 +316,7 @@ export class KafkaTaskGroup {
 
   /** One message: undefined when handled synchronously, else what to wait for. */
   private handle(message: PlatformaticMessage): Promise<void> | undefined {
+    if (this.closed) return undefined; // closing: what was not handled is the next owner's
     const { topic, partition } = message;
     const task = this.tasks.get(partition);
     if (task?.state === 'preparing') return task.ready.then(() => this.handle(message));
