@@ -111,3 +111,18 @@ export async function stableCommittedOffsets(
     }
   return result;
 }
+
+/**
+ * Kafka Streams' initTransactions(): registers the member's transactional id
+ * now (InitProducerId). The coordinator then aborts a transaction that an
+ * earlier producer with this id left open — one cut short by a broker outage —
+ * instead of the member waiting, before it takes its tasks, for stable
+ * offsets that such a transaction holds back (its timeout did not always end
+ * it after a broker restart). The client retries while the coordinator
+ * finishes the old transaction. Not retried here: a failed begin leaves the
+ * client's producer unusable, so the caller starts over with a new one.
+ */
+export async function initTransactions(producer: Producer): Promise<void> {
+  const transaction = await producer.beginTransaction();
+  await transaction.cancel(); // nothing was added: nothing to end on the broker
+}

@@ -7,6 +7,7 @@ export { brokerErrorIds, type Admin, type Consumer, type PlatformaticMessage, ty
 export { ExactlyOnceWriter, memberTransactionalId, type ExactlyOnceWriterOptions, type OwnedMessage } from './exactly-once-writer.js';
 export { coPartitionedGroupAssigner } from './co-partitioned-assigner.js';
 export {
+  initTransactions,
   memberClients,
   memberProducer,
   stableCommittedOffsets,

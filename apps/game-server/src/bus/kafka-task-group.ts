@@ -25,6 +25,7 @@ import { brokerErrorText, FETCH_MAX_WAIT_MS, withinTime, type Admin as KafkajsAd
 import {
   brokerErrorIds,
   ExactlyOnceWriter,
+  initTransactions,
   memberClients,
   memberTransactionalId,
   memberProducer,
@@ -187,6 +188,8 @@ export class KafkaTaskGroup {
       this.producer = memberProducer(this.clientOptions);
       await this.writer.resume(this.producer);
     }
+    // Before joining: a transaction this member's id left open (a broker outage cut it) is aborted now.
+    await withinTimeOrThrow(initTransactions(this.producer), JOIN_TIMEOUT_MS, `initializing the transactions of ${this.options.groupId}`);
     let firstJoin: (() => void) | undefined;
     const joined = new Promise<void>((resolve) => (firstJoin = resolve));
     consumer.on('consumer:group:join', (payload) => {
