@@ -199,18 +199,18 @@ export class ExactlyOnceWriter {
         if (offsets.length === 0) return;
         if (consumer === undefined) throw new Error('the group member stopped: its offsets cannot commit');
         await txn.addConsumer(consumer);
-        // The generation the task was assigned in: a stale one is refused (KIP-447). One partition at a
-        // time: the client merges concurrent offset commits of one transaction into one request.
+        // Each offset under the generation its task was assigned in (a stale one is refused, KIP-447); the
+        // offsets of one generation go in one TxnOffsetCommit (the project's patch of the client).
+        const byGeneration = new Map<number, PlatformaticMessage[]>();
         for (const o of offsets) {
-          const member = {
-            groupId: consumer.groupId,
-            memberId: consumer.memberId,
-            generationId: this.options.generationOf?.(o.owner) ?? consumer.generationId,
-            coordinatorId: consumer.coordinatorId,
-          };
+          const generationId = this.options.generationOf?.(o.owner) ?? consumer.generationId;
+          const member = { groupId: consumer.groupId, memberId: consumer.memberId, generationId, coordinatorId: consumer.coordinatorId };
           const consumed = { topic: o.topic, partition: o.partition, offset: o.next - 1n, metadata: { consumer: member } };
-          await txn.addOffset(consumed as unknown as PlatformaticMessage);
+          const group = byGeneration.get(generationId) ?? [];
+          byGeneration.set(generationId, group);
+          group.push(consumed as unknown as PlatformaticMessage);
         }
+        for (const group of byGeneration.values()) await txn.addOffset(group);
       })();
       const [sent, offsetsDone] = await Promise.allSettled([sending, committingOffsets]);
       if (sent.status === 'rejected') throw sent.reason;
