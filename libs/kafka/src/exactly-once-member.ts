@@ -126,3 +126,56 @@ export async function initTransactions(producer: Producer): Promise<void> {
   const transaction = await producer.beginTransaction();
   await transaction.cancel(); // nothing was added: nothing to end on the broker
 }
+
+/**
+ * Waits until no transaction is undecided on these partitions: their last
+ * stable offset (what read_committed reads up to) equals their high
+ * watermark. A task restores its changelog up to the last stable offset; a
+ * previous owner's transaction can be committed (its offsets stable) while
+ * its commit marker has not reached the changelog partition yet — restored
+ * then, the state would miss what the committed offsets say was done. Returns
+ * the partitions still unsettled after `timeoutMs` (a zombie's transaction
+ * that its timeout will abort), empty when all settled.
+ */
+export async function settledTransactions(
+  admin: Admin,
+  topics: readonly string[],
+  partitions: readonly number[],
+  timeoutMs: number,
+): Promise<string[]> {
+  if (topics.length === 0 || partitions.length === 0) return [];
+  // Of each topic, the partitions it has (a topic of fewer partitions, shared by every task, holds only those).
+  const { topics: known } = await admin.metadata({ topics: [...topics] });
+  const request = topics.map((name) => {
+    const count = known.get(name)?.partitionsCount ?? 0;
+    return { name, partitions: partitions.filter((p) => p < count).map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) };
+  });
+  const ends = async (isolationLevel: number) => {
+    const byPartition = new Map<string, bigint>();
+    for (const topic of await admin.listOffsets({ topics: request, isolationLevel: isolationLevel as 0 | 1 }))
+      for (const p of topic.partitions) byPartition.set(`${topic.name}/${p.partitionIndex}`, p.offset);
+    return byPartition;
+  };
+  let unsettled: string[] = [];
+  try {
+    await withRetry(
+      async () => {
+        const [stable, high] = await Promise.all([ends(1), ends(0)]);
+        unsettled = [...high].filter(([id, offset]) => stable.get(id) !== offset).map(([id]) => id);
+        if (unsettled.length > 0) throw new UnsettledError();
+      },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        maxRetryTime: timeoutMs,
+        minTimeout: 10,
+        maxTimeout: 200,
+        shouldRetry: ({ error }) => error instanceof UnsettledError,
+      },
+    );
+  } catch (err) {
+    if (!(err instanceof UnsettledError)) throw err;
+  }
+  return unsettled;
+}
+
+class UnsettledError extends Error {}

@@ -10,6 +10,7 @@ export {
   initTransactions,
   memberClients,
   memberProducer,
+  settledTransactions,
   stableCommittedOffsets,
   type MemberClientOptions,
   type MemberClients,

@@ -29,6 +29,7 @@ import {
   memberClients,
   memberTransactionalId,
   memberProducer,
+  settledTransactions,
   stableCommittedOffsets,
   type Admin,
   type Consumer,
@@ -66,6 +67,8 @@ const REBALANCE_TIMEOUT_MS = 20_000;
 const JOIN_TIMEOUT_MS = 30_000;
 /** How long a new owner waits for the old owner's last transaction (a dead one's aborts on its timeout, ≈ 5 s + the broker's sweep). */
 const STABLE_OFFSETS_TIMEOUT_MS = 60_000;
+/** How long a new owner waits for commit markers still on their way to its changelogs (a zombie's open transaction: its timeout and the sweep). */
+const SETTLE_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 3_000;
 /** taskStatus() asks the broker for high watermarks at most this often. */
 const WATERMARK_CACHE_MS = 1_000;
@@ -395,6 +398,10 @@ export class KafkaTaskGroup {
       if (membership === undefined || this.membership !== membership) throw new TaskLostError('the member stopped before taking its tasks');
       const partitions = added.map((t) => t.partition);
       const committed = await stableCommittedOffsets(membership.admin, groupId, topics, partitions, STABLE_OFFSETS_TIMEOUT_MS);
+      // The changelogs the tasks restore from: a transaction committed with those offsets may still have its
+      // commit marker on its way to them; restoring before it lands would miss what the offsets say was done.
+      const unsettled = await settledTransactions(membership.admin, this.options.latestPerKeyTopics ?? [], partitions, SETTLE_TIMEOUT_MS);
+      if (unsettled.length > 0) this.host.logger.warn(`${groupId}: restoring with a transaction still open on ${unsettled.join(', ')}`);
       for (const task of added)
         for (const topic of topics) {
           const offset = committed.get(topic)?.get(task.partition);

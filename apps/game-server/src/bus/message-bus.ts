@@ -85,7 +85,8 @@ export interface TaskGroupOptions {
   readonly onMessage: (message: BusMessage, task: TaskContext) => void | Promise<void>;
   /**
    * Compacted changelogs the tasks write, where only a key's latest value matters: the bus may write only
-   * the last message of a key among those that commit together (Kafka: per transaction).
+   * the last message of a key among those that commit together (Kafka: per transaction). A task taken over
+   * restores from them, so on Kafka it is handed over only once no transaction is undecided on its partitions.
    */
   readonly latestPerKeyTopics?: readonly string[];
 }
