@@ -7,12 +7,14 @@
  * @banana-market/kafka/exactly-once). A member that lost a task without
  * knowing it is fenced by the group coordinator: its transaction aborts.
  *
- * Taking a task: the group's committed offsets of its partitions are read
- * with require_stable — the broker answers only once the previous owner's
- * last transaction is complete — so the changelogs are final too; then
- * onAssigned restores the task's state, and only then are its messages handed
- * over (they wait meanwhile; heartbeats go on by themselves). Below the
- * committed offset a message was answered already and is skipped.
+ * Taking a task: the member's transactions are initialized first (one it
+ * left open when the broker went away is aborted); the group's committed
+ * offsets of its partitions are read with require_stable — the broker answers
+ * only once the previous owner's last transaction is decided — and the task's
+ * changelog partitions must be settled (no commit marker still on its way);
+ * then onAssigned restores the task's state, and only then are its messages
+ * handed over (they wait meanwhile; heartbeats go on by themselves). Below
+ * the committed offset a message was answered already and is skipped.
  *
  * A transaction that fails because of the group (a rebalance, a fenced
  * member) leaves the tasks it held ahead of Kafka in memory: like Kafka
