@@ -7,7 +7,7 @@
  * offset that a transaction of its previous owner is still committing.
  */
 import { coPartitionedGroupAssigner, CO_PARTITIONED_ASSIGNER_NAME } from './co-partitioned-assigner.js';
-import { Admin, brokerErrorIds, compatibilityPartitioner, Consumer, Producer } from './platformatic.js';
+import { Admin, brokerErrorIds, compatibilityPartitioner, Consumer, FetchIsolationLevels, Producer } from './platformatic.js';
 import { withRetry } from './retry.js';
 
 export interface MemberClientOptions {
@@ -51,7 +51,7 @@ export function memberClients(options: MemberClientOptions): MemberClients {
     rebalanceTimeout: options.rebalanceTimeoutMs,
     protocols: [{ name: CO_PARTITIONED_ASSIGNER_NAME, version: 1 }],
     partitionAssigner: coPartitionedGroupAssigner,
-    isolationLevel: 1, // READ_COMMITTED
+    isolationLevel: FetchIsolationLevels.READ_COMMITTED,
     maxWaitTime: options.maxWaitMs,
     autocommit: false,
   });
@@ -150,9 +150,9 @@ export async function settledTransactions(
     const count = known.get(name)?.partitionsCount ?? 0;
     return { name, partitions: partitions.filter((p) => p < count).map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) };
   });
-  const ends = async (isolationLevel: number) => {
+  const ends = async (isolationLevel: 0 | 1) => {
     const byPartition = new Map<string, bigint>();
-    for (const topic of await admin.listOffsets({ topics: request, isolationLevel: isolationLevel as 0 | 1 }))
+    for (const topic of await admin.listOffsets({ topics: request, isolationLevel }))
       for (const p of topic.partitions) byPartition.set(`${topic.name}/${p.partitionIndex}`, p.offset);
     return byPartition;
   };
@@ -160,7 +160,7 @@ export async function settledTransactions(
   try {
     await withRetry(
       async () => {
-        const [stable, high] = await Promise.all([ends(1), ends(0)]);
+        const [stable, high] = await Promise.all([ends(FetchIsolationLevels.READ_COMMITTED), ends(FetchIsolationLevels.READ_UNCOMMITTED)]);
         unsettled = [...high].filter(([id, offset]) => stable.get(id) !== offset).map(([id]) => id);
         if (unsettled.length > 0) throw new UnsettledError();
       },

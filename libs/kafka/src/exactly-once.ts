@@ -3,7 +3,7 @@
  * @platformatic/kafka (Kafka Streams' exactly_once_v2): the member's clients,
  * its transactional writer and the group's stable committed offsets.
  */
-export { brokerErrorIds, type Admin, type Consumer, type PlatformaticMessage, type Producer } from './platformatic.js';
+export { brokerErrorIds, FetchIsolationLevels, type Admin, type Consumer, type PlatformaticMessage, type Producer } from './platformatic.js';
 export { ExactlyOnceWriter, memberTransactionalId, type ExactlyOnceWriterOptions, type OwnedMessage } from './exactly-once-writer.js';
 export { coPartitionedGroupAssigner } from './co-partitioned-assigner.js';
 export {

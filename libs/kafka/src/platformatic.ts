@@ -15,6 +15,7 @@ export {
   Admin,
   compatibilityPartitioner,
   Consumer,
+  FetchIsolationLevels,
   MessagesStreamModes,
   Producer,
   type ConsumerOptions,

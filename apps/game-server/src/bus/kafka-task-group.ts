@@ -27,6 +27,7 @@ import { brokerErrorText, FETCH_MAX_WAIT_MS, withinTime, type Admin as KafkajsAd
 import {
   brokerErrorIds,
   ExactlyOnceWriter,
+  FetchIsolationLevels,
   initTransactions,
   memberClients,
   memberTransactionalId,
@@ -213,7 +214,7 @@ export class KafkaTaskGroup {
         // Without a committed offset a task starts at the oldest message: what was sent before any server ran is answered.
         fallbackMode: 'earliest',
         autocommit: false,
-        isolationLevel: 1,
+        isolationLevel: FetchIsolationLevels.READ_COMMITTED,
         maxWaitTime: FETCH_MAX_WAIT_MS,
       }),
       JOIN_TIMEOUT_MS,
