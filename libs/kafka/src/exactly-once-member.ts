@@ -15,6 +15,13 @@ export interface MemberClientOptions {
   readonly clientId: string;
   readonly groupId: string;
   readonly transactionalId: string;
+  /**
+   * Static membership (KIP-345): a member that rejoins under the same
+   * instance id takes its old place at once — after a broker outage the
+   * group still holds the consumer dropped meanwhile, and a new member id
+   * would wait out that one's session first.
+   */
+  readonly groupInstanceId?: string;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
@@ -46,6 +53,7 @@ export function memberClients(options: MemberClientOptions): MemberClients {
   const consumer = new Consumer({
     ...base,
     groupId: options.groupId,
+    ...(options.groupInstanceId === undefined ? {} : { groupInstanceId: options.groupInstanceId }),
     sessionTimeout: options.sessionTimeoutMs,
     heartbeatInterval: options.heartbeatIntervalMs,
     rebalanceTimeout: options.rebalanceTimeoutMs,

@@ -38,6 +38,7 @@ import {
 } from '@banana-market/kafka';
 import { KafkaSubscription, toBusMessage } from './kafka-subscription.js';
 import { KafkaTaskGroup } from './kafka-task-group.js';
+import { PhaseTimer } from './phase-timer.js';
 import {
   BusUnavailableError,
   toBuffer,
@@ -319,8 +320,10 @@ export class KafkaBus implements MessageBus {
       );
       if (this.closed) return;
       this.logger.log(`Kafka answers again at ${this.options.brokers.join(',')}: producer re-created, re-checking the state against the changelogs`);
+      const phases = new PhaseTimer();
       try {
         for (const hook of [...this.recoveryHooks]) await hook.run();
+        phases.lap('state re-checked');
       } catch (err) {
         if (await this.brokerAnswers()) {
           this.fail(
@@ -337,15 +340,17 @@ export class KafkaBus implements MessageBus {
       }
       try {
         await Promise.all([...this.subscriptions].filter((s) => !s.closed).map((s) => s.start()));
+        phases.lap('consumers back');
         // Each group's tasks come back through onAssigned (their producers fence nobody but this bus' old ones).
         await Promise.all([...this.taskGroups].filter((g) => !g.isClosed).map((g) => g.start()));
+        phases.lap('tasks taken');
       } catch (err) {
         this.logger.warn(`resuming the consumers failed (attempt ${attempt}), starting over: ${brokerErrorText(err)}`);
         this.suspendAgain(err);
         continue;
       }
       if (this.lostAgain) continue;
-      this.logger.log(`recovered from the Kafka outage after ${((Date.now() - lostAt) / 1000).toFixed(1)} s`);
+      this.logger.log(`recovered from the Kafka outage after ${((Date.now() - lostAt) / 1000).toFixed(1)} s (${phases})`);
       this.failedProbes = 0;
       this.setHealth(OK);
       return;

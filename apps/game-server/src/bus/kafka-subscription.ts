@@ -38,6 +38,8 @@ export class KafkaSubscription {
   private consumer: Consumer | undefined;
   /** Offset commits, one after the other (an older one must not land after a newer one). */
   private commits: Promise<void> = Promise.resolve();
+  /** How many consumers this subscription started (a watcher's restart joins a group of its own). */
+  private starts = 0;
   closed = false;
 
   constructor(
@@ -49,8 +51,13 @@ export class KafkaSubscription {
   async start(): Promise<void> {
     const { options, host } = this;
     const commitOffsets = options.commitOffsets ?? true;
+    this.starts += 1;
+    // After an outage the group still holds the consumer the bus dropped (the broker never heard it leave), and a
+    // rejoin waits out that member's session (10 s). A watcher commits nothing, so a group of its own starts where
+    // the old one would have (fromBeginning) and joins at once; a committing subscription needs its group's offsets.
+    const groupId = commitOffsets || this.starts === 1 ? options.groupId : `${options.groupId}-${this.starts}`;
     const consumer = host.kafka.consumer({
-      groupId: options.groupId,
+      groupId,
       readUncommitted: false,
       maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
       sessionTimeout: 10_000,
@@ -64,7 +71,7 @@ export class KafkaSubscription {
     });
     await consumer.connect();
     await retryRetriable(() => consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false }), JOIN_TIMEOUT_MS);
-    const joined = waitForGroupJoin(consumer, options.groupId, { timeoutMs: JOIN_TIMEOUT_MS });
+    const joined = waitForGroupJoin(consumer, groupId, { timeoutMs: JOIN_TIMEOUT_MS });
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
@@ -73,7 +80,7 @@ export class KafkaSubscription {
         try {
           await options.onMessage(toBusMessage({ topic, partition, message }));
         } catch (err) {
-          host.logger.error(`consumer group ${options.groupId} failed on ${topic}/${partition}@${message.offset}: ${String(err)}`);
+          host.logger.error(`consumer group ${groupId} failed on ${topic}/${partition}@${message.offset}: ${String(err)}`);
         }
         if (commitOffsets && this.consumer === consumer) {
           // At-least-once: the offset commits once what the handler published is acknowledged; a crash in between hands the message over again.

@@ -49,6 +49,7 @@ import {
   type TaskGroupOptions,
   type TaskStatus,
 } from './message-bus.js';
+import { PhaseTimer } from './phase-timer.js';
 
 /** What a task group needs of its bus. */
 export interface TaskGroupHost {
@@ -157,12 +158,15 @@ export class KafkaTaskGroup {
     private readonly host: TaskGroupHost,
     readonly options: TaskGroupOptions,
   ) {
+    // One per member and kept across its restarts: a new producer with it aborts the old one's open transaction.
+    const memberId = memberTransactionalId(options.groupId);
     this.clientOptions = {
       brokers: host.brokers,
       clientId: `${host.clientId}-${options.groupId}`,
       groupId: options.groupId,
-      // One per member and kept across its restarts: a new producer with it aborts the old one's open transaction.
-      transactionalId: memberTransactionalId(options.groupId),
+      transactionalId: memberId,
+      // The same member after an outage: it takes its old place in the group without waiting out its session.
+      groupInstanceId: memberId,
       sessionTimeoutMs: SESSION_TIMEOUT_MS,
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS,
@@ -185,6 +189,7 @@ export class KafkaTaskGroup {
 
   /** Joins the group; resolves once the first assignment's onAssigned has run. */
   async start(): Promise<void> {
+    const phases = new PhaseTimer();
     const { consumer, admin } = memberClients(this.clientOptions);
     const membership: Membership = { consumer, admin, stream: undefined };
     this.membership = membership;
@@ -196,6 +201,7 @@ export class KafkaTaskGroup {
     }
     // Before joining: a transaction this member's id left open (a broker outage cut it) is aborted now.
     await withinTimeOrThrow(initTransactions(this.producer), JOIN_TIMEOUT_MS, `initializing the transactions of ${this.options.groupId}`);
+    phases.lap('transactions initialized');
     let firstJoin: (() => void) | undefined;
     const joined = new Promise<void>((resolve) => (firstJoin = resolve));
     consumer.on('consumer:group:join', (payload) => {
@@ -221,10 +227,14 @@ export class KafkaTaskGroup {
       `joining ${this.options.groupId}`,
     );
     membership.stream = stream;
+    phases.lap('consuming');
     stream.on('data', (message: PlatformaticMessage) => this.enqueue(membership, message));
     stream.on('error', (error: unknown) => this.memberFailed(membership, error));
     await withinTimeOrThrow(joined, JOIN_TIMEOUT_MS, `the first assignment of ${this.options.groupId}`);
+    phases.lap('joined');
     await this.assigning;
+    phases.lap('tasks taken');
+    this.host.logger.log(`${this.options.groupId}: member started (${phases})`);
   }
 
   /** The broker went away: every task is lost now (onRevoked), nothing of them commits. Synchronous. */
