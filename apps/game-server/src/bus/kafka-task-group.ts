@@ -413,7 +413,7 @@ export class KafkaTaskGroup {
       const committed = await stableCommittedOffsets(membership.admin, groupId, topics, partitions, STABLE_OFFSETS_TIMEOUT_MS);
       // The changelogs the tasks restore from: a transaction committed with those offsets may still have its
       // commit marker on its way to them; restoring before it lands would miss what the offsets say was done.
-      const unsettled = await settledTransactions(membership.admin, this.options.latestPerKeyTopics ?? [], partitions, SETTLE_TIMEOUT_MS);
+      const unsettled = await settledTransactions(membership.admin, this.options.restoreTopics ?? [], partitions, SETTLE_TIMEOUT_MS);
       if (unsettled.length > 0) this.host.logger.warn(`${groupId}: restoring with a transaction still open on ${unsettled.join(', ')}`);
       for (const task of added)
         for (const topic of topics) {

@@ -85,10 +85,15 @@ export interface TaskGroupOptions {
   readonly onMessage: (message: BusMessage, task: TaskContext) => void | Promise<void>;
   /**
    * Compacted changelogs the tasks write, where only a key's latest value matters: the bus may write only
-   * the last message of a key among those that commit together (Kafka: per transaction). A task taken over
-   * restores from them, so on Kafka it is handed over only once no transaction is undecided on its partitions.
+   * the last message of a key among those that commit together (Kafka: per transaction).
    */
   readonly latestPerKeyTopics?: readonly string[];
+  /**
+   * The changelogs onAssigned restores a task from (their partition p, or all of a topic with fewer
+   * partitions). A previous owner's committed transaction may still have its markers on the way to them:
+   * on Kafka a task is handed over only once no transaction is undecided on those partitions.
+   */
+  readonly restoreTopics?: readonly string[];
 }
 
 export interface TaskStatus {

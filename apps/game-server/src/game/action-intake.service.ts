@@ -38,7 +38,15 @@ export class ActionIntakeService extends TaskIntake {
     private readonly game: GameService,
     private readonly deadLetters: DeadLetterService,
   ) {
-    super(bus, ACTION_GROUP, [...ACTION_TOPICS.map((t) => t.name), TOPICS.actionRepartition.name], game);
+    // The tasks' state store changelog and their plantation loads: restored from, and only each key's latest value counts.
+    const changelogs = [TOPICS.taskChangelog.name, TOPICS.plantationLoads.name];
+    super(
+      bus,
+      ACTION_GROUP,
+      [...ACTION_TOPICS.map((t) => t.name), TOPICS.actionRepartition.name],
+      { restoreFrom: changelogs, latestPerKey: changelogs },
+      game,
+    );
   }
 
   protected assigned(tasks: readonly TaskContext[]): Promise<void> {

@@ -26,7 +26,14 @@ export class MarketIntakeService extends TaskIntake {
     private readonly deadLetters: DeadLetterService,
     @Inject(STATE_CIPHER) private readonly cipher: StateCipher,
   ) {
-    super(bus, MARKET_GROUP, [TOPICS.gameCommands.name, TOPICS.gibberGibbs.name], game);
+    // The leader restores the market from game-changelog (every record of it counts: nothing is collapsed).
+    super(
+      bus,
+      MARKET_GROUP,
+      [TOPICS.gameCommands.name, TOPICS.gibberGibbs.name],
+      { restoreFrom: [TOPICS.gameChangelog.name], latestPerKey: [] },
+      game,
+    );
   }
 
   protected async assigned(tasks: readonly TaskContext[]): Promise<void> {

@@ -7,13 +7,18 @@
  * a message that arrives before the game's clock runs waits for it.
  */
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { TOPICS } from '@banana-market/protocol';
 import type { BusMessage, MessageBus, Subscription, TaskContext } from '../bus/message-bus.js';
 
 export interface GameReadiness {
   readonly restored: Promise<void>;
   readonly started: boolean;
   whenStarted(): Promise<void>;
+}
+
+/** The changelogs of a group's tasks: what they restore from, and where only a key's latest value counts. */
+export interface TaskChangelogs {
+  readonly restoreFrom: readonly string[];
+  readonly latestPerKey: readonly string[];
 }
 
 export abstract class TaskIntake implements OnModuleInit, OnApplicationShutdown {
@@ -23,6 +28,7 @@ export abstract class TaskIntake implements OnModuleInit, OnApplicationShutdown 
     protected readonly bus: MessageBus,
     private readonly groupId: string,
     private readonly topics: readonly string[],
+    private readonly changelogs: TaskChangelogs,
     private readonly gameReady: GameReadiness,
   ) {}
 
@@ -33,8 +39,8 @@ export abstract class TaskIntake implements OnModuleInit, OnApplicationShutdown 
       topics: [...this.topics],
       onAssigned: (tasks) => this.assigned(tasks),
       onRevoked: (partitions) => this.revoked(partitions),
-      // The tasks' state store changelog and their plantation loads: only each key's latest value counts.
-      latestPerKeyTopics: [TOPICS.taskChangelog.name, TOPICS.plantationLoads.name],
+      latestPerKeyTopics: this.changelogs.latestPerKey,
+      restoreTopics: this.changelogs.restoreFrom,
       // Only a message that arrives before the clock runs waits (a running game costs no await on this hot path).
       onMessage: (message, task) => {
         if (this.gameReady.started) return this.handle(message, task);

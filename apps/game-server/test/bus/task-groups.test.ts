@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafkaClient } from '@banana-market/kafka';
 import { EmbeddedBus } from '../../src/bus/embedded-bus.js';
 import { KafkaBus } from '../../src/bus/kafka-bus.js';
 import { TaskLostError, type BusMessage, type MessageBus, type TaskContext, type TaskGroupOptions } from '../../src/bus/message-bus.js';
@@ -199,6 +200,36 @@ describe.each(BUS_KINDS)('task groups on the %s bus', (kind) => {
     await subscription.close();
     await closeBus(bus);
   });
+
+  it.skipIf(kind !== 'kafka')(
+    'hands a task over only once no transaction is undecided on the changelog it restores from',
+    async (ctx) => {
+      skipUnlessAvailable(ctx);
+      const bus = await openBus();
+      // A one-partition changelog (as game-changelog) shared by both tasks of a two-partition topic.
+      const [input, changelog] = [unique('in'), unique('restore-from')];
+      await bus.ensureTopics([spec(input, 2), spec(changelog, 1)]);
+      // The previous owner's transaction: its record is on the changelog, its end not decided yet.
+      const kafka = createKafkaClient({ brokers: env!.brokers!, clientId: unique('previous-owner') });
+      const previous = kafka.producer({ transactionalId: unique('previous-owner'), idempotent: true, maxInFlightRequests: 1 });
+      await previous.connect();
+      const open = await previous.transaction();
+      await open.send({ topic: changelog, messages: [{ key: 'market', value: 'the last record' }] });
+      const seen = recorder();
+      const subscribing = bus.subscribeTasks({ ...echoGroup(seen, unique('settle'), [input], input), restoreTopics: [changelog] });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(seen.events, 'no task is taken while its changelog has an undecided transaction').toEqual([]);
+      const decidedAt = Date.now();
+      await open.commit();
+      const subscription = await subscribing;
+      expect(seen.events[0]).toBe('assigned 0,1');
+      console.log(`tasks taken ${Date.now() - decidedAt} ms after the transaction was decided`);
+      await previous.disconnect();
+      await subscription.close();
+      await closeBus(bus);
+    },
+    90_000,
+  );
 
   describe.skipIf(kind !== 'kafka')('several servers in one group (Kafka)', () => {
     it('splits 8 tasks 4/4 co-partitioned over 3 topics, fences the moved tasks on their old owner, and hands their state over exactly', async (ctx) => {
