@@ -10,6 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EmbeddedBus } from './bus/embedded-bus.js';
 import { deleteBusDatabase } from './bus/embedded-log-store.js';
 import { KafkaBus } from './bus/kafka-bus.js';
+import { claimProcessIdentity } from './bus/process-identity.js';
 import type { MessageBus } from './bus/message-bus.js';
 import { ConfigError, loadServerConfig, type ServerConfig } from './config/server-config.js';
 import { GameService } from './game/game.service.js';
@@ -26,10 +27,14 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function connectKafka(brokers: readonly string[]): Promise<KafkaBus> {
+async function connectKafka(brokers: readonly string[], dataDir: string | undefined): Promise<KafkaBus> {
+  // Kept in DATA_DIR: a restarted server aborts what its killed predecessor left open and takes its place in the groups.
+  const identity = claimProcessIdentity(dataDir);
+  process.once('exit', () => identity.release());
   try {
     return await KafkaBus.connect({
       brokers,
+      processId: identity.processId,
       // Only what a reconnection cannot mend ends the process (the bus rides out a broker that comes and goes).
       onFatalError: (err) => fail(`unrecoverable Kafka error: ${err.message}; start the server again (it resumes from Kafka)`),
     });
@@ -73,7 +78,7 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  const bus: MessageBus = config.kafkaBrokers === undefined ? embeddedBus(config) : await connectKafka(config.kafkaBrokers);
+  const bus: MessageBus = config.kafkaBrokers === undefined ? embeddedBus(config) : await connectKafka(config.kafkaBrokers, config.dataDir);
   const stateCipher = config.dataDir === undefined ? undefined : StateCipher.fromDataDir(config.dataDir);
   const app = await createGameServer({ config, bus, stateCipher, shutdownHooks: false });
   await app.listen(config.port, config.host);

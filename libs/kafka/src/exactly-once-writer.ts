@@ -252,7 +252,12 @@ export class ExactlyOnceWriter {
   }
 }
 
-/** A transactional id of its own for a member of `groupId` (one producer per member). */
-export function memberTransactionalId(groupId: string): string {
-  return `${groupId}-member-${randomUUID()}`;
+/**
+ * The transactional id of a member of `groupId` (one producer per member).
+ * Given the server's process id, kept across its restarts (Kafka Streams'
+ * process id in its state directory), a restarted server's producer aborts
+ * what its killed predecessor left open at once; without, a random one.
+ */
+export function memberTransactionalId(groupId: string, processId: string = randomUUID()): string {
+  return `${groupId}-member-${processId}`;
 }

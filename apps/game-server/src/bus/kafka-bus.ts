@@ -57,6 +57,12 @@ export interface KafkaBusOptions {
   readonly brokers: readonly string[];
   readonly clientId?: string;
   /**
+   * This server's identity in its task groups, kept across its restarts
+   * (process-identity.ts): their transactional ids and static instance ids
+   * derive from it. Default: a random one, nothing kept.
+   */
+  readonly processId?: string;
+  /**
    * Called on what the bus cannot recover from by itself: the state not
    * rebuilt after the broker came back, a task group's tasks not taken for
    * another reason than the broker's absence (default: log). A broker that
@@ -182,6 +188,7 @@ export class KafkaBus implements MessageBus {
       {
         brokers: this.options.brokers,
         clientId: this.options.clientId ?? 'banana-market',
+        processId: this.options.processId,
         logger: this.logger,
         admin: () => this.admin,
         brokerLost: (err) => this.brokerLost(err),

@@ -55,6 +55,8 @@ import { PhaseTimer } from './phase-timer.js';
 export interface TaskGroupHost {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  /** The server's identity kept across restarts (undefined: a random one per task group). */
+  readonly processId?: string;
   readonly logger: Logger;
   /** The bus' current (kafkajs) admin client, for the lag (replaced on recovery). */
   admin(): KafkajsAdmin;
@@ -158,14 +160,15 @@ export class KafkaTaskGroup {
     private readonly host: TaskGroupHost,
     readonly options: TaskGroupOptions,
   ) {
-    // One per member and kept across its restarts: a new producer with it aborts the old one's open transaction.
-    const memberId = memberTransactionalId(options.groupId);
+    // One per member, kept across its recoveries and (with the server's process id) its restarts: a new producer
+    // with it aborts the old one's open transaction.
+    const memberId = memberTransactionalId(options.groupId, host.processId);
     this.clientOptions = {
       brokers: host.brokers,
       clientId: `${host.clientId}-${options.groupId}`,
       groupId: options.groupId,
       transactionalId: memberId,
-      // The same member after an outage: it takes its old place in the group without waiting out its session.
+      // The same member after an outage or a restart: it takes its old place in the group without waiting out its session.
       groupInstanceId: memberId,
       sessionTimeoutMs: SESSION_TIMEOUT_MS,
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
