@@ -38,6 +38,9 @@ interface Batch {
   readonly waiters: Waiter[];
 }
 
+/** The key of abortOpen()'s records, which are always aborted. */
+const ABORT_PROBE_KEY = Buffer.from('\u0000banana-market-abort-open');
+
 const emptyBatch = (): Batch => ({ messages: [], offsets: new Map(), owners: new Set(), waiters: [] });
 
 export interface ExactlyOnceWriterOptions {
@@ -143,6 +146,35 @@ export class ExactlyOnceWriter {
 
   async settled(): Promise<void> {
     while (this.flushing !== undefined) await this.flushing;
+  }
+
+  /**
+   * Ends whatever transaction of this producer is still open on these partitions: Kafka's remedy for a
+   * hanging transaction (KIP-664's abort). A broker SIGKILLed mid-commit can come back with a partition
+   * that holds a transaction its coordinator no longer lists; no marker would ever reach it, and every
+   * read_committed reader stops there. A transaction that writes there and aborts puts an abort marker of
+   * this producer id there, which ends its older open transaction too. Its records (an empty value under
+   * a reserved key, one per partition) are aborted: no read_committed reader sees them.
+   */
+  async abortOpen(targets: readonly { topic: string; partition: number }[]): Promise<void> {
+    await this.settled();
+    if (this.suspendedWith !== undefined) throw this.suspendedWith;
+    if (targets.length === 0) return;
+    const probe = (async () => {
+      const txn = await this.producer.beginTransaction();
+      try {
+        await txn.send({ messages: targets.map(({ topic, partition }) => ({ topic, partition, key: ABORT_PROBE_KEY, value: Buffer.alloc(0) })) });
+      } finally {
+        await txn.abort();
+      }
+    })();
+    this.flushing = probe
+      .catch(() => undefined)
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.hasWork()) this.schedule();
+      });
+    await probe;
   }
 
   /** Commits what is queued, then refuses writes. */

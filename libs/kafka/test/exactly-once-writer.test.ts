@@ -7,7 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { brokerErrorIds, ExactlyOnceWriter, memberClients, memberProducer, stableCommittedOffsets } from '../src/exactly-once.js';
+import {
+  brokerErrorIds,
+  ExactlyOnceWriter,
+  memberClients,
+  memberProducer,
+  settledTransactions,
+  stableCommittedOffsets,
+} from '../src/exactly-once.js';
 import { ensureTopics, readToEnd } from '../src/index.js';
 import { bootstrap, noBroker, uniqueName, useKafka } from './support/kafka.js';
 
@@ -149,6 +156,33 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
     } finally {
       await writer.close().catch(() => undefined);
       await producer.close().catch(() => undefined);
+    }
+  }, 60_000);
+  it('aborts what it writes to end a hanging transaction: readers see none of it, the partitions settle, and writing goes on', async () => {
+    const [changelog, groupId] = [uniqueName('eo-hang'), uniqueName('eo-hang-group')];
+    await ensureTopics(admin, [{ name: changelog, partitions: 2, config: { 'cleanup.policy': 'compact' } }]);
+    const clientOptions = memberOptions('eo-abort', groupId);
+    const { admin: pkAdmin } = memberClients(clientOptions);
+    const producer = memberProducer(clientOptions);
+    const writer = new ExactlyOnceWriter(producer, { groupMember: () => undefined, logger: { error: () => undefined }, onFailure: () => undefined });
+    try {
+      await writer.abortOpen([
+        { topic: changelog, partition: 0 },
+        { topic: changelog, partition: 1 },
+      ]);
+      expect(await settledTransactions(pkAdmin, [changelog], [0, 1], 5_000)).toEqual([]);
+      // Something was written (and aborted) on both partitions: the high watermarks moved past the records and their markers.
+      const ends = await admin.fetchTopicOffsets(changelog);
+      expect(ends.map((e) => Number(e.high)).sort()).toEqual([2, 2]);
+      await writer.write(0, changelog, [{ key: Buffer.from('trader'), value: Buffer.from('state'), partition: 0 }]);
+      // The commit's marker follows its answer: read once it landed.
+      expect(await settledTransactions(pkAdmin, [changelog], [0, 1], 5_000)).toEqual([]);
+      const read = await readToEnd(kafka, admin, [changelog], { timeoutMs: 10_000 });
+      expect(read.map((m) => `${m.partition}:${m.message.key?.toString()}=${m.message.value?.toString()}`)).toEqual(['0:trader=state']);
+    } finally {
+      await writer.close().catch(() => undefined);
+      await producer.close().catch(() => undefined);
+      await pkAdmin.close().catch(() => undefined);
     }
   }, 60_000);
 });

@@ -75,6 +75,8 @@ const JOIN_TIMEOUT_MS = 30_000;
 const STABLE_OFFSETS_TIMEOUT_MS = 60_000;
 /** How long a new owner waits for commit markers still on their way to its changelogs (a zombie's open transaction: its timeout and the sweep). */
 const SETTLE_TIMEOUT_MS = 20_000;
+/** Unsettled this long, a changelog partition may hold this member's own hanging transaction: it is aborted (abortOpen). */
+const SETTLE_BEFORE_ABORT_MS = 3_000;
 const STOP_TIMEOUT_MS = 3_000;
 /** taskStatus() asks the broker for high watermarks at most this often. */
 const WATERMARK_CACHE_MS = 1_000;
@@ -416,7 +418,14 @@ export class KafkaTaskGroup {
       const committed = await stableCommittedOffsets(membership.admin, groupId, topics, partitions, STABLE_OFFSETS_TIMEOUT_MS);
       // The changelogs the tasks restore from: a transaction committed with those offsets may still have its
       // commit marker on its way to them; restoring before it lands would miss what the offsets say was done.
-      const unsettled = await settledTransactions(membership.admin, this.options.restoreTopics ?? [], partitions, SETTLE_TIMEOUT_MS);
+      const restoreTopics = this.options.restoreTopics ?? [];
+      let unsettled = await settledTransactions(membership.admin, restoreTopics, partitions, SETTLE_BEFORE_ABORT_MS);
+      if (unsettled.length > 0) {
+        // Another member's commit takes milliseconds; this long, it may be this member's own transaction hanging there.
+        this.host.logger.warn(`${groupId}: a transaction is still open on ${unsettled.join(', ')}: aborting this member's own there, if any`);
+        await this.writer.abortOpen(unsettled.map(topicPartitionOf));
+        unsettled = await settledTransactions(membership.admin, restoreTopics, partitions, SETTLE_TIMEOUT_MS);
+      }
       if (unsettled.length > 0) this.host.logger.warn(`${groupId}: restoring with a transaction still open on ${unsettled.join(', ')}`);
       for (const task of added)
         for (const topic of topics) {
@@ -523,6 +532,12 @@ function toBusMessage(message: PlatformaticMessage): BusMessage {
     value: message.value ?? null,
     timestamp: Number(message.timestamp),
   };
+}
+
+/** "topic/partition" (as settledTransactions names them) → its parts. */
+function topicPartitionOf(id: string): { topic: string; partition: number } {
+  const slash = id.lastIndexOf('/');
+  return { topic: id.slice(0, slash), partition: Number(id.slice(slash + 1)) };
 }
 
 function maxOf(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
