@@ -187,3 +187,38 @@ export async function settledTransactions(
 }
 
 class UnsettledError extends Error {}
+
+/**
+ * Partitions of these topics where a transaction stays undecided: the last
+ * stable offset is below the high watermark and does not move in `waitMs`
+ * (a live producer's commit lands in milliseconds). Returns at once when no
+ * partition is undecided.
+ */
+export async function stuckTransactions(admin: Admin, topics: readonly string[], waitMs: number): Promise<{ topic: string; partition: number }[]> {
+  if (topics.length === 0) return [];
+  const { topics: known } = await admin.metadata({ topics: [...topics] });
+  const request = topics.map((name) => ({
+    name,
+    partitions: Array.from({ length: known.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })),
+  }));
+  const undecided = async () => {
+    const ends = async (isolationLevel: 0 | 1) => {
+      const byPartition = new Map<string, bigint>();
+      for (const topic of await admin.listOffsets({ topics: request, isolationLevel }))
+        for (const p of topic.partitions) byPartition.set(`${topic.name}/${p.partitionIndex}`, p.offset);
+      return byPartition;
+    };
+    const [stable, high] = await Promise.all([ends(FetchIsolationLevels.READ_COMMITTED), ends(FetchIsolationLevels.READ_UNCOMMITTED)]);
+    return new Map([...stable].filter(([id, offset]) => offset !== high.get(id)));
+  };
+  const first = await undecided();
+  if (first.size === 0) return [];
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  const second = await undecided();
+  return [...second]
+    .filter(([id, offset]) => first.get(id) === offset)
+    .map(([id]) => {
+      const slash = id.lastIndexOf('/');
+      return { topic: id.slice(0, slash), partition: Number(id.slice(slash + 1)) };
+    });
+}

@@ -11,6 +11,7 @@ export {
   memberClients,
   memberProducer,
   settledTransactions,
+  stuckTransactions,
   stableCommittedOffsets,
   type MemberClientOptions,
   type MemberClients,

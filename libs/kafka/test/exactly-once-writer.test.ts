@@ -14,6 +14,7 @@ import {
   memberProducer,
   settledTransactions,
   stableCommittedOffsets,
+  stuckTransactions,
 } from '../src/exactly-once.js';
 import { ensureTopics, readToEnd } from '../src/index.js';
 import { bootstrap, noBroker, uniqueName, useKafka } from './support/kafka.js';
@@ -181,6 +182,27 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       expect(read.map((m) => `${m.partition}:${m.message.key?.toString()}=${m.message.value?.toString()}`)).toEqual(['0:trader=state']);
     } finally {
       await writer.close().catch(() => undefined);
+      await producer.close().catch(() => undefined);
+      await pkAdmin.close().catch(() => undefined);
+    }
+  }, 60_000);
+  it('finds the partitions where a transaction stays undecided, and answers at once when none is', async () => {
+    const topic = uniqueName('eo-stuck');
+    await ensureTopics(admin, [{ name: topic, partitions: 3 }]);
+    const clientOptions = memberOptions('eo-stuck', uniqueName('eo-stuck-group'));
+    const { admin: pkAdmin } = memberClients(clientOptions);
+    const producer = memberProducer(clientOptions);
+    try {
+      const started = Date.now();
+      expect(await stuckTransactions(pkAdmin, [topic], 2_000)).toEqual([]);
+      expect(Date.now() - started, 'nothing undecided: no waiting').toBeLessThan(1_500);
+      const open = await producer.beginTransaction();
+      await open.send({ messages: [{ topic, partition: 1, key: Buffer.from('k'), value: Buffer.from('undecided') }] });
+      expect(await stuckTransactions(pkAdmin, [topic], 300)).toEqual([{ topic, partition: 1 }]);
+      await open.abort();
+      expect(await settledTransactions(pkAdmin, [topic], [0, 1, 2], 5_000)).toEqual([]);
+      expect(await stuckTransactions(pkAdmin, [topic], 300)).toEqual([]);
+    } finally {
       await producer.close().catch(() => undefined);
       await pkAdmin.close().catch(() => undefined);
     }

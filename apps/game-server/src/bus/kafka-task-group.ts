@@ -34,6 +34,7 @@ import {
   memberProducer,
   settledTransactions,
   stableCommittedOffsets,
+  stuckTransactions,
   type Admin,
   type Consumer,
   type MemberClientOptions,
@@ -58,6 +59,8 @@ export interface TaskGroupHost {
   /** The server's identity kept across restarts (undefined: a random one per task group). */
   readonly processId?: string;
   readonly logger: Logger;
+  /** The game's topics (those the bus created or checked): where a member's transaction may have been left hanging. */
+  topics(): readonly string[];
   /** The bus' current (kafkajs) admin client, for the lag (replaced on recovery). */
   admin(): KafkajsAdmin;
   /** A failure that means the broker went away (the bus degrades and recovers). */
@@ -75,8 +78,8 @@ const JOIN_TIMEOUT_MS = 30_000;
 const STABLE_OFFSETS_TIMEOUT_MS = 60_000;
 /** How long a new owner waits for commit markers still on their way to its changelogs (a zombie's open transaction: its timeout and the sweep). */
 const SETTLE_TIMEOUT_MS = 20_000;
-/** Unsettled this long, a changelog partition may hold this member's own hanging transaction: it is aborted (abortOpen). */
-const SETTLE_BEFORE_ABORT_MS = 3_000;
+/** A partition whose undecided transaction does not move for this long may hold this member's own, hanging (abortOpen). */
+const STUCK_AFTER_MS = 1_000;
 const STOP_TIMEOUT_MS = 3_000;
 /** taskStatus() asks the broker for high watermarks at most this often. */
 const WATERMARK_CACHE_MS = 1_000;
@@ -207,6 +210,8 @@ export class KafkaTaskGroup {
     // Before joining: a transaction this member's id left open (a broker outage cut it) is aborted now.
     await withinTimeOrThrow(initTransactions(this.producer), JOIN_TIMEOUT_MS, `initializing the transactions of ${this.options.groupId}`);
     phases.lap('transactions initialized');
+    await withinTimeOrThrow(this.abortHanging(admin), JOIN_TIMEOUT_MS, `checking the game's topics for transactions left hanging`);
+    phases.lap('topics settled');
     let firstJoin: (() => void) | undefined;
     const joined = new Promise<void>((resolve) => (firstJoin = resolve));
     consumer.on('consumer:group:join', (payload) => {
@@ -240,6 +245,23 @@ export class KafkaTaskGroup {
     await this.assigning;
     phases.lap('tasks taken');
     this.host.logger.log(`${this.options.groupId}: member started (${phases})`);
+  }
+
+  /**
+   * A broker SIGKILLed while this member committed can come back with partitions holding the member's
+   * next transaction, which its coordinator never recorded (its initialization aborted nothing there):
+   * no marker would reach them, read_committed readers stop there, and the member's next commit on such
+   * a partition would commit those records — answers and states of orders never committed. Any of the
+   * game's partitions still undecided after the initialization and not moving is aborted under this
+   * member's producer id (abortOpen); another producer's transaction is left to its own end.
+   */
+  private async abortHanging(admin: Admin): Promise<void> {
+    const stuck = await stuckTransactions(admin, this.host.topics(), STUCK_AFTER_MS);
+    if (stuck.length === 0) return;
+    this.host.logger.warn(
+      `${this.options.groupId}: a transaction is undecided on ${stuck.map((s) => `${s.topic}/${s.partition}`).join(', ')}; aborting this member's own there, if any`,
+    );
+    await this.writer.abortOpen(stuck);
   }
 
   /** The broker went away: every task is lost now (onRevoked), nothing of them commits. Synchronous. */
@@ -418,14 +440,7 @@ export class KafkaTaskGroup {
       const committed = await stableCommittedOffsets(membership.admin, groupId, topics, partitions, STABLE_OFFSETS_TIMEOUT_MS);
       // The changelogs the tasks restore from: a transaction committed with those offsets may still have its
       // commit marker on its way to them; restoring before it lands would miss what the offsets say was done.
-      const restoreTopics = this.options.restoreTopics ?? [];
-      let unsettled = await settledTransactions(membership.admin, restoreTopics, partitions, SETTLE_BEFORE_ABORT_MS);
-      if (unsettled.length > 0) {
-        // Another member's commit takes milliseconds; this long, it may be this member's own transaction hanging there.
-        this.host.logger.warn(`${groupId}: a transaction is still open on ${unsettled.join(', ')}: aborting this member's own there, if any`);
-        await this.writer.abortOpen(unsettled.map(topicPartitionOf));
-        unsettled = await settledTransactions(membership.admin, restoreTopics, partitions, SETTLE_TIMEOUT_MS);
-      }
+      const unsettled = await settledTransactions(membership.admin, this.options.restoreTopics ?? [], partitions, SETTLE_TIMEOUT_MS);
       if (unsettled.length > 0) this.host.logger.warn(`${groupId}: restoring with a transaction still open on ${unsettled.join(', ')}`);
       for (const task of added)
         for (const topic of topics) {
@@ -532,12 +547,6 @@ function toBusMessage(message: PlatformaticMessage): BusMessage {
     value: message.value ?? null,
     timestamp: Number(message.timestamp),
   };
-}
-
-/** "topic/partition" (as settledTransactions names them) → its parts. */
-function topicPartitionOf(id: string): { topic: string; partition: number } {
-  const slash = id.lastIndexOf('/');
-  return { topic: id.slice(0, slash), partition: Number(id.slice(slash + 1)) };
 }
 
 function maxOf(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
