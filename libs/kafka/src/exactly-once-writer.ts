@@ -154,16 +154,22 @@ export class ExactlyOnceWriter {
    * that holds a transaction its coordinator no longer lists; no marker would ever reach it, and every
    * read_committed reader stops there. A transaction that writes there and aborts puts an abort marker of
    * this producer id there, which ends its older open transaction too. Its records (an empty value under
-   * a reserved key, one per partition) are aborted: no read_committed reader sees them.
+   * a reserved key, one per partition) are aborted: no read_committed reader sees them. With `groupId`,
+   * the group's offsets are in it too: offsets such a transaction left pending (which hold back every
+   * require_stable read of the group's offsets) are aborted with it.
    */
-  async abortOpen(targets: readonly { topic: string; partition: number }[]): Promise<void> {
+  async abortOpen(targets: readonly { topic: string; partition: number }[], groupId?: string): Promise<void> {
     await this.settled();
     if (this.suspendedWith !== undefined) throw this.suspendedWith;
-    if (targets.length === 0) return;
+    if (targets.length === 0 && groupId === undefined) return;
     const probe = (async () => {
       const txn = await this.producer.beginTransaction();
       try {
-        await txn.send({ messages: targets.map(({ topic, partition }) => ({ topic, partition, key: ABORT_PROBE_KEY, value: Buffer.alloc(0) })) });
+        // AddOffsetsToTxn is all the client needs of a consumer here: its group id.
+        if (groupId !== undefined) await txn.addConsumer({ groupId } as unknown as Consumer);
+        if (targets.length > 0) {
+          await txn.send({ messages: targets.map(({ topic, partition }) => ({ topic, partition, key: ABORT_PROBE_KEY, value: Buffer.alloc(0) })) });
+        }
       } finally {
         await txn.abort();
       }

@@ -172,6 +172,9 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
         { topic: changelog, partition: 1 },
       ]);
       expect(await settledTransactions(pkAdmin, [changelog], [0, 1], 5_000)).toEqual([]);
+      // With the group: its offsets partition is in the aborted transaction too, and its offsets stay readable with require_stable.
+      await writer.abortOpen([], groupId);
+      expect(await stableCommittedOffsets(pkAdmin, groupId, [changelog], [0, 1], 5_000)).toEqual(new Map([[changelog, new Map()]]));
       // Something was written (and aborted) on both partitions: the high watermarks moved past the records and their markers.
       const ends = await admin.fetchTopicOffsets(changelog);
       expect(ends.map((e) => Number(e.high)).sort()).toEqual([2, 2]);

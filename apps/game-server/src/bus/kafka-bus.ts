@@ -190,7 +190,6 @@ export class KafkaBus implements MessageBus {
         clientId: this.options.clientId ?? 'banana-market',
         processId: this.options.processId,
         logger: this.logger,
-        topics: () => [...this.checkedTopics],
         admin: () => this.admin,
         brokerLost: (err) => this.brokerLost(err),
         fail: (err) => this.fail(err),

@@ -59,8 +59,6 @@ export interface TaskGroupHost {
   /** The server's identity kept across restarts (undefined: a random one per task group). */
   readonly processId?: string;
   readonly logger: Logger;
-  /** The game's topics (those the bus created or checked): where a member's transaction may have been left hanging. */
-  topics(): readonly string[];
   /** The bus' current (kafkajs) admin client, for the lag (replaced on recovery). */
   admin(): KafkajsAdmin;
   /** A failure that means the broker went away (the bus degrades and recovers). */
@@ -81,6 +79,8 @@ const SETTLE_TIMEOUT_MS = 20_000;
 /** A partition whose undecided transaction does not move for this long may hold this member's own, hanging (abortOpen). */
 const STUCK_AFTER_MS = 1_000;
 const STOP_TIMEOUT_MS = 3_000;
+/** A member start still going after this says every so often what it waits for. */
+const SLOW_START_LOG_MS = 5_000;
 /** taskStatus() asks the broker for high watermarks at most this often. */
 const WATERMARK_CACHE_MS = 1_000;
 /** Fetched messages waiting to be handled beyond this pause the fetching (a task restoring holds them). */
@@ -198,6 +198,20 @@ export class KafkaTaskGroup {
   /** Joins the group; resolves once the first assignment's onAssigned has run. */
   async start(): Promise<void> {
     const phases = new PhaseTimer();
+    // A start that hangs says where (each step has its own time limit, longer than a coach waits without a word).
+    const slow = setInterval(
+      () => this.host.logger.warn(`${this.options.groupId}: still ${phases.current} (${phases.elapsedSeconds()} s)`),
+      SLOW_START_LOG_MS,
+    );
+    try {
+      await this.startMember(phases);
+    } finally {
+      clearInterval(slow);
+    }
+  }
+
+  private async startMember(phases: PhaseTimer): Promise<void> {
+    phases.begin('replacing the producer');
     const { consumer, admin } = memberClients(this.clientOptions);
     const membership: Membership = { consumer, admin, stream: undefined };
     this.membership = membership;
@@ -208,10 +222,13 @@ export class KafkaTaskGroup {
       await this.writer.resume(this.producer);
     }
     // Before joining: a transaction this member's id left open (a broker outage cut it) is aborted now.
+    phases.begin('initializing transactions');
     await withinTimeOrThrow(initTransactions(this.producer), JOIN_TIMEOUT_MS, `initializing the transactions of ${this.options.groupId}`);
     phases.lap('transactions initialized');
+    phases.begin('looking for hanging transactions');
     await withinTimeOrThrow(this.abortHanging(admin), JOIN_TIMEOUT_MS, `checking the game's topics for transactions left hanging`);
     phases.lap('topics settled');
+    phases.begin('joining the group');
     let firstJoin: (() => void) | undefined;
     const joined = new Promise<void>((resolve) => (firstJoin = resolve));
     consumer.on('consumer:group:join', (payload) => {
@@ -242,6 +259,7 @@ export class KafkaTaskGroup {
     stream.on('error', (error: unknown) => this.memberFailed(membership, error));
     await withinTimeOrThrow(joined, JOIN_TIMEOUT_MS, `the first assignment of ${this.options.groupId}`);
     phases.lap('joined');
+    phases.begin('taking the tasks');
     await this.assigning;
     phases.lap('tasks taken');
     this.host.logger.log(`${this.options.groupId}: member started (${phases})`);
@@ -253,15 +271,18 @@ export class KafkaTaskGroup {
    * no marker would reach them, read_committed readers stop there, and the member's next commit on such
    * a partition would commit those records — answers and states of orders never committed. Any of the
    * game's partitions still undecided after the initialization and not moving is aborted under this
-   * member's producer id (abortOpen); another producer's transaction is left to its own end.
+   * member's producer id (abortOpen); another producer's transaction is left to its own end. Only the
+   * topics the tasks publish to are looked at: the probe's aborted record is seen by read_uncommitted readers.
    */
   private async abortHanging(admin: Admin): Promise<void> {
-    const stuck = await stuckTransactions(admin, this.host.topics(), STUCK_AFTER_MS);
-    if (stuck.length === 0) return;
-    this.host.logger.warn(
-      `${this.options.groupId}: a transaction is undecided on ${stuck.map((s) => `${s.topic}/${s.partition}`).join(', ')}; aborting this member's own there, if any`,
-    );
-    await this.writer.abortOpen(stuck);
+    const stuck = await stuckTransactions(admin, this.options.outputTopics ?? [], STUCK_AFTER_MS);
+    if (stuck.length > 0) {
+      this.host.logger.warn(
+        `${this.options.groupId}: a transaction is undecided on ${stuck.map((s) => `${s.topic}/${s.partition}`).join(', ')}; aborting this member's own there, if any`,
+      );
+    }
+    // Always with the group's offsets (a few ms): offsets left pending hold back taking any task, and show on no partition.
+    await this.writer.abortOpen(stuck, this.options.groupId);
   }
 
   /** The broker went away: every task is lost now (onRevoked), nothing of them commits. Synchronous. */

@@ -94,6 +94,11 @@ export interface TaskGroupOptions {
    * on Kafka a task is handed over only once no transaction is undecided on those partitions.
    */
   readonly restoreTopics?: readonly string[];
+  /**
+   * Every topic the tasks publish to. On Kafka a member that starts aborts its own transaction left hanging
+   * on them by a broker that died mid-commit (KafkaTaskGroup.abortHanging).
+   */
+  readonly outputTopics?: readonly string[];
 }
 
 export interface TaskStatus {

@@ -5,8 +5,19 @@
  * Wall time on purpose: it measures the broker and the network, not the game.
  */
 export class PhaseTimer {
-  private last = Date.now();
+  private readonly started = Date.now();
+  private last = this.started;
   private readonly laps: string[] = [];
+  /** What is going on now (begin()), for a log line while waiting. */
+  current = 'starting';
+
+  begin(what: string): void {
+    this.current = what;
+  }
+
+  elapsedSeconds(): string {
+    return ((Date.now() - this.started) / 1000).toFixed(1);
+  }
 
   /** Ends the current phase under this name. */
   lap(name: string): void {

@@ -40,11 +40,12 @@ export class ActionIntakeService extends TaskIntake {
   ) {
     // The tasks' state store changelog and their plantation loads: restored from, and only each key's latest value counts.
     const changelogs = [TOPICS.taskChangelog.name, TOPICS.plantationLoads.name];
+    const answers = [TOPICS.txnResults, TOPICS.txnRejections, TOPICS.traderStates, TOPICS.gameEvents, TOPICS.actionRepartition].map((t) => t.name);
     super(
       bus,
       ACTION_GROUP,
       [...ACTION_TOPICS.map((t) => t.name), TOPICS.actionRepartition.name],
-      { restoreFrom: changelogs, latestPerKey: changelogs },
+      { writes: [...answers, ...changelogs], restoreFrom: changelogs, latestPerKey: changelogs },
       game,
     );
   }

@@ -31,7 +31,11 @@ export class MarketIntakeService extends TaskIntake {
       bus,
       MARKET_GROUP,
       [TOPICS.gameCommands.name, TOPICS.gibberGibbs.name],
-      { restoreFrom: [TOPICS.gameChangelog.name], latestPerKey: [] },
+      {
+        writes: [TOPICS.sharePrice, TOPICS.gameEvents, TOPICS.txnResults, TOPICS.gameChangelog].map((t) => t.name),
+        restoreFrom: [TOPICS.gameChangelog.name],
+        latestPerKey: [],
+      },
       game,
     );
   }

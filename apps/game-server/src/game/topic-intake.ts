@@ -15,8 +15,9 @@ export interface GameReadiness {
   whenStarted(): Promise<void>;
 }
 
-/** The changelogs of a group's tasks: what they restore from, and where only a key's latest value counts. */
-export interface TaskChangelogs {
+/** The topics a group's tasks write: all of them, the changelogs they restore from, and where only a key's latest value counts. */
+export interface TaskTopics {
+  readonly writes: readonly string[];
   readonly restoreFrom: readonly string[];
   readonly latestPerKey: readonly string[];
 }
@@ -28,7 +29,7 @@ export abstract class TaskIntake implements OnModuleInit, OnApplicationShutdown 
     protected readonly bus: MessageBus,
     private readonly groupId: string,
     private readonly topics: readonly string[],
-    private readonly changelogs: TaskChangelogs,
+    private readonly written: TaskTopics,
     private readonly gameReady: GameReadiness,
   ) {}
 
@@ -39,8 +40,9 @@ export abstract class TaskIntake implements OnModuleInit, OnApplicationShutdown 
       topics: [...this.topics],
       onAssigned: (tasks) => this.assigned(tasks),
       onRevoked: (partitions) => this.revoked(partitions),
-      latestPerKeyTopics: this.changelogs.latestPerKey,
-      restoreTopics: this.changelogs.restoreFrom,
+      latestPerKeyTopics: this.written.latestPerKey,
+      restoreTopics: this.written.restoreFrom,
+      outputTopics: this.written.writes,
       // Only a message that arrives before the clock runs waits (a running game costs no await on this hot path).
       onMessage: (message, task) => {
         if (this.gameReady.started) return this.handle(message, task);
