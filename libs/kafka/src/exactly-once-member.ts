@@ -153,23 +153,12 @@ export async function settledTransactions(
 ): Promise<string[]> {
   if (topics.length === 0 || partitions.length === 0) return [];
   // Of each topic, the partitions it has (a topic of fewer partitions, shared by every task, holds only those).
-  const { topics: known } = await admin.metadata({ topics: [...topics] });
-  const request = topics.map((name) => {
-    const count = known.get(name)?.partitionsCount ?? 0;
-    return { name, partitions: partitions.filter((p) => p < count).map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) };
-  });
-  const ends = async (isolationLevel: 0 | 1) => {
-    const byPartition = new Map<string, bigint>();
-    for (const topic of await admin.listOffsets({ topics: request, isolationLevel }))
-      for (const p of topic.partitions) byPartition.set(`${topic.name}/${p.partitionIndex}`, p.offset);
-    return byPartition;
-  };
+  const request = await partitionsOf(admin, topics, (count) => partitions.filter((p) => p < count));
   let unsettled: string[] = [];
   try {
     await withRetry(
       async () => {
-        const [stable, high] = await Promise.all([ends(FetchIsolationLevels.READ_COMMITTED), ends(FetchIsolationLevels.READ_UNCOMMITTED)]);
-        unsettled = [...high].filter(([id, offset]) => stable.get(id) !== offset).map(([id]) => id);
+        unsettled = [...(await undecided(admin, request)).keys()];
         if (unsettled.length > 0) throw new UnsettledError();
       },
       {
@@ -196,29 +185,38 @@ class UnsettledError extends Error {}
  */
 export async function stuckTransactions(admin: Admin, topics: readonly string[], waitMs: number): Promise<{ topic: string; partition: number }[]> {
   if (topics.length === 0) return [];
-  const { topics: known } = await admin.metadata({ topics: [...topics] });
-  const request = topics.map((name) => ({
-    name,
-    partitions: Array.from({ length: known.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })),
-  }));
-  const undecided = async () => {
-    const ends = async (isolationLevel: 0 | 1) => {
-      const byPartition = new Map<string, bigint>();
-      for (const topic of await admin.listOffsets({ topics: request, isolationLevel }))
-        for (const p of topic.partitions) byPartition.set(`${topic.name}/${p.partitionIndex}`, p.offset);
-      return byPartition;
-    };
-    const [stable, high] = await Promise.all([ends(FetchIsolationLevels.READ_COMMITTED), ends(FetchIsolationLevels.READ_UNCOMMITTED)]);
-    return new Map([...stable].filter(([id, offset]) => offset !== high.get(id)));
-  };
-  const first = await undecided();
+  const request = await partitionsOf(admin, topics, (count) => Array.from({ length: count }, (_, p) => p));
+  const first = await undecided(admin, request);
   if (first.size === 0) return [];
   await new Promise((resolve) => setTimeout(resolve, waitMs));
-  const second = await undecided();
+  const second = await undecided(admin, request);
   return [...second]
     .filter(([id, offset]) => first.get(id) === offset)
     .map(([id]) => {
       const slash = id.lastIndexOf('/');
       return { topic: id.slice(0, slash), partition: Number(id.slice(slash + 1)) };
     });
+}
+
+type OffsetsRequest = { name: string; partitions: { partitionIndex: number; timestamp: bigint }[] }[];
+
+/** A ListOffsets request for the latest offsets of `pick(partition count)` of each topic. */
+async function partitionsOf(admin: Admin, topics: readonly string[], pick: (count: number) => number[]): Promise<OffsetsRequest> {
+  const { topics: known } = await admin.metadata({ topics: [...topics] });
+  return topics.map((name) => ({
+    name,
+    partitions: pick(known.get(name)?.partitionsCount ?? 0).map((partitionIndex) => ({ partitionIndex, timestamp: -1n })),
+  }));
+}
+
+/** "topic/partition" → its last stable offset, for the partitions where it is below the high watermark. */
+async function undecided(admin: Admin, request: OffsetsRequest): Promise<Map<string, bigint>> {
+  const ends = async (isolationLevel: 0 | 1) => {
+    const byPartition = new Map<string, bigint>();
+    for (const topic of await admin.listOffsets({ topics: request, isolationLevel }))
+      for (const p of topic.partitions) byPartition.set(`${topic.name}/${p.partitionIndex}`, p.offset);
+    return byPartition;
+  };
+  const [stable, high] = await Promise.all([ends(FetchIsolationLevels.READ_COMMITTED), ends(FetchIsolationLevels.READ_UNCOMMITTED)]);
+  return new Map([...stable].filter(([id, offset]) => offset !== high.get(id)));
 }
