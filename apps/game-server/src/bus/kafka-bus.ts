@@ -328,9 +328,10 @@ export class KafkaBus implements MessageBus {
       if (this.closed) return;
       this.logger.log(`Kafka answers again at ${this.options.brokers.join(',')}: producer re-created, re-checking the state against the changelogs`);
       const phases = new PhaseTimer();
+      phases.begin('re-checking the state');
       try {
         for (const hook of [...this.recoveryHooks]) await hook.run();
-        phases.lap('state re-checked');
+        phases.begin('restarting the consumers');
       } catch (err) {
         if (await this.brokerAnswers()) {
           this.fail(
@@ -347,10 +348,10 @@ export class KafkaBus implements MessageBus {
       }
       try {
         await Promise.all([...this.subscriptions].filter((s) => !s.closed).map((s) => s.start()));
-        phases.lap('consumers back');
+        phases.begin('taking the tasks');
         // Each group's tasks come back through onAssigned (their producers fence nobody but this bus' old ones).
         await Promise.all([...this.taskGroups].filter((g) => !g.isClosed).map((g) => g.start()));
-        phases.lap('tasks taken');
+        phases.end();
       } catch (err) {
         this.logger.warn(`resuming the consumers failed (attempt ${attempt}), starting over: ${brokerErrorText(err)}`);
         this.suspendAgain(err);

@@ -224,10 +224,8 @@ export class KafkaTaskGroup {
     // Before joining: a transaction this member's id left open (a broker outage cut it) is aborted now.
     phases.begin('initializing transactions');
     await withinTimeOrThrow(initTransactions(this.producer), JOIN_TIMEOUT_MS, `initializing the transactions of ${this.options.groupId}`);
-    phases.lap('transactions initialized');
     phases.begin('looking for hanging transactions');
     await withinTimeOrThrow(this.abortHanging(admin), JOIN_TIMEOUT_MS, `checking the game's topics for transactions left hanging`);
-    phases.lap('topics settled');
     phases.begin('joining the group');
     let firstJoin: (() => void) | undefined;
     const joined = new Promise<void>((resolve) => (firstJoin = resolve));
@@ -254,14 +252,13 @@ export class KafkaTaskGroup {
       `joining ${this.options.groupId}`,
     );
     membership.stream = stream;
-    phases.lap('consuming');
+    phases.begin('waiting for the first assignment');
     stream.on('data', (message: PlatformaticMessage) => this.enqueue(membership, message));
     stream.on('error', (error: unknown) => this.memberFailed(membership, error));
     await withinTimeOrThrow(joined, JOIN_TIMEOUT_MS, `the first assignment of ${this.options.groupId}`);
-    phases.lap('joined');
     phases.begin('taking the tasks');
     await this.assigning;
-    phases.lap('tasks taken');
+    phases.end();
     this.host.logger.log(`${this.options.groupId}: member started (${phases})`);
   }
 
