@@ -8,6 +8,7 @@
  */
 import { coPartitionedGroupAssigner, CO_PARTITIONED_ASSIGNER_NAME } from './co-partitioned-assigner.js';
 import { Admin, brokerErrorIds, compatibilityPartitioner, Consumer, FetchIsolationLevels, Producer } from './platformatic.js';
+import type { HangingPartition } from './exactly-once-writer.js';
 import { withRetry } from './retry.js';
 
 export interface MemberClientOptions {
@@ -178,12 +179,12 @@ export async function settledTransactions(
 class UnsettledError extends Error {}
 
 /**
- * Partitions of these topics where a transaction stays undecided: the last
- * stable offset is below the high watermark and does not move in `waitMs`
- * (a live producer's commit lands in milliseconds). Returns at once when no
- * partition is undecided.
+ * Partitions of these topics where a transaction stays undecided, with their
+ * last stable offset (where the oldest undecided record is): it is below the
+ * high watermark and does not move in `waitMs` (a live producer's commit
+ * lands in milliseconds). Returns at once when no partition is undecided.
  */
-export async function stuckTransactions(admin: Admin, topics: readonly string[], waitMs: number): Promise<{ topic: string; partition: number }[]> {
+export async function stuckTransactions(admin: Admin, topics: readonly string[], waitMs: number): Promise<HangingPartition[]> {
   if (topics.length === 0) return [];
   const request = await partitionsOf(admin, topics, (count) => Array.from({ length: count }, (_, p) => p));
   const first = await undecided(admin, request);
@@ -192,9 +193,9 @@ export async function stuckTransactions(admin: Admin, topics: readonly string[],
   const second = await undecided(admin, request);
   return [...second]
     .filter(([id, offset]) => first.get(id) === offset)
-    .map(([id]) => {
+    .map(([id, since]) => {
       const slash = id.lastIndexOf('/');
-      return { topic: id.slice(0, slash), partition: Number(id.slice(slash + 1)) };
+      return { topic: id.slice(0, slash), partition: Number(id.slice(slash + 1)), since };
     });
 }
 

@@ -15,7 +15,21 @@
  * from the pending batch, and a failed transaction names the owners it held.
  */
 import { randomUUID } from 'node:crypto';
-import type { Consumer, PlatformaticMessage, Producer } from './platformatic.js';
+import { errorsWithin, type Consumer, type PlatformaticMessage, type Producer } from './platformatic.js';
+
+/** A partition where a transaction stays undecided, and the offset its oldest undecided record has (its last stable offset). */
+export interface HangingPartition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly since: bigint;
+}
+
+/** What endHanging() did: the partitions it committed (their transaction was acknowledged to this writer) and aborted. */
+export interface HangingOutcome {
+  readonly committed: readonly HangingPartition[];
+  readonly aborted: readonly HangingPartition[];
+  readonly groupOffsets: 'committed' | 'aborted' | 'untouched';
+}
 
 export interface OwnedMessage {
   readonly key: Buffer | null;
@@ -37,9 +51,6 @@ interface Batch {
   readonly owners: Set<number>;
   readonly waiters: Waiter[];
 }
-
-/** The key of abortOpen()'s records, which are always aborted. */
-const ABORT_PROBE_KEY = Buffer.from('\u0000banana-market-abort-open');
 
 const emptyBatch = (): Batch => ({ messages: [], offsets: new Map(), owners: new Set(), waiters: [] });
 
@@ -73,6 +84,14 @@ export class ExactlyOnceWriter {
   private suspendedWith: Error | undefined;
   /** Per owner, "topic/partition" → the last offset it committed: re-sent when it writes without consuming (fencing). */
   private readonly lastCommitted = new Map<number, Map<string, { topic: string; partition: number; next: bigint }>>();
+  /**
+   * "topic/partition" → where the last transaction the broker acknowledged as committed began there, for
+   * the partitions no later transaction may have written to since (endHanging). A partition a later
+   * transaction wrote to (or may have) has no entry.
+   */
+  private readonly acknowledgedFrom = new Map<string, bigint>();
+  /** Whether the last offsets sent to the group were in a transaction the broker acknowledged as committed. */
+  private offsetsAcknowledged = false;
 
   constructor(
     private producer: Producer,
@@ -149,38 +168,60 @@ export class ExactlyOnceWriter {
   }
 
   /**
-   * Ends whatever transaction of this producer is still open on these partitions: Kafka's remedy for a
-   * hanging transaction (KIP-664's abort). A broker SIGKILLed mid-commit can come back with a partition
-   * that holds a transaction its coordinator no longer lists; no marker would ever reach it, and every
-   * read_committed reader stops there. A transaction that writes there and aborts puts an abort marker of
-   * this producer id there, which ends its older open transaction too. Its records (an empty value under
-   * a reserved key, one per partition) are aborted: no read_committed reader sees them. With `groupId`,
-   * the group's offsets are in it too: offsets such a transaction left pending (which hold back every
-   * require_stable read of the group's offsets) are aborted with it.
+   * Ends this producer's transactions still undecided on these partitions: Kafka's remedy for a hanging
+   * transaction (KIP-664). A broker SIGKILLed mid-commit can come back with partitions holding a
+   * transaction its coordinator no longer lists: no marker would ever reach them, every read_committed
+   * reader stops there, and the producer's next commit there would commit them. A marker of this
+   * producer id ends them; which one is this writer's to say:
+   * - where the undecided records begin exactly where the last transaction the broker acknowledged as
+   *   committed began, and nothing of this writer went there since, the broker lost an acknowledged
+   *   commit (the answers may have reached players): they are committed;
+   * - everywhere else they are aborted (never acknowledged; another producer's transaction is not ended
+   *   by this one's marker).
+   * With `groupId`, the group's offsets are ended too (pending offsets hold back every require_stable
+   * read of them): committed with an acknowledged commit whose offsets were the last sent, else aborted.
+   * The marker transactions carry no record: they add the partitions and end.
    */
-  async abortOpen(targets: readonly { topic: string; partition: number }[], groupId?: string): Promise<void> {
+  async endHanging(stuck: readonly HangingPartition[], groupId?: string): Promise<HangingOutcome> {
+    const committed = stuck.filter((p) => this.acknowledgedFrom.get(`${p.topic}/${p.partition}`) === p.since);
+    const aborted = stuck.filter((p) => !committed.includes(p));
+    const commitOffsets = groupId !== undefined && committed.length > 0 && this.offsetsAcknowledged;
+    if (committed.length > 0) await this.endOnly(committed, commitOffsets ? groupId : undefined, 'commit');
+    const abortOffsets = groupId !== undefined && !commitOffsets;
+    if (aborted.length > 0 || abortOffsets) await this.endOnly(aborted, abortOffsets ? groupId : undefined, 'abort');
+    return { committed, aborted, groupOffsets: commitOffsets ? 'committed' : abortOffsets ? 'aborted' : 'untouched' };
+  }
+
+  /** One transaction of these partitions (and the group's offsets) with nothing in it, committed or aborted: only its markers are written. */
+  private async endOnly(targets: readonly HangingPartition[], groupId: string | undefined, end: 'commit' | 'abort'): Promise<void> {
     await this.settled();
     if (this.suspendedWith !== undefined) throw this.suspendedWith;
-    if (targets.length === 0 && groupId === undefined) return;
-    const probe = (async () => {
+    const marker = (async () => {
       const txn = await this.producer.beginTransaction();
+      let ended = false;
       try {
         // AddOffsetsToTxn is all the client needs of a consumer here: its group id.
         if (groupId !== undefined) await txn.addConsumer({ groupId } as unknown as Consumer);
         if (targets.length > 0) {
-          await txn.send({ messages: targets.map(({ topic, partition }) => ({ topic, partition, key: ABORT_PROBE_KEY, value: Buffer.alloc(0) })) });
+          const metadata = await this.producer.metadata({ topics: [...new Set(targets.map((t) => t.topic))] });
+          // AddPartitionsToTxn reads a record's topic and partition only.
+          const partitions = targets.map(({ topic, partition }) => ({ topic, partition }));
+          await txn.addPartitions(metadata, partitions as unknown as Parameters<typeof txn.addPartitions>[1]);
         }
+        if (end === 'commit') await txn.commit();
+        else await txn.abort();
+        ended = true;
       } finally {
-        await txn.abort();
+        if (!ended) await txn.abort().catch(() => undefined);
       }
     })();
-    this.flushing = probe
+    this.flushing = marker
       .catch(() => undefined)
       .finally(() => {
         this.flushing = undefined;
         if (this.hasWork()) this.schedule();
       });
-    await probe;
+    await marker;
   }
 
   /** Commits what is queued, then refuses writes. */
@@ -217,6 +258,7 @@ export class ExactlyOnceWriter {
   private async commit(batch: Batch): Promise<void> {
     const consumer = this.options.groupMember();
     let transaction: Awaited<ReturnType<Producer['beginTransaction']>> | undefined;
+    let written: Map<string, bigint> | undefined;
     try {
       const offsets = this.offsetsToCommit(batch);
       const txn = await this.producer.beginTransaction();
@@ -224,7 +266,7 @@ export class ExactlyOnceWriter {
       // The answers go to the partitions' leader, the offsets to the group coordinator: side by side.
       const sending =
         batch.messages.length === 0
-          ? Promise.resolve()
+          ? Promise.resolve(undefined)
           : txn.send({
               messages: this.latestOnly(batch.messages).map((m) => ({
                 topic: m.topic,
@@ -248,12 +290,20 @@ export class ExactlyOnceWriter {
           byGeneration.set(generationId, group);
           group.push(consumed as unknown as PlatformaticMessage);
         }
+        this.offsetsAcknowledged = false;
         for (const group of byGeneration.values()) await txn.addOffset(group);
       })();
       const [sent, offsetsDone] = await Promise.allSettled([sending, committingOffsets]);
-      if (sent.status === 'rejected') throw sent.reason;
+      if (sent.status === 'rejected') {
+        this.forgetAcknowledged(sent.reason, batch);
+        throw sent.reason;
+      }
+      written = firstOffsets(sent.value?.offsets);
+      for (const id of written.keys()) this.acknowledgedFrom.delete(id);
       if (offsetsDone.status === 'rejected') throw offsetsDone.reason;
       await transaction.commit();
+      for (const [id, first] of written) this.acknowledgedFrom.set(id, first);
+      if (offsets.length > 0) this.offsetsAcknowledged = true;
       for (const o of offsets) this.seedCommitted(o.owner, o.topic, o.partition, o.next);
       for (const w of batch.waiters) w.resolve();
     } catch (err) {
@@ -263,6 +313,17 @@ export class ExactlyOnceWriter {
       this.options.onFailure(error, batch.owners);
       for (const w of batch.waiters) w.reject(this.suspendedWith ?? error);
     }
+  }
+
+  /**
+   * A send that failed may have written some of its records (the client marks a failure that came back
+   * from producing with `produced`; one before it — metadata, AddPartitionsToTxn — wrote nothing): then
+   * no partition of its topics is known to end with an acknowledged transaction any more.
+   */
+  private forgetAcknowledged(failure: unknown, batch: Batch): void {
+    if (!errorsWithin(failure).some((e) => 'produced' in e)) return;
+    const topics = new Set(batch.messages.map((m) => `${m.topic}/`));
+    for (const id of [...this.acknowledgedFrom.keys()]) if (topics.has(id.slice(0, id.lastIndexOf('/') + 1))) this.acknowledgedFrom.delete(id);
   }
 
   /** The batch's messages without those a later message of the same key replaces (latestPerKey topics only). */
@@ -288,6 +349,17 @@ export class ExactlyOnceWriter {
     }
     return offsets;
   }
+}
+
+/** "topic/partition" → the first offset a send wrote there (the lowest base offset of its batches). */
+function firstOffsets(offsets: readonly { topic: string; partition: number; offset: bigint }[] | undefined): Map<string, bigint> {
+  const first = new Map<string, bigint>();
+  for (const { topic, partition, offset } of offsets ?? []) {
+    const id = `${topic}/${partition}`;
+    const known = first.get(id);
+    if (known === undefined || offset < known) first.set(id, offset);
+  }
+  return first;
 }
 
 /**

@@ -4,7 +4,14 @@
  * its transactional writer and the group's stable committed offsets.
  */
 export { brokerErrorIds, FetchIsolationLevels, type Admin, type Consumer, type PlatformaticMessage, type Producer } from './platformatic.js';
-export { ExactlyOnceWriter, memberTransactionalId, type ExactlyOnceWriterOptions, type OwnedMessage } from './exactly-once-writer.js';
+export {
+  ExactlyOnceWriter,
+  memberTransactionalId,
+  type ExactlyOnceWriterOptions,
+  type HangingOutcome,
+  type HangingPartition,
+  type OwnedMessage,
+} from './exactly-once-writer.js';
 export { coPartitionedGroupAssigner } from './co-partitioned-assigner.js';
 export {
   initTransactions,

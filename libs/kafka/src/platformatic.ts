@@ -25,21 +25,30 @@ export {
 } from '@platformatic/kafka';
 
 /**
- * The broker's error names (`ILLEGAL_GENERATION`, `PRODUCER_FENCED`, …) in a
- * @platformatic/kafka failure: it wraps them in AggregateErrors (a request's
- * errors, a retried operation's attempts) and causes.
+ * A @platformatic/kafka failure and every error within it: it wraps errors in
+ * AggregateErrors (a request's errors, a retried operation's attempts) and causes.
  */
-export function brokerErrorIds(error: unknown): string[] {
-  const ids = new Set<string>();
+export function errorsWithin(error: unknown): object[] {
+  const found: object[] = [];
   const seen = new Set<unknown>();
   const visit = (current: unknown): void => {
     if (typeof current !== 'object' || current === null || seen.has(current)) return;
     seen.add(current);
-    const { apiId, errors, cause } = current as { apiId?: unknown; errors?: unknown; cause?: unknown };
-    if (typeof apiId === 'string') ids.add(apiId);
+    found.push(current);
+    const { errors, cause } = current as { errors?: unknown; cause?: unknown };
     if (Array.isArray(errors)) for (const inner of errors) visit(inner);
     visit(cause);
   };
   visit(error);
+  return found;
+}
+
+/** The broker's error names (`ILLEGAL_GENERATION`, `PRODUCER_FENCED`, …) in a @platformatic/kafka failure. */
+export function brokerErrorIds(error: unknown): string[] {
+  const ids = new Set<string>();
+  for (const e of errorsWithin(error)) {
+    const { apiId } = e as { apiId?: unknown };
+    if (typeof apiId === 'string') ids.add(apiId);
+  }
   return [...ids];
 }

@@ -6,7 +6,7 @@
  * owners it held are reported, and none of its writes becomes visible.
  */
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   brokerErrorIds,
   ExactlyOnceWriter,
@@ -159,7 +159,7 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       await producer.close().catch(() => undefined);
     }
   }, 60_000);
-  it('aborts what it writes to end a hanging transaction: readers see none of it, the partitions settle, and writing goes on', async () => {
+  it('ends a hanging transaction with no record of its own: aborted, the partitions settle, and writing goes on', async () => {
     const [changelog, groupId] = [uniqueName('eo-hang'), uniqueName('eo-hang-group')];
     await ensureTopics(admin, [{ name: changelog, partitions: 2, config: { 'cleanup.policy': 'compact' } }]);
     const clientOptions = memberOptions('eo-abort', groupId);
@@ -167,22 +167,48 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
     const producer = memberProducer(clientOptions);
     const writer = new ExactlyOnceWriter(producer, { groupMember: () => undefined, logger: { error: () => undefined }, onFailure: () => undefined });
     try {
-      await writer.abortOpen([
-        { topic: changelog, partition: 0 },
-        { topic: changelog, partition: 1 },
-      ]);
+      const hanging = [0, 1].map((partition) => ({ topic: changelog, partition, since: 0n }));
+      // Nothing of this writer was acknowledged there: aborted, with the group's offsets.
+      expect(await writer.endHanging(hanging, groupId)).toEqual({ committed: [], aborted: hanging, groupOffsets: 'aborted' });
       expect(await settledTransactions(pkAdmin, [changelog], [0, 1], 5_000)).toEqual([]);
-      // With the group: its offsets partition is in the aborted transaction too, and its offsets stay readable with require_stable.
-      await writer.abortOpen([], groupId);
       expect(await stableCommittedOffsets(pkAdmin, groupId, [changelog], [0, 1], 5_000)).toEqual(new Map([[changelog, new Map()]]));
-      // Something was written (and aborted) on both partitions: the high watermarks moved past the records and their markers.
-      const ends = await admin.fetchTopicOffsets(changelog);
-      expect(ends.map((e) => Number(e.high)).sort()).toEqual([2, 2]);
+      // Only the abort markers were written (they land after the answer): the high watermarks move by one.
+      await vi.waitFor(async () => expect((await admin.fetchTopicOffsets(changelog)).map((e) => Number(e.high))).toEqual([1, 1]), { timeout: 5_000 });
       await writer.write(0, changelog, [{ key: Buffer.from('trader'), value: Buffer.from('state'), partition: 0 }]);
       // The commit's marker follows its answer: read once it landed.
       expect(await settledTransactions(pkAdmin, [changelog], [0, 1], 5_000)).toEqual([]);
       const read = await readToEnd(kafka, admin, [changelog], { timeoutMs: 10_000 });
       expect(read.map((m) => `${m.partition}:${m.message.key?.toString()}=${m.message.value?.toString()}`)).toEqual(['0:trader=state']);
+    } finally {
+      await writer.close().catch(() => undefined);
+      await producer.close().catch(() => undefined);
+      await pkAdmin.close().catch(() => undefined);
+    }
+  }, 60_000);
+  it('commits what hangs where its last acknowledged transaction began (the broker lost that commit), aborts elsewhere', async () => {
+    const topic = uniqueName('eo-lost-commit');
+    await ensureTopics(admin, [{ name: topic, partitions: 2 }]);
+    const clientOptions = memberOptions('eo-lost', uniqueName('eo-lost-group'));
+    const { admin: pkAdmin } = memberClients(clientOptions);
+    const producer = memberProducer(clientOptions);
+    const writer = new ExactlyOnceWriter(producer, { groupMember: () => undefined, logger: { error: () => undefined }, onFailure: () => undefined });
+    const highs = async () => (await admin.fetchTopicOffsets(topic)).sort((x, y) => x.partition - y.partition).map((e) => Number(e.high));
+    try {
+      await writer.write(0, topic, [{ key: Buffer.from('a'), value: Buffer.from('first'), partition: 0 }]);
+      // Partition 0: the record at 0 and its commit marker at 1 (markers land after the answer).
+      await vi.waitFor(async () => expect(await highs()).toEqual([2, 0]), { timeout: 5_000 });
+      const lost = { topic, partition: 0, since: 0n };
+      const other = { topic, partition: 1, since: 0n };
+      // As a broker that lost this commit shows it: undecided from offset 0 on partition 0.
+      expect(await writer.endHanging([lost, other])).toEqual({ committed: [lost], aborted: [other], groupOffsets: 'untouched' });
+      // A commit marker there and an abort marker on 1, no record of their own.
+      await vi.waitFor(async () => expect(await highs()).toEqual([3, 1]), { timeout: 5_000 });
+      expect(await settledTransactions(pkAdmin, [topic], [0, 1], 5_000)).toEqual([]);
+      // A later transaction on partition 0 is the acknowledged one now: what hangs from 0 is no longer known to be committed.
+      await writer.write(0, topic, [{ key: Buffer.from('a'), value: Buffer.from('second'), partition: 0 }]);
+      expect(await writer.endHanging([lost])).toEqual({ committed: [], aborted: [lost], groupOffsets: 'untouched' });
+      const read = await readToEnd(kafka, admin, [topic], { timeoutMs: 10_000 });
+      expect(read.map((m) => `${m.partition}:${m.message.value?.toString()}`)).toEqual(['0:first', '0:second']);
     } finally {
       await writer.close().catch(() => undefined);
       await producer.close().catch(() => undefined);
@@ -201,7 +227,7 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       expect(Date.now() - started, 'nothing undecided: no waiting').toBeLessThan(1_500);
       const open = await producer.beginTransaction();
       await open.send({ messages: [{ topic, partition: 1, key: Buffer.from('k'), value: Buffer.from('undecided') }] });
-      expect(await stuckTransactions(pkAdmin, [topic], 300)).toEqual([{ topic, partition: 1 }]);
+      expect(await stuckTransactions(pkAdmin, [topic], 300)).toEqual([{ topic, partition: 1, since: 0n }]);
       await open.abort();
       expect(await settledTransactions(pkAdmin, [topic], [0, 1, 2], 5_000)).toEqual([]);
       expect(await stuckTransactions(pkAdmin, [topic], 300)).toEqual([]);

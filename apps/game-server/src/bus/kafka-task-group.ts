@@ -37,6 +37,7 @@ import {
   stuckTransactions,
   type Admin,
   type Consumer,
+  type HangingPartition,
   type MemberClientOptions,
   type PlatformaticMessage,
   type Producer,
@@ -76,7 +77,7 @@ const JOIN_TIMEOUT_MS = 30_000;
 const STABLE_OFFSETS_TIMEOUT_MS = 60_000;
 /** How long a new owner waits for commit markers still on their way to its changelogs (a zombie's open transaction: its timeout and the sweep). */
 const SETTLE_TIMEOUT_MS = 20_000;
-/** A partition whose undecided transaction does not move for this long may hold this member's own, hanging (abortOpen). */
+/** A partition whose undecided transaction does not move for this long may hold this member's own, hanging (endHanging). */
 const STUCK_AFTER_MS = 1_000;
 const STOP_TIMEOUT_MS = 3_000;
 /** A member start still going after this says every so often what it waits for. */
@@ -225,7 +226,7 @@ export class KafkaTaskGroup {
     phases.begin('initializing transactions');
     await withinTimeOrThrow(initTransactions(this.producer), JOIN_TIMEOUT_MS, `initializing the transactions of ${this.options.groupId}`);
     phases.begin('looking for hanging transactions');
-    await withinTimeOrThrow(this.abortHanging(admin), JOIN_TIMEOUT_MS, `checking the game's topics for transactions left hanging`);
+    await withinTimeOrThrow(this.endHanging(admin), JOIN_TIMEOUT_MS, `checking the game's topics for transactions left hanging`);
     phases.begin('joining the group');
     let firstJoin: (() => void) | undefined;
     const joined = new Promise<void>((resolve) => (firstJoin = resolve));
@@ -263,23 +264,29 @@ export class KafkaTaskGroup {
   }
 
   /**
-   * A broker SIGKILLed while this member committed can come back with partitions holding the member's
-   * next transaction, which its coordinator never recorded (its initialization aborted nothing there):
-   * no marker would reach them, read_committed readers stop there, and the member's next commit on such
-   * a partition would commit those records — answers and states of orders never committed. Any of the
-   * game's partitions still undecided after the initialization and not moving is aborted under this
-   * member's producer id (abortOpen); another producer's transaction is left to its own end. Only the
-   * topics the tasks publish to are looked at: the probe's aborted record is seen by read_uncommitted readers.
+   * A broker SIGKILLed while this member committed can come back with partitions holding one of the
+   * member's transactions that its coordinator no longer lists (its initialization ended nothing
+   * there): no marker would reach them, read_committed readers stop there, and the member's next commit
+   * on such a partition would commit those records too. Any of the game's partitions still undecided
+   * after the initialization and not moving is ended under this member's producer id (endHanging):
+   * committed where the broker had acknowledged that transaction's commit (it lost it), else aborted;
+   * another producer's transaction is left to its own end.
    */
-  private async abortHanging(admin: Admin): Promise<void> {
+  private async endHanging(admin: Admin): Promise<void> {
     const stuck = await stuckTransactions(admin, this.options.outputTopics ?? [], STUCK_AFTER_MS);
-    if (stuck.length > 0) {
+    // Always with the group's offsets (a few ms): offsets left pending hold back taking any task, and show on no partition.
+    const outcome = await this.writer.endHanging(stuck, this.options.groupId);
+    const named = (partitions: readonly HangingPartition[]) => partitions.map((p) => `${p.topic}/${p.partition}@${p.since}`).join(', ');
+    if (outcome.committed.length > 0) {
       this.host.logger.warn(
-        `${this.options.groupId}: a transaction is undecided on ${stuck.map((s) => `${s.topic}/${s.partition}`).join(', ')}; aborting this member's own there, if any`,
+        `${this.options.groupId}: the broker lost the commit it acknowledged of this member's transaction on ${named(outcome.committed)}: committed it again (group offsets ${outcome.groupOffsets})`,
       );
     }
-    // Always with the group's offsets (a few ms): offsets left pending hold back taking any task, and show on no partition.
-    await this.writer.abortOpen(stuck, this.options.groupId);
+    if (outcome.aborted.length > 0) {
+      this.host.logger.warn(
+        `${this.options.groupId}: a transaction is undecided on ${named(outcome.aborted)}: aborted this member's own there, if any`,
+      );
+    }
   }
 
   /** The broker went away: every task is lost now (onRevoked), nothing of them commits. Synchronous. */

@@ -95,8 +95,8 @@ export interface TaskGroupOptions {
    */
   readonly restoreTopics?: readonly string[];
   /**
-   * Every topic the tasks publish to. On Kafka a member that starts aborts its own transaction left hanging
-   * on them by a broker that died mid-commit (KafkaTaskGroup.abortHanging).
+   * Every topic the tasks publish to. On Kafka a member that starts ends its own transaction left hanging
+   * on them by a broker that died mid-commit (KafkaTaskGroup.endHanging).
    */
   readonly outputTopics?: readonly string[];
 }
