@@ -1,7 +1,8 @@
 /**
  * Lets a gateway (HTTP, WebSocket) wait for the result of an action it put on
  * an action topic, by reading txn-results and txn-rejections like any other
- * client would. A rejection is answered as the REJECTED result it has always
+ * client would — the server's one read of them: the live feed takes every
+ * answer from here (onAnswer) rather than read them again. A rejection is answered as the REJECTED result it has always
  * been over HTTP and WebSocket. A result of this server's own task is
  * answered as soon as its transaction committed, as the bytes it committed
  * read back — without waiting for the subscription to fetch them.
@@ -44,6 +45,8 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
   private readonly groupId = `banana-market-gateway-results-${randomUUID()}`;
 
   private stopLocalAnswers?: () => void;
+  /** Who else wants every answer as it is read (the live feed). */
+  private readonly answerListeners = new Set<(message: BusMessage) => void>();
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -97,6 +100,12 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
     return answer;
   }
 
+  /** Every message of txn-results and txn-rejections from now on, as read; returns the unsubscribe. */
+  onAnswer(listener: (message: BusMessage) => void): () => void {
+    this.answerListeners.add(listener);
+    return () => this.answerListeners.delete(listener);
+  }
+
   /** How many answers are awaited (for tests and health). */
   get waiting(): number {
     return this.waiters.size;
@@ -118,6 +127,7 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
   }
 
   private receive(message: BusMessage): void {
+    for (const listener of this.answerListeners) listener(message);
     // Every result of the game comes through here; decoding them costs, and without a waiter none matters.
     if (this.waiters.size === 0) return;
     const trader = decodeMessage.traderKey(message.key);

@@ -2,7 +2,9 @@
  * The live feed and the players' action socket at /ws. Everybody gets the
  * price, the leaderboard, game events and gibbs; a socket that authenticates
  * with a trader token may act and receives that trader's results and state.
- * The feed is read from the topics, as any other consumer would.
+ * The feed is read from the topics, as any other consumer would; the answers
+ * (txn-results, txn-rejections) come from the server's one read of them, the
+ * TxnResultWaiter's.
  */
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
@@ -46,6 +48,7 @@ import {
 import { ActionSubmitter } from '../game/action-submitter.service.js';
 import { GameService } from '../game/game.service.js';
 import { TraderRegistry } from '../game/trader-registry.service.js';
+import { TxnResultWaiter } from '../game/txn-result-waiter.service.js';
 import { INVALID_FRAME_EVENT, WS_HARD_MAX_FRAME_BYTES, type InvalidFrame } from './ws-frame-parser.js';
 
 /** Leaderboard pushes are coalesced: at most one per this many milliseconds. */
@@ -66,12 +69,14 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   private leaderboardTimer?: NodeJS.Timeout;
   private leaderboardDirty = false;
   private stopHealthFeed?: () => void;
+  private stopAnswers?: () => void;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly game: GameService,
     private readonly registry: TraderRegistry,
     private readonly submitter: ActionSubmitter,
+    private readonly answers: TxnResultWaiter,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -79,22 +84,17 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     this.stopHealthFeed = this.bus.onHealthChange?.((health) => this.broadcast(WS_SERVER_EVENTS.health, healthFrameData(health)));
     this.subscription = await this.bus.subscribe({
       groupId: `banana-market-live-${randomUUID()}`,
-      topics: [
-        TOPICS.sharePrice.name,
-        TOPICS.gameEvents.name,
-        TOPICS.gibberGibbs.name,
-        TOPICS.txnResults.name,
-        TOPICS.txnRejections.name,
-        TOPICS.traderStates.name,
-      ],
+      topics: [TOPICS.sharePrice.name, TOPICS.gameEvents.name, TOPICS.gibberGibbs.name, TOPICS.traderStates.name],
       commitOffsets: false,
       onMessage: (message) => this.forward(message),
     });
+    this.stopAnswers = this.answers.onAnswer((message) => this.forward(message));
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.leaderboardTimer);
     this.stopHealthFeed?.();
+    this.stopAnswers?.();
     await this.subscription?.close();
   }
 
