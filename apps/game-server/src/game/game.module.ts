@@ -19,6 +19,6 @@ import { TxnResultWaiter } from './txn-result-waiter.service.js';
     TxnResultWaiter,
     ActionSubmitter,
   ],
-  exports: [GameService, TraderRegistry, ActionSubmitter, DeadLetterService, TxnResultWaiter],
+  exports: [GameService, TraderRegistry, ActionSubmitter, DeadLetterService, TxnResultWaiter, TraderStatesView],
 })
 export class GameModule {}

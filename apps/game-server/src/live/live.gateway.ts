@@ -3,8 +3,8 @@
  * price, the leaderboard, game events and gibbs; a socket that authenticates
  * with a trader token may act and receives that trader's results and state.
  * The feed is read from the topics, as any other consumer would; the answers
- * (txn-results, txn-rejections) come from the server's one read of them, the
- * TxnResultWaiter's.
+ * (txn-results, txn-rejections) and the traders' states come from the
+ * server's one read of each, the TxnResultWaiter's and the TraderStatesView's.
  */
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
@@ -34,6 +34,7 @@ import {
   type ServerEvent,
   type ServerFrameData,
   type TraderKey,
+  type TraderState,
   type WsFrame,
 } from '@banana-market/protocol';
 import {
@@ -49,6 +50,7 @@ import { ActionSubmitter } from '../game/action-submitter.service.js';
 import { GameService } from '../game/game.service.js';
 import { TraderRegistry } from '../game/trader-registry.service.js';
 import { TxnResultWaiter } from '../game/txn-result-waiter.service.js';
+import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { INVALID_FRAME_EVENT, WS_HARD_MAX_FRAME_BYTES, type InvalidFrame } from './ws-frame-parser.js';
 
 /** Leaderboard pushes are coalesced: at most one per this many milliseconds. */
@@ -70,6 +72,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   private leaderboardDirty = false;
   private stopHealthFeed?: () => void;
   private stopAnswers?: () => void;
+  private stopStates?: () => void;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -77,6 +80,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     private readonly registry: TraderRegistry,
     private readonly submitter: ActionSubmitter,
     private readonly answers: TxnResultWaiter,
+    private readonly states: TraderStatesView,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -84,17 +88,19 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     this.stopHealthFeed = this.bus.onHealthChange?.((health) => this.broadcast(WS_SERVER_EVENTS.health, healthFrameData(health)));
     this.subscription = await this.bus.subscribe({
       groupId: `banana-market-live-${randomUUID()}`,
-      topics: [TOPICS.sharePrice.name, TOPICS.gameEvents.name, TOPICS.gibberGibbs.name, TOPICS.traderStates.name],
+      topics: [TOPICS.sharePrice.name, TOPICS.gameEvents.name, TOPICS.gibberGibbs.name],
       commitOffsets: false,
       onMessage: (message) => this.forward(message),
     });
     this.stopAnswers = this.answers.onAnswer((message) => this.forward(message));
+    this.stopStates = this.states.onChange((trader, state) => this.stateChanged(trader, state));
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.leaderboardTimer);
     this.stopHealthFeed?.();
     this.stopAnswers?.();
+    this.stopStates?.();
     await this.subscription?.close();
   }
 
@@ -199,14 +205,13 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
         if (trader !== undefined && result !== undefined) this.sendToTrader(trader, WS_SERVER_EVENTS.txnResult, result);
         return;
       }
-      case TOPICS.traderStates.name: {
-        const trader = this.onlineTrader(message);
-        const state = trader === undefined ? undefined : decodeMessage.traderState(message.value);
-        if (trader !== undefined && state?.ok) this.sendToTrader(trader, WS_SERVER_EVENTS.traderState, state.value);
-        this.scheduleLeaderboard();
-        return;
-      }
     }
+  }
+
+  /** A trader's new state (undefined: removed), as the view took it. */
+  private stateChanged(trader: TraderKey, state: TraderState | undefined): void {
+    if (state !== undefined && this.online.has(traderId(trader))) this.sendToTrader(trader, WS_SERVER_EVENTS.traderState, state);
+    this.scheduleLeaderboard();
   }
 
   /** The trader a message is keyed by, if a socket is signed in as it (else the message is nobody's here). */
