@@ -258,7 +258,6 @@ export class ExactlyOnceWriter {
   private async commit(batch: Batch): Promise<void> {
     const consumer = this.options.groupMember();
     let transaction: Awaited<ReturnType<Producer['beginTransaction']>> | undefined;
-    let written: Map<string, bigint> | undefined;
     try {
       const offsets = this.offsetsToCommit(batch);
       const txn = await this.producer.beginTransaction();
@@ -298,7 +297,8 @@ export class ExactlyOnceWriter {
         this.forgetAcknowledged(sent.reason, batch);
         throw sent.reason;
       }
-      written = firstOffsets(sent.value?.offsets);
+      // Where this transaction's records begin: known to be acknowledged once it commits, unknown until then.
+      const written = firstOffsets(sent.value?.offsets);
       for (const id of written.keys()) this.acknowledgedFrom.delete(id);
       if (offsetsDone.status === 'rejected') throw offsetsDone.reason;
       await transaction.commit();
