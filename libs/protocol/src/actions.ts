@@ -8,7 +8,7 @@
  * kind is one entry here plus its rule in the engine.
  */
 import type { z } from 'zod';
-import { orderedJson } from './field-order.js';
+import { orderedJsonWriter } from './field-order.js';
 import {
   feedMonkeysSchema,
   investmentOrderSchema,
@@ -64,7 +64,7 @@ function defineAction<K extends string, Order extends { txnId: string; time?: st
     bodySchema: bodySchema as unknown as ActionSpec<K, Order>['bodySchema'],
     httpPath: kind,
     wsEvent: kind,
-    encode: (order: Order) => orderedJson(order, fieldOrder),
+    encode: orderedJsonWriter<Order>(fieldOrder),
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { ACTIONS, type AnyActionSpec, type TraderAction } from './actions.js';
-import { orderedJson as ordered } from './field-order.js';
+import { orderedJsonWriter } from './field-order.js';
 import { PROTOCOL_LIMITS } from './limits.js';
 import * as s from './schemas.js';
 
@@ -186,31 +186,38 @@ export function decode<T>(
 
 const STATE_FIELDS = ['time', 'coins', 'shares', 'bailouts', 'fedMonkeys', 'inFlightInvestments'] as const;
 
+/** A trader state's JSON: its fields in the 2018 order, nothing else. */
+const traderStateJson = orderedJsonWriter<s.TraderState>(STATE_FIELDS);
+
 export function canonicalState(state: s.TraderState): s.TraderState {
-  return JSON.parse(ordered(state, STATE_FIELDS)) as s.TraderState;
+  return JSON.parse(traderStateJson(state)) as s.TraderState;
 }
 
 export const encode = {
-  traderKey: (key: s.TraderKey) => ordered(key, ['team', 'name']),
+  traderKey: orderedJsonWriter<s.TraderKey>(['team', 'name']),
   singleStreamKey: (key: string) => JSON.stringify(key),
   marketOrder: ACTIONS.market.encode,
   investmentOrder: ACTIONS.invest.encode,
   feedMonkeys: ACTIONS.feed.encode,
-  traderState: (v: s.TraderState) => ordered(v, STATE_FIELDS),
-  txnResult: (v: s.TxnResult) =>
-    JSON.stringify({
-      txnId: v.txnId,
-      type: v.type,
-      state: canonicalState(v.state),
-      status: v.status,
-      ...(v.reason !== undefined ? { reason: v.reason } : {}),
-    }),
-  sharePrice: (v: s.SharePrice) => ordered(v, ['time', 'coins', 'forecast']),
-  gibb: (v: s.Gibb) => ordered(v, ['id', 'time', 'text']),
+  traderState: traderStateJson,
+  // The state in its canonical JSON, written straight into the result's.
+  txnResult: orderedJsonWriter<s.TxnResult>(['txnId', 'type', 'state', 'status', 'reason'], { state: traderStateJson }),
+  sharePrice: orderedJsonWriter<s.SharePrice>(['time', 'coins', 'forecast']),
+  gibb: orderedJsonWriter<s.Gibb>(['id', 'time', 'text']),
   gameEvent: (v: s.GameEvent) => JSON.stringify(v),
-  traderRegistration: (v: s.TraderRegistration) => ordered(v, ['time', 'tokenSha256']),
-  deadLetter: (v: s.DeadLetter) =>
-    ordered(v, ['time', 'topic', 'partition', 'offset', 'reason', 'key', 'value', 'keyBytes', 'valueBytes', 'truncated']),
+  traderRegistration: orderedJsonWriter<s.TraderRegistration>(['time', 'tokenSha256']),
+  deadLetter: orderedJsonWriter<s.DeadLetter>([
+    'time',
+    'topic',
+    'partition',
+    'offset',
+    'reason',
+    'key',
+    'value',
+    'keyBytes',
+    'valueBytes',
+    'truncated',
+  ]),
 };
 
 export const decodeMessage = {

@@ -7,8 +7,8 @@
  * bytes when the key is not a trader key.
  */
 import { z } from 'zod';
-import { canonicalState, decode, type DecodeResult, type RawMessage } from './codec.js';
-import { orderedJson } from './field-order.js';
+import { decode, encode, type DecodeResult, type RawMessage } from './codec.js';
+import { orderedJsonWriter } from './field-order.js';
 import { traderStateSchema, txnResultSchema as txnResultSchemaForAnswers, txnTypeSchema, type TraderState, type TxnResult } from './schemas.js';
 import { TOPICS } from './topics.js';
 
@@ -31,9 +31,8 @@ const REJECTION_FIELDS = ['txnId', 'type', 'status', 'reason', 'field', 'state']
 /** What a trader key looks like, for the reason of an answer to an unreadable one. */
 export const TRADER_KEY_SHAPE = '{"team":"…","name":"…"}';
 
-export function encodeTxnRejection(rejection: TxnRejection): string {
-  return orderedJson({ ...rejection, state: rejection.state === undefined ? undefined : canonicalState(rejection.state) }, REJECTION_FIELDS);
-}
+/** A rejection's JSON; its state, when it has one, as txn-results write states. */
+export const encodeTxnRejection = orderedJsonWriter<TxnRejection>(REJECTION_FIELDS, { state: encode.traderState });
 
 export function decodeTxnRejection(raw: RawMessage): DecodeResult<TxnRejection> {
   return decode(txnRejectionSchema, raw);
