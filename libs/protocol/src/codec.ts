@@ -8,6 +8,7 @@ import { ACTIONS, type AnyActionSpec, type TraderAction } from './actions.js';
 import { orderedJsonWriter } from './field-order.js';
 import { PROTOCOL_LIMITS } from './limits.js';
 import * as s from './schemas.js';
+import { utf8ByteLength } from './utf8-length.js';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, or "(value)" for the whole message. */
@@ -30,7 +31,6 @@ export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: Proto
 export type RawMessage = string | Uint8Array | null | undefined;
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
-const utf8Encoder = new TextEncoder();
 
 function fail(field: string, expected: string): { ok: false; error: ProtocolError } {
   return { ok: false, error: new ProtocolError([{ field, expected }]) };
@@ -164,7 +164,7 @@ export function decode<T>(
   maxBytes: number = PROTOCOL_LIMITS.maxMessageBytes,
 ): DecodeResult<T> {
   if (raw === null || raw === undefined) return fail(what, 'expected a JSON message, got nothing');
-  const size = typeof raw === 'string' ? utf8Encoder.encode(raw).byteLength : raw.byteLength;
+  const size = typeof raw === 'string' ? utf8ByteLength(raw) : raw.byteLength;
   if (size === 0) return fail(what, 'expected a JSON message, got an empty one');
   if (size > maxBytes) {
     return fail(what, `expected at most ${maxBytes} bytes, got ${size}`);
