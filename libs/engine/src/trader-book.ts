@@ -4,6 +4,7 @@
  */
 import { traderId, type TraderKey, type TraderState, type TxnResult } from '@banana-market/protocol';
 import type { Leaderboard } from './events.js';
+import { isoTime } from './iso-time.js';
 import { leaderboardOf } from './leaderboard.js';
 import type { GameRules } from './rules.js';
 
@@ -96,7 +97,7 @@ export class TraderBook {
 
 export function stateOf(account: TraderAccount): TraderState {
   return {
-    time: new Date(account.time).toISOString(),
+    time: isoTime(account.time),
     coins: account.coins,
     shares: account.shares,
     bailouts: account.bailouts,
