@@ -28,6 +28,7 @@ import {
 } from '@banana-market/protocol';
 import type { ActionTxnType, EngineEvent, Leaderboard, MarketSnapshot, PriceEvent, TraderAction, TxnResultEvent } from './events.js';
 import { NO_PLANTATION_LOAD, sumPlantationLoads, type PlantationLoad } from './plantation-load.js';
+import { isoTime } from './iso-time.js';
 import { gameRandomStreams, type GameRandomStreams } from './random.js';
 import { DEFAULT_RULES, type GameRules } from './rules.js';
 import { burstProbability, type BurstInProgress } from './rules/bubble-burst.js';
@@ -102,8 +103,6 @@ export interface EngineChanges {
   readonly recent: ReadonlyMap<number, RecentInvestmentRecord | null>;
   readonly txns: ReadonlyMap<string, TxnMemoryRecord | null>;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class MarketEngine {
   readonly rules: GameRules;
@@ -195,14 +194,11 @@ export class MarketEngine {
   takeChanges(): EngineChanges {
     const changes: EngineChanges = {
       market: this.marketChanged ? this.marketRecord() : undefined,
-      returns: new Map(this.changedReturns),
-      recent: new Map(this.changedRecent),
-      txns: new Map(this.changedTxns),
+      returns: handOver(this.changedReturns),
+      recent: handOver(this.changedRecent),
+      txns: handOver(this.changedTxns),
     };
     this.marketChanged = false;
-    this.changedReturns.clear();
-    this.changedRecent.clear();
-    this.changedTxns.clear();
     return changes;
   }
 
@@ -301,7 +297,7 @@ export class MarketEngine {
       hype: this.hype,
       basePrice: this.basePrice,
       ema: this.ema,
-      time: iso(this.lastTickTime),
+      time: isoTime(this.lastTickTime),
       tick: this.tickCount,
       burstInProgress: this.burst !== undefined,
       burstStep: this.burst?.nextStep ?? 0,
@@ -411,12 +407,12 @@ export class MarketEngine {
     if (delta === 0) return [];
     this.hype = hype;
     this.marketChanged = true;
-    const events: EngineEvent[] = [this.gameEvent({ type: 'HYPE_CHANGED', time: iso(now), gibbId: gibb.id, delta, hype: this.hype })];
+    const events: EngineEvent[] = [this.gameEvent({ type: 'HYPE_CHANGED', time: isoTime(now), gibbId: gibb.id, delta, hype: this.hype })];
     if (this.burst === undefined) {
       const p = burstProbability(this.hype, this.alreadyBurst, this.rules);
       if (p > 0 && this.random.burst.next() < p) {
         this.burst = { nextStep: 0, nextStepAt: now + this.rules.burstStepMs };
-        events.push(this.gameEvent({ type: 'BUBBLE_BURST_STARTED', time: iso(now), hype: this.hype, steps: this.rules.burstFactors.length }));
+        events.push(this.gameEvent({ type: 'BUBBLE_BURST_STARTED', time: isoTime(now), hype: this.hype, steps: this.rules.burstFactors.length }));
       }
     }
     return events;
@@ -459,7 +455,7 @@ export class MarketEngine {
     return {
       kind: 'price',
       tick: this.tickCount,
-      price: { time: iso(at), coins: price, forecast: forecastOf(this.ema, price) },
+      price: { time: isoTime(at), coins: price, forecast: forecastOf(this.ema, price) },
       basePrice: this.basePrice,
       hype: this.hype,
       ema: this.ema,
@@ -478,7 +474,7 @@ export class MarketEngine {
     } else {
       this.burst = { nextStep: burst.nextStep + 1, nextStepAt: at + this.rules.burstStepMs };
     }
-    return [this.gameEvent({ type: 'BUBBLE_BURST_STEP', time: iso(at), step: burst.nextStep + 1, steps, factor, hype: this.hype })];
+    return [this.gameEvent({ type: 'BUBBLE_BURST_STEP', time: isoTime(at), step: burst.nextStep + 1, steps, factor, hype: this.hype })];
   }
 
   // ---- traders ----------------------------------------------------------
@@ -571,7 +567,7 @@ export class MarketEngine {
    */
   rejectAction(trader: TraderKey, type: ActionTxnType, txnId: string, reason: string, now: number): EngineEvent[] {
     const account = this.book.get(trader);
-    const state = account !== undefined ? stateOf(account) : { ...this.startingState(), time: iso(now) };
+    const state = account !== undefined ? stateOf(account) : { ...this.startingState(), time: isoTime(now) };
     return [{ kind: 'txn-result', trader, result: { txnId, type, state, status: 'REJECTED', reason } }];
   }
 
@@ -613,10 +609,11 @@ export class MarketEngine {
 
   private rememberTxn(account: TraderAccount, txnId: string, results: TxnResult[]): void {
     const seq = this.txnSeq++;
-    this.track(this.changedTxns, changelogKey.txn(account.trader, txnId), { trader: account.trader, txnId, seq, results });
-    for (const forgotten of this.book.rememberTxn(account, txnId, { seq, results })) {
-      this.track(this.changedTxns, changelogKey.txn(account.trader, forgotten), null);
-    }
+    const forgotten = this.book.rememberTxn(account, txnId, { seq, results });
+    // Checked here rather than in track: the keys and the record are not even made when nothing is stored (simulations).
+    if (!this.trackChanges) return;
+    this.changedTxns.set(changelogKey.txn(account.trader, txnId), { trader: account.trader, txnId, seq, results });
+    for (const txn of forgotten) this.changedTxns.set(changelogKey.txn(account.trader, txn), null);
   }
 
   /** No plantation in flight, ≤ 3 coins and no shares: the trader is bailed out (and it costs score). */
@@ -628,7 +625,7 @@ export class MarketEngine {
     account.bailouts += 1;
     account.time = now;
     results.push(this.txnResult(account, txnId, 'BAILOUT', 'ACCEPTED'));
-    return [this.gameEvent({ type: 'BAILOUT', time: iso(now), trader: account.trader, bailouts: account.bailouts })];
+    return [this.gameEvent({ type: 'BAILOUT', time: isoTime(now), trader: account.trader, bailouts: account.bailouts })];
   }
 
   /**
@@ -697,4 +694,15 @@ export class MarketEngine {
   private gameEvent(event: GameEvent): EngineEvent {
     return { kind: 'game-event', event };
   }
+}
+
+/** No change of a kind: one shared empty map, as most orders plant, pay and forget nothing. */
+const NO_CHANGES: ReadonlyMap<never, never> = new Map<never, never>();
+
+/** The changes noted in `changes`, handed over (a copy: the map is emptied for the next ones). */
+function handOver<K, V>(changes: Map<K, V>): ReadonlyMap<K, V> {
+  if (changes.size === 0) return NO_CHANGES;
+  const taken = new Map(changes);
+  changes.clear();
+  return taken;
 }
