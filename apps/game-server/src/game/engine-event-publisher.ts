@@ -23,6 +23,7 @@ import {
 } from '@banana-market/protocol';
 import type { EngineEvent } from '@banana-market/engine';
 import type { OutgoingMessage } from '../bus/message-bus.js';
+import { compactTraderKey } from './compact-trader-key.js';
 
 /** Where the events go: a task's (or the market leader's) transaction. */
 export type PublishTo = (topic: string, messages: readonly OutgoingMessage[]) => Promise<void>;
@@ -32,7 +33,7 @@ const singleStreamKey = encode.singleStreamKey(SINGLE_STREAM_KEY);
 /** The key bytes a trader's answers go out under; without a remembered one, the compact key. */
 export type TraderKeyBytes = (trader: TraderKey) => string | Uint8Array;
 
-const compactKey: TraderKeyBytes = (trader) => encode.traderKey(trader);
+const compactKey: TraderKeyBytes = (trader) => compactTraderKey(trader).json;
 
 /**
  * Which topic an event goes to: REJECTED results go to txn-rejections (with
@@ -84,16 +85,17 @@ export class EngineEventPublisher {
   rememberKey(trader: TraderKey, raw: Uint8Array | null | undefined): void {
     if (raw === null || raw === undefined) return;
     const id = traderId(trader);
-    const bytes = Buffer.from(raw);
     const known = this.keyBytes.get(id);
-    if (known?.equals(bytes)) return;
-    if (bytes.equals(Buffer.from(encode.traderKey(trader)))) this.keyBytes.delete(id);
-    else this.keyBytes.set(id, bytes);
+    if (known?.equals(raw)) return;
+    if (compactTraderKey(trader).bytes.equals(raw)) this.keyBytes.delete(id);
+    else this.keyBytes.set(id, Buffer.from(raw));
   }
 
   /** The bytes the trader's answers go out under. */
   keyFor(trader: TraderKey): string | Uint8Array {
-    return this.keyBytes.get(traderId(trader)) ?? encode.traderKey(trader);
+    // Most games remember no other spelling: then there is no id to build and look up.
+    const remembered = this.keyBytes.size === 0 ? undefined : this.keyBytes.get(traderId(trader));
+    return remembered ?? compactTraderKey(trader).json;
   }
 
   /**

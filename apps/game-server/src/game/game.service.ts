@@ -13,7 +13,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
-  ACTION_PARTITIONS,
   ALL_TOPICS,
   encode,
   SINGLE_STREAM_KEY,
@@ -32,13 +31,13 @@ import {
   type TxnRejection,
 } from '@banana-market/protocol';
 import { GameLoop, leaderboardOf, type Clock, type EngineEvent, type MarketSnapshot } from '@banana-market/engine';
-import { partitionForKey } from '../bus/key-partitioner.js';
 import { MESSAGE_BUS, type MessageBus, type OutgoingMessage, type TaskContext } from '../bus/message-bus.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { GameStateStore } from '../state/game-state-store.js';
 import { STATE_CIPHER, type StateCipher } from '../state/state-cipher.js';
 import type { GameHost } from './game-host.js';
+import { compactTraderKey } from './compact-trader-key.js';
 import { GameTask } from './game-task.js';
 import { MarketFeed } from './market-feed.js';
 import { MarketLeader } from './market-leader.js';
@@ -117,7 +116,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   /** The task whose partition a trader's compact key lands on: where its state lives. */
   homeTask(trader: TraderKey): number {
-    return partitionForKey(TOPICS.marketOrders.name, Buffer.from(encode.traderKey(trader)), ACTION_PARTITIONS);
+    return compactTraderKey(trader).home;
   }
 
   /** Restores the tasks this server was assigned (their producers already fenced any previous owner). */
