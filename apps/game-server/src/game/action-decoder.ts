@@ -6,13 +6,13 @@
 import {
   actionForTopic,
   decodeActionOrder,
-  decodeMessage,
   PROTOCOL_LIMITS,
   type ActionTxnType,
   type RawMessage,
   type TraderAction,
   type TraderKey,
 } from '@banana-market/protocol';
+import { decodeTraderKey } from './trader-key-decoder.js';
 
 export type DecodedAction =
   | { readonly ok: true; readonly trader: TraderKey; readonly action: TraderAction }
@@ -29,7 +29,7 @@ export type DecodedAction =
 export function decodeActionMessage(topic: string, key: RawMessage, value: RawMessage): DecodedAction {
   const spec = actionForTopic(topic);
   if (spec === undefined) throw new Error(`"${topic}" is not an action topic`);
-  const trader = decodeMessage.traderKey(key);
+  const trader = decodeTraderKey(key);
   if (!trader.ok) {
     return { ok: false, reason: trader.error.message, field: trader.error.field, txnType: spec.txnType, txnId: salvageTxnId(value) };
   }

@@ -13,6 +13,7 @@ import type { Clock } from '@banana-market/engine';
 import { type BusMessage, MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { TopicFollower } from '../read-models/topic-follower.js';
 import { GAME_CLOCK } from './tokens.js';
+import { decodeTraderKey } from './trader-key-decoder.js';
 
 export class TraderAlreadyRegisteredError extends Error {
   constructor(readonly trader: TraderKey) {
@@ -83,7 +84,7 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
 
   /** A registration read from the topic, this server's own included (remembering is idempotent). */
   private apply(message: BusMessage): void {
-    const trader = decodeMessage.traderKey(message.key);
+    const trader = decodeTraderKey(message.key);
     const registration = decodeMessage.traderRegistration(message.value);
     if (trader.ok && registration.ok) this.remember(trader.value, registration.value.tokenSha256);
   }

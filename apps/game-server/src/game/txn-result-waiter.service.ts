@@ -9,20 +9,11 @@
  */
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import {
-  ALL_TOPICS,
-  ACTION_TXN_TYPES,
-  decodeMessage,
-  decodeTxnAnswer,
-  encode,
-  TOPICS,
-  traderId,
-  type TraderKey,
-  type TxnResult,
-} from '@banana-market/protocol';
+import { ALL_TOPICS, ACTION_TXN_TYPES, decodeTxnAnswer, encode, TOPICS, traderId, type TraderKey, type TxnResult } from '@banana-market/protocol';
 import type { EngineEvent } from '@banana-market/engine';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
 import { GameService } from './game.service.js';
+import { decodeTraderKey } from './trader-key-decoder.js';
 
 export class TxnTimeoutError extends Error {
   constructor(txnId: string, timeoutMs: number) {
@@ -130,7 +121,7 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
     for (const listener of this.answerListeners) listener(message);
     // Every result of the game comes through here; decoding them costs, and without a waiter none matters.
     if (this.waiters.size === 0) return;
-    const trader = decodeMessage.traderKey(message.key);
+    const trader = decodeTraderKey(message.key);
     if (!trader.ok) return;
     const result = decodeTxnAnswer(message.topic, message.value);
     if (result === undefined || !ACTION_TXN_TYPES.has(result.type)) return;

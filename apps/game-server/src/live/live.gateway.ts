@@ -52,6 +52,7 @@ import { TraderRegistry } from '../game/trader-registry.service.js';
 import { TxnResultWaiter } from '../game/txn-result-waiter.service.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { INVALID_FRAME_EVENT, WS_HARD_MAX_FRAME_BYTES, type InvalidFrame } from './ws-frame-parser.js';
+import { decodeTraderKey } from '../game/trader-key-decoder.js';
 
 /** Leaderboard pushes are coalesced: at most one per this many milliseconds. */
 const LEADERBOARD_THROTTLE_MS = 250;
@@ -217,7 +218,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   /** The trader a message is keyed by, if a socket is signed in as it (else the message is nobody's here). */
   private onlineTrader(message: BusMessage): TraderKey | undefined {
     if (this.online.size === 0) return undefined;
-    const trader = decodeMessage.traderKey(message.key);
+    const trader = decodeTraderKey(message.key);
     return trader.ok && this.online.has(traderId(trader.value)) ? trader.value : undefined;
   }
 

@@ -8,6 +8,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { ALL_TOPICS, decodeMessage, TOPICS, traderId, type TraderKey, type TraderState } from '@banana-market/protocol';
 import { type BusMessage, MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { TopicFollower } from './topic-follower.js';
+import { decodeTraderKey } from '../game/trader-key-decoder.js';
 
 export interface TraderStateEntry {
   readonly trader: TraderKey;
@@ -90,7 +91,7 @@ export class TraderStatesView implements OnModuleInit, OnApplicationShutdown {
   }
 
   private apply(message: BusMessage): void {
-    const key = decodeMessage.traderKey(message.key);
+    const key = decodeTraderKey(message.key);
     if (!key.ok) {
       this.logger.debug(`ignored ${message.topic}/${message.partition}@${message.offset}: ${key.error.message}`);
       return;
