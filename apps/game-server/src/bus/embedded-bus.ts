@@ -211,7 +211,7 @@ export class EmbeddedBus implements MessageBus {
         this.append(topic, partition, key, toBuffer(outgoing.value), this.now());
         touched.add(partition);
       }
-      this.drainTouched(new Map([[topicName, touched]]));
+      this.drainTouched([[topicName, touched]]);
       return Promise.resolve();
     }
     // Durable: the partition (and so the order) is fixed now, the offset when the transaction is written.
@@ -436,11 +436,12 @@ export class EmbeddedBus implements MessageBus {
       return;
     }
     batch.committed?.resolve();
-    this.drainTouched(touched);
+    this.drainTouched([...touched]);
     if (this.isIdle()) this.notifyIdle();
   }
 
-  private drainTouched(touched: Map<string, Set<number>>): void {
+  /** `touched`: the partitions published to, per topic — an array, not a Map walked per member: this runs for every publish (memory) or transaction. */
+  private drainTouched(touched: readonly (readonly [string, ReadonlySet<number>])[]): void {
     for (const member of this.members) {
       for (const [topicName, partitions] of touched) {
         if (!member.options.topics.includes(topicName)) continue;
