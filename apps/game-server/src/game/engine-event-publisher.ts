@@ -76,6 +76,9 @@ export class EngineEventPublisher {
   /** The field to blame on the REJECTED result(s) of the event batch being published now (see rejecting()). */
   private rejectionField: string | undefined;
 
+  /** The bytes each trader's answers go out under (made once: publish runs for every order). */
+  private readonly keyOf: TraderKeyBytes = (trader) => this.keyFor(trader);
+
   constructor(private readonly publishTo: PublishTo) {}
 
   /**
@@ -121,16 +124,21 @@ export class EngineEventPublisher {
    * if any could not be (logged).
    */
   publish(events: readonly EngineEvent[]): Promise<boolean> {
-    const batches = new Map<string, OutgoingMessage[]>();
-    const keyOf: TraderKeyBytes = (trader) => this.keyFor(trader);
+    // Topics in the order they first appear, each with its messages: two short arrays rather than a Map per call (an order's events go to two or three topics).
+    const topics: string[] = [];
+    const batches: OutgoingMessage[][] = [];
     for (const event of events) {
-      const { topic, message } = toTopicMessage(event, keyOf, this.rejectionField);
-      const batch = batches.get(topic) ?? [];
-      batches.set(topic, batch);
-      batch.push(message);
+      const { topic, message } = toTopicMessage(event, this.keyOf, this.rejectionField);
+      const i = topics.indexOf(topic);
+      if (i === -1) {
+        topics.push(topic);
+        batches.push([message]);
+      } else {
+        batches[i].push(message);
+      }
     }
-    const deliveries = [...batches].map(([topic, messages]) => this.track(topic, messages));
-    return Promise.all(deliveries).then((delivered) => delivered.every(Boolean));
+    const deliveries = topics.map((topic, i) => this.track(topic, batches[i]));
+    return Promise.all(deliveries).then(allTrue);
   }
 
   /** A rejection that no trader can be found for (an unreadable key): under the raw key bytes as they came. */
@@ -144,15 +152,21 @@ export class EngineEventPublisher {
   }
 
   private track(topic: string, messages: OutgoingMessage[]): Promise<boolean> {
-    const delivery = this.publishTo(topic, messages).then(
-      () => true,
+    // The delivery leaves `outstanding` in its own handlers (not a finally() of its own: two more promises per publish).
+    const delivery: Promise<boolean> = this.publishTo(topic, messages).then(
+      () => {
+        this.outstanding.delete(delivery);
+        return true;
+      },
       (err: unknown) => {
+        this.outstanding.delete(delivery);
         this.logger.error(`could not publish ${messages.length} message(s) to ${topic}: ${String(err)}`);
         return false;
       },
     );
     this.outstanding.add(delivery);
-    void delivery.finally(() => this.outstanding.delete(delivery));
     return delivery;
   }
 }
+
+const allTrue = (delivered: readonly boolean[]): boolean => delivered.every(Boolean);
