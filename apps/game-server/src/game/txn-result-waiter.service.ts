@@ -2,8 +2,9 @@
  * Lets a gateway (HTTP, WebSocket) wait for the result of an action it put on
  * an action topic, by reading txn-results and txn-rejections like any other
  * client would — the server's one read of them: the live feed takes every
- * answer from here (onAnswer) rather than read them again. A rejection is answered as the REJECTED result it has always
- * been over HTTP and WebSocket. A result of this server's own task is
+ * answer from here (onAnswer) rather than read them again. A rejection is
+ * answered as the REJECTED result it has always been over HTTP and
+ * WebSocket. A result of this server's own task is
  * answered as soon as its transaction committed, as the bytes it committed
  * read back — without waiting for the subscription to fetch them.
  */
