@@ -42,15 +42,8 @@ import {
   type PlatformaticMessage,
   type Producer,
 } from '@banana-market/kafka/exactly-once';
-import {
-  TaskLostError,
-  toBuffer,
-  type BusMessage,
-  type OutgoingMessage,
-  type TaskContext,
-  type TaskGroupOptions,
-  type TaskStatus,
-} from './message-bus.js';
+import { TaskLostError, type BusMessage, type TaskGroupOptions, type TaskStatus } from './message-bus.js';
+import { KafkaTask } from './kafka-task.js';
 import { PhaseTimer } from './phase-timer.js';
 
 /** What a task group needs of its bus. */
@@ -96,49 +89,6 @@ const GROUP_FENCING = new Set([
   'INVALID_PRODUCER_EPOCH',
 ]);
 
-class Task implements TaskContext {
-  state: 'preparing' | 'ready' | 'lost' = 'preparing';
-  /** Whether onAssigned ran for it (only then does onRevoked follow). */
-  announced = false;
-  /** The group generation that assigned (or last kept) it: its offsets commit under it. */
-  generation = -1;
-  /** topic → the group's committed offset (next to read) when the task was taken: lower offsets were answered already. */
-  readonly committed = new Map<string, bigint>();
-  /** topic → the offset after the last one consumed (or skipped). */
-  readonly position = new Map<string, bigint>();
-  lostWith: Error | undefined;
-  readonly ready: Promise<void>;
-  markReady!: () => void;
-
-  constructor(
-    readonly groupId: string,
-    readonly partition: number,
-    private readonly writer: ExactlyOnceWriter,
-  ) {
-    this.ready = new Promise((resolve) => (this.markReady = resolve));
-  }
-
-  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    if (this.state === 'lost') {
-      return Promise.reject(this.lostWith ?? new TaskLostError(`task ${this.partition} of ${this.groupId} is not this server's (any more)`));
-    }
-    return this.writer.write(
-      this.partition,
-      topic,
-      messages.map((m) => ({ key: toBuffer(m.key), value: toBuffer(m.value), partition: m.partition })),
-    );
-  }
-
-  /** Marks it lost now: nothing it queued commits. */
-  lose(error: Error): void {
-    if (this.state === 'lost') return;
-    this.state = 'lost';
-    this.lostWith = error;
-    this.writer.drop(this.partition, error);
-    this.markReady();
-  }
-}
-
 /** One joined membership: its clients, and the stream of its fetched messages. */
 interface Membership {
   readonly consumer: Consumer;
@@ -148,7 +98,7 @@ interface Membership {
 
 export class KafkaTaskGroup {
   private membership: Membership | undefined;
-  private readonly tasks = new Map<number, Task>();
+  private readonly tasks = new Map<number, KafkaTask>();
   /** Assignments are applied one after the other. */
   private assigning: Promise<void> = Promise.resolve();
   private closed = false;
@@ -418,11 +368,11 @@ export class KafkaTaskGroup {
     );
   }
 
-  private consumed(task: Task, topic: string, partition: number, offset: bigint): void {
+  private consumed(task: KafkaTask, topic: string, partition: number, offset: bigint): void {
     if (task.state === 'ready') this.writer.markConsumed(task.partition, topic, partition, offset + 1n);
   }
 
-  private handlerFailed(task: Task, message: PlatformaticMessage, err: unknown): void {
+  private handlerFailed(task: KafkaTask, message: PlatformaticMessage, err: unknown): void {
     this.host.logger.error(
       `task ${task.partition} of ${this.options.groupId} failed on ${message.topic}/${message.partition}@${message.offset}: ${String(err)}`,
     );
@@ -430,7 +380,7 @@ export class KafkaTaskGroup {
 
   /** A new assignment (group join): diffed with the tasks held, synchronously; taking the new ones is queued. */
   private assign(partitions: ReadonlySet<number>, generation: number): void {
-    const revoked: Task[] = [];
+    const revoked: KafkaTask[] = [];
     for (const [p, task] of this.tasks) {
       if (partitions.has(p) && task.state !== 'lost') {
         task.generation = generation;
@@ -442,10 +392,10 @@ export class KafkaTaskGroup {
     for (const task of revoked) task.lose(new TaskLostError(`task ${task.partition} of ${this.options.groupId} was moved to another member`));
     const announced = revoked.filter((t) => t.announced).map((t) => t.partition);
     if (announced.length > 0) this.revoked(announced);
-    const added: Task[] = [];
+    const added: KafkaTask[] = [];
     for (const p of [...partitions].sort((a, b) => a - b)) {
       if (this.tasks.has(p)) continue;
-      const task = new Task(this.options.groupId, p, this.writer);
+      const task = new KafkaTask(this.options.groupId, p, this.writer);
       task.generation = generation;
       this.tasks.set(p, task);
       added.push(task);
@@ -456,7 +406,7 @@ export class KafkaTaskGroup {
   }
 
   /** New tasks: the group's committed offsets once stable, then onAssigned. */
-  private async take(added: Task[], membership: Membership | undefined): Promise<void> {
+  private async take(added: KafkaTask[], membership: Membership | undefined): Promise<void> {
     const { groupId, topics } = this.options;
     const started = Date.now();
     try {
@@ -548,7 +498,7 @@ export class KafkaTaskGroup {
 }
 
 function lagOf(
-  task: Task,
+  task: KafkaTask,
   topics: readonly string[],
   watermarks: Map<string, Map<number, { high: bigint; low: bigint }>> | undefined,
 ): number | null {

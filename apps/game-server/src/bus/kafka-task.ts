@@ -1,0 +1,53 @@
+/**
+ * Task p of a task group on Kafka, as a member holds it: partition p of every
+ * topic of the group, from being taken ('preparing': its state restores, its
+ * messages wait) to 'ready' and, once another member owns it or the broker
+ * went away, 'lost' — then nothing it queued commits, and its publish refuses.
+ * What it publishes goes through the member's one transactional writer, under
+ * the task's number (KafkaTaskGroup, ExactlyOnceWriter).
+ */
+import type { ExactlyOnceWriter } from '@banana-market/kafka/exactly-once';
+import { TaskLostError, toBuffer, type OutgoingMessage, type TaskContext } from './message-bus.js';
+
+export class KafkaTask implements TaskContext {
+  state: 'preparing' | 'ready' | 'lost' = 'preparing';
+  /** Whether onAssigned ran for it (only then does onRevoked follow). */
+  announced = false;
+  /** The group generation that assigned (or last kept) it: its offsets commit under it. */
+  generation = -1;
+  /** topic → the group's committed offset (next to read) when the task was taken: lower offsets were answered already. */
+  readonly committed = new Map<string, bigint>();
+  /** topic → the offset after the last one consumed (or skipped). */
+  readonly position = new Map<string, bigint>();
+  lostWith: Error | undefined;
+  readonly ready: Promise<void>;
+  markReady!: () => void;
+
+  constructor(
+    readonly groupId: string,
+    readonly partition: number,
+    private readonly writer: ExactlyOnceWriter,
+  ) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (this.state === 'lost') {
+      return Promise.reject(this.lostWith ?? new TaskLostError(`task ${this.partition} of ${this.groupId} is not this server's (any more)`));
+    }
+    return this.writer.write(
+      this.partition,
+      topic,
+      messages.map((m) => ({ key: toBuffer(m.key), value: toBuffer(m.value), partition: m.partition })),
+    );
+  }
+
+  /** Marks it lost now: nothing it queued commits. */
+  lose(error: Error): void {
+    if (this.state === 'lost') return;
+    this.state = 'lost';
+    this.lostWith = error;
+    this.writer.drop(this.partition, error);
+    this.markReady();
+  }
+}
