@@ -169,6 +169,9 @@ export class BananaClient {
       }, timeoutMs);
       this.pending.set(txnId, { resolve, reject, timer });
     });
+    // close() (or the timeout) may reject the answer while the send is still on its way, before it is
+    // returned to anyone: marked handled here, so that is no unhandled rejection (the caller still gets it).
+    answer.catch(() => undefined);
     try {
       await this.transport.send(action);
     } catch (err) {
