@@ -211,7 +211,9 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   /** A trader's new state (undefined: removed), as the view took it. */
   private stateChanged(trader: TraderKey, state: TraderState | undefined): void {
-    if (state !== undefined && this.online.has(traderId(trader))) this.sendToTrader(trader, WS_SERVER_EVENTS.traderState, state);
+    // Every order's state passes here: with no trader signed in, no id is built to look up (as onlineTrader does).
+    if (state !== undefined && this.online.size > 0 && this.online.has(traderId(trader)))
+      this.sendToTrader(trader, WS_SERVER_EVENTS.traderState, state);
     this.scheduleLeaderboard();
   }
 
