@@ -15,3 +15,4 @@ export { leaderboardOf, scoreOf } from './leaderboard.js';
 export * from './strategy-tournament.js';
 export * from './bots/index.js';
 export * from './stats.js';
+export * from './action-rate-limiter.js';

@@ -73,9 +73,11 @@ export const BROKER_UNAVAILABLE = 'BROKER_UNAVAILABLE';
 export const errorBodySchema = z.object({
   statusCode: z.number(),
   error: z.string(),
-  /** A machine-readable reason, when there is one (BROKER_UNAVAILABLE). */
+  /** A machine-readable reason, when there is one (BROKER_UNAVAILABLE, RATE_LIMITED). */
   code: z.string().optional(),
   message: z.string(),
+  /** With RATE_LIMITED (HTTP 429): how long until the trader may act again; Retry-After says it in whole seconds. */
+  retryAfterMs: z.number().int().nonnegative().optional(),
   problems: z.array(z.object({ field: z.string(), expected: z.string() })).optional(),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -11,3 +11,4 @@ export * from './gibb-author.js';
 export * from './txn-rejection.js';
 export * from './game-changelog.js';
 export * from './market-control.js';
+export * from './rate-limit.js';

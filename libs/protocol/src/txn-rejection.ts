@@ -23,10 +23,12 @@ export const txnRejectionSchema = z.object({
   field: z.string().optional(),
   /** The trader's state, unchanged, when the key names a trader. */
   state: traderStateSchema.optional(),
+  /** When the order was over the rate limit (reason RATE_LIMITED): how long until the trader may act again. */
+  retryAfterMs: z.number().int().nonnegative().optional(),
 });
 export type TxnRejection = z.infer<typeof txnRejectionSchema>;
 
-const REJECTION_FIELDS = ['txnId', 'type', 'status', 'reason', 'field', 'state'] as const;
+const REJECTION_FIELDS = ['txnId', 'type', 'status', 'reason', 'field', 'retryAfterMs', 'state'] as const;
 
 /** What a trader key looks like, for the reason of an answer to an unreadable one. */
 export const TRADER_KEY_SHAPE = '{"team":"…","name":"…"}';
@@ -38,14 +40,21 @@ export function decodeTxnRejection(raw: RawMessage): DecodeResult<TxnRejection> 
   return decode(txnRejectionSchema, raw);
 }
 
+/** What the server adds to a rejection the engine made: the field to blame, the time to wait. */
+export interface RejectionDetails {
+  readonly field?: string;
+  readonly retryAfterMs?: number;
+}
+
 /** A REJECTED transaction result (as the engine produces it) as its txn-rejections value. */
-export function txnRejectionOf(result: TxnResult, field?: string): TxnRejection {
+export function txnRejectionOf(result: TxnResult, details: RejectionDetails = {}): TxnRejection {
   return {
     txnId: result.txnId,
     type: result.type,
     status: 'REJECTED',
     reason: result.reason ?? 'rejected',
-    ...(field === undefined ? {} : { field }),
+    ...(details.field === undefined ? {} : { field: details.field }),
+    ...(details.retryAfterMs === undefined ? {} : { retryAfterMs: details.retryAfterMs }),
     state: result.state,
   };
 }

@@ -47,7 +47,14 @@ export const authenticatedSchema = traderKeySchema.extend({ state: traderStateSc
 export type Authenticated = z.infer<typeof authenticatedSchema>;
 
 /** A request the server refused outright, with its txnId when one could be read. */
-export const wsErrorSchema = z.object({ message: z.string(), txnId: txnIdSchema.optional() });
+export const wsErrorSchema = z.object({
+  message: z.string(),
+  txnId: txnIdSchema.optional(),
+  /** A machine-readable reason, when there is one (RATE_LIMITED). */
+  code: z.string().optional(),
+  /** With RATE_LIMITED: how long until the trader may act again. */
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
 export type WsError = z.infer<typeof wsErrorSchema>;
 
 /**

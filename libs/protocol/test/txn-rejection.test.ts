@@ -37,6 +37,6 @@ describe('txn-rejections', () => {
     expect(rejection).toEqual({ txnId: 't2', type: 'INVEST', status: 'REJECTED', reason: 'the game is paused', state });
     expect(rejectionAsTxnResult(rejection)).toEqual(result);
     expect(rejectionAsTxnResult({ ...rejection, state: undefined })).toBeUndefined();
-    expect(txnRejectionOf(result, 'key.team').field).toBe('key.team');
+    expect(txnRejectionOf(result, { field: 'key.team' }).field).toBe('key.team');
   });
 });
