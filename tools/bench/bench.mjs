@@ -267,7 +267,15 @@ async function openLoop(scenario, rate, send, onAnswer, { prefix, baselines, not
 async function startServer(bus) {
   const { createGameServer } = await import('../../apps/game-server/dist/server.js');
   const { loadServerConfig } = await import('../../apps/game-server/dist/config/server-config.js');
-  const config = loadServerConfig({ PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: 'bench-admin-token', GAME_SEED: 'bench', HOUSE_BOTS: '0' });
+  // ACTION_RATE=0: a capacity benchmark; 45 traders at thousands of orders a second are far over the room's per-trader limit.
+  const config = loadServerConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_TOKEN: 'bench-admin-token',
+    GAME_SEED: 'bench',
+    HOUSE_BOTS: '0',
+    ACTION_RATE: '0',
+  });
   const app = await createGameServer({ config, bus, logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   return app;
@@ -374,6 +382,8 @@ async function spawnServer(bootstrap) {
     ADMIN_TOKEN: 'bench-admin-token',
     GAME_SEED: 'bench',
     HOUSE_BOTS: '0',
+    // The server's capacity is measured, not the room's per-trader limit (45 traders at thousands of orders a second).
+    ACTION_RATE: '0',
     DATA_DIR: '',
   };
   const server = await spawnChild('a server', [mainJs], env, (out) => /Banana Market is open: http:\/\/localhost:(\d+)/.exec(out)?.[1]);

@@ -19,6 +19,14 @@ describe('server configuration', () => {
     expect(config).toMatchObject({ port: 3000, houseBots: 3, kafkaBrokers: undefined, adminTokenGenerated: true, seedGenerated: true });
     expect(config.rules.tickMs).toBe(1000);
     expect(config.adminToken.length).toBeGreaterThanOrEqual(16);
+    expect(config.actionRateLimit).toEqual({ perSecond: 20, burst: 40 });
+  });
+
+  it('reads the rate limit: the burst is twice the rate unless given', () => {
+    expect(loadServerConfig({ ACTION_RATE: '5' }).actionRateLimit).toEqual({ perSecond: 5, burst: 10 });
+    expect(loadServerConfig({ ACTION_RATE: '0.5' }).actionRateLimit).toEqual({ perSecond: 0.5, burst: 1 });
+    expect(loadServerConfig({ ACTION_RATE: '5', ACTION_BURST: '7' }).actionRateLimit).toEqual({ perSecond: 5, burst: 7 });
+    expect(loadServerConfig({ ACTION_RATE: '0' }).actionRateLimit.perSecond).toBe(0);
   });
 
   it('reads every variable', () => {
@@ -118,6 +126,8 @@ describe('server configuration', () => {
       ['GIBB_REPLAY_SPEED', 'a number from 0.01 to 10000'],
       ['GIBBER_LIMIT', 'a whole number from 1 to 10000'],
       ['GIBBER_WINDOW_MS', 'a whole number from 1000 to 3600000'],
+      ['ACTION_RATE', 'a number from 0 to 100000'],
+      ['ACTION_BURST', 'a whole number from 1 to 1000000 (unset: twice ACTION_RATE)'],
     ];
     const BAD = ['NaN', 'ten', '-1', '-Infinity', 'Infinity', '1e400', '99999999999999999999', '12abc'];
 

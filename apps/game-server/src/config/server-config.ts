@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { PROTOCOL_LIMITS } from '@banana-market/protocol';
+import { DEFAULT_ACTION_RATE_LIMIT, PROTOCOL_LIMITS, type ActionRateLimit } from '@banana-market/protocol';
 import { gameRulesSchema, makeRules, RULE_PRESETS, type GameRules, type RulePreset } from '@banana-market/engine';
 import { fromEnv, numberFromEnv } from './env-variables.js';
 import { gibbSourcesEnvSchema, gibbSourcesFromEnv, type GibbSourcesConfig } from './gibb-sources-config.js';
@@ -85,6 +85,8 @@ const gameRulesFromJson = z
   })
   .pipe(gameRulesOverrides);
 
+const BURST_ERROR = 'ACTION_BURST must be a whole number from 1 to 1000000 (unset: twice ACTION_RATE)';
+
 export const serverEnvSchema = z
   .object({
     PORT: numberFromEnv('PORT', { min: 0, max: 65_535, fallback: 3000, integer: true }),
@@ -106,6 +108,16 @@ export const serverEnvSchema = z
         .string()
         .regex(PROTOCOL_LIMITS.teamPattern, { error: `HOUSE_TEAM must be a team name (${TEAM_MESSAGE})` })
         .default('HOUSE'),
+    ),
+    /** Actions per second each trader may sustain on every path (0: no limit), and how many at once after a pause. */
+    ACTION_RATE: numberFromEnv('ACTION_RATE', { min: 0, max: 100_000, fallback: DEFAULT_ACTION_RATE_LIMIT.perSecond, integer: false }),
+    ACTION_BURST: fromEnv(
+      z.coerce
+        .number({ error: BURST_ERROR })
+        .int({ error: BURST_ERROR })
+        .min(1, { error: BURST_ERROR })
+        .max(1_000_000, { error: BURST_ERROR })
+        .optional(),
     ),
     GAME_RULES: gameRulesFromJson,
     /** The rules GAME_RULES overrides: the balanced defaults, or the 2018 game's numbers (mktd2018). */
@@ -139,6 +151,8 @@ export interface ServerConfig {
   readonly freshStart: boolean;
   readonly rules: GameRules;
   readonly gibbSources: GibbSourcesConfig;
+  /** ACTION_RATE and ACTION_BURST (twice the rate unless given); perSecond 0: no limit. */
+  readonly actionRateLimit: ActionRateLimit;
 }
 
 export class ConfigError extends Error {
@@ -183,6 +197,7 @@ export function loadServerConfig(env: Record<string, string | undefined>, option
     freshStart: options.fresh ?? false,
     rules,
     gibbSources: gibbSources.config,
+    actionRateLimit: { perSecond: e.ACTION_RATE, burst: e.ACTION_BURST ?? Math.max(1, Math.ceil(e.ACTION_RATE * 2)) },
   };
 }
 

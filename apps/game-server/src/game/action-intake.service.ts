@@ -71,7 +71,7 @@ export class ActionIntakeService extends TaskIntake {
       }
     }
     if (decoded.ok) {
-      this.game.executeAction(task.partition, decoded.trader, decoded.action, message.key);
+      this.game.executeAction(task.partition, decoded.trader, decoded.action, message.key, message.timestamp);
       return;
     }
     this.deadLetters.record(message, decoded.reason);

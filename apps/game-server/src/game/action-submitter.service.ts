@@ -10,26 +10,53 @@ import {
   actionFromRequest,
   encode,
   encodeAction,
+  rateLimitedReason,
+  RATE_LIMITED,
+  traderId,
+  type ActionRateLimit,
   type ActionRequest,
   type TraderAction,
   type TraderKey,
   type TxnResult,
 } from '@banana-market/protocol';
-import type { Clock } from '@banana-market/engine';
+import { ActionRateLimiter, type Clock } from '@banana-market/engine';
 import { BusUnavailableError, busHealth, MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { GAME_CLOCK } from './tokens.js';
 import { TxnResultWaiter } from './txn-result-waiter.service.js';
 
 /** How long a gateway waits for the engine's answer before giving up on the request. */
 export const ACTION_RESULT_TIMEOUT_MS = 10_000;
 
+/** An action over the trader's rate limit, refused before it is written: HTTP 429, a WebSocket error. */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  readonly code = RATE_LIMITED;
+
+  constructor(
+    limit: ActionRateLimit,
+    readonly retryAfterMs: number,
+  ) {
+    super(rateLimitedReason(limit, retryAfterMs));
+  }
+}
+
 @Injectable()
 export class ActionSubmitter {
+  /**
+   * The gateways' own count of the rate limit: a flood is refused here, before it costs the game
+   * anything. The trader's task counts again, at the same (stamped) times, and so agrees.
+   */
+  private readonly rateLimiter: ActionRateLimiter;
+
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(GAME_CLOCK) private readonly clock: Clock,
+    @Inject(SERVER_CONFIG) config: ServerConfig,
     private readonly waiter: TxnResultWaiter,
-  ) {}
+  ) {
+    this.rateLimiter = new ActionRateLimiter(config.actionRateLimit);
+  }
 
   /** A gateway's request: the server gives it a txnId when it has none. */
   submit(trader: TraderKey, request: ActionRequest): Promise<TxnResult> {
@@ -42,12 +69,16 @@ export class ActionSubmitter {
    * write their order — the engine applies the first and answers the others
    * with the same result — and all resolve with the first answer. While the
    * bus cannot reach its broker it rejects at once with BusUnavailableError
-   * (the game is frozen; nothing is queued for later).
+   * (the game is frozen; nothing is queued for later), and over the trader's
+   * rate limit with RateLimitedError (nothing is written).
    */
   async submitAction(trader: TraderKey, action: TraderAction): Promise<TxnResult> {
     const health = busHealth(this.bus);
     if (health.status === 'degraded') throw new BusUnavailableError(health.reason);
-    const stamped = { ...action, order: { ...action.order, time: new Date(this.clock.now()).toISOString() } } as TraderAction;
+    const now = this.clock.now();
+    const retryAfterMs = this.rateLimiter.take(traderId(trader), now);
+    if (retryAfterMs > 0) throw new RateLimitedError(this.rateLimiter.limit, retryAfterMs);
+    const stamped = { ...action, order: { ...action.order, time: new Date(now).toISOString() } } as TraderAction;
     const { topic, value } = encodeAction(stamped);
     // Already handled by the waiter: if the publish below fails, this answer's later timeout is nobody's unhandled rejection.
     const answer = this.waiter.expect(trader, action.order.txnId, ACTION_RESULT_TIMEOUT_MS);

@@ -18,6 +18,7 @@ import {
   TOPICS,
   traderId,
   txnRejectionOf,
+  type RejectionDetails,
   type TraderKey,
   type TxnRejection,
 } from '@banana-market/protocol';
@@ -37,12 +38,12 @@ const compactKey: TraderKeyBytes = (trader) => compactTraderKey(trader).json;
 
 /**
  * Which topic an event goes to: REJECTED results go to txn-rejections (with
- * `rejectionField` as their field), every other result to txn-results.
+ * the `rejection` details the server adds), every other result to txn-results.
  */
 export function toTopicMessage(
   event: EngineEvent,
   keyOf: TraderKeyBytes = compactKey,
-  rejectionField?: string,
+  rejection?: RejectionDetails,
 ): { topic: string; message: OutgoingMessage } {
   switch (event.kind) {
     case 'price':
@@ -51,7 +52,7 @@ export function toTopicMessage(
       if (event.result.status === 'REJECTED') {
         return {
           topic: TOPICS.txnRejections.name,
-          message: { key: keyOf(event.trader), value: encodeTxnRejection(txnRejectionOf(event.result, rejectionField)) },
+          message: { key: keyOf(event.trader), value: encodeTxnRejection(txnRejectionOf(event.result, rejection)) },
         };
       }
       return {
@@ -73,8 +74,8 @@ export class EngineEventPublisher {
   private readonly outstanding = new Set<Promise<boolean>>();
   /** traderId → the key bytes of the trader's latest order (absent: the compact key). */
   private readonly keyBytes = new Map<string, Buffer>();
-  /** The field to blame on the REJECTED result(s) of the event batch being published now (see rejecting()). */
-  private rejectionField: string | undefined;
+  /** What the REJECTED result(s) of the event batch being published now carry besides the reason (see rejecting()). */
+  private rejection: RejectionDetails | undefined;
 
   /** The bytes each trader's answers go out under (made once: publish runs for every order). */
   private readonly keyOf: TraderKeyBytes = (trader) => this.keyFor(trader);
@@ -103,16 +104,17 @@ export class EngineEventPublisher {
 
   /**
    * Runs `engineCall`, whose REJECTED result (published synchronously, as the
-   * game loop emits) blames `field`. The engine's results carry no field; the
-   * intake's decoder knows it.
+   * game loop emits) carries `details`: the field to blame, the time to wait.
+   * The engine's results carry neither; the intake's decoder and the rate
+   * limit know them.
    */
-  rejecting<T>(field: string | undefined, engineCall: () => T): T {
-    const previous = this.rejectionField;
-    this.rejectionField = field;
+  rejecting<T>(details: RejectionDetails | undefined, engineCall: () => T): T {
+    const previous = this.rejection;
+    this.rejection = details;
     try {
       return engineCall();
     } finally {
-      this.rejectionField = previous;
+      this.rejection = previous;
     }
   }
 
@@ -128,7 +130,7 @@ export class EngineEventPublisher {
     const topics: string[] = [];
     const batches: OutgoingMessage[][] = [];
     for (const event of events) {
-      const { topic, message } = toTopicMessage(event, this.keyOf, this.rejectionField);
+      const { topic, message } = toTopicMessage(event, this.keyOf, this.rejection);
       const i = topics.indexOf(topic);
       if (i === -1) {
         topics.push(topic);

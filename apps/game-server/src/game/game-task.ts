@@ -9,7 +9,15 @@
  * a task that lost its partition to another server (fenced) commits nothing.
  */
 import { Logger } from '@nestjs/common';
-import { TOPICS, type GameRecord, type TraderAction, type TraderKey, type TxnRejection, type ActionTxnType } from '@banana-market/protocol';
+import {
+  TOPICS,
+  type GameRecord,
+  type RejectionDetails,
+  type TraderAction,
+  type TraderKey,
+  type TxnRejection,
+  type ActionTxnType,
+} from '@banana-market/protocol';
 import { GameLoop, type EngineEvent, type PlantationLoad } from '@banana-market/engine';
 import type { TaskContext } from '../bus/message-bus.js';
 import { accountEntry, GameStateStore, type LoadedGame } from '../state/game-state-store.js';
@@ -73,10 +81,17 @@ export class GameTask {
     return this.loop.submit(trader, action);
   }
 
-  /** Answers an order the server cannot take (on txn-rejections), blaming `field` when given. */
-  reject(trader: TraderKey, type: ActionTxnType, txnId: string, reason: string, keyBytes: Uint8Array | null, field?: string): readonly EngineEvent[] {
+  /** Answers an order the server cannot take (on txn-rejections), with the field to blame or the time to wait when given. */
+  reject(
+    trader: TraderKey,
+    type: ActionTxnType,
+    txnId: string,
+    reason: string,
+    keyBytes: Uint8Array | null,
+    details?: RejectionDetails,
+  ): readonly EngineEvent[] {
     this.publisher.rememberKey(trader, keyBytes);
-    return this.publisher.rejecting(field, () => this.loop.reject(trader, type, txnId, reason));
+    return this.publisher.rejecting(details, () => this.loop.reject(trader, type, txnId, reason));
   }
 
   /** Answers an order whose key names no trader: on txn-rejections, under the key bytes it came with. */

@@ -15,8 +15,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import {
   ALL_TOPICS,
   encode,
+  rateLimitedReason,
   SINGLE_STREAM_KEY,
   TOPICS,
+  traderId,
   txnTypeOf,
   type ActionTxnType,
   type GameCommand,
@@ -30,7 +32,7 @@ import {
   type TraderState,
   type TxnRejection,
 } from '@banana-market/protocol';
-import { GameLoop, leaderboardOf, type Clock, type EngineEvent, type MarketSnapshot } from '@banana-market/engine';
+import { ActionRateLimiter, GameLoop, leaderboardOf, type Clock, type EngineEvent, type MarketSnapshot } from '@banana-market/engine';
 import { MESSAGE_BUS, type MessageBus, type OutgoingMessage, type TaskContext } from '../bus/message-bus.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
@@ -68,6 +70,11 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   private readonly view: GameLoop;
   private latestRecord: GameRecord | undefined;
   private readonly feed: MarketFeed;
+  /**
+   * The rate limit as the tasks apply it, to every order they read (a gateway has a limiter of its own:
+   * one shared here would count its orders twice). Not stored: after a restart every trader starts full.
+   */
+  private readonly rateLimiter: ActionRateLimiter;
   private readonly restoredSignal = signal();
   private readonly startedSignal = signal();
   private running = false;
@@ -81,6 +88,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     @Inject(STATE_CIPHER) private readonly cipher: StateCipher,
     private readonly states: TraderStatesView,
   ) {
+    this.rateLimiter = new ActionRateLimiter(config.actionRateLimit);
     this.view = new GameLoop({ seed: config.seed, rules: config.rules, clock, role: 'task', externalLoad: () => this.loads.total() });
     this.view.start();
     this.feed = new MarketFeed(bus, cipher, this.loads, (record) => {
@@ -283,13 +291,22 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   /**
    * An order read from partition `task` of an action topic (its trader's home).
    * `keyBytes` are the order's key as it was written: the trader's answers go
-   * out under them. A team not in the room is refused.
+   * out under them; `writtenAt` is when it was written (its record's
+   * timestamp). An order over the trader's rate limit is refused — counted at
+   * the time it carries, else when it was written (see ActionRateLimiter) —
+   * so is a team not in the room.
    */
-  executeAction(task: number, trader: TraderKey, action: TraderAction, keyBytes: Uint8Array | null): readonly EngineEvent[] {
+  executeAction(task: number, trader: TraderKey, action: TraderAction, keyBytes: Uint8Array | null, writtenAt = Number.NaN): readonly EngineEvent[] {
     const owner = this.tasks.get(task);
     if (owner === undefined) return [];
+    const { txnId, time } = action.order;
+    const retryAfterMs = this.rateLimiter.take(traderId(trader), this.clock.now(), time === undefined ? writtenAt : Date.parse(time));
+    if (retryAfterMs > 0) {
+      const reason = rateLimitedReason(this.config.actionRateLimit, retryAfterMs);
+      return owner.reject(trader, txnTypeOf(action), txnId, reason, keyBytes, { retryAfterMs });
+    }
     const refusal = this.teamRefusal(trader.team);
-    if (refusal !== undefined) return owner.reject(trader, txnTypeOf(action), action.order.txnId, refusal, keyBytes, 'key.team');
+    if (refusal !== undefined) return owner.reject(trader, txnTypeOf(action), txnId, refusal, keyBytes, { field: 'key.team' });
     return owner.execute(trader, action, keyBytes);
   }
 
@@ -302,7 +319,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     reason: string,
     options: { keyBytes?: Uint8Array | null; field?: string } = {},
   ): readonly EngineEvent[] {
-    return this.tasks.get(task)?.reject(trader, type, txnId, reason, options.keyBytes ?? null, options.field) ?? [];
+    return this.tasks.get(task)?.reject(trader, type, txnId, reason, options.keyBytes ?? null, { field: options.field }) ?? [];
   }
 
   /** Answers an order whose key names no trader: on txn-rejections, under the key bytes it came with. */

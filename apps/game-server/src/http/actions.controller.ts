@@ -3,28 +3,51 @@
  * table, declared from it, so a new action kind gets its route, body
  * validation and API document without a line here.
  */
-import { Body, Controller, GatewayTimeoutException, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ACTION_LIST, ACTIONS_PATH, txnResultSchema, type ActionRequest, type TraderKey, type TxnResult } from '@banana-market/protocol';
-import { ActionSubmitter } from '../game/action-submitter.service.js';
+import { Body, Controller, GatewayTimeoutException, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ACTION_LIST,
+  ACTIONS_PATH,
+  retryAfterOfReason,
+  txnResultSchema,
+  type ActionRateLimit,
+  type ActionRequest,
+  type TraderKey,
+  type TxnResult,
+} from '@banana-market/protocol';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
+import { ActionSubmitter, RateLimitedError } from '../game/action-submitter.service.js';
 import { TxnTimeoutError } from '../game/txn-result-waiter.service.js';
 import { ActingTrader, TraderTokenGuard } from './auth.guards.js';
 
 @ApiTags('actions')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'No trader token, or an unknown one' })
+@ApiTooManyRequestsResponse({ description: "Over the trader's rate limit (ACTION_RATE): code RATE_LIMITED, retryAfterMs, and a Retry-After header" })
 @UseGuards(TraderTokenGuard)
 @Controller(ACTIONS_PATH.replace(/^\//, ''))
 export class ActionsController {
-  constructor(private readonly submitter: ActionSubmitter) {}
+  private readonly limit: ActionRateLimit;
+
+  constructor(
+    private readonly submitter: ActionSubmitter,
+    @Inject(SERVER_CONFIG) config: ServerConfig,
+  ) {
+    this.limit = config.actionRateLimit;
+  }
 
   async submit(trader: TraderKey, request: ActionRequest): Promise<TxnResult> {
+    let result: TxnResult;
     try {
-      return await this.submitter.submit(trader, request);
+      result = await this.submitter.submit(trader, request);
     } catch (err) {
       if (err instanceof TxnTimeoutError) throw new GatewayTimeoutException(err.message);
       throw err;
     }
+    // The task refused it over the limit (the trader also acts over Kafka, or through another server): 429 as well.
+    const retryAfterMs = result.status === 'REJECTED' ? retryAfterOfReason(result.reason) : undefined;
+    if (retryAfterMs !== undefined) throw new RateLimitedError(this.limit, retryAfterMs);
+    return result;
   }
 }
 

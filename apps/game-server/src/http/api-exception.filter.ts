@@ -8,23 +8,37 @@
 import { ArgumentsHost, Catch, HttpException, ServiceUnavailableException, type ExceptionFilter } from '@nestjs/common';
 import type { ErrorBody } from '@banana-market/protocol';
 import { BusUnavailableError } from '../bus/message-bus.js';
+import { RateLimitedError } from '../game/action-submitter.service.js';
 
 interface JsonResponse {
   status(code: number): JsonResponse;
+  setHeader(name: string, value: string): void;
   json(body: unknown): void;
 }
 
-@Catch(HttpException, BusUnavailableError)
+@Catch(HttpException, BusUnavailableError, RateLimitedError)
 export class ApiExceptionFilter implements ExceptionFilter {
-  catch(exception: HttpException | BusUnavailableError, host: ArgumentsHost): void {
+  catch(exception: HttpException | BusUnavailableError | RateLimitedError, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const response = host.switchToHttp().getResponse<JsonResponse>();
     const body = toErrorBody(exception);
+    // Whole seconds, as HTTP has it; the body's retryAfterMs is exact.
+    if (body.retryAfterMs !== undefined) response.setHeader('Retry-After', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
     response.status(body.statusCode).json(body);
   }
 }
 
-export function toErrorBody(exception: HttpException | BusUnavailableError): ErrorBody {
+export function toErrorBody(exception: HttpException | BusUnavailableError | RateLimitedError): ErrorBody {
+  if (exception instanceof RateLimitedError) {
+    const status = 429;
+    return {
+      statusCode: status,
+      error: httpErrorName(status),
+      code: exception.code,
+      message: exception.message,
+      retryAfterMs: exception.retryAfterMs,
+    };
+  }
   if (exception instanceof BusUnavailableError) {
     // Try again later: the server is up, its broker is not; health says since when.
     const status = new ServiceUnavailableException().getStatus();

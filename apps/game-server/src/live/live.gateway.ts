@@ -46,7 +46,7 @@ import {
   type MessageBus,
   type Subscription,
 } from '../bus/message-bus.js';
-import { ActionSubmitter } from '../game/action-submitter.service.js';
+import { ActionSubmitter, RateLimitedError } from '../game/action-submitter.service.js';
 import { GameService } from '../game/game.service.js';
 import { TraderRegistry } from '../game/trader-registry.service.js';
 import { TxnResultWaiter } from '../game/txn-result-waiter.service.js';
@@ -163,6 +163,14 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       return undefined;
     } catch (err) {
       if (err instanceof BusUnavailableError) return this.refusedForBroker(trader, spec.txnType, txnId, err);
+      if (err instanceof RateLimitedError) {
+        return serverFrame(WS_SERVER_EVENTS.error, {
+          message: err.message,
+          ...(txnId === undefined ? {} : { txnId }),
+          code: err.code,
+          retryAfterMs: err.retryAfterMs,
+        });
+      }
       return errorFrame((err as Error).message, txnId);
     }
   }

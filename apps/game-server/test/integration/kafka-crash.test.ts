@@ -81,6 +81,8 @@ describe('a server killed in the middle of a stream of orders (real Kafka)', () 
         ADMIN_TOKEN: 'crash-admin',
         DATA_DIR: '', // the state key comes from ADMIN_TOKEN: the same across restarts
         GAME_RULES: JSON.stringify(FLAT_RULES),
+        // Six traders and 600 orders as fast as one producer writes them: far over the room's limit, which is not what this tests.
+        ACTION_RATE: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
