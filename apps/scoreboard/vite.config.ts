@@ -1,6 +1,6 @@
 /**
  * Builds the spectators' page into dist/, which the game server serves at /,
- * and the room's gibber page, served at /gibber.
+ * the room's gibber page, served at /gibber, and the coach's join codes at /coach/teams.
  * The source condition makes `@banana-market/sdk` resolve to its TypeScript,
  * so the page imports the protocol's schemas without a separate SDK build.
  */
@@ -14,8 +14,15 @@ export default defineConfig({
   resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
   build: {
     outDir: 'dist',
-    // Two pages: the scoreboard at / and the room's gibber at /gibber (the server maps /gibber to gibber.html).
-    rollupOptions: { input: { scoreboard: `${import.meta.dirname}/index.html`, gibber: `${import.meta.dirname}/gibber.html` } },
+    // The scoreboard at /, the room's gibber at /gibber and the coach's printable join codes at /coach/teams
+    // (the server maps a path to its .html file).
+    rollupOptions: {
+      input: {
+        scoreboard: `${import.meta.dirname}/index.html`,
+        gibber: `${import.meta.dirname}/gibber.html`,
+        coachTeams: `${import.meta.dirname}/coach/teams.html`,
+      },
+    },
     emptyOutDir: true,
     target: 'es2022',
     // Phaser alone is ~1.2 MB minified: one file, loaded once per projector, is fine.

@@ -4,6 +4,7 @@ import { BusModule } from './bus/bus.module.js';
 import type { MessageBus } from './bus/message-bus.js';
 import { SERVER_CONFIG, type ServerConfig } from './config/server-config.js';
 import { GameModule } from './game/game.module.js';
+import { JOIN_CODES, JoinCodes } from './game/join-codes.js';
 import { GibbsModule } from './gibbs/gibbs.module.js';
 import { X_CONNECTION_OPTIONS, type XConnectionOptions } from './gibbs/x/x-connection-options.js';
 import { GAME_CLOCK } from './game/tokens.js';
@@ -34,8 +35,9 @@ export class AppModule {
         { provide: GAME_CLOCK, useValue: options.clock ?? new SystemClock() },
         { provide: X_CONNECTION_OPTIONS, useValue: options.xConnection ?? {} },
         { provide: STATE_CIPHER, useValue: options.stateCipher ?? StateCipher.fromSecret(options.config.adminToken) },
+        { provide: JOIN_CODES, useFactory: (key: StateCipher) => new JoinCodes(key), inject: [STATE_CIPHER] },
       ],
-      exports: [SERVER_CONFIG, GAME_CLOCK, X_CONNECTION_OPTIONS, STATE_CIPHER],
+      exports: [SERVER_CONFIG, GAME_CLOCK, X_CONNECTION_OPTIONS, STATE_CIPHER, JOIN_CODES],
     };
   }
 }

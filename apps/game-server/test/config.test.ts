@@ -20,6 +20,13 @@ describe('server configuration', () => {
     expect(config.rules.tickMs).toBe(1000);
     expect(config.adminToken.length).toBeGreaterThanOrEqual(16);
     expect(config.actionRateLimit).toEqual({ perSecond: 20, burst: 40 });
+    expect(config.houseInStandings).toBe(true);
+  });
+
+  it('reads HOUSE_IN_STANDINGS as a boolean and refuses anything else', () => {
+    expect(loadServerConfig({ HOUSE_IN_STANDINGS: 'false' }).houseInStandings).toBe(false);
+    expect(loadServerConfig({ HOUSE_IN_STANDINGS: 'YES' }).houseInStandings).toBe(true);
+    expect(() => loadServerConfig({ HOUSE_IN_STANDINGS: 'maybe' })).toThrow(/HOUSE_IN_STANDINGS must be true or false/);
   });
 
   it('reads the rate limit: the burst is twice the rate unless given', () => {

@@ -205,7 +205,9 @@ export const encode = {
   sharePrice: orderedJsonWriter<s.SharePrice>(['time', 'coins', 'forecast']),
   gibb: orderedJsonWriter<s.Gibb>(['id', 'time', 'text']),
   gameEvent: (v: s.GameEvent) => JSON.stringify(v),
-  traderRegistration: orderedJsonWriter<s.TraderRegistration>(['time', 'tokenSha256']),
+  traderRegistration: orderedJsonWriter<s.TraderRegistration>(['time', 'tokenSha256', 'removedAt']),
+  teamKey: orderedJsonWriter<s.TeamKey>(['team']),
+  teamRecord: orderedJsonWriter<s.TeamRecord>(['time']),
   deadLetter: orderedJsonWriter<s.DeadLetter>([
     'time',
     'topic',
@@ -231,6 +233,8 @@ export const decodeMessage = {
   gibb: (raw: RawMessage) => decode(s.gibbSchema, raw),
   gameEvent: (raw: RawMessage) => decode(s.gameEventSchema, raw),
   traderRegistration: (raw: RawMessage) => decode(s.traderRegistrationSchema, raw),
+  teamKey: (raw: RawMessage) => decode(s.teamKeySchema, raw, 'key', true),
+  teamRecord: (raw: RawMessage) => decode(s.teamRecordSchema, raw),
   deadLetter: (raw: RawMessage) => decode(s.deadLetterSchema, raw, '(value)', false, PROTOCOL_LIMITS.maxDeadLetterBytes),
 };
 

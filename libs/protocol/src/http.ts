@@ -20,9 +20,62 @@ export function actionPath(kind: ActionKind): string {
   return `${ACTIONS_PATH}/${ACTIONS[kind].httpPath}`;
 }
 
-export const registerTraderBodySchema = traderKeySchema;
+/** How players join (REGISTRATION): anyone, with their team's join code, or nobody more. */
+export const REGISTRATION_MODES = ['open', 'codes', 'closed'] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
+/** The characters of a join code: no 0/O, 1/I/L to misread from a printed sheet. */
+export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const JOIN_CODE_LENGTH = 8;
+
+/** A join code as typed: case, spaces and dashes do not matter. */
+export function normalizeJoinCode(code: string): string {
+  return code.replace(/[\s-]/g, '').toUpperCase();
+}
+
+export const registerTraderBodySchema = traderKeySchema.extend({
+  /** The team's join code, when the coach hands them out (REGISTRATION=codes). */
+  code: z.string({ message: 'expected a string' }).max(64, { message: 'expected at most 64 characters' }).optional(),
+});
+export type RegisterTraderBody = z.infer<typeof registerTraderBodySchema>;
+
+/** The coach creates teams for registration with join codes (POST /api/teams, admin). */
+export const createTeamsBodySchema = z.object({
+  teams: z.array(traderKeySchema.shape.team).min(1, { message: 'expected at least one team' }).max(100, { message: 'expected at most 100 teams' }),
+});
+export type CreateTeamsBody = z.infer<typeof createTeamsBodySchema>;
+
+/** The teams with their join codes (POST and GET /api/teams, admin). */
+export const teamListSchema = z.object({
+  registration: z.enum(REGISTRATION_MODES),
+  teams: z.array(z.object({ team: z.string(), code: z.string(), traders: z.number().int().nonnegative() })),
+});
+export type TeamList = z.infer<typeof teamListSchema>;
 export const registeredTraderSchema = traderKeySchema.extend({ token: z.string() });
 export type RegisteredTrader = z.infer<typeof registeredTraderSchema>;
+
+/** How a trader reached this server lately: its gateways, or orders it did not write (Kafka clients, another server). */
+export const TRADER_PATHS = ['http', 'websocket', 'kafka'] as const;
+
+/** One trader in the coach's list (`GET /api/traders`, admin): who plays, how, and how hard, as this server sees it. */
+export const traderActivitySchema = traderKeySchema.extend({
+  /** Removed by the coach (`DELETE /api/traders/{team}/{name}`): its token no longer works, its orders are refused. */
+  removed: z.boolean(),
+  /** WebSocket connections signed in as the trader on this server now. */
+  sockets: z.number().int().nonnegative(),
+  /** The paths its actions came by in the last minute. */
+  paths: z.array(z.enum(TRADER_PATHS)),
+  /** When its last action was answered, or null. */
+  lastActionAt: z.iso.datetime().nullable(),
+  /** Actions answered in the last minute (accepted, refused by the rules, or rejected). */
+  actionsLastMinute: z.number().int().nonnegative(),
+  /** Actions rejected since this server started (txn-rejections), of which over the rate limit. */
+  rejections: z.number().int().nonnegative(),
+  rateLimited: z.number().int().nonnegative(),
+});
+export type TraderActivity = z.infer<typeof traderActivitySchema>;
+export const traderListSchema = z.object({ traders: z.array(traderActivitySchema) });
+export type TraderList = z.infer<typeof traderListSchema>;
 
 export const postGibbBodySchema = gibbSchema.pick({ text: true });
 export type PostGibbBody = z.infer<typeof postGibbBodySchema>;
@@ -87,6 +140,8 @@ export const API_PATHS = Object.freeze({
   health: '/api/health',
   market: '/api/market',
   traders: '/api/traders',
+  teams: '/api/teams',
+  coachTeamsPage: '/coach/teams',
   marketAction: actionPath('market'),
   investAction: actionPath('invest'),
   feedAction: actionPath('feed'),

@@ -175,9 +175,24 @@ export const deadLetterSchema = z.object({
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 
-/** A registration as kept on trader-registrations: never the token itself, only its SHA-256. */
+/**
+ * A registration as kept on trader-registrations: never the token itself, only
+ * its SHA-256. When the coach removes the trader, its record is written again
+ * with `removedAt`: the token stops working and the name stays taken.
+ */
 export const traderRegistrationSchema = z.object({
   time: isoTime,
   tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a hex SHA-256' }),
+  removedAt: isoTime.optional(),
 });
 export type TraderRegistration = z.infer<typeof traderRegistrationSchema>;
+
+/**
+ * A team the coach created for registration with join codes (REGISTRATION=codes), kept on
+ * trader-registrations beside the traders under the key `{"team":"…"}`. Never its code:
+ * every server derives the code from its secret key.
+ */
+export const teamKeySchema = traderKeySchema.pick({ team: true }).strict();
+export type TeamKey = z.infer<typeof teamKeySchema>;
+export const teamRecordSchema = z.object({ time: isoTime });
+export type TeamRecord = z.infer<typeof teamRecordSchema>;

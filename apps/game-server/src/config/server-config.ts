@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { DEFAULT_ACTION_RATE_LIMIT, PROTOCOL_LIMITS, type ActionRateLimit } from '@banana-market/protocol';
+import { DEFAULT_ACTION_RATE_LIMIT, PROTOCOL_LIMITS, REGISTRATION_MODES, type ActionRateLimit, type RegistrationMode } from '@banana-market/protocol';
 import { gameRulesSchema, makeRules, RULE_PRESETS, type GameRules, type RulePreset } from '@banana-market/engine';
-import { fromEnv, numberFromEnv } from './env-variables.js';
+import { booleanFromEnv, fromEnv, numberFromEnv } from './env-variables.js';
 import { gibbSourcesEnvSchema, gibbSourcesFromEnv, type GibbSourcesConfig } from './gibb-sources-config.js';
 
 const brokerList = z
@@ -119,6 +119,10 @@ export const serverEnvSchema = z
         .max(1_000_000, { error: BURST_ERROR })
         .optional(),
     ),
+    /** Who may register: anyone, players with their team's join code, or nobody more. */
+    REGISTRATION: fromEnv(z.enum(REGISTRATION_MODES, { error: `REGISTRATION must be one of ${REGISTRATION_MODES.join(', ')}` }).default('open')),
+    /** Whether the house bots count in the standings (the leaderboard, the scoreboard). */
+    HOUSE_IN_STANDINGS: booleanFromEnv('HOUSE_IN_STANDINGS', true),
     GAME_RULES: gameRulesFromJson,
     /** The rules GAME_RULES overrides: the balanced defaults, or the 2018 game's numbers (mktd2018). */
     GAME_RULES_PRESET: fromEnv(
@@ -144,6 +148,10 @@ export interface ServerConfig {
   readonly gameTeams: readonly string[] | undefined;
   /** The house bots' team (HOUSE_TEAM). */
   readonly houseTeam: string;
+  /** REGISTRATION: open, codes (the team's join code), closed. */
+  readonly registration: RegistrationMode;
+  /** HOUSE_IN_STANDINGS: false keeps the house bots off the leaderboard. */
+  readonly houseInStandings: boolean;
   readonly kafkaBrokers: readonly string[] | undefined;
   /** DATA_DIR; undefined when empty (an embedded game then lives in memory only). */
   readonly dataDir: string | undefined;
@@ -192,6 +200,8 @@ export function loadServerConfig(env: Record<string, string | undefined>, option
     houseBots: e.HOUSE_BOTS,
     gameTeams: e.GAME_TEAMS,
     houseTeam: e.HOUSE_TEAM,
+    houseInStandings: e.HOUSE_IN_STANDINGS,
+    registration: e.REGISTRATION,
     kafkaBrokers: e.KAFKA_BROKERS,
     dataDir: e.DATA_DIR.trim() === '' ? undefined : e.DATA_DIR,
     freshStart: options.fresh ?? false,

@@ -23,6 +23,7 @@ import { ActionRateLimiter, type Clock } from '@banana-market/engine';
 import { BusUnavailableError, busHealth, MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { GAME_CLOCK } from './tokens.js';
+import { TraderActivityView } from '../read-models/trader-activity.view.js';
 import { TxnResultWaiter } from './txn-result-waiter.service.js';
 
 /** How long a gateway waits for the engine's answer before giving up on the request. */
@@ -54,13 +55,14 @@ export class ActionSubmitter {
     @Inject(GAME_CLOCK) private readonly clock: Clock,
     @Inject(SERVER_CONFIG) config: ServerConfig,
     private readonly waiter: TxnResultWaiter,
+    private readonly activity: TraderActivityView,
   ) {
     this.rateLimiter = new ActionRateLimiter(config.actionRateLimit);
   }
 
-  /** A gateway's request: the server gives it a txnId when it has none. */
-  submit(trader: TraderKey, request: ActionRequest): Promise<TxnResult> {
-    return this.submitAction(trader, actionFromRequest(request, request.body.txnId ?? randomUUID()));
+  /** A gateway's request (`via` which one): the server gives it a txnId when it has none. */
+  submit(trader: TraderKey, request: ActionRequest, via: 'http' | 'websocket'): Promise<TxnResult> {
+    return this.submitAction(trader, actionFromRequest(request, request.body.txnId ?? randomUUID()), via);
   }
 
   /**
@@ -72,12 +74,13 @@ export class ActionSubmitter {
    * (the game is frozen; nothing is queued for later), and over the trader's
    * rate limit with RateLimitedError (nothing is written).
    */
-  async submitAction(trader: TraderKey, action: TraderAction): Promise<TxnResult> {
+  async submitAction(trader: TraderKey, action: TraderAction, via?: 'http' | 'websocket'): Promise<TxnResult> {
     const health = busHealth(this.bus);
     if (health.status === 'degraded') throw new BusUnavailableError(health.reason);
     const now = this.clock.now();
     const retryAfterMs = this.rateLimiter.take(traderId(trader), now);
     if (retryAfterMs > 0) throw new RateLimitedError(this.rateLimiter.limit, retryAfterMs);
+    if (via !== undefined) this.activity.wrote(trader, via);
     const stamped = { ...action, order: { ...action.order, time: new Date(now).toISOString() } } as TraderAction;
     const { topic, value } = encodeAction(stamped);
     // Already handled by the waiter: if the publish below fails, this answer's later timeout is nobody's unhandled rejection.

@@ -4,6 +4,7 @@ import { ActionSubmitter } from './action-submitter.service.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { GameService } from './game.service.js';
 import { MarketIntakeService } from './market-intake.service.js';
+import { TraderActivityView } from '../read-models/trader-activity.view.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { TraderRegistry } from './trader-registry.service.js';
 import { TxnResultWaiter } from './txn-result-waiter.service.js';
@@ -18,7 +19,8 @@ import { TxnResultWaiter } from './txn-result-waiter.service.js';
     TraderRegistry,
     TxnResultWaiter,
     ActionSubmitter,
+    TraderActivityView,
   ],
-  exports: [GameService, TraderRegistry, ActionSubmitter, DeadLetterService, TxnResultWaiter, TraderStatesView],
+  exports: [GameService, TraderRegistry, ActionSubmitter, DeadLetterService, TxnResultWaiter, TraderStatesView, TraderActivityView],
 })
 export class GameModule {}

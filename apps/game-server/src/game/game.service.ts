@@ -45,6 +45,7 @@ import { MarketFeed } from './market-feed.js';
 import { MarketLeader } from './market-leader.js';
 import { PlantationLoads } from './plantation-loads.js';
 import { GAME_CLOCK } from './tokens.js';
+import { TraderRegistry, TraderRemovedError } from './trader-registry.service.js';
 
 export type GameListener = (events: readonly EngineEvent[]) => void;
 
@@ -87,6 +88,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(STATE_CIPHER) private readonly cipher: StateCipher,
     private readonly states: TraderStatesView,
+    private readonly registry: TraderRegistry,
   ) {
     this.rateLimiter = new ActionRateLimiter(config.actionRateLimit);
     this.view = new GameLoop({ seed: config.seed, rules: config.rules, clock, role: 'task', externalLoad: () => this.loads.total() });
@@ -246,7 +248,10 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     return this.marketLoop.snapshot();
   }
 
-  /** Every trader's latest state on trader-states, this server's own traders as they are this instant. */
+  /**
+   * Every trader's latest state on trader-states, this server's own traders as they are this instant;
+   * without the house bots when HOUSE_IN_STANDINGS=false.
+   */
   leaderboard(): LeaderboardView {
     const standings = new Map(this.states.all().map((s) => [`${s.trader.team}/${s.trader.name}`, s]));
     for (const task of this.tasks.values()) {
@@ -255,7 +260,9 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
         if (state !== undefined) standings.set(`${trader.team}/${trader.name}`, { trader, state });
       }
     }
-    return leaderboardOf([...standings.values()], this.config.rules);
+    const { houseInStandings, houseTeam } = this.config;
+    const entries = [...standings.values()];
+    return leaderboardOf(houseInStandings ? entries : entries.filter(({ trader }) => trader.team !== houseTeam), this.config.rules);
   }
 
   traderState(trader: TraderKey): TraderState | undefined {
@@ -307,6 +314,8 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     }
     const refusal = this.teamRefusal(trader.team);
     if (refusal !== undefined) return owner.reject(trader, txnTypeOf(action), txnId, refusal, keyBytes, { field: 'key.team' });
+    if (this.registry.isRemoved(trader))
+      return owner.reject(trader, txnTypeOf(action), txnId, new TraderRemovedError(trader).message, keyBytes, { field: 'key' });
     return owner.execute(trader, action, keyBytes);
   }
 

@@ -21,14 +21,38 @@ export class TraderAlreadyRegisteredError extends Error {
   }
 }
 
+/** A trader the coach removed: its name stays taken, by nobody. */
+export class TraderRemovedError extends Error {
+  constructor(readonly trader: TraderKey) {
+    super(`trader ${traderId(trader)} was removed from the game by the coach`);
+  }
+}
+
+export class UnknownTraderError extends Error {
+  constructor(readonly trader: TraderKey) {
+    super(`no trader ${traderId(trader)} is registered`);
+  }
+}
+
+interface Registered {
+  readonly trader: TraderKey;
+  readonly tokenSha256: string;
+  readonly time: string;
+  readonly removedAt?: string;
+}
+
 const sha256 = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 @Injectable()
 export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TraderRegistry');
-  /** SHA-256 of the token → trader: the tokens themselves are never stored. */
+  /** SHA-256 of the token → trader (removed traders' tokens are not here): the tokens themselves are never stored. */
   private readonly byTokenHash = new Map<string, TraderKey>();
-  private readonly registered = new Set<string>();
+  /** traderId → its registration, removed or not. */
+  private readonly registered = new Map<string, Registered>();
+  private readonly removalListeners = new Set<(trader: TraderKey) => void>();
+  /** The teams the coach created for registration with join codes: team → when. */
+  private readonly createdTeams = new Map<string, string>();
   /** Registrations being written: taken (a second one is refused) but not known until durable. */
   private readonly pending = new Set<string>();
   private stopReloading?: () => void;
@@ -59,6 +83,7 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
   /** A new token for the trader, once it is durably recorded (a token whose record failed is never valid). */
   async register(trader: TraderKey): Promise<string> {
     const id = traderId(trader);
+    if (this.isRemoved(trader)) throw new TraderRemovedError(trader);
     if (this.isRegistered(trader) || this.pending.has(id)) throw new TraderAlreadyRegisteredError(trader);
     const token = randomBytes(24).toString('base64url');
     const tokenSha256 = sha256(token);
@@ -71,27 +96,95 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
     } finally {
       this.pending.delete(id);
     }
-    this.remember(trader, tokenSha256);
+    this.remember(trader, { trader, tokenSha256, time });
     return token;
+  }
+
+  /**
+   * The coach removes a trader, on every server once the record is read: its
+   * token stops working, its orders are refused, its sockets are closed, and
+   * nobody may register its name again.
+   */
+  async remove(trader: TraderKey): Promise<void> {
+    const known = this.registered.get(traderId(trader));
+    if (known === undefined) throw new UnknownTraderError(trader);
+    if (known.removedAt !== undefined) return;
+    const removedAt = new Date(this.clock.now()).toISOString();
+    await this.bus.publish(TOPICS.traderRegistrations.name, [
+      { key: encode.traderKey(trader), value: encode.traderRegistration({ time: known.time, tokenSha256: known.tokenSha256, removedAt }) },
+    ]);
+    this.remember(known.trader, { ...known, removedAt });
+  }
+
+  /** Records the teams the coach creates (those not yet known), once durable on every server's topic. */
+  async createTeams(teams: readonly string[]): Promise<void> {
+    const time = new Date(this.clock.now()).toISOString();
+    const fresh = [...new Set(teams)].filter((team) => !this.createdTeams.has(team));
+    if (fresh.length === 0) return;
+    await this.bus.publish(
+      TOPICS.traderRegistrations.name,
+      fresh.map((team) => ({ key: encode.teamKey({ team }), value: encode.teamRecord({ time }) })),
+    );
+    for (const team of fresh) this.createdTeams.set(team, time);
+  }
+
+  hasTeam(team: string): boolean {
+    return this.createdTeams.has(team);
+  }
+
+  /** The teams the coach created, in the order they were. */
+  teams(): readonly string[] {
+    return [...this.createdTeams.keys()];
+  }
+
+  /** Called with each trader removed from now on (by this server or another). */
+  onRemoved(listener: (trader: TraderKey) => void): () => void {
+    this.removalListeners.add(listener);
+    return () => this.removalListeners.delete(listener);
+  }
+
+  isRemoved(trader: TraderKey): boolean {
+    return this.registered.get(traderId(trader))?.removedAt !== undefined;
+  }
+
+  /** Every registered trader, removed ones included, in registration order. */
+  traders(): readonly { readonly trader: TraderKey; readonly removed: boolean }[] {
+    return [...this.registered.values()].map((r) => ({ trader: r.trader, removed: r.removedAt !== undefined }));
   }
 
   private load(): Promise<void> {
     return this.follower.load(() => {
       this.byTokenHash.clear();
       this.registered.clear();
+      this.createdTeams.clear();
     });
   }
 
-  /** A registration read from the topic, this server's own included (remembering is idempotent). */
+  /** A registration (or a team) read from the topic, this server's own included (remembering is idempotent). */
   private apply(message: BusMessage): void {
+    const team = decodeMessage.teamKey(message.key);
+    if (team.ok) {
+      const record = decodeMessage.teamRecord(message.value);
+      if (record.ok && !this.createdTeams.has(team.value.team)) this.createdTeams.set(team.value.team, record.value.time);
+      return;
+    }
     const trader = decodeTraderKey(message.key);
     const registration = decodeMessage.traderRegistration(message.value);
-    if (trader.ok && registration.ok) this.remember(trader.value, registration.value.tokenSha256);
+    if (trader.ok && registration.ok) this.remember(trader.value, { trader: trader.value, ...registration.value });
   }
 
-  /** The trader a token belongs to, or undefined. */
+  /** The trader a token belongs to, or undefined (an unknown token, or a removed trader's). */
   traderForToken(token: string): TraderKey | undefined {
     return this.byTokenHash.get(sha256(token));
+  }
+
+  /** Why a token that is not accepted is not: a removed trader's, or unknown. */
+  tokenRefusal(token: string): string {
+    const hash = sha256(token);
+    for (const registration of this.registered.values()) {
+      if (registration.tokenSha256 === hash && registration.removedAt !== undefined) return new TraderRemovedError(registration.trader).message;
+    }
+    return 'unknown trader token';
   }
 
   isRegistered(trader: TraderKey): boolean {
@@ -102,8 +195,16 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
     return this.registered.size;
   }
 
-  private remember(trader: TraderKey, tokenSha256: string): void {
-    this.byTokenHash.set(tokenSha256, { team: trader.team, name: trader.name });
-    this.registered.add(traderId(trader));
+  private remember(trader: TraderKey, registration: Registered): void {
+    const id = traderId(trader);
+    const wasRemoved = this.registered.get(id)?.removedAt !== undefined;
+    const key = { team: trader.team, name: trader.name };
+    this.registered.set(id, { ...registration, trader: key });
+    if (registration.removedAt === undefined) {
+      this.byTokenHash.set(registration.tokenSha256, key);
+      return;
+    }
+    this.byTokenHash.delete(registration.tokenSha256);
+    if (!wasRemoved) for (const listener of this.removalListeners) listener(key);
   }
 }

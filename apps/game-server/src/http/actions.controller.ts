@@ -39,7 +39,7 @@ export class ActionsController {
   async submit(trader: TraderKey, request: ActionRequest): Promise<TxnResult> {
     let result: TxnResult;
     try {
-      result = await this.submitter.submit(trader, request);
+      result = await this.submitter.submit(trader, request, 'http');
     } catch (err) {
       if (err instanceof TxnTimeoutError) throw new GatewayTimeoutException(err.message);
       throw err;

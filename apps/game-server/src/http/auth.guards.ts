@@ -51,7 +51,7 @@ export class TraderTokenGuard implements CanActivate {
       throw new UnauthorizedException('Authorization: expected "Bearer <trader token>" (POST /api/traders gives one)');
     }
     const trader = this.registry.traderForToken(token);
-    if (trader === undefined) throw new UnauthorizedException('Authorization: unknown trader token');
+    if (trader === undefined) throw new UnauthorizedException(`Authorization: ${this.registry.tokenRefusal(token)}`);
     request.trader = trader;
     return true;
   }

@@ -48,8 +48,9 @@ import {
 } from '../bus/message-bus.js';
 import { ActionSubmitter, RateLimitedError } from '../game/action-submitter.service.js';
 import { GameService } from '../game/game.service.js';
-import { TraderRegistry } from '../game/trader-registry.service.js';
+import { TraderRegistry, TraderRemovedError } from '../game/trader-registry.service.js';
 import { TxnResultWaiter } from '../game/txn-result-waiter.service.js';
+import { TraderActivityView } from '../read-models/trader-activity.view.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { INVALID_FRAME_EVENT, WS_HARD_MAX_FRAME_BYTES, type InvalidFrame } from './ws-frame-parser.js';
 import { decodeTraderKey } from '../game/trader-key-decoder.js';
@@ -60,6 +61,9 @@ const LEADERBOARD_THROTTLE_MS = 250;
 interface ClientInfo {
   trader?: TraderKey;
 }
+
+/** The close code of a removed trader's sockets (4000–4999 are the application's). */
+export const REMOVED_CLOSE_CODE = 4403;
 
 // maxPayload: the hard cap; frames between the protocol's limit and it are answered by the parser with an error frame.
 @WebSocketGateway({ path: '/ws', maxPayload: WS_HARD_MAX_FRAME_BYTES })
@@ -74,6 +78,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   private stopHealthFeed?: () => void;
   private stopAnswers?: () => void;
   private stopStates?: () => void;
+  private stopRemovals?: () => void;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -82,6 +87,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     private readonly submitter: ActionSubmitter,
     private readonly answers: TxnResultWaiter,
     private readonly states: TraderStatesView,
+    private readonly activity: TraderActivityView,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -95,6 +101,17 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     });
     this.stopAnswers = this.answers.onAnswer((message) => this.forward(message));
     this.stopStates = this.states.onChange((trader, state) => this.stateChanged(trader, state));
+    this.stopRemovals = this.registry.onRemoved((trader) => this.closeSocketsOf(trader));
+  }
+
+  /** The coach removed the trader: its sockets are closed, saying why (4403: an application's "forbidden"). */
+  private closeSocketsOf(trader: TraderKey): void {
+    const id = traderId(trader);
+    for (const [client, info] of this.clients) {
+      if (info.trader === undefined || traderId(info.trader) !== id) continue;
+      this.signOut(client);
+      client.close(REMOVED_CLOSE_CODE, new TraderRemovedError(trader).message);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -102,6 +119,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     this.stopHealthFeed?.();
     this.stopAnswers?.();
     this.stopStates?.();
+    this.stopRemovals?.();
     await this.subscription?.close();
   }
 
@@ -130,11 +148,12 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     const body = validate(authSchema, data, 'data', true);
     if (!body.ok) return errorFrame(body.error.message);
     const trader = this.registry.traderForToken(body.value.token);
-    if (trader === undefined) return errorFrame('data.token: unknown trader token');
+    if (trader === undefined) return errorFrame(`data.token: ${this.registry.tokenRefusal(body.value.token)}`);
     this.signOut(client);
     this.clients.set(client, { trader });
     const id = traderId(trader);
     this.online.set(id, (this.online.get(id) ?? 0) + 1);
+    this.activity.socketsChanged(trader, 1);
     return serverFrame(WS_SERVER_EVENTS.authenticated, { ...trader, state: this.game.traderState(trader) ?? null });
   }
 
@@ -159,7 +178,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     const body = validate(spec.bodySchema, data, 'data', true);
     if (!body.ok) return errorFrame(body.error.message, txnId);
     try {
-      await this.submitter.submit(trader, { kind, body: body.value } as ActionRequest);
+      await this.submitter.submit(trader, { kind, body: body.value } as ActionRequest, 'websocket');
       return undefined;
     } catch (err) {
       if (err instanceof BusUnavailableError) return this.refusedForBroker(trader, spec.txnType, txnId, err);
@@ -235,6 +254,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   private signOut(client: WebSocket): void {
     const previous = this.clients.get(client)?.trader;
     if (previous === undefined) return;
+    this.clients.set(client, {});
+    this.activity.socketsChanged(previous, -1);
     const id = traderId(previous);
     const left = (this.online.get(id) ?? 1) - 1;
     if (left > 0) this.online.set(id, left);

@@ -6,7 +6,7 @@
  * the first start), or, without a data directory, one derived from the admin
  * token (a restart then resumes only with the same ADMIN_TOKEN).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -38,6 +38,15 @@ export class StateCipher {
 
   static fromSecret(secret: string): StateCipher {
     return new StateCipher(createHash('sha256').update(`banana-market/state-key/${secret}`).digest());
+  }
+
+  /**
+   * A secret of the server's own for `purpose` (HMAC-SHA256 of it under the
+   * key): what the server derives rather than stores, as the teams' join
+   * codes, is the same on every server of the game and never on a topic.
+   */
+  derive(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(`banana-market/${purpose}`).digest();
   }
 
   seal(plaintext: string): string {

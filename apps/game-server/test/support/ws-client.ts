@@ -13,7 +13,11 @@ export class TestSocket {
   readonly raw: string[] = [];
   private waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
 
+  /** Resolves when the socket closes, with the server's code and reason. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+
   private constructor(private readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     socket.on('message', (raw) => {
       const text = raw.toString();
       this.raw.push(text);
