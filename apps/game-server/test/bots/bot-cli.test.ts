@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { ADMIN_TOKEN, http, startTestServer, type TestServer } from '../support/test-server.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const THROWING_BOT = fileURLToPath(new URL('./fixtures/throwing-bot.ts', import.meta.url));
@@ -88,5 +88,28 @@ describe('npm run bot', () => {
     expect(output).toMatch(/→ (FEED|BUY|INVEST)/);
     expect(output).toContain('stopping');
     expect(code).toBe(0);
+  });
+
+  describe('with join codes (REGISTRATION=codes)', () => {
+    let coded: TestServer;
+    let joinCode: string;
+    beforeAll(async () => {
+      coded = await startTestServer({ env: { TICK_MS: '50', HOUSE_BOTS: '0', REGISTRATION: 'codes' } });
+      const created = await http(coded, 'POST', '/api/teams', { token: ADMIN_TOKEN, body: { teams: ['T'] } });
+      joinCode = created.body.teams[0].code;
+    });
+    afterAll(() => coded.close());
+
+    it("says the server wants the team's code when it has none", async () => {
+      const { code, output } = await bot(['--team', 'T', '--name', 'c1', '--server', coded.url]);
+      expect(code).not.toBe(0);
+      expect(output).toContain('the server refused the registration (403): code: the join code of team "T" (from the coach)');
+    });
+
+    it('registers with --code and plays', async () => {
+      const { code, output } = await bot(['--team', 'T', '--name', 'c2', '--code', joinCode, '--server', coded.url], 4000);
+      expect(output).toContain('T/c2 plays "feeder"');
+      expect(code).toBe(0);
+    });
   });
 });

@@ -21,6 +21,8 @@ export interface WsTransportOptions {
   readonly server: string;
   readonly trader: TraderKey;
   readonly token?: string;
+  /** The team's join code, when the coach hands them out (REGISTRATION=codes): sent with the registration. */
+  readonly joinCode?: string;
 }
 
 const MAX_BACKOFF_MS = 5000;
@@ -72,7 +74,7 @@ export class WsTransport implements BotTransport {
     const url = new URL(API_PATHS.traders, this.options.server);
     let response: Response;
     try {
-      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.trader) });
+      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...this.trader, ...(this.options.joinCode === undefined ? {} : { code: this.options.joinCode }) }) });
     } catch (err) {
       throw new BotSetupError(`cannot reach the game server at ${this.options.server} (${(err as Error).cause ?? (err as Error).message})`);
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bot -- --team T --name N [--strategy NAME|path/to/bot.ts]
- *                [--server http://host:port | --kafka host:port] [--token TOKEN] [--seed S]
+ *                [--server http://host:port | --kafka host:port] [--token TOKEN | --code JOIN_CODE] [--seed S]
  */
 import { parseArgs } from 'node:util';
 import { traderKeySchema, validate } from '@banana-market/protocol';
@@ -13,7 +13,7 @@ import { BotRunner } from './bot-runner.js';
 import { loadStrategy } from './load-strategy.js';
 
 const USAGE = `usage: npm run bot -- --team TEAM --name NAME [--strategy random|forecast|investor|feeder|path/to/bot.ts]
-                    [--server http://localhost:3000 | --kafka localhost:9092] [--token TOKEN] [--seed SEED]`;
+                    [--server http://localhost:3000 | --kafka localhost:9092] [--token TOKEN | --code JOIN_CODE] [--seed SEED]`;
 
 async function main(): Promise<number> {
   let values;
@@ -26,6 +26,7 @@ async function main(): Promise<number> {
         server: { type: 'string' },
         kafka: { type: 'string' },
         token: { type: 'string' },
+        code: { type: 'string' },
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
   const transport: BotTransport =
     values.kafka !== undefined
       ? new KafkaTransport({ brokers: values.kafka.split(','), trader: trader.value })
-      : new WsTransport({ server: values.server ?? 'http://localhost:3000', trader: trader.value, token: values.token });
+      : new WsTransport({ server: values.server ?? 'http://localhost:3000', trader: trader.value, token: values.token, joinCode: values.code });
   const client = await BananaClient.connect(transport);
   const where = values.kafka !== undefined ? `Kafka ${values.kafka}` : (values.server ?? 'http://localhost:3000');
   console.log(
