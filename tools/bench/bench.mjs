@@ -19,6 +19,12 @@
  *                       tokens, 100 orders/s open loop
  *   kafka-servers-N     N built servers on the same broker sharing the game's 8 tasks (issue 16), N = 1,
  *                       2, 3, closed loop as kafka-e2e
+ *   calm-http           six calm HTTP traders at 2 orders/s each on the built server (embedded bus, the
+ *                       room's default ACTION_RATE): the baseline of the floods
+ *   flood-http-64       the same calm traders while one trader floods with 64 HTTP requests in flight
+ *                       (tools/bench/flooder.mjs, a process of its own)
+ *   flood-ws-64         the same with 64 WebSocket frames in flight; the note gives the server's RSS
+ *                       before the floods and after
  * Before any Kafka row the broker itself is warmed up (unreported: 20 s of the exactly-once pipe's load).
  * The pipes run the same loads as the server (closed loop, then open loop at 20, 400 and 100 orders/s,
  * rows kafka-pipe-*-R): every server row prints its ratio to both pipes under the same load. Pipes and
@@ -28,7 +34,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -40,7 +46,7 @@ import { MarketEngine } from '@banana-market/engine';
 import { encode, TOPICS } from '@banana-market/protocol';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
-const GROUPS = ['engine', 'embedded', 'pipes', 'server', 'servers'];
+const GROUPS = ['engine', 'embedded', 'pipes', 'server', 'servers', 'flood'];
 const USAGE = `usage: npm run bench [-- --json] [--only ${GROUPS.join(',')}]
   --json   one JSON object per line
   --only   run only these groups of rows (the server rows need the pipes for their ratios)`;
@@ -88,6 +94,12 @@ const LIMITS = {
   rates: [20, 400, 100],
   /** kafka-servers-N: how long the servers may take to start and share the tasks. */
   clusterSettleSeconds: 20,
+  /** The flood rows: calm traders and their rate, how long they are measured (after an unreported warm-up), the flood's requests in flight. */
+  calmTraders: 6,
+  calmRate: 2,
+  calmSeconds: 10,
+  calmWarmUpSeconds: 5,
+  floodInFlight: 64,
 };
 const TRADERS = Array.from({ length: 45 }, (_, i) => ({ team: `TEAM${i % 9}`, name: `bench-${i}` }));
 /** One id per run: rows that play a game an earlier row played use txnIds of their own (the game answers a repeated one from memory). */
@@ -343,6 +355,7 @@ async function kafkaClient(bootstrap, input, output) {
 
 const mainJs = fileURLToPath(new URL('../../apps/game-server/dist/main.js', import.meta.url));
 const pipeJs = fileURLToPath(new URL('./pipe.mjs', import.meta.url));
+const floodJs = fileURLToPath(new URL('./flooder.mjs', import.meta.url));
 
 /** A child process that is up once `isUp(all output so far)` holds, within 60 s. */
 function spawnChild(what, args, env, isUp) {
@@ -389,6 +402,100 @@ async function spawnServer(bootstrap) {
   const server = await spawnChild('a server', [mainJs], env, (out) => /Banana Market is open: http:\/\/localhost:(\d+)/.exec(out)?.[1]);
   server.url = `http://127.0.0.1:${server.up}`;
   return server;
+}
+
+/** The server's resident memory now, in MB (Linux: /proc). */
+function rssMb(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match === null ? Number.NaN : Math.round(Number(match[1]) / 1024);
+}
+
+/**
+ * Fair play (issue 18): calm traders' order → result latency over HTTP, alone and while one trader
+ * floods the same server over HTTP, then over WebSocket. The server is the built one on its embedded
+ * bus with a data directory, as `npm start` runs it, with the room's default rate limit.
+ */
+async function benchFlood() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'banana-flood-'));
+  const server = await spawnChild(
+    'the flood server',
+    [mainJs],
+    { PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: 'bench-admin-token', GAME_SEED: 'flood', HOUSE_BOTS: '0', DATA_DIR: dataDir },
+    (out) => /Banana Market is open: http:\/\/localhost:(\d+)/.exec(out)?.[1],
+  );
+  const url = `http://127.0.0.1:${server.up}`;
+  const post = (path, token, body) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    });
+  const register = async (team, name) => (await (await post('/api/traders', undefined, { team, name })).json()).token;
+  try {
+    const calm = await Promise.all(Array.from({ length: LIMITS.calmTraders }, (_, i) => register('CALM', `calm-${i}`)));
+    const flooder = await register('FLOOD', 'flooder');
+    let refused = 0;
+    /** Each calm trader sends an order every 1/calmRate s (or as soon as its last one is answered, if later). */
+    const calmRun = async (seconds, tag) => {
+      const latencies = [];
+      const started = performance.now();
+      await Promise.all(
+        calm.map(async (token, t) => {
+          for (let i = 0; i < seconds * LIMITS.calmRate; i++) {
+            const due = started + (i * 1000) / LIMITS.calmRate;
+            await sleep(Math.max(0, due - performance.now()));
+            const t0 = performance.now();
+            const response = await post('/api/actions/market', token, { txnId: `${tag}-${t}-${i}`, type: i % 2 === 0 ? 'BUY' : 'SELL', shares: 1 });
+            const body = await response.json();
+            latencies.push(performance.now() - t0);
+            if (response.status !== 200 || body.reason?.startsWith('RATE_LIMITED')) refused++;
+          }
+        }),
+      );
+      return { latencies, seconds: (performance.now() - started) / 1000 };
+    };
+    const row = (scenario, run, baselines, note) =>
+      report({
+        scenario,
+        orders: run.latencies.length,
+        seconds: run.seconds,
+        latencies: run.latencies,
+        load: `open ${LIMITS.calmTraders * LIMITS.calmRate}/s`,
+        baselines,
+        note,
+      });
+    const flood = async (path, tag) => {
+      const child = spawn(process.execPath, [floodJs, path, url, flooder, String(LIMITS.calmSeconds + 2), String(LIMITS.floodInFlight)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      const done = new Promise((resolve) => child.once('exit', resolve));
+      await sleep(1_000);
+      const run = await calmRun(LIMITS.calmSeconds, tag);
+      await done;
+      return { run, flooder: out.trim() };
+    };
+
+    await calmRun(LIMITS.calmWarmUpSeconds, 'warm');
+    const baseline = row('calm-http', await calmRun(LIMITS.calmSeconds, 'calm'), []);
+    const rssBefore = rssMb(server.child.pid);
+    const http = await flood('http', 'flood-http');
+    const httpRow = row(`flood-http-${LIMITS.floodInFlight}`, http.run, [baseline], `  flooder's answers ${http.flooder}`);
+    const ws = await flood('ws', 'flood-ws');
+    await sleep(3_000);
+    const rssAfter = rssMb(server.child.pid);
+    const wsRow = row(
+      `flood-ws-${LIMITS.floodInFlight}`,
+      ws.run,
+      [baseline],
+      `  flooder's answers ${ws.flooder}; server RSS ${rssBefore} MB before the floods, ${rssAfter} MB 3 s after; calm orders refused: ${refused}`,
+    );
+    return [baseline, httpRow, wsRow];
+  } finally {
+    await stopChild(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** SIGTERM (a clean stop leaves the group at once), SIGKILL after 15 s. */
@@ -602,6 +709,7 @@ async function main() {
     const memory = await benchEmbedded({ durable: false });
     rows.push(memory, await benchEmbedded({ durable: true, baselines: [memory] }));
   }
+  if (only.has('flood')) rows.push(...(await benchFlood()));
   if (!['pipes', 'server', 'servers'].some((g) => only.has(g))) {
     log(`(${Math.round((performance.now() - started) / 1000)} s)`);
     return rows;

@@ -12,6 +12,9 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import { fileURLToPath } from 'node:url';
 import { PROTOCOL_LIMITS } from '@banana-market/protocol';
 import { AppModule, type AppModuleOptions } from './app.module.js';
+import { ActionSubmitter } from './game/action-submitter.service.js';
+import { TraderRegistry } from './game/trader-registry.service.js';
+import { actionRateGate } from './http/action-rate-gate.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { markNonJsonBodies, ProtocolValidationPipe } from './http/protocol-validation.pipe.js';
 import { parseWsFrame } from './live/ws-frame-parser.js';
@@ -30,6 +33,8 @@ export async function createGameServer(options: GameServerOptions): Promise<Nest
     logger: options.logger ?? ['log', 'warn', 'error'],
     bodyParser: false,
   });
+  // First, before the body is read: a trader over the rate limit costs the server as little as a request can.
+  app.use(actionRateGate(app.get(TraderRegistry), app.get(ActionSubmitter)));
   // strict: false: any JSON value is read, so `"BUY"` or `null` is refused as "expected a JSON object" (as on Kafka), not as invalid JSON.
   app.useBodyParser('json', { limit: PROTOCOL_LIMITS.maxMessageBytes, strict: false });
   // A body the JSON parser left unread (text/plain, a form, no content-type) is refused by name, not taken for a missing one.

@@ -70,7 +70,8 @@ describe('the per-trader rate limit (ACTION_RATE)', () => {
   });
 
   it("keeps one trader's flood from another trader", async () => {
-    const s = await start();
+    // 20/s: the refusals are answered 50 ms apart (see refusal-pacer.test.ts), not 500.
+    const s = await start({ ACTION_RATE: '20', ACTION_BURST: '3' });
     const flooder = await register(s, 'BONOBO', 'flood');
     const calm = await register(s, 'DRILL', 'calm');
     const flood = await Promise.all(Array.from({ length: 20 }, (_, i) => buy(s, flooder, `f${i}`)));

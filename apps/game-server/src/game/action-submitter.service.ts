@@ -24,6 +24,7 @@ import { BusUnavailableError, busHealth, MESSAGE_BUS, type MessageBus } from '..
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { GAME_CLOCK } from './tokens.js';
 import { TraderActivityView } from '../read-models/trader-activity.view.js';
+import { RefusalPacer } from './refusal-pacer.js';
 import { TxnResultWaiter } from './txn-result-waiter.service.js';
 
 /** How long a gateway waits for the engine's answer before giving up on the request. */
@@ -49,6 +50,8 @@ export class ActionSubmitter {
    * anything. The trader's task counts again, at the same (stamped) times, and so agrees.
    */
   private readonly rateLimiter: ActionRateLimiter;
+  /** When the gateways answer the refusals: the trader's Retry-After, a flooder's a second later. */
+  readonly pacer: RefusalPacer;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -58,11 +61,30 @@ export class ActionSubmitter {
     private readonly activity: TraderActivityView,
   ) {
     this.rateLimiter = new ActionRateLimiter(config.actionRateLimit);
+    this.pacer = new RefusalPacer(config.actionRateLimit);
   }
 
-  /** A gateway's request (`via` which one): the server gives it a txnId when it has none. */
-  submit(trader: TraderKey, request: ActionRequest, via: 'http' | 'websocket'): Promise<TxnResult> {
-    return this.submitAction(trader, actionFromRequest(request, request.body.txnId ?? randomUUID()), via);
+  /**
+   * Counts an action of the trader against the rate limit now, before anything else is done with it
+   * (the HTTP gateway asks first thing, before it even reads the body): the time it was counted at, and
+   * 0 or how long to wait. An admitted action is then submitted with that time.
+   */
+  admit(trader: TraderKey): { readonly at: number; readonly retryAfterMs: number } {
+    const at = this.clock.now();
+    return { at, retryAfterMs: this.rateLimiter.take(traderId(trader), at) };
+  }
+
+  /** A refusal for an action `admit` did not let through. */
+  refusal(retryAfterMs: number): RateLimitedError {
+    return new RateLimitedError(this.rateLimiter.limit, retryAfterMs);
+  }
+
+  /**
+   * A gateway's request (`via` which one): the server gives it a txnId when it has none. `admittedAt`:
+   * the time `admit` already counted it at (else it is counted here).
+   */
+  submit(trader: TraderKey, request: ActionRequest, via: 'http' | 'websocket', admittedAt?: number): Promise<TxnResult> {
+    return this.submitAction(trader, actionFromRequest(request, request.body.txnId ?? randomUUID()), via, admittedAt);
   }
 
   /**
@@ -74,12 +96,15 @@ export class ActionSubmitter {
    * (the game is frozen; nothing is queued for later), and over the trader's
    * rate limit with RateLimitedError (nothing is written).
    */
-  async submitAction(trader: TraderKey, action: TraderAction, via?: 'http' | 'websocket'): Promise<TxnResult> {
+  async submitAction(trader: TraderKey, action: TraderAction, via?: 'http' | 'websocket', admittedAt?: number): Promise<TxnResult> {
     const health = busHealth(this.bus);
     if (health.status === 'degraded') throw new BusUnavailableError(health.reason);
-    const now = this.clock.now();
-    const retryAfterMs = this.rateLimiter.take(traderId(trader), now);
-    if (retryAfterMs > 0) throw new RateLimitedError(this.rateLimiter.limit, retryAfterMs);
+    let now = admittedAt;
+    if (now === undefined) {
+      const admission = this.admit(trader);
+      if (admission.retryAfterMs > 0) throw this.refusal(admission.retryAfterMs);
+      now = admission.at;
+    }
     if (via !== undefined) this.activity.wrote(trader, via);
     const stamped = { ...action, order: { ...action.order, time: new Date(now).toISOString() } } as TraderAction;
     const { topic, value } = encodeAction(stamped);

@@ -3,7 +3,7 @@
  * table, declared from it, so a new action kind gets its route, body
  * validation and API document without a line here.
  */
-import { Body, Controller, GatewayTimeoutException, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, GatewayTimeoutException, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import {
   ACTION_LIST,
@@ -18,6 +18,7 @@ import {
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { ActionSubmitter, RateLimitedError } from '../game/action-submitter.service.js';
 import { TxnTimeoutError } from '../game/txn-result-waiter.service.js';
+import { admittedAt } from './action-rate-gate.js';
 import { ActingTrader, TraderTokenGuard } from './auth.guards.js';
 
 @ApiTags('actions')
@@ -36,10 +37,10 @@ export class ActionsController {
     this.limit = config.actionRateLimit;
   }
 
-  async submit(trader: TraderKey, request: ActionRequest): Promise<TxnResult> {
+  async submit(trader: TraderKey, request: ActionRequest, admitted: number | undefined): Promise<TxnResult> {
     let result: TxnResult;
     try {
-      result = await this.submitter.submit(trader, request, 'http');
+      result = await this.submitter.submit(trader, request, 'http', admitted);
     } catch (err) {
       if (err instanceof TxnTimeoutError) throw new GatewayTimeoutException(err.message);
       throw err;
@@ -51,17 +52,19 @@ export class ActionsController {
   }
 }
 
-// What `@Post(path) market(@ActingTrader() trader, @Body({ schema }) body)` would declare, for every action kind.
+// What `@Post(path) market(@ActingTrader() trader, @Body({ schema }) body, @Req() request)` would declare, for every action kind.
 for (const spec of ACTION_LIST) {
   const prototype = ActionsController.prototype as unknown as Record<string, unknown>;
-  const handler = function (this: ActionsController, trader: TraderKey, body: ActionRequest['body']): Promise<TxnResult> {
-    return this.submit(trader, { kind: spec.kind, body } as ActionRequest);
+  const handler = function (this: ActionsController, trader: TraderKey, body: ActionRequest['body'], request: unknown): Promise<TxnResult> {
+    // The rate gate counted it before the body was read (see action-rate-gate.ts).
+    return this.submit(trader, { kind: spec.kind, body } as ActionRequest, admittedAt(request));
   };
   Object.defineProperty(handler, 'name', { value: spec.kind });
   Object.defineProperty(prototype, spec.kind, { value: handler, writable: true, configurable: true });
-  Reflect.defineMetadata('design:paramtypes', [Object, Object], prototype, spec.kind);
+  Reflect.defineMetadata('design:paramtypes', [Object, Object, Object], prototype, spec.kind);
   ActingTrader()(prototype, spec.kind, 0);
   Body({ schema: spec.bodySchema })(prototype, spec.kind, 1);
+  Req()(prototype, spec.kind, 2);
   const descriptor = Object.getOwnPropertyDescriptor(prototype, spec.kind) as PropertyDescriptor;
   Reflect.decorate(
     [

@@ -10,7 +10,7 @@ import type { ErrorBody } from '@banana-market/protocol';
 import { BusUnavailableError } from '../bus/message-bus.js';
 import { RateLimitedError } from '../game/action-submitter.service.js';
 
-interface JsonResponse {
+export interface JsonResponse {
   status(code: number): JsonResponse;
   setHeader(name: string, value: string): void;
   json(body: unknown): void;
@@ -20,12 +20,15 @@ interface JsonResponse {
 export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: HttpException | BusUnavailableError | RateLimitedError, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
-    const response = host.switchToHttp().getResponse<JsonResponse>();
-    const body = toErrorBody(exception);
-    // Whole seconds, as HTTP has it; the body's retryAfterMs is exact.
-    if (body.retryAfterMs !== undefined) response.setHeader('Retry-After', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
-    response.status(body.statusCode).json(body);
+    sendErrorBody(host.switchToHttp().getResponse<JsonResponse>(), toErrorBody(exception));
   }
+}
+
+/** Answers with an ErrorBody (and Retry-After when it says when to retry). */
+export function sendErrorBody(response: JsonResponse, body: ErrorBody): void {
+  // Whole seconds, as HTTP has it; the body's retryAfterMs is exact.
+  if (body.retryAfterMs !== undefined) response.setHeader('Retry-After', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
+  response.status(body.statusCode).json(body);
 }
 
 export function toErrorBody(exception: HttpException | BusUnavailableError | RateLimitedError): ErrorBody {

@@ -183,12 +183,14 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     } catch (err) {
       if (err instanceof BusUnavailableError) return this.refusedForBroker(trader, spec.txnType, txnId, err);
       if (err instanceof RateLimitedError) {
-        return serverFrame(WS_SERVER_EVENTS.error, {
+        const frame = serverFrame(WS_SERVER_EVENTS.error, {
           message: err.message,
           ...(txnId === undefined ? {} : { txnId }),
           code: err.code,
           retryAfterMs: err.retryAfterMs,
         });
+        // Answered when the trader may retry: a socket flooding with frames in flight is paced, as HTTP is.
+        return this.submitter.pacer.later(trader, err.retryAfterMs, () => frame);
       }
       return errorFrame((err as Error).message, txnId);
     }

@@ -74,7 +74,11 @@ export class WsTransport implements BotTransport {
     const url = new URL(API_PATHS.traders, this.options.server);
     let response: Response;
     try {
-      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...this.trader, ...(this.options.joinCode === undefined ? {} : { code: this.options.joinCode }) }) });
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...this.trader, ...(this.options.joinCode === undefined ? {} : { code: this.options.joinCode }) }),
+      });
     } catch (err) {
       throw new BotSetupError(`cannot reach the game server at ${this.options.server} (${(err as Error).cause ?? (err as Error).message})`);
     }
