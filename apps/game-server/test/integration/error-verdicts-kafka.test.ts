@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS, encode } from '@banana-market/protocol';
 import { ANSWER_TOPICS, messageOn, orderText, ROWS } from '../support/error-verdicts.js';
 import { eventually, type BusEnvironment, type RawRecord } from '../support/buses.js';
-import { http, type TestServer } from '../support/test-server.js';
+import { ADMIN_TOKEN, http, type TestServer } from '../support/test-server.js';
 import { TestSocket } from '../support/ws-client.js';
 import { useGameOnBus } from '../support/game-on-bus.js';
 
@@ -69,5 +69,53 @@ describe('error verdicts on a real Kafka broker', () => {
       expect(posted, r.label).toMatchObject({ status: 400, body: { message: messageOn('http', r.verdict) } });
       expect(frame, r.label).toMatchObject({ event: 'error', data: { message: messageOn('ws', r.verdict) } });
     }
+  }, 180_000);
+
+  it("refuses a Kafka client's orders over the rate limit, and a removed trader's, on txn-rejections", async (ctx) => {
+    if (env === undefined) return ctx.skip('no Kafka broker on this machine (see the message above)');
+    const client = env.client;
+    const { burst } = server.config.actionRateLimit;
+    // One producer call: the burst and five more, all written within a few milliseconds.
+    const fast = encode.traderKey({ team: 'VERDICT', name: `fast-${RUN}` });
+    const orders = Array.from({ length: burst + 5 }, (_, i) => ({
+      key: fast,
+      value: JSON.stringify({ txnId: `fast-${i}`, type: i % 2 === 0 ? 'BUY' : 'SELL', shares: 1 }),
+    }));
+    await client.produce(ACTIONS.market.topic.name, orders);
+    const removedName = `removed-${RUN}`;
+    const registered = await http(server, 'POST', '/api/traders', { body: { team: 'VERDICT', name: removedName } });
+    expect(registered.status).toBe(201);
+    expect((await http(server, 'DELETE', `/api/traders/VERDICT/${removedName}`, { token: ADMIN_TOKEN })).status).toBe(204);
+    const removed = encode.traderKey({ team: 'VERDICT', name: removedName });
+    await client.produce(ACTIONS.market.topic.name, [{ key: removed, value: JSON.stringify({ txnId: 'gone-1', type: 'BUY', shares: 1 }) }]);
+
+    const [results, rejections] = ANSWER_TOPICS.map((_, t) => answers[t]);
+    const answered = await eventually(
+      () => {
+        const of = (records: RawRecord[], key: string) => records.filter((m) => m.key === key).map((m) => JSON.parse(m.value ?? 'null'));
+        const fastAnswers = [...of(results, fast), ...of(rejections, fast)];
+        const removedAnswers = of(rejections, removed);
+        if (fastAnswers.length < orders.length || removedAnswers.length < 1) throw new Error(`${fastAnswers.length} of ${orders.length} answers yet`);
+        return { limited: of(rejections, fast), removedAnswers };
+      },
+      60_000,
+      100,
+    );
+    expect(answered.limited).toHaveLength(5);
+    for (const rejection of answered.limited) {
+      expect(rejection).toMatchObject({
+        status: 'REJECTED',
+        reason: expect.stringMatching(/^RATE_LIMITED: at most 20 actions per second per trader \(bursts of 40\); try again in \d+ ms$/),
+      });
+      expect(rejection.retryAfterMs).toBeGreaterThan(0);
+    }
+    expect(answered.removedAnswers).toEqual([
+      expect.objectContaining({
+        txnId: 'gone-1',
+        status: 'REJECTED',
+        reason: `trader VERDICT/${removedName} was removed from the game by the coach`,
+        field: 'key',
+      }),
+    ]);
   }, 180_000);
 });
