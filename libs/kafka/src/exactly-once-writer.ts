@@ -15,7 +15,7 @@
  * from the pending batch, and a failed transaction names the owners it held.
  */
 import { randomUUID } from 'node:crypto';
-import { errorsWithin, type Consumer, type PlatformaticMessage, type Producer } from './platformatic.js';
+import { brokerErrorIds, errorsWithin, type Consumer, type PlatformaticMessage, type Producer } from './platformatic.js';
 
 /** A partition where a transaction stays undecided, and the offset its oldest undecided record has (its last stable offset). */
 export interface HangingPartition {
@@ -263,17 +263,7 @@ export class ExactlyOnceWriter {
       const txn = await this.producer.beginTransaction();
       transaction = txn;
       // The answers go to the partitions' leader, the offsets to the group coordinator: side by side.
-      const sending =
-        batch.messages.length === 0
-          ? Promise.resolve(undefined)
-          : txn.send({
-              messages: this.latestOnly(batch.messages).map((m) => ({
-                topic: m.topic,
-                key: m.key ?? undefined,
-                value: m.value as Buffer,
-                partition: m.partition,
-              })),
-            });
+      const sending = this.sendInChunks(txn, this.latestOnly(batch.messages));
       const committingOffsets = (async () => {
         if (offsets.length === 0) return;
         if (consumer === undefined) throw new Error('the group member stopped: its offsets cannot commit');
@@ -298,7 +288,7 @@ export class ExactlyOnceWriter {
         throw sent.reason;
       }
       // Where this transaction's records begin: known to be acknowledged once it commits, unknown until then.
-      const written = firstOffsets(sent.value?.offsets);
+      const written = firstOffsets(sent.value);
       for (const id of written.keys()) this.acknowledgedFrom.delete(id);
       if (offsetsDone.status === 'rejected') throw offsetsDone.reason;
       await transaction.commit();
@@ -308,7 +298,16 @@ export class ExactlyOnceWriter {
       for (const w of batch.waiters) w.resolve();
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      this.options.logger.error(`Kafka transaction failed: ${error.message}`);
+      // The broker's own words when it gave any (MESSAGE_TOO_LARGE, PRODUCER_FENCED, …): the client's message alone says little.
+      const causes = [
+        ...new Set([
+          ...brokerErrorIds(error),
+          ...errorsWithin(error)
+            .map((e) => (e as Error).message)
+            .filter((m) => m !== error.message),
+        ]),
+      ];
+      this.options.logger.error(`Kafka transaction failed: ${error.message}${causes.length > 0 ? ` (${causes.slice(0, 4).join('; ')})` : ''}`);
       await transaction?.abort().catch(() => undefined);
       this.options.onFailure(error, batch.owners);
       for (const w of batch.waiters) w.reject(this.suspendedWith ?? error);
@@ -324,6 +323,36 @@ export class ExactlyOnceWriter {
     if (!errorsWithin(failure).some((e) => 'produced' in e)) return;
     const topics = new Set(batch.messages.map((m) => `${m.topic}/`));
     for (const id of [...this.acknowledgedFrom.keys()]) if (topics.has(id.slice(0, id.lastIndexOf('/') + 1))) this.acknowledgedFrom.delete(id);
+  }
+
+  /**
+   * Writes the transaction's records in sends of at most MAX_SEND_BYTES, one after the other (so each
+   * partition keeps its order): the client puts all of one send's records for a partition in one record
+   * batch, and a batch over the broker's message.max.bytes (1 MiB by default) is refused whole
+   * (MESSAGE_TOO_LARGE) — which a large backlog (a flood, a restart after a while) would hit again at
+   * every retry of the same input, wedging the task. Resolves with every record's offset.
+   */
+  private async sendInChunks(txn: Awaited<ReturnType<Producer['beginTransaction']>>, messages: Batch['messages']): Promise<RecordOffset[]> {
+    const offsets: RecordOffset[] = [];
+    let chunk: Batch['messages'] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      const sent = await txn.send({
+        messages: chunk.map((m) => ({ topic: m.topic, key: m.key ?? undefined, value: m.value as Buffer, partition: m.partition })),
+      });
+      offsets.push(...(sent.offsets ?? []));
+      chunk = [];
+      bytes = 0;
+    };
+    for (const message of messages) {
+      const size = (message.key?.length ?? 0) + (message.value?.length ?? 0) + RECORD_OVERHEAD_BYTES;
+      if (bytes + size > MAX_SEND_BYTES) await flush();
+      chunk.push(message);
+      bytes += size;
+    }
+    await flush();
+    return offsets;
   }
 
   /** The batch's messages without those a later message of the same key replaces (latestPerKey topics only). */
@@ -352,7 +381,18 @@ export class ExactlyOnceWriter {
 }
 
 /** "topic/partition" → the first offset a send wrote there (the lowest base offset of its batches). */
-function firstOffsets(offsets: readonly { topic: string; partition: number; offset: bigint }[] | undefined): Map<string, bigint> {
+/** One record's place, as a send reports it. */
+type RecordOffset = { topic: string; partition: number; offset: bigint };
+
+/**
+ * The most one send of a transaction carries (keys, values and a record's overhead): well under the
+ * broker's default message.max.bytes (1 MiB), which bounds each partition's record batch.
+ */
+export const MAX_SEND_BYTES = 256 * 1024;
+/** A record's framing in a batch, counted generously (varints, attributes, headers count). */
+const RECORD_OVERHEAD_BYTES = 32;
+
+function firstOffsets(offsets: readonly RecordOffset[] | undefined): Map<string, bigint> {
   const first = new Map<string, bigint>();
   for (const { topic, partition, offset } of offsets ?? []) {
     const id = `${topic}/${partition}`;

@@ -159,6 +159,33 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       await producer.close().catch(() => undefined);
     }
   }, 60_000);
+  it('commits a transaction of several MiB to one partition, in order: its records are sent in chunks under message.max.bytes', async () => {
+    const [output, groupId] = [uniqueName('eo-large'), uniqueName('eo-large-group')];
+    await ensureTopics(admin, [{ name: output, partitions: 1 }]);
+    const options = memberOptions('eo-large', groupId);
+    const producer = memberProducer(options);
+    const errors: string[] = [];
+    const writer = new ExactlyOnceWriter(producer, {
+      groupMember: () => undefined,
+      logger: { error: (line) => errors.push(line) },
+      onFailure: () => undefined,
+    });
+    try {
+      // 12,000 answers of ~300 bytes for one partition (~3.6 MB): what a backlog of orders answers in one transaction.
+      const padding = 'x'.repeat(280);
+      const records = Array.from({ length: 12_000 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`${i}:${padding}`), partition: 0 }));
+      expect(records.reduce((sum, r) => sum + r.value.length, 0)).toBeGreaterThan(3 * 1024 * 1024);
+      await writer.write(0, output, records);
+      expect(errors).toEqual([]);
+      // The commit's markers reach the partition a moment after EndTxn returns: poll until the records are stable.
+      const read = async () =>
+        (await readToEnd(kafka, admin, [output], { timeoutMs: 10_000 })).map(({ message }) => Number(String(message.value).split(':')[0]));
+      await expect.poll(read, { timeout: 20_000 }).toEqual(records.map((_, i) => i));
+    } finally {
+      await writer.close().catch(() => undefined);
+      await producer.close().catch(() => undefined);
+    }
+  }, 60_000);
   it('ends a hanging transaction with no record of its own: aborted, the partitions settle, and writing goes on', async () => {
     const [changelog, groupId] = [uniqueName('eo-hang'), uniqueName('eo-hang-group')];
     await ensureTopics(admin, [{ name: changelog, partitions: 2, config: { 'cleanup.policy': 'compact' } }]);
