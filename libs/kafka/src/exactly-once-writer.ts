@@ -326,16 +326,17 @@ export class ExactlyOnceWriter {
   }
 
   /**
-   * Writes the transaction's records in sends of at most MAX_SEND_BYTES, one after the other (so each
-   * partition keeps its order): the client puts all of one send's records for a partition in one record
-   * batch, and a batch over the broker's message.max.bytes (1 MiB by default) is refused whole
-   * (MESSAGE_TOO_LARGE) — which a large backlog (a flood, a restart after a while) would hit again at
-   * every retry of the same input, wedging the task. Resolves with every record's offset.
+   * Writes the transaction's records in sends that carry at most MAX_SEND_BYTES for any one partition,
+   * one send after the other (so each partition keeps its order): the client puts all of a send's
+   * records for a partition in one record batch, and a batch over the broker's message.max.bytes
+   * (1 MiB by default) is refused whole (MESSAGE_TOO_LARGE) — which a large backlog (a flood, a restart
+   * after a while) would hit again at every retry of the same input, wedging the task. A usual
+   * transaction is one send, as before. Resolves with every record's offset.
    */
   private async sendInChunks(txn: Awaited<ReturnType<Producer['beginTransaction']>>, messages: Batch['messages']): Promise<RecordOffset[]> {
     const offsets: RecordOffset[] = [];
     let chunk: Batch['messages'] = [];
-    let bytes = 0;
+    const bytes = new Map<string, number>();
     const flush = async () => {
       if (chunk.length === 0) return;
       const sent = await txn.send({
@@ -343,13 +344,14 @@ export class ExactlyOnceWriter {
       });
       offsets.push(...(sent.offsets ?? []));
       chunk = [];
-      bytes = 0;
+      bytes.clear();
     };
     for (const message of messages) {
       const size = (message.key?.length ?? 0) + (message.value?.length ?? 0) + RECORD_OVERHEAD_BYTES;
-      if (bytes + size > MAX_SEND_BYTES) await flush();
+      const place = `${message.topic}/${message.partition}`;
+      if ((bytes.get(place) ?? 0) + size > MAX_SEND_BYTES) await flush();
       chunk.push(message);
-      bytes += size;
+      bytes.set(place, (bytes.get(place) ?? 0) + size);
     }
     await flush();
     return offsets;
@@ -385,10 +387,10 @@ export class ExactlyOnceWriter {
 type RecordOffset = { topic: string; partition: number; offset: bigint };
 
 /**
- * The most one send of a transaction carries (keys, values and a record's overhead): well under the
- * broker's default message.max.bytes (1 MiB), which bounds each partition's record batch.
+ * The most one send of a transaction carries for one partition (keys, values and a record's overhead):
+ * well under the broker's default message.max.bytes (1 MiB), which bounds each partition's record batch.
  */
-export const MAX_SEND_BYTES = 256 * 1024;
+export const MAX_SEND_BYTES = 512 * 1024;
 /** A record's framing in a batch, counted generously (varints, attributes, headers count). */
 const RECORD_OVERHEAD_BYTES = 32;
 
