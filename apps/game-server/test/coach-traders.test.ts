@@ -133,6 +133,14 @@ describe("the coach's control over who plays", () => {
     expect(invalid.body.problems).toEqual([expect.objectContaining({ field: 'name' })]);
   });
 
+  it('closes the socket of a trader whose team and name are as long as allowed, with a shorter reason', async () => {
+    server = await startTestServer();
+    const trader = { team: 'T'.repeat(32), name: 'n'.repeat(64) };
+    const { socket } = await TestSocket.openAs(server, trader);
+    expect((await http(server, 'DELETE', `/api/traders/${trader.team}/${trader.name}`, { token: ADMIN_TOKEN })).status).toBe(204);
+    expect(await socket.closed).toEqual({ code: REMOVED_CLOSE_CODE, reason: 'removed from the game by the coach' });
+  });
+
   it('keeps the removal across a restart: the record is on trader-registrations', async () => {
     const { EmbeddedBus } = await import('../src/bus/embedded-bus.js');
     const bus = new EmbeddedBus();

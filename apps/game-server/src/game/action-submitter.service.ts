@@ -50,7 +50,7 @@ export class ActionSubmitter {
    * anything. The trader's task counts again, at the same (stamped) times, and so agrees.
    */
   private readonly rateLimiter: ActionRateLimiter;
-  /** When the gateways answer the refusals: the trader's Retry-After, a flooder's a second later. */
+  /** When the gateways answer the refusals: at the trader's Retry-After, each waiting one a token after the one before. */
   readonly pacer: RefusalPacer;
 
   constructor(

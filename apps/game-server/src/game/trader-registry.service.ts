@@ -205,6 +205,14 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     this.byTokenHash.delete(registration.tokenSha256);
-    if (!wasRemoved) for (const listener of this.removalListeners) listener(key);
+    if (wasRemoved) return;
+    for (const listener of this.removalListeners) {
+      // One listener failing (a socket that cannot be closed) must not keep the others, or the registry, from the removal.
+      try {
+        listener(key);
+      } catch (err) {
+        this.logger.error(`a listener of ${traderId(key)}'s removal failed: ${String(err)}`);
+      }
+    }
   }
 }

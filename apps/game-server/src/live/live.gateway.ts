@@ -64,6 +64,8 @@ interface ClientInfo {
 
 /** The close code of a removed trader's sockets (4000–4999 are the application's). */
 export const REMOVED_CLOSE_CODE = 4403;
+/** What a WebSocket close frame's reason may hold (RFC 6455: 125 bytes of payload, 2 of them the code). */
+const MAX_CLOSE_REASON_BYTES = 123;
 
 // maxPayload: the hard cap; frames between the protocol's limit and it are answered by the parser with an error frame.
 @WebSocketGateway({ path: '/ws', maxPayload: WS_HARD_MAX_FRAME_BYTES })
@@ -110,7 +112,9 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     for (const [client, info] of this.clients) {
       if (info.trader === undefined || traderId(info.trader) !== id) continue;
       this.signOut(client);
-      client.close(REMOVED_CLOSE_CODE, new TraderRemovedError(trader).message);
+      // A close reason is at most 123 bytes: a long team and name would not fit in the full sentence.
+      const reason = new TraderRemovedError(trader).message;
+      client.close(REMOVED_CLOSE_CODE, Buffer.byteLength(reason) <= MAX_CLOSE_REASON_BYTES ? reason : 'removed from the game by the coach');
     }
   }
 
