@@ -18,10 +18,19 @@ export function fromEnv<T extends z.ZodType>(schema: T) {
  * did) and bounded; every failure says what was expected. The value given is
  * added to the message by loadServerConfig: after coercion zod only sees NaN.
  */
-export function numberFromEnv(name: string, { min, max, fallback, integer }: { min: number; max: number; fallback: number; integer: boolean }) {
-  const error = `${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+export function numberFromEnv(name: string, options: { min: number; max: number; fallback: number; integer: boolean }) {
+  return fromEnv(boundedNumber(name, options).default(options.fallback));
+}
+
+/** The same without a default: undefined when unset, `unset` saying in the error what that means. */
+export function optionalNumberFromEnv(name: string, options: { min: number; max: number; integer: boolean; unset: string }) {
+  return fromEnv(boundedNumber(name, options).optional());
+}
+
+function boundedNumber(name: string, { min, max, integer, unset }: { min: number; max: number; integer: boolean; unset?: string }) {
+  const error = `${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}${unset === undefined ? '' : ` (unset: ${unset})`}`;
   const number = z.coerce.number({ error });
-  return fromEnv((integer ? number.int({ error }) : number).min(min, { error }).max(max, { error }).default(fallback));
+  return (integer ? number.int({ error }) : number).min(min, { error }).max(max, { error });
 }
 
 /** The spellings GIBB_REPLAY_LOOP has always accepted, in any case. */

@@ -8,7 +8,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { DEFAULT_ACTION_RATE_LIMIT, PROTOCOL_LIMITS, REGISTRATION_MODES, type ActionRateLimit, type RegistrationMode } from '@banana-market/protocol';
 import { gameRulesSchema, makeRules, RULE_PRESETS, type GameRules, type RulePreset } from '@banana-market/engine';
-import { booleanFromEnv, fromEnv, numberFromEnv } from './env-variables.js';
+import { booleanFromEnv, fromEnv, numberFromEnv, optionalNumberFromEnv } from './env-variables.js';
 import { gibbSourcesEnvSchema, gibbSourcesFromEnv, type GibbSourcesConfig } from './gibb-sources-config.js';
 
 const brokerList = z
@@ -85,8 +85,6 @@ const gameRulesFromJson = z
   })
   .pipe(gameRulesOverrides);
 
-const BURST_ERROR = 'ACTION_BURST must be a whole number from 1 to 1000000 (unset: twice ACTION_RATE)';
-
 export const serverEnvSchema = z
   .object({
     PORT: numberFromEnv('PORT', { min: 0, max: 65_535, fallback: 3000, integer: true }),
@@ -111,14 +109,7 @@ export const serverEnvSchema = z
     ),
     /** Actions per second each trader may sustain on every path (0: no limit), and how many at once after a pause. */
     ACTION_RATE: numberFromEnv('ACTION_RATE', { min: 0, max: 100_000, fallback: DEFAULT_ACTION_RATE_LIMIT.perSecond, integer: false }),
-    ACTION_BURST: fromEnv(
-      z.coerce
-        .number({ error: BURST_ERROR })
-        .int({ error: BURST_ERROR })
-        .min(1, { error: BURST_ERROR })
-        .max(1_000_000, { error: BURST_ERROR })
-        .optional(),
-    ),
+    ACTION_BURST: optionalNumberFromEnv('ACTION_BURST', { min: 1, max: 1_000_000, integer: true, unset: 'twice ACTION_RATE' }),
     /** Who may register: anyone, players with their team's join code, or nobody more. */
     REGISTRATION: fromEnv(z.enum(REGISTRATION_MODES, { error: `REGISTRATION must be one of ${REGISTRATION_MODES.join(', ')}` }).default('open')),
     /** Whether the house bots count in the standings (the leaderboard, the scoreboard). */
