@@ -46,13 +46,13 @@ const sha256 = (token: string): string => createHash('sha256').update(token).dig
 @Injectable()
 export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TraderRegistry');
-  /** SHA-256 of the token → trader (removed traders' tokens are not here): the tokens themselves are never stored. */
-  private readonly byTokenHash = new Map<string, TraderKey>();
+  /** SHA-256 of the token → its registration (removed ones too, to say so): the tokens themselves are never stored. */
+  private readonly byTokenHash = new Map<string, Registered>();
   /** traderId → its registration, removed or not. */
   private readonly registered = new Map<string, Registered>();
   private readonly removalListeners = new Set<(trader: TraderKey) => void>();
-  /** The teams the coach created for registration with join codes: team → when. */
-  private readonly createdTeams = new Map<string, string>();
+  /** The teams the coach created for registration with join codes, in the order they were. */
+  private readonly createdTeams = new Set<string>();
   /** Registrations being written: taken (a second one is refused) but not known until durable. */
   private readonly pending = new Set<string>();
   private stopReloading?: () => void;
@@ -125,7 +125,7 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
       TOPICS.traderRegistrations.name,
       fresh.map((team) => ({ key: encode.teamKey({ team }), value: encode.teamRecord({ time }) })),
     );
-    for (const team of fresh) this.createdTeams.set(team, time);
+    for (const team of fresh) this.createdTeams.add(team);
   }
 
   hasTeam(team: string): boolean {
@@ -134,7 +134,7 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
 
   /** The teams the coach created, in the order they were. */
   teams(): readonly string[] {
-    return [...this.createdTeams.keys()];
+    return [...this.createdTeams];
   }
 
   /** Called with each trader removed from now on (by this server or another). */
@@ -164,8 +164,7 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
   private apply(message: BusMessage): void {
     const team = decodeMessage.teamKey(message.key);
     if (team.ok) {
-      const record = decodeMessage.teamRecord(message.value);
-      if (record.ok && !this.createdTeams.has(team.value.team)) this.createdTeams.set(team.value.team, record.value.time);
+      if (decodeMessage.teamRecord(message.value).ok) this.createdTeams.add(team.value.team);
       return;
     }
     const trader = decodeTraderKey(message.key);
@@ -175,16 +174,14 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
 
   /** The trader a token belongs to, or undefined (an unknown token, or a removed trader's). */
   traderForToken(token: string): TraderKey | undefined {
-    return this.byTokenHash.get(sha256(token));
+    const registration = this.byTokenHash.get(sha256(token));
+    return registration?.removedAt === undefined ? registration?.trader : undefined;
   }
 
   /** Why a token that is not accepted is not: a removed trader's, or unknown. */
   tokenRefusal(token: string): string {
-    const hash = sha256(token);
-    for (const registration of this.registered.values()) {
-      if (registration.tokenSha256 === hash && registration.removedAt !== undefined) return new TraderRemovedError(registration.trader).message;
-    }
-    return 'unknown trader token';
+    const registration = this.byTokenHash.get(sha256(token));
+    return registration?.removedAt === undefined ? 'unknown trader token' : new TraderRemovedError(registration.trader).message;
   }
 
   isRegistered(trader: TraderKey): boolean {
@@ -199,13 +196,10 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
     const id = traderId(trader);
     const wasRemoved = this.registered.get(id)?.removedAt !== undefined;
     const key = { team: trader.team, name: trader.name };
-    this.registered.set(id, { ...registration, trader: key });
-    if (registration.removedAt === undefined) {
-      this.byTokenHash.set(registration.tokenSha256, key);
-      return;
-    }
-    this.byTokenHash.delete(registration.tokenSha256);
-    if (wasRemoved) return;
+    const remembered = { ...registration, trader: key };
+    this.registered.set(id, remembered);
+    this.byTokenHash.set(registration.tokenSha256, remembered);
+    if (registration.removedAt === undefined || wasRemoved) return;
     for (const listener of this.removalListeners) {
       // One listener failing (a socket that cannot be closed) must not keep the others, or the registry, from the removal.
       try {
