@@ -307,7 +307,10 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     const owner = this.tasks.get(task);
     if (owner === undefined) return [];
     const { txnId, time } = action.order;
-    const retryAfterMs = this.rateLimiter.take(traderId(trader), this.clock.now(), time === undefined ? writtenAt : Date.parse(time));
+    // Off (ACTION_RATE=0): no trader id built nor time parsed for every order.
+    const retryAfterMs = this.rateLimiter.enabled
+      ? this.rateLimiter.take(traderId(trader), this.clock.now(), time === undefined ? writtenAt : Date.parse(time))
+      : 0;
     if (retryAfterMs > 0) {
       const reason = rateLimitedReason(this.config.actionRateLimit, retryAfterMs);
       return owner.reject(trader, txnTypeOf(action), txnId, reason, keyBytes, { retryAfterMs });

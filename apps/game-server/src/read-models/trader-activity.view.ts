@@ -7,7 +7,7 @@
  * the room now, nothing a game depends on.
  */
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { retryAfterOfReason, decodeTxnRejection, TOPICS, traderId, type TraderActivity, type TraderKey } from '@banana-market/protocol';
+import { RATE_LIMITED, TOPICS, traderId, type TraderActivity, type TraderKey } from '@banana-market/protocol';
 import type { Clock } from '@banana-market/engine';
 import type { BusMessage } from '../bus/message-bus.js';
 import { GAME_CLOCK } from '../game/tokens.js';
@@ -55,6 +55,8 @@ interface Activity {
  * A byte search rather than a parse: every answer of the game passes here.
  */
 const PAYOUTS = ['"type":"RETURN"', '"type":"BAILOUT"'].map((text) => Buffer.from(text));
+/** A rejection over the rate limit, found the same way (a flood is thousands of them a second). */
+const RATE_LIMITED_REASON = Buffer.from(`"reason":"${RATE_LIMITED}:`);
 
 /**
  * Traders followed at most: a room has a few dozen; the bound keeps a flood of made-up keys on an action
@@ -132,8 +134,7 @@ export class TraderActivityView implements OnModuleInit, OnApplicationShutdown {
     activity.lastActionAt = now;
     if (!rejected) return;
     activity.rejections++;
-    const rejection = decodeTxnRejection(value);
-    if (rejection.ok && retryAfterOfReason(rejection.value.reason) !== undefined) activity.rateLimited++;
+    if (value.includes(RATE_LIMITED_REASON)) activity.rateLimited++;
   }
 
   private of(trader: TraderKey): Activity | undefined {
