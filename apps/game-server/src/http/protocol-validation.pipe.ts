@@ -4,7 +4,7 @@
  * reading its REJECTED result. Nest's StandardSchemaValidationPipe is the
  * base: it decides what to validate, this decides how errors read.
  */
-import { BadRequestException, StandardSchemaValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, StandardSchemaValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { validate, type ErrorBody, type FieldProblem } from '@banana-market/protocol';
 import type { z } from 'zod';
 
@@ -49,13 +49,16 @@ function isJson(contentType: string | string[] | undefined): boolean {
 }
 
 export function badRequest(problems: readonly FieldProblem[]): BadRequestException {
-  const body: ErrorBody = {
-    statusCode: 400,
-    error: 'Bad Request',
-    message: problems.map((p) => `${p.field}: ${p.expected}`).join('; '),
-    problems: [...problems],
-  };
-  return new BadRequestException(body);
+  return new BadRequestException(problemsBody(400, 'Bad Request', problems));
+}
+
+/** A refusal that names the field at fault (a join code that is not the team's): 403 with the same body shape. */
+export function forbidden(problems: readonly FieldProblem[]): ForbiddenException {
+  return new ForbiddenException(problemsBody(403, 'Forbidden', problems));
+}
+
+function problemsBody(statusCode: number, error: string, problems: readonly FieldProblem[]): ErrorBody {
+  return { statusCode, error, message: problems.map((p) => `${p.field}: ${p.expected}`).join('; '), problems: [...problems] };
 }
 
 export class ProtocolValidationPipe extends StandardSchemaValidationPipe {

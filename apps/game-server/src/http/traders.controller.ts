@@ -4,7 +4,6 @@
  * house bots' team is the server's own: nobody registers into it.
  */
 import {
-  BadRequestException,
   Body,
   ConflictException,
   Controller,
@@ -49,7 +48,7 @@ import { TraderAlreadyRegisteredError, TraderRegistry, TraderRemovedError, Unkno
 import { TraderActivityView } from '../read-models/trader-activity.view.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { AdminTokenGuard } from './auth.guards.js';
-import { badRequest } from './protocol-validation.pipe.js';
+import { badRequest, forbidden } from './protocol-validation.pipe.js';
 
 @ApiTags('traders')
 @Controller('api/traders')
@@ -73,8 +72,7 @@ export class TradersController {
     this.checkAdmission(body);
     const refusal = this.game.teamRefusal(body.team);
     if (refusal !== undefined) {
-      const problem = { field: 'team', expected: `one of the teams of this room, ${this.game.teams?.join(', ')}; got "${body.team}"` };
-      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `${problem.field}: ${problem.expected}`, problems: [problem] });
+      throw badRequest([{ field: 'team', expected: `one of the teams of this room, ${this.game.teams?.join(', ')}; got "${body.team}"` }]);
     }
     if (body.team === this.config.houseTeam) {
       throw new ForbiddenException(`team "${body.team}" is the house bots' own (HOUSE_TEAM): register under your own team`);
@@ -101,8 +99,9 @@ export class TradersController {
       throw new ForbiddenException(`team "${team}" has no join code: registration takes a code the coach hands out (REGISTRATION=codes)`);
     }
     if (code === undefined || !this.joinCodes.accepts(team, code)) {
-      const expected = `the join code of team "${team}" (from the coach)${code === undefined ? '' : '; this one is not it'}`;
-      throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `code: ${expected}`, problems: [{ field: 'code', expected }] });
+      throw forbidden([
+        { field: 'code', expected: `the join code of team "${team}" (from the coach)${code === undefined ? '' : '; this one is not it'}` },
+      ]);
     }
   }
 
