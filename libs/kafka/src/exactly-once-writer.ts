@@ -390,7 +390,7 @@ type RecordOffset = { topic: string; partition: number; offset: bigint };
  * The most one send of a transaction carries for one partition (keys, values and a record's overhead):
  * well under the broker's default message.max.bytes (1 MiB), which bounds each partition's record batch.
  */
-export const MAX_SEND_BYTES = 512 * 1024;
+const MAX_SEND_BYTES = 512 * 1024;
 /** A record's framing in a batch, counted generously (varints, attributes, headers count). */
 const RECORD_OVERHEAD_BYTES = 32;
 

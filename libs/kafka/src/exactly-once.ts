@@ -6,7 +6,6 @@
 export { brokerErrorIds, FetchIsolationLevels, type Admin, type Consumer, type PlatformaticMessage, type Producer } from './platformatic.js';
 export {
   ExactlyOnceWriter,
-  MAX_SEND_BYTES,
   memberTransactionalId,
   type ExactlyOnceWriterOptions,
   type HangingOutcome,
