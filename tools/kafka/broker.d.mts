@@ -21,6 +21,16 @@ export interface StartBrokerOptions {
   detached?: boolean;
   /** JVM -Xmx; default '512m'. */
   heap?: string;
+  /**
+   * SASL/SCRAM-SHA-256 on the client listener and ACLs: the server's user a super user, the players' user
+   * limited to what the protocol lets players do. Needs the workspace's TypeScript resolvable (tsx or vitest).
+   */
+  secure?: boolean;
+}
+
+export interface BrokerUser {
+  readonly username: string;
+  readonly password: string;
 }
 
 export interface StartedBroker {
@@ -29,6 +39,8 @@ export interface StartedBroker {
   readonly pid: number;
   readonly dir: string;
   readonly version: string;
+  /** A secured broker's users. */
+  readonly users?: { readonly server: BrokerUser; readonly player: BrokerUser };
   /** SIGTERM, SIGKILL after 15 s, then deletes the temp dir; safe to call twice. */
   stop(): Promise<void>;
 }

@@ -6,6 +6,7 @@
  *
  *   node tools/kafka/broker.mjs fetch    resolve the jars for KAFKA_VERSION (instant when cached)
  *   node tools/kafka/broker.mjs start    start a broker on a free loopback port, print its bootstrap address
+ *        … start --secure                  the same, secured: SASL/SCRAM users and ACLs (see secureSetup)
  *   node tools/kafka/broker.mjs stop     stop the broker `start` left running
  *   node tools/kafka/broker.mjs status   is one running?
  *
@@ -67,14 +68,23 @@ function javaMajor(versionText) {
  * broker.log after a failure). detached: the broker outlives this process
  * (`start`); otherwise a watchdog stops it when this process dies.
  */
-export async function startBroker({ version = kafkaVersion(), logDir, detached = false, heap = '512m' } = {}) {
+export async function startBroker({ version = kafkaVersion(), logDir, detached = false, heap = '512m', secure = false } = {}) {
   const classpath = await fetchKafka(version);
   const ownDir = logDir === undefined;
   const dir = ownDir ? mkdtempSync(join(tmpdir(), 'banana-kafka-')) : logDir;
   mkdirSync(dir, { recursive: true });
+  const users = secure ? await secureUsers(dir) : undefined;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await launch({ version, classpath, dir, ownDir, detached, heap });
+      const broker = await launch({ version, classpath, dir, ownDir, detached, heap, users });
+      if (users === undefined) return broker;
+      try {
+        await grantPlayers(broker.bootstrap, users);
+      } catch (err) {
+        await broker.stop();
+        throw new Error(`the secured broker started, but its ACLs could not be created: ${err.message}`);
+      }
+      return { ...broker, users };
     } catch (err) {
       // Another process may grab a free port between our check and the broker's bind.
       if (!err.portTaken || attempt === START_ATTEMPTS) {
@@ -86,11 +96,12 @@ export async function startBroker({ version = kafkaVersion(), logDir, detached =
   }
 }
 
-async function launch({ version, classpath, dir, ownDir, detached, heap }) {
+async function launch({ version, classpath, dir, ownDir, detached, heap, users }) {
   const [port, controllerPort] = await freePorts(2);
   const configFile = join(dir, 'server.properties');
   const logFile = join(dir, 'broker.log');
-  writeFileSync(configFile, brokerConfig({ port, controllerPort, dataDir: join(dir, 'data') }));
+  const config = brokerConfig({ port, controllerPort, dataDir: join(dir, 'data') });
+  writeFileSync(configFile, users === undefined ? config : secureConfig(config, port, users.server), { mode: 0o600 });
   writeFileSync(join(dir, 'log4j2.properties'), LOG4J2_CONFIG);
   const jvm = [
     `-Xmx${heap}`,
@@ -104,7 +115,10 @@ async function launch({ version, classpath, dir, ownDir, detached, heap }) {
   // A logDir that an earlier broker formatted keeps its cluster id and data.
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
     try {
-      await run(javaCommand(), [...jvm, 'kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', configFile]);
+      // A secured broker's SCRAM users exist from the start (KRaft keeps them in its metadata log).
+      const scram =
+        users === undefined ? [] : Object.values(users).flatMap((u) => ['--add-scram', `SCRAM-SHA-256=[name=${u.username},password=${u.password}]`]);
+      await run(javaCommand(), [...jvm, 'kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', configFile, ...scram]);
     } catch (err) {
       throw new Error(`formatting the KRaft log dir failed (kafka.tools.StorageTool):\n${err.stderr ?? ''}${err.stdout ?? err.message}`);
     }
@@ -133,7 +147,7 @@ async function launch({ version, classpath, dir, ownDir, detached, heap }) {
 
   const bootstrap = `127.0.0.1:${port}`;
   try {
-    await waitUntilReady(bootstrap, () => exit);
+    await waitUntilReady(bootstrap, () => exit, users?.server);
   } catch (err) {
     const tail = tailOf(logFile) || tailOf(join(dir, 'stdout.log'));
     await killProcess(child.pid);
@@ -196,6 +210,70 @@ function brokerConfig({ port, controllerPort, dataDir }) {
   ].join('\n');
 }
 
+/**
+ * A secured broker: clients authenticate with SASL/SCRAM-SHA-256 (over
+ * plaintext: the broker listens on loopback) and an authorizer refuses what no
+ * ACL allows. The server's user is a super user (it creates topics, runs
+ * transactions, owns its groups); the players' user gets the ACLs of
+ * grantPlayers. The controller's listener stays plaintext on loopback, its
+ * principal (ANONYMOUS) a super user: the broker in this same JVM talks to it.
+ */
+function secureConfig(config, port, server) {
+  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${server.username}" password="${server.password}";`;
+  return config
+    .replace(`listeners=PLAINTEXT://127.0.0.1:${port}`, `listeners=SASL_PLAINTEXT://127.0.0.1:${port}`)
+    .replace(`advertised.listeners=PLAINTEXT://127.0.0.1:${port}`, `advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${port}`)
+    .replace('listener.security.protocol.map=PLAINTEXT:PLAINTEXT,', 'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,')
+    .replace('inter.broker.listener.name=PLAINTEXT', 'inter.broker.listener.name=SASL_PLAINTEXT')
+    .concat(
+      [
+        'sasl.enabled.mechanisms=SCRAM-SHA-256',
+        'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256',
+        `listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=${jaas}`,
+        'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+        `super.users=User:${server.username};User:ANONYMOUS`,
+        'allow.everyone.if.no.acl.found=false',
+        '',
+      ].join('\n'),
+    );
+}
+
+/**
+ * The secured broker's users (the same ones again when its log dir is reused):
+ * `banana-market` for the server, `player` for every participant's client.
+ * Kept in the broker's own directory, readable by its owner only.
+ */
+async function secureUsers(dir) {
+  const file = join(dir, 'users.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const { PLAYER_KAFKA_USER, SERVER_KAFKA_USER } = await import('@banana-market/protocol');
+  const password = () => randomBytes(18).toString('base64url');
+  const users = { server: { username: SERVER_KAFKA_USER, password: password() }, player: { username: PLAYER_KAFKA_USER, password: password() } };
+  writeFileSync(file, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
+  return users;
+}
+
+/**
+ * The players' ACLs, from the protocol's table of who may do what (topics
+ * players write and read, the server's reserved prefix). TypeScript of the
+ * workspace: this runs under tsx (npm run kafka:start) or vitest.
+ */
+async function grantPlayers(bootstrap, users) {
+  const { createKafkaClient, grantPlayerAccess } = await import('@banana-market/kafka');
+  const protocol = await import('@banana-market/protocol');
+  const admin = createKafkaClient({ brokers: [bootstrap], sasl: { mechanism: 'scram-sha-256', ...users.server } }).admin();
+  await admin.connect();
+  try {
+    await grantPlayerAccess(admin, `User:${users.player.username}`, {
+      writeTopics: protocol.PLAYER_WRITABLE_TOPICS,
+      readTopics: protocol.PLAYER_READABLE_TOPICS,
+      reservedPrefix: protocol.SERVER_RESOURCE_PREFIX,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 // Everything to the broker's own file, nothing on the console of whoever started it.
 const LOG4J2_CONFIG = `status = warn
 appender.file.type = File
@@ -224,12 +302,13 @@ function randomClusterId() {
   }
 }
 
-async function waitUntilReady(bootstrap, exitOf) {
+async function waitUntilReady(bootstrap, exitOf, credentials) {
   const { Kafka, logLevel } = (await import('kafkajs')).default;
   const deadline = Date.now() + READY_TIMEOUT_MS;
+  const sasl = credentials === undefined ? undefined : { mechanism: 'scram-sha-256', ...credentials };
   for (;;) {
     if (exitOf() !== null) throw new Error(`the broker exited (${exitOf()}) before accepting clients`);
-    const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 }).admin();
+    const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000, sasl }).admin();
     try {
       await admin.connect();
       const { brokers } = await admin.describeCluster();
@@ -331,27 +410,36 @@ const commands = {
     const classpath = await fetchKafka();
     console.log(`Apache Kafka ${kafkaVersion()}: ${classpath.split(':').length} jars ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   },
-  async start() {
+  async start({ secure }) {
     const state = readState();
     if (state && isBrokerProcess(state.pid)) {
       console.log(state.bootstrap);
-      console.error(`a broker already runs (pid ${state.pid}, Kafka ${state.version}); npm run kafka:stop stops it`);
+      console.error(
+        `a broker already runs (pid ${state.pid}, Kafka ${state.version}${state.secure ? ', secured' : ''}); npm run kafka:stop stops it`,
+      );
       return;
     }
     if (state) rmSync(state.dir, { recursive: true, force: true }); // left by a broker that died
     const started = Date.now();
-    const broker = await startBroker({ detached: true });
+    const broker = await startBroker({ detached: true, secure });
     mkdirSync(dirname(stateFile), { recursive: true });
     writeFileSync(
       stateFile,
-      `${JSON.stringify({ pid: broker.pid, bootstrap: broker.bootstrap, dir: broker.dir, version: broker.version }, null, 2)}\n`,
+      `${JSON.stringify({ pid: broker.pid, bootstrap: broker.bootstrap, dir: broker.dir, version: broker.version, secure }, null, 2)}\n`,
     );
     // Only the address on stdout: KAFKA_BROKERS=$(npm run -s kafka:start) works.
     console.log(broker.bootstrap);
+    const kind = secure ? 'KRaft, single node, SASL/SCRAM-SHA-256 with ACLs' : 'KRaft, single node';
     console.error(
-      `Apache Kafka ${broker.version} (KRaft, single node) up in ${((Date.now() - started) / 1000).toFixed(1)} s, log: ${join(broker.dir, 'broker.log')}`,
+      `Apache Kafka ${broker.version} (${kind}) up in ${((Date.now() - started) / 1000).toFixed(1)} s, log: ${join(broker.dir, 'broker.log')}`,
     );
-    console.error(`play on it: KAFKA_BROKERS=${broker.bootstrap} npm start`);
+    if (!secure) return console.error(`play on it: KAFKA_BROKERS=${broker.bootstrap} npm start`);
+    const { server, player } = broker.users;
+    console.error(
+      `the server: KAFKA_BROKERS=${broker.bootstrap} KAFKA_SASL_USERNAME=${server.username} KAFKA_SASL_PASSWORD=${server.password} npm start`,
+    );
+    console.error(`the players (write the action topics and gibber-gibbs, read the game's): user ${player.username}, password ${player.password}`);
+    console.error(`(both kept in ${join(broker.dir, 'users.json')})`);
   },
   async stop() {
     const state = readState();
@@ -369,10 +457,14 @@ const commands = {
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const usage = 'usage: node tools/kafka/broker.mjs fetch|start|stop|status   (KAFKA_VERSION picks the release)';
+  const usage = 'usage: node tools/kafka/broker.mjs fetch|start [--secure]|stop|status   (KAFKA_VERSION picks the release)';
   let args;
   try {
-    args = parseArgs({ strict: true, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+    args = parseArgs({
+      strict: true,
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' }, secure: { type: 'boolean', default: false } },
+    });
   } catch (err) {
     console.error(`${err.message}\n${usage}`);
     process.exit(2);
@@ -387,7 +479,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.error(name === undefined || extra.length === 0 ? usage : `one command at a time, got ${args.positionals.join(' ')}\n${usage}`);
     process.exit(2);
   }
-  command().catch((err) => {
+  if (args.values.secure && name !== 'start') {
+    console.error(`--secure is an option of start\n${usage}`);
+    process.exit(2);
+  }
+  command({ secure: args.values.secure }).catch((err) => {
     console.error(`kafka broker: ${err.message}`);
     process.exit(1);
   });

@@ -27,14 +27,15 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function connectKafka(brokers: readonly string[], dataDir: string | undefined): Promise<KafkaBus> {
+async function connectKafka(config: ServerConfig, brokers: readonly string[]): Promise<KafkaBus> {
   // Kept in DATA_DIR: a restarted server aborts what its killed predecessor left open and takes its place in the groups.
-  const identity = claimProcessIdentity(dataDir);
+  const identity = claimProcessIdentity(config.dataDir);
   process.once('exit', () => identity.release());
   try {
     return await KafkaBus.connect({
       brokers,
       processId: identity.processId,
+      sasl: config.kafkaSasl,
       // Only what a reconnection cannot mend ends the process (the bus rides out a broker that comes and goes).
       onFatalError: (err) => fail(`unrecoverable Kafka error: ${err.message}; start the server again (it resumes from Kafka)`),
     });
@@ -48,6 +49,20 @@ function embeddedBus(config: ServerConfig): EmbeddedBus {
   if (config.dataDir === undefined) return new EmbeddedBus();
   if (config.freshStart) deleteBusDatabase(config.dataDir);
   return new EmbeddedBus({ dataDir: config.dataDir });
+}
+
+/**
+ * The game's secret: SERVER_SECRET, else DATA_DIR's state.key (made on the first start, and then shown
+ * once on Kafka, where the game's other servers need it), else (undefined) one derived from the admin token.
+ */
+function serverKey(config: ServerConfig): StateCipher | undefined {
+  if (config.serverSecret !== undefined) return StateCipher.fromServerSecret(config.serverSecret);
+  if (config.dataDir === undefined) return undefined;
+  const { cipher, created, secret } = StateCipher.fromDataDir(config.dataDir);
+  if (created && config.kafkaBrokers !== undefined) {
+    console.log(`server secret (generated into ${config.dataDir}/state.key; give the game's other servers SERVER_SECRET=${secret})`);
+  }
+  return cipher;
 }
 
 async function stopGracefully(app: NestExpressApplication, bus: MessageBus, signal: string): Promise<void> {
@@ -78,8 +93,8 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  const bus: MessageBus = config.kafkaBrokers === undefined ? embeddedBus(config) : await connectKafka(config.kafkaBrokers, config.dataDir);
-  const stateCipher = config.dataDir === undefined ? undefined : StateCipher.fromDataDir(config.dataDir);
+  const bus: MessageBus = config.kafkaBrokers === undefined ? embeddedBus(config) : await connectKafka(config, config.kafkaBrokers);
+  const stateCipher = serverKey(config);
   const app = await createGameServer({ config, bus, stateCipher, shutdownHooks: false });
   await app.listen(config.port, config.host);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

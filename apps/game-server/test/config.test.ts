@@ -180,6 +180,28 @@ describe('server configuration', () => {
     });
   });
 
+  it('reads the Kafka fair-play variables: signed orders, the server secret, SASL credentials both or neither', () => {
+    expect(loadServerConfig({})).toMatchObject({ kafkaOrders: 'open', serverSecret: undefined, kafkaSasl: undefined });
+    const secured = loadServerConfig({
+      KAFKA_ORDERS: 'signed',
+      SERVER_SECRET: 'a-long-shared-secret',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+    });
+    expect(secured).toMatchObject({
+      kafkaOrders: 'signed',
+      serverSecret: 'a-long-shared-secret',
+      kafkaSasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' },
+    });
+    expect(() => loadServerConfig({ KAFKA_ORDERS: 'strict' })).toThrow(/KAFKA_ORDERS must be one of open, signed, got "strict"/);
+    expect(() => loadServerConfig({ KAFKA_SASL_USERNAME: 'u' })).toThrow(/KAFKA_SASL_PASSWORD: a secured broker needs both/);
+    expect(() => loadServerConfig({ KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p', KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(
+      /KAFKA_SASL_MECHANISM must be one of scram-sha-256, scram-sha-512, plain/,
+    );
+    // Secrets are named, never repeated.
+    expect(() => loadServerConfig({ SERVER_SECRET: 'short-secret' })).toThrow(/SERVER_SECRET must be at least 16 characters$/);
+  });
+
   it('never repeats the admin token in a configuration error', () => {
     expect(() => loadServerConfig({ ADMIN_TOKEN: 'secret' })).toThrow(/ADMIN_TOKEN must be at least 8 characters$/);
   });

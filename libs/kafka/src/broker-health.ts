@@ -3,6 +3,7 @@
  * is back: what a client needs to survive a broker restart rather than exit.
  */
 import { createKafkaClient } from './client.js';
+import type { SaslCredentials } from './sasl.js';
 
 /** kafkajs' names for "no answer from the broker": a refused or closed connection, a timeout, retries spent on those. */
 const BROKER_LOSS_ERRORS = new Set([
@@ -46,6 +47,7 @@ export function brokerErrorText(error: unknown): string {
 export interface ProbeOptions {
   /** Per connection and request; default 2 s. */
   readonly timeoutMs?: number;
+  readonly sasl?: SaslCredentials;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function probeBrokers(brokers: readonly string[], options: ProbeOpt
     retries: 0,
     connectionTimeoutMs: timeoutMs,
     requestTimeoutMs: timeoutMs,
+    sasl: options.sasl,
   });
   const admin = kafka.admin({ retry: { retries: 0 } });
   try {

@@ -3,6 +3,7 @@ import kafkajs from 'kafkajs';
 import type { Kafka, KafkaConfig, Producer, ProducerConfig } from 'kafkajs';
 import { logLevel, Partitioners } from './kafkajs.js';
 import { logCreatorFor, type KafkaLogger } from './logging.js';
+import { kafkajsSasl, type SaslCredentials } from './sasl.js';
 
 export interface KafkaClientOptions {
   readonly brokers: readonly string[];
@@ -18,6 +19,8 @@ export interface KafkaClientOptions {
   readonly connectionTimeoutMs?: number;
   /** kafkajs' default is 30 s. */
   readonly requestTimeoutMs?: number;
+  /** Credentials for a secured broker (SASL over plaintext). */
+  readonly sasl?: SaslCredentials;
 }
 
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
@@ -30,6 +33,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   if (options.retries !== undefined) config.retry = { retries: options.retries };
   if (options.connectionTimeoutMs !== undefined) config.connectionTimeout = options.connectionTimeoutMs;
   if (options.requestTimeoutMs !== undefined) config.requestTimeout = options.requestTimeoutMs;
+  if (options.sasl !== undefined) config.sasl = kafkajsSasl(options.sasl);
   return new kafkajs.Kafka(config);
 }
 

@@ -10,6 +10,7 @@ import { coPartitionedGroupAssigner, CO_PARTITIONED_ASSIGNER_NAME } from './co-p
 import { Admin, brokerErrorIds, compatibilityPartitioner, Consumer, FetchIsolationLevels, Producer } from './platformatic.js';
 import type { HangingPartition } from './exactly-once-writer.js';
 import { withRetry } from './retry.js';
+import { platformaticSasl, type SaslCredentials } from './sasl.js';
 
 export interface MemberClientOptions {
   readonly brokers: readonly string[];
@@ -28,6 +29,8 @@ export interface MemberClientOptions {
   readonly rebalanceTimeoutMs: number;
   /** How long a fetch that found no committed data may wait at the broker. */
   readonly maxWaitMs: number;
+  /** Credentials for a secured broker. */
+  readonly sasl?: SaslCredentials;
 }
 
 export interface MemberClients {
@@ -52,6 +55,7 @@ const baseOptions = (options: MemberClientOptions) => ({
   bootstrapBrokers: [...options.brokers],
   retries: 11,
   retryDelay,
+  ...(options.sasl === undefined ? {} : { sasl: platformaticSasl(options.sasl) }),
 });
 
 export function memberClients(options: MemberClientOptions): MemberClients {

@@ -35,6 +35,7 @@ export interface OwnedMessage {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly partition?: number;
+  readonly headers?: Readonly<Record<string, Buffer>>;
 }
 
 interface Waiter {
@@ -45,7 +46,7 @@ interface Waiter {
 
 interface Batch {
   /** In write order: partition order within a topic-partition is the order of writes. */
-  readonly messages: { owner: number; topic: string; key: Buffer | null; value: Buffer | null; partition?: number }[];
+  readonly messages: ({ owner: number; topic: string } & OwnedMessage)[];
   /** "topic/partition" → the next offset to read, and whose. */
   readonly offsets: Map<string, { owner: number; topic: string; partition: number; next: bigint }>;
   readonly owners: Set<number>;
@@ -106,7 +107,7 @@ export class ExactlyOnceWriter {
   write(owner: number, topic: string, messages: readonly OwnedMessage[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the exactly-once writer is closed'));
     if (this.suspendedWith !== undefined) return Promise.reject(this.suspendedWith);
-    for (const m of messages) this.batch.messages.push({ owner, topic, key: m.key, value: m.value, partition: m.partition });
+    for (const m of messages) this.batch.messages.push({ owner, topic, key: m.key, value: m.value, partition: m.partition, headers: m.headers });
     this.batch.owners.add(owner);
     const done = new Promise<void>((resolve, reject) => this.batch.waiters.push({ owner, resolve, reject }));
     this.schedule();
@@ -340,14 +341,20 @@ export class ExactlyOnceWriter {
     const flush = async () => {
       if (chunk.length === 0) return;
       const sent = await txn.send({
-        messages: chunk.map((m) => ({ topic: m.topic, key: m.key ?? undefined, value: m.value as Buffer, partition: m.partition })),
+        messages: chunk.map((m) => ({
+          topic: m.topic,
+          key: m.key ?? undefined,
+          value: m.value as Buffer,
+          partition: m.partition,
+          headers: headerMap(m.headers),
+        })),
       });
       offsets.push(...(sent.offsets ?? []));
       chunk = [];
       bytes.clear();
     };
     for (const message of messages) {
-      const size = (message.key?.length ?? 0) + (message.value?.length ?? 0) + RECORD_OVERHEAD_BYTES;
+      const size = (message.key?.length ?? 0) + (message.value?.length ?? 0) + headerBytes(message.headers) + RECORD_OVERHEAD_BYTES;
       const place = `${message.topic}/${message.partition}`;
       if ((bytes.get(place) ?? 0) + size > MAX_SEND_BYTES) await flush();
       chunk.push(message);
@@ -393,6 +400,18 @@ type RecordOffset = { topic: string; partition: number; offset: bigint };
 const MAX_SEND_BYTES = 512 * 1024;
 /** A record's framing in a batch, counted generously (varints, attributes, headers count). */
 const RECORD_OVERHEAD_BYTES = 32;
+
+/** The client writes header names as given: bytes, not strings. */
+function headerMap(headers: OwnedMessage['headers']): Map<Buffer, Buffer> | undefined {
+  return headers === undefined ? undefined : new Map(Object.entries(headers).map(([name, value]) => [Buffer.from(name), value]));
+}
+
+function headerBytes(headers: OwnedMessage['headers']): number {
+  if (headers === undefined) return 0;
+  let bytes = 0;
+  for (const [name, value] of Object.entries(headers)) bytes += name.length + value.length + 8;
+  return bytes;
+}
 
 function firstOffsets(offsets: readonly RecordOffset[] | undefined): Map<string, bigint> {
   const first = new Map<string, bigint>();

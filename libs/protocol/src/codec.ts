@@ -205,7 +205,7 @@ export const encode = {
   sharePrice: orderedJsonWriter<s.SharePrice>(['time', 'coins', 'forecast']),
   gibb: orderedJsonWriter<s.Gibb>(['id', 'time', 'text']),
   gameEvent: (v: s.GameEvent) => JSON.stringify(v),
-  traderRegistration: orderedJsonWriter<s.TraderRegistration>(['time', 'tokenSha256', 'removedAt']),
+  traderRegistration: orderedJsonWriter<s.TraderRegistration>(['time', 'tokenSha256', 'tokenNonce', 'removedAt']),
   teamKey: orderedJsonWriter<s.TeamKey>(['team']),
   teamRecord: orderedJsonWriter<s.TeamRecord>(['time']),
   deadLetter: orderedJsonWriter<s.DeadLetter>([

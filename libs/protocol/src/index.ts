@@ -1,4 +1,5 @@
 export * from './topics.js';
+export * from './kafka-access.js';
 export * from './limits.js';
 export * from './schemas.js';
 export * from './actions.js';

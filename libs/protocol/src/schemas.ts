@@ -183,6 +183,14 @@ export type DeadLetter = z.infer<typeof deadLetterSchema>;
 export const traderRegistrationSchema = z.object({
   time: isoTime,
   tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a hex SHA-256' }),
+  /**
+   * What the token was derived from with the game's server secret, so that every server of the game can
+   * check the trader's signed Kafka orders; without the secret it tells nothing. Absent before signed orders.
+   */
+  tokenNonce: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, { message: 'expected 16-64 base64url characters' })
+    .optional(),
   removedAt: isoTime.optional(),
 });
 export type TraderRegistration = z.infer<typeof traderRegistrationSchema>;

@@ -8,10 +8,18 @@ export interface TopicSpec {
   readonly partitions: number;
   /** Kafka topic configs applied when the server creates the topic. */
   readonly config: Readonly<Record<string, string>>;
+  /**
+   * What players may do with it (the secured broker's ACLs, see kafka-access.ts): `write` (and read) the
+   * action topics and the gibbs, `read` what the game publishes, `none` for what the server keeps to itself.
+   * Every topic but the `write` ones is written by the server alone.
+   */
+  readonly players: PlayerAccess;
 }
 
-function topic(name: string, partitions: number, config: Record<string, string> = {}): TopicSpec {
-  return Object.freeze({ name, partitions, config: Object.freeze(config) });
+export type PlayerAccess = 'write' | 'read' | 'none';
+
+function topic(name: string, partitions: number, players: PlayerAccess, config: Record<string, string> = {}): TopicSpec {
+  return Object.freeze({ name, partitions, players, config: Object.freeze(config) });
 }
 
 /**
@@ -34,31 +42,31 @@ const CHANGELOG_CONFIG = {
 };
 
 export const TOPICS = Object.freeze({
-  sharePrice: topic('share-price', 1),
-  gibberGibbs: topic('gibber-gibbs', 1),
-  marketOrders: topic('market-orders', ACTION_PARTITIONS, ACTION_TOPIC_CONFIG),
-  investmentOrders: topic('investment-orders', ACTION_PARTITIONS, ACTION_TOPIC_CONFIG),
-  feedMonkeys: topic('feed-monkeys', ACTION_PARTITIONS, ACTION_TOPIC_CONFIG),
-  txnResults: topic('txn-results', 8),
+  sharePrice: topic('share-price', 1, 'read'),
+  gibberGibbs: topic('gibber-gibbs', 1, 'write'),
+  marketOrders: topic('market-orders', ACTION_PARTITIONS, 'write', ACTION_TOPIC_CONFIG),
+  investmentOrders: topic('investment-orders', ACTION_PARTITIONS, 'write', ACTION_TOPIC_CONFIG),
+  feedMonkeys: topic('feed-monkeys', ACTION_PARTITIONS, 'write', ACTION_TOPIC_CONFIG),
+  txnResults: topic('txn-results', 8, 'read'),
   /**
    * Answers to orders the server could not take (a bad field, an unreadable
    * key, a paused game, a team not in the room), keyed by the order's own key
    * bytes. Apart from txn-results, whose status a 2018 client reads as a
    * closed enum of the three 2018 statuses.
    */
-  txnRejections: topic('txn-rejections', 8),
-  traderStates: topic('trader-states', 8, { 'cleanup.policy': 'compact' }),
-  gameEvents: topic('game-events', 1),
-  deadLetters: topic('dead-letters', 1),
+  txnRejections: topic('txn-rejections', 8, 'read'),
+  traderStates: topic('trader-states', 8, 'read', { 'cleanup.policy': 'compact' }),
+  gameEvents: topic('game-events', 1, 'read'),
+  deadLetters: topic('dead-letters', 1, 'none'),
   /** Who registered, with a hash of their token, so a restarted server still knows its players. */
-  traderRegistrations: topic('trader-registrations', 1, { 'cleanup.policy': 'compact' }),
+  traderRegistrations: topic('trader-registrations', 1, 'none', { 'cleanup.policy': 'compact' }),
   /**
    * The game's state beside the accounts (market, lifecycle, plantations in
    * flight, txnId memory), written in the same transactions as the results
    * and read back before anything is consumed after a restart (see
    * game-changelog.ts). One partition: one game.
    */
-  gameChangelog: topic('game-changelog', 1, CHANGELOG_CONFIG),
+  gameChangelog: topic('game-changelog', 1, 'none', CHANGELOG_CONFIG),
   /**
    * The state of each task (see docs/design.md, "Running several servers"):
    * partition p holds what task p owns — the accounts, plantations, recent
@@ -67,7 +75,7 @@ export const TOPICS = Object.freeze({
    * stream). Read back by whichever server is assigned the task, before it
    * consumes anything.
    */
-  taskChangelog: topic('task-changelog', ACTION_PARTITIONS, CHANGELOG_CONFIG),
+  taskChangelog: topic('task-changelog', ACTION_PARTITIONS, 'none', CHANGELOG_CONFIG),
   /**
    * Kafka Streams' repartition topic: an order written under another
    * spelling of its trader's key lands on another partition than the
@@ -76,19 +84,19 @@ export const TOPICS = Object.freeze({
    * topic, key and value in an envelope, see market-control.ts). Read with
    * the action topics by the same tasks; never by players.
    */
-  actionRepartition: topic('action-repartition', ACTION_PARTITIONS),
+  actionRepartition: topic('action-repartition', ACTION_PARTITIONS, 'none'),
   /**
    * The coach's commands (pause, resume, end, reset), sealed, for the market
    * leader: whichever server owns this topic's one partition in the market
    * group leads the market (see MARKET_GROUP).
    */
-  gameCommands: topic('game-commands', 1),
+  gameCommands: topic('game-commands', 1, 'none'),
   /**
    * Each task's plantation load (coins planted within the saturation window,
    * and ever), keyed by task: the plantation rule's "coins invested in the
    * game" is the sum over all tasks.
    */
-  plantationLoads: topic('plantation-loads', 1, { 'cleanup.policy': 'compact' }),
+  plantationLoads: topic('plantation-loads', 1, 'none', { 'cleanup.policy': 'compact' }),
 });
 
 /** The consumer group of the action topics: its members share the tasks. */

@@ -14,7 +14,7 @@
  * `dataDir` it is memory-only: a publish is visible at once.
  */
 import { Logger } from '@nestjs/common';
-import type { TopicSpec } from '@banana-market/protocol';
+import type { TopicSpec } from './message-bus.js';
 import { partitionForKey } from './key-partitioner.js';
 import { compactionKey, EmbeddedBusStorageError, EmbeddedLogStore, type Batch, type Trim, visibleMessages } from './embedded-log-store.js';
 import {

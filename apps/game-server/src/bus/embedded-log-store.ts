@@ -43,7 +43,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { TopicSpec } from '@banana-market/protocol';
+import type { TopicSpec } from './message-bus.js';
 import type { BusMessage } from './message-bus.js';
 
 export const BUS_DATABASE_FILE = 'bus.sqlite';

@@ -21,7 +21,7 @@
  * rejoin (their tasks come back through onAssigned), and the bus is ok again.
  */
 import { Logger } from '@nestjs/common';
-import type { TopicSpec } from '@banana-market/protocol';
+import type { TopicSpec } from './message-bus.js';
 import {
   brokerErrorText,
   createKafkaClient,
@@ -35,7 +35,9 @@ import {
   type Admin,
   type Kafka,
   type Producer,
+  type SaslCredentials,
 } from '@banana-market/kafka';
+import type { RecordAuthentication } from './record-authentication.js';
 import { KafkaSubscription, toBusMessage } from './kafka-subscription.js';
 import { KafkaTaskGroup } from './kafka-task-group.js';
 import { PhaseTimer } from './phase-timer.js';
@@ -72,6 +74,8 @@ export interface KafkaBusOptions {
   readonly onFatalError?: (err: Error) => void;
   /** How often a healthy bus checks that the broker answers (default 3 s; 0: never, rely on failures). */
   readonly heartbeatMs?: number;
+  /** The server's credentials on a secured broker (KAFKA_SASL_*). */
+  readonly sasl?: SaslCredentials;
 }
 
 /** How long readTopic() may take to reach the end of a topic. */
@@ -114,6 +118,8 @@ export class KafkaBus implements MessageBus {
   /** Topics ensureTopics has created or checked (partition counts included). */
   private readonly checkedTopics = new Set<string>();
   private closed = false;
+  /** Signs what the bus writes and checks what it reads (authenticateRecords); none: neither. */
+  private authentication: RecordAuthentication | undefined;
 
   private constructor(
     private readonly options: KafkaBusOptions,
@@ -131,7 +137,7 @@ export class KafkaBus implements MessageBus {
 
   static async connect(options: KafkaBusOptions): Promise<KafkaBus> {
     const logger = new Logger('KafkaBus');
-    const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, logger, retries: 8 });
+    const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, logger, retries: 8, sasl: options.sasl });
     const admin = kafka.admin();
     await admin.connect();
     const producer = serverProducer(kafka);
@@ -146,6 +152,25 @@ export class KafkaBus implements MessageBus {
   onHealthChange(listener: (health: BusHealth) => void): () => void {
     this.healthListeners.add(listener);
     return () => this.healthListeners.delete(listener);
+  }
+
+  authenticateRecords(authentication: RecordAuthentication): void {
+    this.authentication = authentication;
+  }
+
+  /** The messages as the writers take them: bytes, and the server's signature when records are authenticated. */
+  private outgoing(topic: string, messages: readonly OutgoingMessage[]) {
+    const authentication = this.authentication;
+    return messages.map((m) => {
+      const key = toBuffer(m.key);
+      const value = toBuffer(m.value);
+      return { key, value, partition: m.partition, headers: authentication?.headersFor(topic, key, value) };
+    });
+  }
+
+  /** A message read from Kafka as the server may believe it (undefined: a forgery, reported and skipped). */
+  private admit(message: BusMessage): BusMessage | undefined {
+    return this.authentication === undefined ? message : this.authentication.admit(message);
   }
 
   onRecovery(hook: () => Promise<void>): () => void {
@@ -176,10 +201,7 @@ export class KafkaBus implements MessageBus {
    * Rejects at once with BusUnavailableError while the broker is away (nothing is queued meanwhile).
    */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    return this.writer.write(
-      topic,
-      messages.map((m) => ({ key: toBuffer(m.key), value: toBuffer(m.value), partition: m.partition })),
-    );
+    return this.writer.write(topic, this.outgoing(topic, messages));
   }
 
   async subscribeTasks(options: TaskGroupOptions): Promise<Subscription> {
@@ -189,12 +211,20 @@ export class KafkaBus implements MessageBus {
         brokers: this.options.brokers,
         clientId: this.options.clientId ?? 'banana-market',
         processId: this.options.processId,
+        sasl: this.options.sasl,
+        outgoing: (topic, messages) => this.outgoing(topic, messages),
         logger: this.logger,
         admin: () => this.admin,
         brokerLost: (err) => this.brokerLost(err),
         fail: (err) => this.fail(err),
       },
-      options,
+      {
+        ...options,
+        onMessage: (message, task) => {
+          const admitted = this.admit(message);
+          return admitted === undefined ? undefined : options.onMessage(admitted, task);
+        },
+      },
     );
     this.taskGroups.add(group);
     try {
@@ -221,7 +251,13 @@ export class KafkaBus implements MessageBus {
     if (this.currentHealth.status === 'degraded') throw new BusUnavailableError(this.currentHealth.reason);
     const subscription = new KafkaSubscription(
       { kafka: this.kafka, logger: this.logger, writer: this.writer, brokerLost: (err) => this.brokerLost(err) },
-      options,
+      {
+        ...options,
+        onMessage: (message) => {
+          const admitted = this.admit(message);
+          return admitted === undefined ? undefined : options.onMessage(admitted);
+        },
+      },
     );
     this.subscriptions.add(subscription);
     try {
@@ -246,7 +282,7 @@ export class KafkaBus implements MessageBus {
       timeoutMs: READ_TIMEOUT_MS,
       partitions: options.partitions,
     });
-    return consumed.map(toBusMessage);
+    return consumed.map(toBusMessage).flatMap((message) => this.admit(message) ?? []);
   }
 
   async close(): Promise<void> {
@@ -275,7 +311,7 @@ export class KafkaBus implements MessageBus {
     if (this.closed || this.currentHealth.status !== 'ok' || this.probing) return;
     this.probing = true;
     try {
-      await probeBrokers(this.options.brokers, { timeoutMs: PROBE_TIMEOUT_MS });
+      await probeBrokers(this.options.brokers, { timeoutMs: PROBE_TIMEOUT_MS, sasl: this.options.sasl });
       this.failedProbes = 0;
     } catch (err) {
       // Twice in a row: one slow answer on a busy machine is no outage.
@@ -320,7 +356,7 @@ export class KafkaBus implements MessageBus {
       await withRetry(
         async () => {
           if (this.closed) return;
-          await probeBrokers(this.options.brokers, { timeoutMs: PROBE_TIMEOUT_MS });
+          await probeBrokers(this.options.brokers, { timeoutMs: PROBE_TIMEOUT_MS, sasl: this.options.sasl });
           await this.reconnect();
         },
         { retries: Number.POSITIVE_INFINITY, ...PROBE_DELAYS, shouldRetry: () => !this.closed },
@@ -399,7 +435,7 @@ export class KafkaBus implements MessageBus {
   }
 
   private async brokerAnswers(): Promise<boolean> {
-    return probeBrokers(this.options.brokers, { timeoutMs: PROBE_TIMEOUT_MS }).then(
+    return probeBrokers(this.options.brokers, { timeoutMs: PROBE_TIMEOUT_MS, sasl: this.options.sasl }).then(
       () => true,
       () => false,
     );

@@ -109,5 +109,17 @@ export class KafkaSubscription {
 }
 
 export function toBusMessage({ topic, partition, message }: ConsumedMessage): BusMessage {
-  return { topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: Number(message.timestamp) };
+  const converted = { topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: Number(message.timestamp) };
+  const headers = headerMap(message.headers);
+  return headers === undefined ? converted : { ...converted, headers };
+}
+
+/** kafkajs' headers (a value may be a string or repeated) as the bus carries them: the first value of each, in bytes. */
+function headerMap(headers: ConsumedMessage['message']['headers']): ReadonlyMap<string, Buffer> | undefined {
+  if (headers === undefined) return undefined;
+  const entries = Object.entries(headers).flatMap(([name, value]) => {
+    const first = Array.isArray(value) ? value[0] : value;
+    return first === undefined ? [] : [[name, typeof first === 'string' ? Buffer.from(first) : first] as const];
+  });
+  return entries.length === 0 ? undefined : new Map(entries);
 }

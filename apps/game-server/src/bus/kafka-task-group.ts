@@ -23,7 +23,7 @@
  * failing is the broker's absence (the bus degrades and recovers).
  */
 import type { Logger } from '@nestjs/common';
-import { brokerErrorText, FETCH_MAX_WAIT_MS, withinTime, type Admin as KafkajsAdmin } from '@banana-market/kafka';
+import { brokerErrorText, FETCH_MAX_WAIT_MS, withinTime, type Admin as KafkajsAdmin, type SaslCredentials } from '@banana-market/kafka';
 import {
   brokerErrorIds,
   ExactlyOnceWriter,
@@ -39,10 +39,11 @@ import {
   type Consumer,
   type HangingPartition,
   type MemberClientOptions,
+  type OwnedMessage,
   type PlatformaticMessage,
   type Producer,
 } from '@banana-market/kafka/exactly-once';
-import { TaskLostError, type BusMessage, type TaskGroupOptions, type TaskStatus } from './message-bus.js';
+import { TaskLostError, type BusMessage, type OutgoingMessage, type TaskGroupOptions, type TaskStatus } from './message-bus.js';
 import { KafkaTask } from './kafka-task.js';
 import { PhaseTimer } from './phase-timer.js';
 
@@ -52,6 +53,10 @@ export interface TaskGroupHost {
   readonly clientId: string;
   /** The server's identity kept across restarts (undefined: a random one per task group). */
   readonly processId?: string;
+  /** Credentials on a secured broker. */
+  readonly sasl?: SaslCredentials;
+  /** The messages as the writer takes them (bytes, and the server's signature header). */
+  outgoing(topic: string, messages: readonly OutgoingMessage[]): OwnedMessage[];
   readonly logger: Logger;
   /** The bus' current (kafkajs) admin client, for the lag (replaced on recovery). */
   admin(): KafkajsAdmin;
@@ -130,6 +135,7 @@ export class KafkaTaskGroup {
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS,
       maxWaitMs: FETCH_MAX_WAIT_MS,
+      sasl: host.sasl,
     };
     this.producer = memberProducer(this.clientOptions);
     this.writer = new ExactlyOnceWriter(this.producer, {
@@ -395,7 +401,7 @@ export class KafkaTaskGroup {
     const added: KafkaTask[] = [];
     for (const p of [...partitions].sort((a, b) => a - b)) {
       if (this.tasks.has(p)) continue;
-      const task = new KafkaTask(this.options.groupId, p, this.writer);
+      const task = new KafkaTask(this.options.groupId, p, this.writer, this.host.outgoing);
       task.generation = generation;
       this.tasks.set(p, task);
       added.push(task);
@@ -521,6 +527,7 @@ function toBusMessage(message: PlatformaticMessage): BusMessage {
     key: message.key ?? null,
     value: message.value ?? null,
     timestamp: Number(message.timestamp),
+    ...(message.headers.size === 0 ? {} : { headers: new Map([...message.headers].map(([name, value]) => [name.toString(), value])) }),
   };
 }
 

@@ -6,8 +6,8 @@
  * What it publishes goes through the member's one transactional writer, under
  * the task's number (KafkaTaskGroup, ExactlyOnceWriter).
  */
-import type { ExactlyOnceWriter } from '@banana-market/kafka/exactly-once';
-import { TaskLostError, toBuffer, type OutgoingMessage, type TaskContext } from './message-bus.js';
+import type { ExactlyOnceWriter, OwnedMessage } from '@banana-market/kafka/exactly-once';
+import { TaskLostError, type OutgoingMessage, type TaskContext } from './message-bus.js';
 
 export class KafkaTask implements TaskContext {
   state: 'preparing' | 'ready' | 'lost' = 'preparing';
@@ -27,6 +27,8 @@ export class KafkaTask implements TaskContext {
     readonly groupId: string,
     readonly partition: number,
     private readonly writer: ExactlyOnceWriter,
+    /** Bytes, and the server's signature header when records are authenticated. */
+    private readonly outgoing: (topic: string, messages: readonly OutgoingMessage[]) => OwnedMessage[],
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
@@ -35,11 +37,7 @@ export class KafkaTask implements TaskContext {
     if (this.state === 'lost') {
       return Promise.reject(this.lostWith ?? new TaskLostError(`task ${this.partition} of ${this.groupId} is not this server's (any more)`));
     }
-    return this.writer.write(
-      this.partition,
-      topic,
-      messages.map((m) => ({ key: toBuffer(m.key), value: toBuffer(m.value), partition: m.partition })),
-    );
+    return this.writer.write(this.partition, topic, this.outgoing(topic, messages));
   }
 
   /** Marks it lost now: nothing it queued commits. */

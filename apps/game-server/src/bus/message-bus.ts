@@ -4,7 +4,11 @@
  * partition chosen from the key by Kafka's default partitioner, order kept per
  * partition, offsets, and consumer groups that remember where they are.
  */
-import { BROKER_UNAVAILABLE, type TopicSpec } from '@banana-market/protocol';
+import { BROKER_UNAVAILABLE, type TopicSpec as ProtocolTopicSpec } from '@banana-market/protocol';
+import type { RecordAuthentication } from './record-authentication.js';
+
+/** A topic as the bus creates it (what players may do with it is the broker's ACLs' business). */
+export type TopicSpec = Omit<ProtocolTopicSpec, 'players'>;
 
 export type BusKind = 'embedded' | 'kafka';
 
@@ -23,6 +27,10 @@ export interface BusMessage {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly timestamp: number;
+  /** The record's headers (Kafka only; absent when it has none). */
+  readonly headers?: ReadonlyMap<string, Buffer>;
+  /** On a topic players write (an action topic): true when the server wrote it (its signature checked; Kafka only). */
+  readonly serverSigned?: boolean;
 }
 
 export interface SubscribeOptions {
@@ -162,6 +170,12 @@ export interface MessageBus {
    * producer and BEFORE any consumer resumes (task groups then get their tasks again through onAssigned): rebuild in-memory state from the changelogs here.
    */
   onRecovery?(hook: () => Promise<void>): () => void;
+  /**
+   * From now on, sign every record this bus writes with the server's secret and refuse (report, skip)
+   * what it reads from a topic only the server writes without that signature. Only a bus that others can
+   * write to (Kafka) has it: nothing but this process writes to the embedded bus.
+   */
+  authenticateRecords?(authentication: RecordAuthentication): void;
 }
 
 const HEALTHY: BusHealth = Object.freeze({ status: 'ok' });

@@ -6,7 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { DEFAULT_ACTION_RATE_LIMIT, PROTOCOL_LIMITS, REGISTRATION_MODES, type ActionRateLimit, type RegistrationMode } from '@banana-market/protocol';
+import {
+  DEFAULT_ACTION_RATE_LIMIT,
+  KAFKA_ORDER_MODES,
+  PROTOCOL_LIMITS,
+  REGISTRATION_MODES,
+  type ActionRateLimit,
+  type KafkaOrderMode,
+  type RegistrationMode,
+} from '@banana-market/protocol';
+import { SASL_MECHANISMS, type SaslCredentials } from '@banana-market/kafka';
 import { gameRulesSchema, makeRules, RULE_PRESETS, type GameRules, type RulePreset } from '@banana-market/engine';
 import { booleanFromEnv, fromEnv, numberFromEnv, optionalNumberFromEnv } from './env-variables.js';
 import { gibbSourcesEnvSchema, gibbSourcesFromEnv, type GibbSourcesConfig } from './gibb-sources-config.js';
@@ -98,6 +107,19 @@ export const serverEnvSchema = z
     TICK_MS: numberFromEnv('TICK_MS', { min: 10, max: 60_000, fallback: 1000, integer: true }),
     HOUSE_BOTS: numberFromEnv('HOUSE_BOTS', { min: 0, max: 100, fallback: 3, integer: true }),
     KAFKA_BROKERS: brokerList,
+    /** The server's user on a secured broker (`npm run kafka:start -- --secure` prints them). */
+    KAFKA_SASL_USERNAME: fromEnv(z.string().optional()),
+    KAFKA_SASL_PASSWORD: fromEnv(z.string().optional()),
+    KAFKA_SASL_MECHANISM: fromEnv(
+      z.enum(SASL_MECHANISMS, { error: `KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}` }).default('scram-sha-256'),
+    ),
+    /** Whether an order written to Kafka by a player must be signed with its trader's token. */
+    KAFKA_ORDERS: fromEnv(z.enum(KAFKA_ORDER_MODES, { error: `KAFKA_ORDERS must be one of ${KAFKA_ORDER_MODES.join(', ')}` }).default('open')),
+    /**
+     * The game's secret, shared by every server of the game: it seals the stored game, signs the server's
+     * records and derives the join codes and tokens (unset: DATA_DIR's state.key, made on the first start).
+     */
+    SERVER_SECRET: fromEnv(z.string().min(16, { error: 'SERVER_SECRET must be at least 16 characters' }).optional()),
     /** Where the embedded bus keeps the game, and the key that seals its record (empty: nothing is kept). */
     DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
     GAME_TEAMS: teamList,
@@ -144,6 +166,12 @@ export interface ServerConfig {
   /** HOUSE_IN_STANDINGS: false keeps the house bots off the leaderboard. */
   readonly houseInStandings: boolean;
   readonly kafkaBrokers: readonly string[] | undefined;
+  /** KAFKA_SASL_*: the server's credentials on a secured broker. */
+  readonly kafkaSasl: SaslCredentials | undefined;
+  /** KAFKA_ORDERS: open, or signed (a player's order on Kafka counts only signed with its trader's token). */
+  readonly kafkaOrders: KafkaOrderMode;
+  /** SERVER_SECRET; undefined: DATA_DIR's state.key (or, without one, the admin token). */
+  readonly serverSecret: string | undefined;
   /** DATA_DIR; undefined when empty (an embedded game then lives in memory only). */
   readonly dataDir: string | undefined;
   /** `--fresh`: the saved game is deleted and a new one starts. */
@@ -159,7 +187,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose values never appear in an error message. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ADMIN_TOKEN', 'X_BEARER_TOKEN']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ADMIN_TOKEN', 'X_BEARER_TOKEN', 'SERVER_SECRET', 'KAFKA_SASL_PASSWORD']);
 
 /** Parses the environment (and `--fresh`); throws a ConfigError listing every bad variable. */
 export function loadServerConfig(env: Record<string, string | undefined>, options: { fresh?: boolean } = {}): ServerConfig {
@@ -175,6 +203,10 @@ export function loadServerConfig(env: Record<string, string | undefined>, option
     throw new ConfigError(
       `invalid configuration:\n  - HOUSE_TEAM: must be one of the GAME_TEAMS (${e.GAME_TEAMS.join(', ')}), got ${JSON.stringify(e.HOUSE_TEAM)}`,
     );
+  }
+  if ((e.KAFKA_SASL_USERNAME === undefined) !== (e.KAFKA_SASL_PASSWORD === undefined)) {
+    const missing = e.KAFKA_SASL_USERNAME === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD';
+    throw new ConfigError(`invalid configuration:\n  - ${missing}: a secured broker needs both KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
   }
   const gibbSources = gibbSourcesFromEnv(e);
   if (gibbSources.config === undefined) {
@@ -194,6 +226,12 @@ export function loadServerConfig(env: Record<string, string | undefined>, option
     houseInStandings: e.HOUSE_IN_STANDINGS,
     registration: e.REGISTRATION,
     kafkaBrokers: e.KAFKA_BROKERS,
+    kafkaSasl:
+      e.KAFKA_SASL_USERNAME === undefined || e.KAFKA_SASL_PASSWORD === undefined
+        ? undefined
+        : { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD },
+    kafkaOrders: e.KAFKA_ORDERS,
+    serverSecret: e.SERVER_SECRET,
     dataDir: e.DATA_DIR.trim() === '' ? undefined : e.DATA_DIR,
     freshStart: options.fresh ?? false,
     rules,

@@ -16,6 +16,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   ACTION_GROUP,
+  ACTIONS,
   ACTION_TOPICS,
   decodeMarketControl,
   PROTOCOL_LIMITS,
@@ -23,20 +24,30 @@ import {
   TRADER_KEY_SHAPE,
   type RepartitionedOrder,
 } from '@banana-market/protocol';
+import type { Clock } from '@banana-market/engine';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type TaskContext } from '../bus/message-bus.js';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { decodeActionMessage } from './action-decoder.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { GameService } from './game.service.js';
+import { SignedOrders } from './signed-orders.js';
+import { GAME_CLOCK } from './tokens.js';
 import { TaskIntake } from './topic-intake.js';
+import { TraderRegistry } from './trader-registry.service.js';
 
 @Injectable()
 export class ActionIntakeService extends TaskIntake {
   private readonly logger = new Logger('ActionIntake');
+  /** KAFKA_ORDERS=signed on Kafka: players' orders count only signed (the embedded bus has no players' writes). */
+  private readonly signedOrders: SignedOrders | undefined;
 
   constructor(
     @Inject(MESSAGE_BUS) bus: MessageBus,
     private readonly game: GameService,
     private readonly deadLetters: DeadLetterService,
+    registry: TraderRegistry,
+    @Inject(SERVER_CONFIG) config: ServerConfig,
+    @Inject(GAME_CLOCK) clock: Clock,
   ) {
     // The tasks' state store changelog and their plantation loads: restored from, and only each key's latest value counts.
     const changelogs = [TOPICS.taskChangelog.name, TOPICS.plantationLoads.name];
@@ -48,6 +59,7 @@ export class ActionIntakeService extends TaskIntake {
       { writes: [...answers, ...changelogs], restoreFrom: changelogs, latestPerKey: changelogs },
       game,
     );
+    this.signedOrders = config.kafkaOrders === 'signed' && bus.kind === 'kafka' ? new SignedOrders(registry, clock) : undefined;
   }
 
   protected assigned(tasks: readonly TaskContext[]): Promise<void> {
@@ -59,9 +71,22 @@ export class ActionIntakeService extends TaskIntake {
   }
 
   handle(received: BusMessage, task: TaskContext): void {
-    const message = received.topic === TOPICS.actionRepartition.name ? this.unwrap(received) : received;
+    const forwarded = received.topic === TOPICS.actionRepartition.name;
+    const message = forwarded ? this.unwrap(received) : received;
     if (message === undefined) return;
     const decoded = decodeActionMessage(message.topic, message.key, message.value);
+    // Checked where it was read, before it is forwarded: a forwarded order is one that counts.
+    if (decoded.ok && !forwarded && this.signedOrders !== undefined) {
+      const refusal = this.signedOrders.refusal(message, decoded.trader, decoded.action.order.time);
+      if (refusal !== undefined) {
+        const { txnId } = decoded.action.order;
+        this.game.rejectAction(task.partition, decoded.trader, ACTIONS[decoded.action.kind].txnType, txnId, refusal.reason, {
+          keyBytes: message.key,
+          field: refusal.field,
+        });
+        return;
+      }
+    }
     if (decoded.trader !== undefined) {
       const home = this.game.homeTask(decoded.trader);
       if (home !== task.partition) {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ActionIntakeService } from './action-intake.service.js';
 import { ActionSubmitter } from './action-submitter.service.js';
 import { DeadLetterService } from './dead-letter.service.js';
+import { ForgedRecords } from './forged-records.service.js';
 import { GameService } from './game.service.js';
 import { MarketIntakeService } from './market-intake.service.js';
 import { TraderActivityView } from '../read-models/trader-activity.view.js';
@@ -16,11 +17,12 @@ import { TxnResultWaiter } from './txn-result-waiter.service.js';
     MarketIntakeService,
     TraderStatesView,
     DeadLetterService,
+    ForgedRecords,
     TraderRegistry,
     TxnResultWaiter,
     ActionSubmitter,
     TraderActivityView,
   ],
-  exports: [GameService, TraderRegistry, ActionSubmitter, DeadLetterService, TxnResultWaiter, TraderStatesView, TraderActivityView],
+  exports: [GameService, TraderRegistry, ActionSubmitter, DeadLetterService, ForgedRecords, TxnResultWaiter, TraderStatesView, TraderActivityView],
 })
 export class GameModule {}

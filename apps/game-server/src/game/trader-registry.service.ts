@@ -12,6 +12,7 @@ import { ALL_TOPICS, decodeMessage, encode, TOPICS, traderId, type TraderKey } f
 import type { Clock } from '@banana-market/engine';
 import { type BusMessage, MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { TopicFollower } from '../read-models/topic-follower.js';
+import { STATE_CIPHER, type StateCipher } from '../state/state-cipher.js';
 import { GAME_CLOCK } from './tokens.js';
 import { decodeTraderKey } from './trader-key-decoder.js';
 
@@ -37,6 +38,7 @@ export class UnknownTraderError extends Error {
 interface Registered {
   readonly trader: TraderKey;
   readonly tokenSha256: string;
+  readonly tokenNonce?: string;
   readonly time: string;
   readonly removedAt?: string;
 }
@@ -62,6 +64,7 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(GAME_CLOCK) private readonly clock: Clock,
+    @Inject(STATE_CIPHER) private readonly key: StateCipher,
   ) {
     this.follower = new TopicFollower(bus, TOPICS.traderRegistrations.name, 'banana-market-registrations-watch', (m) => this.apply(m));
   }
@@ -85,18 +88,19 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
     const id = traderId(trader);
     if (this.isRemoved(trader)) throw new TraderRemovedError(trader);
     if (this.isRegistered(trader) || this.pending.has(id)) throw new TraderAlreadyRegisteredError(trader);
-    const token = randomBytes(24).toString('base64url');
+    const tokenNonce = randomBytes(18).toString('base64url');
+    const token = this.tokenFrom(tokenNonce);
     const tokenSha256 = sha256(token);
     const time = new Date(this.clock.now()).toISOString();
     this.pending.add(id);
     try {
       await this.bus.publish(TOPICS.traderRegistrations.name, [
-        { key: encode.traderKey(trader), value: encode.traderRegistration({ time, tokenSha256 }) },
+        { key: encode.traderKey(trader), value: encode.traderRegistration({ time, tokenSha256, tokenNonce }) },
       ]);
     } finally {
       this.pending.delete(id);
     }
-    this.remember(trader, { trader, tokenSha256, time });
+    this.remember(trader, { trader, tokenSha256, tokenNonce, time });
     return token;
   }
 
@@ -111,7 +115,10 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
     if (known.removedAt !== undefined) return;
     const removedAt = new Date(this.clock.now()).toISOString();
     await this.bus.publish(TOPICS.traderRegistrations.name, [
-      { key: encode.traderKey(trader), value: encode.traderRegistration({ time: known.time, tokenSha256: known.tokenSha256, removedAt }) },
+      {
+        key: encode.traderKey(trader),
+        value: encode.traderRegistration({ time: known.time, tokenSha256: known.tokenSha256, tokenNonce: known.tokenNonce, removedAt }),
+      },
     ]);
     this.remember(known.trader, { ...known, removedAt });
   }
@@ -172,6 +179,21 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
     if (trader.ok && registration.ok) this.remember(trader.value, { trader: trader.value, ...registration.value });
   }
 
+  /**
+   * The token of a trader (what its signed Kafka orders are keyed by): derived from its registration's
+   * nonce and the server's secret, never stored. Undefined for an unknown or removed trader, or one
+   * registered before tokens were derived.
+   */
+  tokenOf(trader: TraderKey): string | undefined {
+    const registration = this.registered.get(traderId(trader));
+    if (registration?.tokenNonce === undefined || registration.removedAt !== undefined) return undefined;
+    return this.tokenFrom(registration.tokenNonce);
+  }
+
+  private tokenFrom(nonce: string): string {
+    return this.key.derive(`trader-token/${nonce}`).toString('base64url');
+  }
+
   /** The trader a token belongs to, or undefined (an unknown token, or a removed trader's). */
   traderForToken(token: string): TraderKey | undefined {
     const registration = this.byTokenHash.get(sha256(token));
@@ -195,6 +217,8 @@ export class TraderRegistry implements OnModuleInit, OnApplicationShutdown {
   private remember(trader: TraderKey, registration: Registered): void {
     const id = traderId(trader);
     const wasRemoved = this.registered.get(id)?.removedAt !== undefined;
+    // A removal is final: an older registration read after it (replayed onto the topic) does not undo it.
+    if (wasRemoved && registration.removedAt === undefined) return;
     const key = { team: trader.team, name: trader.name };
     const remembered = { ...registration, trader: key };
     this.registered.set(id, remembered);

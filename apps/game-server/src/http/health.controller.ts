@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ACTION_GROUP } from '@banana-market/protocol';
 import { busHealth, MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
+import { ForgedRecords, type ForgedRecord } from '../game/forged-records.service.js';
 import { GameService } from '../game/game.service.js';
 
 interface StatusResponse {
@@ -16,6 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly game: GameService,
+    private readonly forged: ForgedRecords,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
   ) {}
 
@@ -24,7 +26,9 @@ export class HealthController {
   @ApiOkResponse({
     description:
       '`{"status":"ok","bus":"embedded"|"kafka","marketLeader":true|false,"tasks":[{"partition":3,"lag":0}], ...}`: ' +
-      'whether this server leads the market, and the tasks (partitions of the action topics) it owns with their consumer lag',
+      'whether this server leads the market, the tasks (partitions of the action topics) it owns with their consumer lag, and ' +
+      '`forgedRecords` `{"count":2,"last":{"topic":"trader-states","partition":3,"offset":"17","reason":"not written by this game\'s server …"}}`: ' +
+      'records on a topic only the server writes that it did not sign (on Kafka), refused and kept as dead letters',
   })
   @ApiServiceUnavailableResponse({
     description:
@@ -47,11 +51,16 @@ export class HealthController {
   }
 
   /** What this server does in the game: whether it leads the market, and its tasks with their lag. */
-  private async work(): Promise<{ marketLeader: boolean; tasks: { partition: number; lag: number | null }[] }> {
+  private async work(): Promise<{
+    marketLeader: boolean;
+    tasks: { partition: number; lag: number | null }[];
+    forgedRecords: { count: number; last?: ForgedRecord };
+  }> {
     const owned = (await this.bus.taskStatus()).filter((t) => t.groupId === ACTION_GROUP);
     return {
       marketLeader: this.game.leading,
       tasks: owned.map(({ partition, lag }) => ({ partition, lag })).sort((a, b) => a.partition - b.partition),
+      forgedRecords: this.forged.summary(),
     };
   }
 }

@@ -23,17 +23,31 @@ export class StateCipher {
     if (key.length !== 32) throw new RangeError(`a state key is 32 bytes, got ${key.length}`);
   }
 
-  /** The key in `<dataDir>/state.key`, created (readable by its owner only) when there is none. */
-  static fromDataDir(dataDir: string): StateCipher {
+  /**
+   * The key in `<dataDir>/state.key`, created (readable by its owner only) when there is none; `created`
+   * says so, and `secret` is what SERVER_SECRET must be on the game's other servers.
+   */
+  static fromDataDir(dataDir: string): { readonly cipher: StateCipher; readonly created: boolean; readonly secret: string } {
     const file = join(dataDir, STATE_KEY_FILE);
-    if (!existsSync(file)) {
+    const created = !existsSync(file);
+    if (created) {
       mkdirSync(dataDir, { recursive: true });
       writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
       chmodSync(file, 0o600);
     }
-    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    const secret = readFileSync(file, 'utf8').trim();
+    const key = Buffer.from(secret, 'base64');
     if (key.length !== 32) throw new Error(`${file} is not a state key (expected 32 bytes in base64); delete it to start a fresh game`);
-    return new StateCipher(key);
+    return { cipher: new StateCipher(key), created, secret };
+  }
+
+  /**
+   * SERVER_SECRET: a state.key's content (32 bytes in base64) is that key itself, so a server given
+   * another's generated secret seals and signs as it does; any other passphrase is hashed into a key.
+   */
+  static fromServerSecret(secret: string): StateCipher {
+    const key = Buffer.from(secret, 'base64');
+    return key.length === 32 && key.toString('base64') === secret ? new StateCipher(key) : StateCipher.fromSecret(secret);
   }
 
   static fromSecret(secret: string): StateCipher {

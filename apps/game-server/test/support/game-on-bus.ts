@@ -4,6 +4,7 @@
  * machine without a broker the environment is undefined and the tests skip
  * with the message busEnvironment printed (CI fails instead).
  */
+import type { LoggerService } from '@nestjs/common';
 import { afterAll, beforeAll } from 'vitest';
 import type { BusKind } from '../../src/bus/message-bus.js';
 import { busEnvironment, type BusEnvironment } from './buses.js';
@@ -15,13 +16,13 @@ export interface GameOnBus {
 }
 
 /** Registers the hooks; `started` hands the running game to the describe block's own variables. */
-export function useGameOnBus(kind: BusKind, serverEnv: Record<string, string>, started: (game: GameOnBus) => void): void {
+export function useGameOnBus(kind: BusKind, serverEnv: Record<string, string>, started: (game: GameOnBus) => void, logger?: LoggerService): void {
   let game: GameOnBus | undefined;
   let env: BusEnvironment | undefined;
   beforeAll(async () => {
     env = await busEnvironment(kind);
     if (env === undefined) return;
-    game = { env, server: await startTestServer({ bus: await env.createBus(), env: serverEnv }) };
+    game = { env, server: await startTestServer({ bus: await env.createBus(), env: serverEnv, logger }) };
     started(game);
   }, 180_000);
   afterAll(async () => {

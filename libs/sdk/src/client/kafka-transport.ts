@@ -4,10 +4,22 @@
  * refusals (a paused game, say) from txn-rejections, as REJECTED results.
  * It reads in its own consumer group from the newest messages, keeps only
  * its own trader's results and states, and reads committed data only.
+ * Given the trader's token it signs every order (the header
+ * `banana-signature`, which a server with KAFKA_ORDERS=signed requires); the
+ * token itself never leaves the process.
  */
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, createProducer, waitForGroupJoin, type Consumer, type Kafka, type Producer } from '@banana-market/kafka';
-import { decodeMessage, decodeTxnRejection, encode, encodeAction, rejectionAsTxnResult } from '@banana-market/protocol';
+import {
+  createKafkaClient,
+  createProducer,
+  orderSignature,
+  waitForGroupJoin,
+  type Consumer,
+  type Kafka,
+  type Producer,
+  type SaslCredentials,
+} from '@banana-market/kafka';
+import { decodeMessage, decodeTxnRejection, encode, encodeAction, ORDER_SIGNATURE_HEADER, rejectionAsTxnResult } from '@banana-market/protocol';
 import type { TraderAction, TraderKey } from '@banana-market/protocol';
 import { TOPICS } from '@banana-market/protocol';
 import { NEW_TRADER_START } from '@banana-market/protocol';
@@ -16,6 +28,10 @@ import { BotSetupError, type BotTransport, type TransportEvents } from './transp
 export interface KafkaTransportOptions {
   readonly brokers: readonly string[];
   readonly trader: TraderKey;
+  /** The trader's token (from its registration): orders are signed with it. */
+  readonly token?: string;
+  /** The players' credentials on a secured broker. */
+  readonly sasl?: SaslCredentials;
 }
 
 export class KafkaTransport implements BotTransport {
@@ -33,6 +49,7 @@ export class KafkaTransport implements BotTransport {
       brokers: options.brokers,
       retries: 5,
       connectionTimeoutMs: 3000,
+      sasl: options.sasl,
     });
   }
 
@@ -90,7 +107,9 @@ export class KafkaTransport implements BotTransport {
   async send(action: TraderAction): Promise<void> {
     if (this.producer === undefined) throw new Error('not connected');
     const { topic, value } = encodeAction({ ...action, order: { ...action.order, time: new Date().toISOString() } } as TraderAction);
-    await this.producer.send({ topic, messages: [{ key: this.key, value }] });
+    const { token } = this.options;
+    const headers = token === undefined ? undefined : { [ORDER_SIGNATURE_HEADER]: orderSignature(token, value) };
+    await this.producer.send({ topic, messages: [{ key: this.key, value, headers }] });
   }
 
   async close(): Promise<void> {

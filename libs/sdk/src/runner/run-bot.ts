@@ -2,8 +2,11 @@
 /**
  * npm run bot -- --team T --name N [--strategy NAME|path/to/bot.ts]
  *                [--server http://host:port | --kafka host:port] [--token TOKEN | --code JOIN_CODE] [--seed S]
+ * Over Kafka, --token signs every order (KAFKA_ORDERS=signed), and a secured
+ * broker's player credentials come from KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD.
  */
 import { parseArgs } from 'node:util';
+import { SASL_MECHANISMS, type SaslCredentials } from '@banana-market/kafka';
 import { traderKeySchema, validate } from '@banana-market/protocol';
 import { BananaClient } from '../client/banana-client.js';
 import { KafkaTransport } from '../client/kafka-transport.js';
@@ -51,7 +54,7 @@ async function main(): Promise<number> {
   const strategy = await loadStrategy(values.strategy!);
   const transport: BotTransport =
     values.kafka !== undefined
-      ? new KafkaTransport({ brokers: values.kafka.split(','), trader: trader.value })
+      ? new KafkaTransport({ brokers: values.kafka.split(','), trader: trader.value, token: values.token, sasl: saslFromEnv(process.env) })
       : new WsTransport({ server: values.server ?? 'http://localhost:3000', trader: trader.value, token: values.token, joinCode: values.code });
   const client = await BananaClient.connect(transport);
   const where = values.kafka !== undefined ? `Kafka ${values.kafka}` : (values.server ?? 'http://localhost:3000');
@@ -76,6 +79,16 @@ async function main(): Promise<number> {
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/** A secured broker's player credentials, as the server reads its own (SCRAM-SHA-256 unless KAFKA_SASL_MECHANISM says otherwise). */
+function saslFromEnv(env: NodeJS.ProcessEnv): SaslCredentials | undefined {
+  const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password, KAFKA_SASL_MECHANISM: mechanism } = env;
+  if (!username || !password) return undefined;
+  if (!mechanism) return { mechanism: 'scram-sha-256', username, password };
+  const known = SASL_MECHANISMS.find((m) => m === mechanism.toLowerCase());
+  if (known === undefined) throw new BotSetupError(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}, got "${mechanism}"`);
+  return { mechanism: known, username, password };
 }
 
 main().then(
