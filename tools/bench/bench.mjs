@@ -25,6 +25,10 @@
  *                       (tools/bench/flooder.mjs, a process of its own)
  *   flood-ws-64         the same with 64 WebSocket frames in flight; the note gives the server's RSS
  *                       before the floods and after
+ *   calm-kafka          the calm traders on the built server on the secured project broker
+ *                       (kafka:start --secure, whose players' clients may write 32 KiB/s each)
+ *   flood-kafka-producer  the same while a kafkajs producer with the players' credentials writes market
+ *                       orders under one trader's key as fast as it can (tools/bench/kafka-flooder.mjs)
  * Before any Kafka row the broker itself is warmed up (unreported: 20 s of the exactly-once pipe's load).
  * The pipes run the same loads as the server (closed loop, then open loop at 20, 400 and 100 orders/s,
  * rows kafka-pipe-*-R): every server row prints its ratio to both pipes under the same load. Pipes and
@@ -46,7 +50,7 @@ import { MarketEngine } from '@banana-market/engine';
 import { encode, TOPICS } from '@banana-market/protocol';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
-const GROUPS = ['engine', 'embedded', 'pipes', 'server', 'servers', 'flood'];
+const GROUPS = ['engine', 'embedded', 'pipes', 'server', 'servers', 'flood', 'kafka-flood'];
 const USAGE = `usage: npm run bench [-- --json] [--only ${GROUPS.join(',')}]
   --json   one JSON object per line
   --only   run only these groups of rows (the server rows need the pipes for their ratios)`;
@@ -356,6 +360,7 @@ async function kafkaClient(bootstrap, input, output) {
 const mainJs = fileURLToPath(new URL('../../apps/game-server/dist/main.js', import.meta.url));
 const pipeJs = fileURLToPath(new URL('./pipe.mjs', import.meta.url));
 const floodJs = fileURLToPath(new URL('./flooder.mjs', import.meta.url));
+const kafkaFloodJs = fileURLToPath(new URL('./kafka-flooder.mjs', import.meta.url));
 
 /** A child process that is up once `isUp(all output so far)` holds, within 60 s. */
 function spawnChild(what, args, env, isUp) {
@@ -415,6 +420,76 @@ function rssMb(pid) {
  * floods the same server over HTTP, then over WebSocket. The server is the built one on its embedded
  * bus with a data directory, as `npm start` runs it, with the room's default rate limit.
  */
+/**
+ * Six calm traders (LIMITS.calmTraders) on the server at `url`, each sending an HTTP market order every
+ * 1/calmRate s (or as soon as its last one is answered, if later): `run` measures them for some
+ * seconds, `row` reports a run against baselines; `refused` counts their orders that were not taken.
+ */
+async function calmRoom(url) {
+  const post = (path, token, body) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    });
+  const register = async (team, name) => (await (await post('/api/traders', undefined, { team, name })).json()).token;
+  const calm = await Promise.all(Array.from({ length: LIMITS.calmTraders }, (_, i) => register('CALM', `calm-${i}`)));
+  const room = {
+    register,
+    refused: 0,
+    run: async (seconds, tag) => {
+      const latencies = [];
+      const started = performance.now();
+      await Promise.all(
+        calm.map(async (token, t) => {
+          for (let i = 0; i < seconds * LIMITS.calmRate; i++) {
+            const due = started + (i * 1000) / LIMITS.calmRate;
+            await sleep(Math.max(0, due - performance.now()));
+            const t0 = performance.now();
+            const response = await post('/api/actions/market', token, {
+              txnId: `${tag}-${RUN}-${t}-${i}`,
+              type: i % 2 === 0 ? 'BUY' : 'SELL',
+              shares: 1,
+            });
+            const body = await response.json();
+            latencies.push(performance.now() - t0);
+            if (response.status !== 200 || body.reason?.startsWith('RATE_LIMITED')) room.refused++;
+          }
+        }),
+      );
+      return { latencies, seconds: (performance.now() - started) / 1000 };
+    },
+    row: (scenario, run, baselines, note) =>
+      report({
+        scenario,
+        orders: run.latencies.length,
+        seconds: run.seconds,
+        latencies: run.latencies,
+        load: `open ${LIMITS.calmTraders * LIMITS.calmRate}/s`,
+        baselines,
+        note,
+      }),
+  };
+  return room;
+}
+
+/** A flooding child process (flooder.mjs or kafka-flooder.mjs) during a measured calm run: the run, and what the flooder printed. */
+async function duringFlood(room, args, tag) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const done = new Promise((resolve) => child.once('exit', resolve));
+  await sleep(1_000);
+  const run = await room.run(LIMITS.calmSeconds, tag);
+  await done;
+  return { run, flooder: out.trim() };
+}
+
+/**
+ * Fair play (issue 18): calm traders' order → result latency over HTTP, alone and while one trader
+ * floods the same server over HTTP, then over WebSocket. The server is the built one on its embedded
+ * bus with a data directory, as `npm start` runs it, with the room's default rate limit.
+ */
 async function benchFlood() {
   const dataDir = mkdtempSync(join(tmpdir(), 'banana-flood-'));
   const server = await spawnChild(
@@ -424,72 +499,24 @@ async function benchFlood() {
     (out) => /Banana Market is open: http:\/\/localhost:(\d+)/.exec(out)?.[1],
   );
   const url = `http://127.0.0.1:${server.up}`;
-  const post = (path, token, body) =>
-    fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
-      body: JSON.stringify(body),
-    });
-  const register = async (team, name) => (await (await post('/api/traders', undefined, { team, name })).json()).token;
   try {
-    const calm = await Promise.all(Array.from({ length: LIMITS.calmTraders }, (_, i) => register('CALM', `calm-${i}`)));
-    const flooder = await register('FLOOD', 'flooder');
-    let refused = 0;
-    /** Each calm trader sends an order every 1/calmRate s (or as soon as its last one is answered, if later). */
-    const calmRun = async (seconds, tag) => {
-      const latencies = [];
-      const started = performance.now();
-      await Promise.all(
-        calm.map(async (token, t) => {
-          for (let i = 0; i < seconds * LIMITS.calmRate; i++) {
-            const due = started + (i * 1000) / LIMITS.calmRate;
-            await sleep(Math.max(0, due - performance.now()));
-            const t0 = performance.now();
-            const response = await post('/api/actions/market', token, { txnId: `${tag}-${t}-${i}`, type: i % 2 === 0 ? 'BUY' : 'SELL', shares: 1 });
-            const body = await response.json();
-            latencies.push(performance.now() - t0);
-            if (response.status !== 200 || body.reason?.startsWith('RATE_LIMITED')) refused++;
-          }
-        }),
-      );
-      return { latencies, seconds: (performance.now() - started) / 1000 };
-    };
-    const row = (scenario, run, baselines, note) =>
-      report({
-        scenario,
-        orders: run.latencies.length,
-        seconds: run.seconds,
-        latencies: run.latencies,
-        load: `open ${LIMITS.calmTraders * LIMITS.calmRate}/s`,
-        baselines,
-        note,
-      });
-    const flood = async (path, tag) => {
-      const child = spawn(process.execPath, [floodJs, path, url, flooder, String(LIMITS.calmSeconds + 2), String(LIMITS.floodInFlight)], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      const done = new Promise((resolve) => child.once('exit', resolve));
-      await sleep(1_000);
-      const run = await calmRun(LIMITS.calmSeconds, tag);
-      await done;
-      return { run, flooder: out.trim() };
-    };
+    const room = await calmRoom(url);
+    const flooder = await room.register('FLOOD', 'flooder');
+    const flood = (path, tag) => duringFlood(room, [floodJs, path, url, flooder, String(LIMITS.calmSeconds + 2), String(LIMITS.floodInFlight)], tag);
 
-    await calmRun(LIMITS.calmWarmUpSeconds, 'warm');
-    const baseline = row('calm-http', await calmRun(LIMITS.calmSeconds, 'calm'), []);
+    await room.run(LIMITS.calmWarmUpSeconds, 'warm');
+    const baseline = room.row('calm-http', await room.run(LIMITS.calmSeconds, 'calm'), []);
     const rssBefore = rssMb(server.child.pid);
     const http = await flood('http', 'flood-http');
-    const httpRow = row(`flood-http-${LIMITS.floodInFlight}`, http.run, [baseline], `  flooder's answers ${http.flooder}`);
+    const httpRow = room.row(`flood-http-${LIMITS.floodInFlight}`, http.run, [baseline], `  flooder's answers ${http.flooder}`);
     const ws = await flood('ws', 'flood-ws');
     await sleep(3_000);
     const rssAfter = rssMb(server.child.pid);
-    const wsRow = row(
+    const wsRow = room.row(
       `flood-ws-${LIMITS.floodInFlight}`,
       ws.run,
       [baseline],
-      `  flooder's answers ${ws.flooder}; server RSS ${rssBefore} MB before the floods, ${rssAfter} MB 3 s after; calm orders refused: ${refused}`,
+      `  flooder's answers ${ws.flooder}; server RSS ${rssBefore} MB before the floods, ${rssAfter} MB 3 s after; calm orders refused: ${room.refused}`,
     );
     return [baseline, httpRow, wsRow];
   } finally {
@@ -498,7 +525,62 @@ async function benchFlood() {
   }
 }
 
-/** SIGTERM (a clean stop leaves the group at once), SIGKILL after 15 s. */
+/**
+ * Fair play on Kafka (issue 18): the same calm traders on the built server on the project's secured
+ * broker (`kafka:start --secure`: the players' user limited per client), alone and while a kafkajs
+ * producer with the players' credentials writes market orders under one trader's key as fast as it can.
+ */
+async function benchKafkaFlood() {
+  const { startBroker } = await import('../kafka/broker.mjs');
+  const broker = await startBroker({ secure: true });
+  const { server: serverUser, player } = broker.users;
+  let server;
+  try {
+    server = await spawnChild(
+      'the Kafka flood server',
+      [mainJs],
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        KAFKA_BROKERS: broker.bootstrap,
+        KAFKA_SASL_USERNAME: serverUser.username,
+        KAFKA_SASL_PASSWORD: serverUser.password,
+        ADMIN_TOKEN: 'bench-admin-token',
+        GAME_SEED: 'kafka-flood',
+        HOUSE_BOTS: '0',
+        DATA_DIR: '',
+      },
+      (out) => /Banana Market is open: http:\/\/localhost:(\d+)/.exec(out)?.[1],
+    );
+    const url = `http://127.0.0.1:${server.up}`;
+    const room = await calmRoom(url);
+    await room.register('FLOOD', 'kafka-flooder');
+    await room.run(LIMITS.calmWarmUpSeconds, 'kwarm');
+    const baseline = room.row('calm-kafka', await room.run(LIMITS.calmSeconds, 'kcalm'), []);
+    const seconds = String(LIMITS.calmSeconds + 2);
+    const flood = await duringFlood(
+      room,
+      [kafkaFloodJs, broker.bootstrap, 'FLOOD', 'kafka-flooder', seconds, player.username, player.password],
+      'kflood',
+    );
+    await sleep(3_000);
+    const traders = await (await fetch(`${url}/api/traders`, { headers: { authorization: 'Bearer bench-admin-token' } })).json();
+    const seen = traders.traders?.find((t) => t.name === 'kafka-flooder');
+    return [
+      baseline,
+      room.row(
+        'flood-kafka-producer',
+        flood.run,
+        [baseline],
+        `  flooder wrote ${flood.flooder}; the server rate-limited ${seen?.rateLimited ?? '?'} of them; calm orders refused: ${room.refused}`,
+      ),
+    ];
+  } finally {
+    if (server !== undefined) await stopChild(server);
+    await broker.stop();
+  }
+}
+
 async function stopChild(proc) {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   proc.child.kill('SIGTERM');
@@ -710,6 +792,7 @@ async function main() {
     rows.push(memory, await benchEmbedded({ durable: true, baselines: [memory] }));
   }
   if (only.has('flood')) rows.push(...(await benchFlood()));
+  if (only.has('kafka-flood')) rows.push(...(await benchKafkaFlood()));
   if (!['pipes', 'server', 'servers'].some((g) => only.has(g))) {
     log(`(${Math.round((performance.now() - started) / 1000)} s)`);
     return rows;

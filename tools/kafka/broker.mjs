@@ -214,8 +214,8 @@ function brokerConfig({ port, controllerPort, dataDir }) {
  * A secured broker: clients authenticate with SASL/SCRAM-SHA-256 (over
  * plaintext: the broker listens on loopback) and an authorizer refuses what no
  * ACL allows. The server's user is a super user (it creates topics, runs
- * transactions, owns its groups); the players' user gets the ACLs of
- * grantPlayers. The controller's listener stays plaintext on loopback, its
+ * transactions, owns its groups); the players' user gets the ACLs and the
+ * per-client write quota of grantPlayers. The controller's listener stays plaintext on loopback, its
  * principal (ANONYMOUS) a super user: the broker in this same JVM talks to it.
  */
 function secureConfig(config, port, server) {
@@ -259,9 +259,10 @@ async function secureUsers(dir) {
  * workspace: this runs under tsx (npm run kafka:start) or vitest.
  */
 async function grantPlayers(bootstrap, users) {
-  const { createKafkaClient, grantPlayerAccess } = await import('@banana-market/kafka');
+  const { createKafkaClient, grantPlayerAccess, limitPlayerClients } = await import('@banana-market/kafka');
   const protocol = await import('@banana-market/protocol');
-  const admin = createKafkaClient({ brokers: [bootstrap], sasl: { mechanism: 'scram-sha-256', ...users.server } }).admin();
+  const sasl = { mechanism: 'scram-sha-256', ...users.server };
+  const admin = createKafkaClient({ brokers: [bootstrap], sasl }).admin();
   await admin.connect();
   try {
     await grantPlayerAccess(admin, `User:${users.player.username}`, {
@@ -272,7 +273,15 @@ async function grantPlayers(bootstrap, users) {
   } finally {
     await admin.disconnect();
   }
+  await limitPlayerClients({ brokers: [bootstrap], sasl, user: users.player.username, producerBytesPerSecond: PLAYER_CLIENT_BYTES_PER_SECOND });
 }
+
+/**
+ * What each player client may write a second: ≈ 150 orders (an order's record is ≈ 110 bytes), seven
+ * times the default rate limit, so an honest bot never meets it and a flooding one costs the game no
+ * more than that.
+ */
+const PLAYER_CLIENT_BYTES_PER_SECOND = 16 * 1024;
 
 // Everything to the broker's own file, nothing on the console of whoever started it.
 const LOG4J2_CONFIG = `status = warn

@@ -18,5 +18,5 @@ export { coPartitionedAssignment, CO_PARTITIONED_ASSIGNER_NAME } from './co-part
 export { SendingWriter } from './sending-writer.js';
 export { kafkajsSasl, platformaticSasl, SASL_MECHANISMS, type SaslCredentials, type SaslMechanism } from './sasl.js';
 export { isOrderSignature, orderSignature, ServerRecordSignature } from './record-signatures.js';
-export { grantPlayerAccess, playerAcls, type PlayerAccessRules } from './player-access.js';
+export { grantPlayerAccess, limitPlayerClients, playerAcls, type PlayerAccessRules } from './player-access.js';
 export * from './kafkajs.js';

@@ -9,6 +9,7 @@
  */
 import kafkajs from 'kafkajs';
 import type { Admin, AclEntry } from 'kafkajs';
+import { platformaticSasl, type SaslCredentials } from './sasl.js';
 
 const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
 
@@ -50,4 +51,42 @@ export function playerAcls(principal: string, rules: PlayerAccessRules): AclEntr
 /** Creates the players' ACLs on the broker (idempotent: the broker keeps one of each). */
 export async function grantPlayerAccess(admin: Admin, principal: string, rules: PlayerAccessRules): Promise<void> {
   await admin.createAcls({ acl: playerAcls(principal, rules) });
+}
+
+/**
+ * Caps what each client of `user` may write (producer_byte_rate per client id, KIP-55's user + default
+ * client-id quota): the broker delays its answers to a client over the cap, and mutes it (KIP-219), so a
+ * producer writing as fast as it can costs the broker — and the game server reading the action topics —
+ * no more than a client at the cap. @platformatic/kafka's admin: kafkajs has no AlterClientQuotas.
+ */
+export async function limitPlayerClients(options: {
+  readonly brokers: readonly string[];
+  readonly sasl: SaslCredentials;
+  readonly user: string;
+  readonly producerBytesPerSecond: number;
+}): Promise<void> {
+  // Loaded here only: the package's main entry stays kafkajs alone for the bots that import it.
+  const { Admin: PlatformaticAdmin } = await import('./platformatic.js');
+  const admin = new PlatformaticAdmin({
+    clientId: 'banana-market-quotas',
+    bootstrapBrokers: [...options.brokers],
+    sasl: platformaticSasl(options.sasl),
+  });
+  try {
+    const [result] = await admin.alterClientQuotas({
+      entries: [
+        {
+          entities: [
+            { entityType: 'user', entityName: options.user },
+            { entityType: 'client-id', entityName: null },
+          ],
+          ops: [{ key: 'producer_byte_rate', value: options.producerBytesPerSecond, remove: false }],
+        },
+      ],
+    });
+    if (result !== undefined && result.errorCode !== 0)
+      throw new Error(`the broker refused the quota: ${result.errorMessage ?? `error ${result.errorCode}`}`);
+  } finally {
+    await admin.close();
+  }
 }
