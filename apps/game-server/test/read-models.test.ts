@@ -11,6 +11,7 @@ import { partitionForKey } from '../src/bus/key-partitioner.js';
 import type { MessageBus } from '../src/bus/message-bus.js';
 import { TraderAlreadyRegisteredError, TraderRegistry } from '../src/game/trader-registry.service.js';
 import { TraderStatesView } from '../src/read-models/trader-states.view.js';
+import { StateCipher } from '../src/state/state-cipher.js';
 import { BUS_KINDS, busEnvironment, type BusEnvironment } from './support/buses.js';
 
 const WITHIN = { timeout: 15_000, interval: 50 };
@@ -59,10 +60,12 @@ describe.each(BUS_KINDS)('read models shared by servers on the %s bus', (kind) =
   it('knows, on every server, a trader registered on any of them, and takes its token', async (ctx) => {
     if (env === undefined) ctx.skip(`no ${kind} bus on this machine (see the message above)`);
     const clock = new SystemClock();
+    // One game: the servers share its secret (the tokens derive from it).
+    const key = StateCipher.fromSecret('read-models-test-secret');
     const early: TraderKey = { team, name: 'early' };
-    const registryA = await start(new TraderRegistry(busA, clock));
+    const registryA = await start(new TraderRegistry(busA, clock, key));
     const earlyToken = await registryA.register(early);
-    const registryB = await start(new TraderRegistry(busB, clock));
+    const registryB = await start(new TraderRegistry(busB, clock, key));
     // What was registered before B started is known as B starts (on Kafka: or a moment later,
     // when the broker has written the commit markers of A's transaction and B's follower reads it).
     await vi.waitFor(() => {
