@@ -116,7 +116,7 @@ describe('the seed commitment over HTTP and WebSocket', () => {
   it("commits to a reset game's new seed, keeps it secret, and reveals it at that game's end", async () => {
     const spectator = await open();
     const reset = await http(server, 'POST', '/api/game/reset', { token: ADMIN_TOKEN, body: { seed: NEXT_SECRET } });
-    expect(reset.body).toEqual({ status: 'running', seed: NEXT_SECRET });
+    expect(reset.body).toEqual({ status: 'running', endsAt: null, remainingMs: null, seed: NEXT_SECRET });
     const announced = await spectator.next(isGameEvent('GAME_RESET'));
     expect(announced.data.seedCommitment).toBe(sha256(NEXT_SECRET));
     expect(announced.data).not.toHaveProperty('seed');

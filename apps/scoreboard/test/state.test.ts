@@ -173,7 +173,7 @@ describe('live frames', () => {
     expect(!bad.ok && bad.problem).toMatch(/^price\.data\.coins: /);
     expect(parseLiveFrame('not json')).toEqual({ ok: false, problem: 'frame: expected JSON text' });
 
-    const market = { price: 1, forecast: 1, hype: 0, time: iso(T0), tick: 0, status: 'running' };
+    const market = { price: 1, forecast: 1, hype: 0, time: iso(T0), tick: 0, status: 'running', endsAt: null, remainingMs: null };
     const welcome = { market, leaderboard: board(), seedCommitment: GAME_S, tickMs: 1000 };
     expect(parseLiveFrame(JSON.stringify({ event: 'welcome', data: welcome })).ok).toBe(true);
     const ended = { ...welcome, market: { ...market, status: 'ended' }, seed: 'revealed' };

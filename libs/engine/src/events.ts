@@ -40,7 +40,7 @@ export type { TraderStanding, TeamStanding } from '@banana-market/protocol';
 export type Leaderboard = LeaderboardView;
 
 /** The market view (without the game status, which the loop knows) plus what only the engine sees. */
-export interface MarketSnapshot extends Omit<MarketView, 'status'> {
+export interface MarketSnapshot extends Omit<MarketView, 'status' | 'endsAt' | 'remainingMs'> {
   readonly basePrice: number;
   readonly ema: number;
   readonly burstInProgress: boolean;

@@ -14,6 +14,7 @@
  */
 import {
   changelogKey,
+  GAME_OVER,
   txnTypeOf,
   type ChangelogEntry,
   type GameEvent,
@@ -51,6 +52,10 @@ export interface GameLoopOptions {
   readonly randomStream?: string;
   /** The plantation load of the rest of the game (the other tasks), added to this loop's own in every plantation rule. */
   readonly externalLoad?: () => PlantationLoad;
+  /** GAME_DURATION: the game ends by itself this long after it starts (pauses do not count); default: no end. */
+  readonly durationMs?: number;
+  /** GAME_START=manual: start() opens the lobby, and the game starts with begin(). Default: start() starts it. */
+  readonly lobby?: boolean;
 }
 
 export type EngineEventListener = (events: readonly EngineEvent[]) => void;
@@ -60,10 +65,11 @@ export interface GameSave extends Omit<EngineSave, 'market'> {
   readonly game: GameRecord;
 }
 
-type LoopPhase = 'created' | 'running' | 'paused' | 'ended' | 'stopped';
+type LoopPhase = 'created' | 'lobby' | 'running' | 'paused' | 'ended' | 'stopped';
 
 export const PAUSED_REASON = 'the game is paused';
-export const ENDED_REASON = 'the game has ended';
+export const LOBBY_REASON = 'the game has not started yet: the coach starts it';
+export const ENDED_REASON = `${GAME_OVER}: the game has ended`;
 
 /** A game event before the loop stamps its time. */
 type UnstampedGameEvent = GameEvent extends infer E ? (E extends GameEvent ? Omit<E, 'time'> : never) : never;
@@ -88,7 +94,14 @@ export class GameLoop {
   /** When the current game started or was reset (its trader states are newer). */
   private startedAt: number;
   /** The phase a restored game continues in when started. */
-  private restoredPhase: 'running' | 'paused' | 'ended' | undefined;
+  private restoredPhase: GameRecord['phase'] | undefined;
+  /** When the game ends by itself (while paused: as if it had not been paused); undefined: no end, or still in the lobby. */
+  private endsAt: number | undefined;
+  /** The game's length with its extensions; undefined: no end. */
+  private durationMs: number | undefined;
+  private readonly lobby: boolean;
+  /** GAME_DURATION as configured: a reset's new game gets it again. */
+  private readonly configuredDurationMs: number | undefined;
   private lifecycleChanged = true;
   /** Entries a reset deleted, to be written as tombstones with the next changes. */
   private deletedEntries: ChangelogEntry[] = [];
@@ -97,6 +110,9 @@ export class GameLoop {
     this.clock = options.clock;
     this.rules = options.rules ?? DEFAULT_RULES;
     this.trackChanges = options.trackChanges ?? false;
+    this.durationMs = options.durationMs;
+    this.configuredDurationMs = options.durationMs;
+    this.lobby = options.lobby ?? false;
     this.role = options.role ?? 'market';
     this.randomStream = options.randomStream;
     this.externalLoad = options.externalLoad;
@@ -107,11 +123,28 @@ export class GameLoop {
     this.onListenerError = options.onListenerError ?? ((error) => console.error('game loop listener failed:', error));
   }
 
-  /** running, paused (also before start) or ended (also after stop). */
+  /** lobby, running, paused (also before start) or ended (also after stop, and once its time is up). */
   get status(): GameStatus {
-    if (this.phase === 'running') return 'running';
+    if (this.phase === 'running') return this.timeIsUp() ? 'ended' : 'running';
     if (this.phase === 'ended' || this.phase === 'stopped') return 'ended';
-    return 'paused';
+    return this.phase === 'lobby' ? 'lobby' : 'paused';
+  }
+
+  /**
+   * When the game ends by itself, and the game time left: while paused or in the lobby, as if it went on
+   * now; once ended, when it did. Undefined when it has no end.
+   */
+  timeLeft(): { readonly endsAt: number; readonly remainingMs: number } | undefined {
+    const now = this.clock.now();
+    if (this.durationMs === undefined) return undefined;
+    if (this.phase === 'lobby' || this.phase === 'created' || this.endsAt === undefined)
+      return { endsAt: now + this.durationMs, remainingMs: this.durationMs };
+    if (this.phase === 'paused') {
+      const remainingMs = Math.max(0, this.endsAt - this.pausedAt);
+      return { endsAt: now + remainingMs, remainingMs };
+    }
+    if (this.phase === 'running') return { endsAt: this.endsAt, remainingMs: Math.max(0, this.endsAt - now) };
+    return { endsAt: this.endsAt, remainingMs: 0 };
   }
 
   onEvents(listener: EngineEventListener): () => void {
@@ -153,7 +186,17 @@ export class GameLoop {
   /** The market as players see it: the snapshot's public part and the game status. */
   market(): MarketView {
     const { price, forecast, hype, time, tick } = this.engine.snapshot();
-    return { price, forecast, hype, time, tick, status: this.status };
+    const left = this.timeLeft();
+    return {
+      price,
+      forecast,
+      hype,
+      time,
+      tick,
+      status: this.status,
+      endsAt: left === undefined ? null : new Date(left.endsAt).toISOString(),
+      remainingMs: left?.remainingMs ?? null,
+    };
   }
 
   leaderboard(): LeaderboardView {
@@ -196,6 +239,8 @@ export class GameLoop {
     this.seedRevealed = game.seedRevealed;
     this.startedAt = game.startedAt;
     this.pausedAt = game.pausedAt;
+    this.endsAt = game.endsAt ?? undefined;
+    this.durationMs = game.durationMs ?? undefined;
     this.restoredPhase = game.phase;
     this.engine = this.createEngine(game.seed, game.startedAt, { ...save, market: game.market });
     this.lifecycleChanged = false;
@@ -240,6 +285,8 @@ export class GameLoop {
       seedRevealed: this.seedRevealed,
       phase,
       pausedAt: this.pausedAt,
+      endsAt: this.endsAt ?? null,
+      durationMs: this.durationMs ?? null,
       startedAt: this.startedAt,
       savedAt: this.clock.now(),
       market,
@@ -263,17 +310,62 @@ export class GameLoop {
       this.phase = 'paused';
       return;
     }
+    if (this.lobby) {
+      // Time stands still until begin(): the market starts from here as from a pause.
+      this.phase = 'lobby';
+      this.pausedAt = this.clock.now();
+      this.lifecycleChanged = true;
+      return;
+    }
+    this.beginRunning();
+  }
+
+  /**
+   * GAME_START=manual: the coach starts the game out of the lobby (GAME_STARTED); false when it is not
+   * in the lobby.
+   */
+  begin(): boolean {
+    this.assertMarketRole('begin');
+    if (this.phase !== 'lobby') return false;
+    this.engine.postpone(this.clock.now() - this.pausedAt);
+    this.beginRunning();
+    return true;
+  }
+
+  private beginRunning(): void {
     this.phase = 'running';
+    this.lifecycleChanged = true;
+    if (this.durationMs !== undefined) this.endsAt = this.clock.now() + this.durationMs;
     this.emitGameEvent({ type: 'GAME_STARTED', seedCommitment: this.currentCommitment });
     this.schedule();
   }
 
-  private continueRestored(phase: 'running' | 'paused' | 'ended'): void {
+  /**
+   * The coach gives the game more time (its end moves later; in the lobby, its length grows). False when
+   * it cannot: the game has no end, or has ended.
+   */
+  extend(ms: number): boolean {
+    this.assertMarketRole('extend');
+    if (this.durationMs === undefined || this.status === 'ended' || this.phase === 'stopped') return false;
+    this.durationMs += ms;
+    if (this.endsAt !== undefined) this.endsAt += ms;
+    this.lifecycleChanged = true;
+    // An event moves nothing in the market: the record (with the new end) is written with the next change.
+    this.emitGameEvent({ type: 'GAME_EXTENDED', minutes: ms / 60_000, endsAt: new Date(this.timeLeft()?.endsAt ?? this.clock.now()).toISOString() });
+    this.schedule();
+    return true;
+  }
+
+  private continueRestored(phase: GameRecord['phase']): void {
     this.phase = phase;
     this.restoredPhase = undefined;
     if (phase !== 'running') return;
     const late = this.clock.now() - this.engine.marketRecord().nextTickAt;
-    if (late > 0) this.engine.postponeMarket(late); // a task's engine leaves its market to followGame
+    if (late > 0) {
+      this.engine.postponeMarket(late); // a task's engine leaves its market to followGame
+      // The server was down: like a pause, the downtime does not count against the game's length.
+      if (this.endsAt !== undefined && this.role === 'market') this.endsAt += late;
+    }
     this.catchUp();
     this.schedule();
   }
@@ -303,6 +395,9 @@ export class GameLoop {
     this.assertMarketRole('end');
     if (this.phase === 'ended' || this.phase === 'stopped') return;
     this.halt('ended');
+    // Ended early (or in the lobby): the end is now; ended on time, it stays the time it was due.
+    const now = this.clock.now();
+    if (this.durationMs !== undefined && (this.endsAt === undefined || this.endsAt > now)) this.endsAt = now;
     this.seedRevealed = true;
     this.emitGameEvent({ type: 'GAME_ENDED', seed: this.currentSeed, seedCommitment: this.currentCommitment });
   }
@@ -318,6 +413,8 @@ export class GameLoop {
     const states = this.newGame(seed ?? this.currentSeed, this.clock.now());
     this.seedRevealed = false;
     this.phase = 'running';
+    this.durationMs = this.configuredDurationMs;
+    this.endsAt = this.durationMs === undefined ? undefined : this.clock.now() + this.durationMs;
     this.emit([this.gameEvent({ type: 'GAME_RESET', seedCommitment: this.currentCommitment }), ...states]);
     this.schedule();
   }
@@ -335,6 +432,8 @@ export class GameLoop {
     if (this.role !== 'task') throw new Error('only a task loop follows the game');
     this.start();
     if (this.phase === 'stopped') return;
+    this.endsAt = record.endsAt ?? undefined;
+    this.durationMs = record.durationMs ?? undefined;
     if (record.seed !== this.currentSeed || record.startedAt !== this.startedAt) this.followNewGame(record);
     else this.followPhase(record);
     this.engine.followMarket(record.market);
@@ -357,13 +456,13 @@ export class GameLoop {
       this.schedule();
     } else {
       this.halt(record.phase);
-      if (record.phase === 'paused') this.pausedAt = record.pausedAt;
-      else this.seedRevealed = record.seedRevealed;
+      if (record.phase === 'ended') this.seedRevealed = record.seedRevealed;
+      else this.pausedAt = record.pausedAt;
     }
   }
 
-  /** Running → paused or ended: what was due until now happens, then nothing more until a resume. */
-  private halt(phase: 'paused' | 'ended'): void {
+  /** Running → paused, lobby (a task following the market) or ended: what was due until now happens, then nothing more until a resume. */
+  private halt(phase: 'paused' | 'ended' | 'lobby'): void {
     if (this.phase === 'running') this.catchUp();
     this.cancelTimer();
     this.phase = phase;
@@ -372,8 +471,9 @@ export class GameLoop {
 
   /** Paused since `pausedAt` → running (the caller schedules). */
   private run(pausedAt: number): void {
-    // Time stood still for the game: nothing that was due later catches up in a burst.
+    // Time stood still for the game: nothing that was due later catches up in a burst, and its end moves as late.
     this.engine.postpone(this.clock.now() - pausedAt);
+    if (this.endsAt !== undefined && this.role === 'market' && this.phase === 'paused') this.endsAt += this.clock.now() - pausedAt;
     this.phase = 'running';
     this.lifecycleChanged = true;
   }
@@ -462,8 +562,14 @@ export class GameLoop {
   }
 
   private refusal(): string | undefined {
-    if (this.phase === 'running') return undefined;
+    if (this.phase === 'running') return this.timeIsUp() ? ENDED_REASON : undefined;
+    if (this.phase === 'lobby') return LOBBY_REASON;
     return this.phase === 'paused' || this.phase === 'created' ? PAUSED_REASON : ENDED_REASON;
+  }
+
+  /** Whether the game's time is up (a task knows it before the market's end reaches it). */
+  private timeIsUp(): boolean {
+    return this.endsAt !== undefined && this.clock.now() >= this.endsAt;
   }
 
   private catchUp(): void {
@@ -473,12 +579,18 @@ export class GameLoop {
   private schedule(): void {
     this.cancelTimer();
     if (this.phase !== 'running') return;
-    const due = this.engine.nextDueTime();
+    // The market loop ends the game on time; a task only refuses orders from then on (timeIsUp).
+    const endsAt = this.role === 'market' ? (this.endsAt ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+    const due = Math.min(this.engine.nextDueTime(), endsAt);
     if (due === Number.POSITIVE_INFINITY) return; // a task with no plantation in flight: its next order schedules
     const delay = Math.max(0, due - this.clock.now());
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       if (this.phase !== 'running') return;
+      if (this.clock.now() >= endsAt) {
+        this.end();
+        return;
+      }
       this.catchUp();
       this.schedule();
     }, delay);

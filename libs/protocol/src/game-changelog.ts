@@ -56,9 +56,16 @@ export const gameRecordSchema = z.object({
   /** Secret until the game ends, like everything on this topic it is never shown to players. */
   seed: z.string().min(1),
   seedRevealed: z.boolean(),
-  phase: z.enum(['running', 'paused', 'ended']),
-  /** When the game was paused (phase paused), ms since the epoch. */
+  phase: z.enum(['lobby', 'running', 'paused', 'ended']),
+  /** When the game was paused (phase paused), or the lobby opened (phase lobby), ms since the epoch. */
   pausedAt: epochMs,
+  /**
+   * When the game ends by itself (GAME_DURATION), ms since the epoch: while paused, when it would have
+   * ended had it not been paused (a resume moves it by the pause); null: no end, or not started (lobby).
+   */
+  endsAt: epochMs.nullable().default(null),
+  /** The game's length (GAME_DURATION, plus what the coach extended it by); null: no end. */
+  durationMs: z.number().int().nonnegative().nullable().default(null),
   /** When this game started (or was reset): trader states older than this are an earlier game's. */
   startedAt: epochMs,
   /** The game clock when this record was written. */

@@ -107,6 +107,15 @@ export type GibbSourcesView = z.infer<typeof gibbSourcesViewSchema>;
  * The coach's reset body, strict: a misspelt field (`{"sed":"…"}`) is refused
  * by name rather than ignored, which would reset the game with a random seed.
  */
+/** POST /api/game/extend: how many minutes the game gets on top of its length. */
+export const extendGameBodySchema = z.strictObject({
+  minutes: z
+    .number({ message: 'expected minutes as a number' })
+    .positive({ message: 'expected a positive number of minutes' })
+    .max(24 * 60, { message: 'expected at most 1440 minutes (a day)' }),
+});
+export type ExtendGameBody = z.infer<typeof extendGameBodySchema>;
+
 export const resetGameBodySchema = z
   .strictObject({
     seed: z

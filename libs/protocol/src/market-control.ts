@@ -14,6 +14,8 @@ export const gameCommandSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('pause') }).strict(),
   z.object({ command: z.literal('resume') }).strict(),
   z.object({ command: z.literal('end') }).strict(),
+  z.object({ command: z.literal('start') }).strict(),
+  z.object({ command: z.literal('extend'), ms: z.number().int().positive() }).strict(),
   z.object({ command: z.literal('reset'), seed: z.string().min(1).optional() }).strict(),
 ]);
 export type GameCommand = z.infer<typeof gameCommandSchema>;

@@ -6,6 +6,8 @@
  * answer on txn-rejections; each carries `retryAfterMs`.
  */
 export const RATE_LIMITED = 'RATE_LIMITED';
+/** The reason's prefix of an action after the game's end (its time is up, or the coach ended it). */
+export const GAME_OVER = 'GAME_OVER';
 
 export interface ActionRateLimit {
   /** Actions per second each trader may sustain; 0 turns the limit off. */

@@ -119,7 +119,8 @@ export const gibbSchema = z.object({
 });
 export type Gibb = z.infer<typeof gibbSchema>;
 
-export const GAME_STATUSES = ['running', 'paused', 'ended'] as const;
+/** `lobby`: registered and connected, waiting for the coach to start the game (GAME_START=manual). */
+export const GAME_STATUSES = ['lobby', 'running', 'paused', 'ended'] as const;
 export const gameStatusSchema = z.enum(GAME_STATUSES);
 export type GameStatus = z.infer<typeof gameStatusSchema>;
 
@@ -143,6 +144,8 @@ export const gameEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('GAME_RESUMED'), time: isoTime }),
   z.object({ type: z.literal('GAME_RESET'), time: isoTime, seedCommitment: seedCommitmentSchema }),
   z.object({ type: z.literal('GAME_ENDED'), time: isoTime, seed: z.string(), seedCommitment: seedCommitmentSchema }),
+  /** The coach gave the game more time: its new end (if it went on now, while paused or in the lobby). */
+  z.object({ type: z.literal('GAME_EXTENDED'), time: isoTime, minutes: z.number().positive(), endsAt: isoTime }),
   z.object({ type: z.literal('HYPE_CHANGED'), time: isoTime, gibbId: z.string(), delta: z.number(), hype: z.number() }),
   z.object({ type: z.literal('BUBBLE_BURST_STARTED'), time: isoTime, hype: z.number(), steps: z.number().int() }),
   z.object({

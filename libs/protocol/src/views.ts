@@ -13,6 +13,10 @@ export const marketViewSchema = z.object({
   time: z.string(),
   tick: z.number().int(),
   status: gameStatusSchema,
+  /** When the game ends by itself (ISO-8601; while paused or in the lobby: if it went on now); null: no end. */
+  endsAt: z.string().nullable().default(null),
+  /** Game time left (frozen while paused); null: no end. */
+  remainingMs: z.number().nonnegative().nullable().default(null),
 });
 export type MarketView = z.infer<typeof marketViewSchema>;
 

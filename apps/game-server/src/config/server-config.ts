@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closest, distance } from 'fastest-levenshtein';
+import ms from 'ms';
 import { z } from 'zod';
 import {
   DEFAULT_ACTION_RATE_LIMIT,
@@ -37,6 +38,31 @@ const brokerList = z
     }
     return brokers;
   });
+
+/** GAME_DURATION's bounds: a game of a few seconds is a test's, one over a day a typo's. */
+const MIN_GAME_MS = 10_000;
+const MAX_GAME_MS = 24 * 3_600_000;
+const DURATION_MESSAGE = 'GAME_DURATION must be a length with its unit, from 10s to 24h (e.g. 90m, 2h, 45s)';
+
+/** GAME_DURATION: `90m`, `2h`, `45s` (the `ms` package's spellings, with a unit); unset: no end. */
+const gameDuration = fromEnv(
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return undefined;
+      // A bare number would be milliseconds to `ms`: a coach who writes 90 means minutes, so a unit is required.
+      const length = /[a-z]\s*$/i.test(raw) ? ms(raw as ms.StringValue) : undefined;
+      if (length === undefined || !Number.isFinite(length) || length < MIN_GAME_MS || length > MAX_GAME_MS) {
+        ctx.addIssue({ code: 'custom', message: `${DURATION_MESSAGE}, got ${JSON.stringify(raw)}` });
+        return z.NEVER;
+      }
+      return Math.round(length);
+    }),
+);
+
+/** GAME_START: `auto` (the game starts with the server) or `manual` (the lobby waits for POST /api/game/start). */
+export const GAME_START_MODES = ['auto', 'manual'] as const;
 
 /** Relative to where `npm start` runs: the repository's root. */
 export const DEFAULT_DATA_DIR = './.banana-data';
@@ -105,6 +131,8 @@ export const serverEnvSchema = z
       .max(200, { error: 'GAME_SEED must be 1 to 200 characters' })
       .optional(),
     TICK_MS: numberFromEnv('TICK_MS', { min: 10, max: 60_000, fallback: 1000, integer: true }),
+    GAME_DURATION: gameDuration,
+    GAME_START: fromEnv(z.enum(GAME_START_MODES, { error: `GAME_START must be one of ${GAME_START_MODES.join(', ')}` }).default('auto')),
     HOUSE_BOTS: numberFromEnv('HOUSE_BOTS', { min: 0, max: 100, fallback: 3, integer: true }),
     KAFKA_BROKERS: brokerList,
     /** The server's user on a secured broker (`npm run kafka:start -- --secure` prints them). */
@@ -157,6 +185,10 @@ export interface ServerConfig {
   readonly seed: string;
   readonly seedGenerated: boolean;
   readonly houseBots: number;
+  /** GAME_DURATION in ms: the game ends by itself this long after it starts (pauses excepted); undefined: no end. */
+  readonly gameDurationMs: number | undefined;
+  /** GAME_START: auto, or manual (the lobby, until POST /api/game/start). */
+  readonly gameStart: (typeof GAME_START_MODES)[number];
   /** The teams that may register and trade (GAME_TEAMS); undefined: any team. */
   readonly gameTeams: readonly string[] | undefined;
   /** The house bots' team (HOUSE_TEAM). */
@@ -221,6 +253,8 @@ export function loadServerConfig(env: Record<string, string | undefined>, option
     seed: e.GAME_SEED ?? randomBytes(16).toString('hex'),
     seedGenerated: e.GAME_SEED === undefined,
     houseBots: e.HOUSE_BOTS,
+    gameDurationMs: e.GAME_DURATION,
+    gameStart: e.GAME_START,
     gameTeams: e.GAME_TEAMS,
     houseTeam: e.HOUSE_TEAM,
     houseInStandings: e.HOUSE_IN_STANDINGS,

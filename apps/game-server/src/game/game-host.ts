@@ -16,6 +16,9 @@ export interface GameHost {
   readonly rules: GameRules;
   /** The seed of a game with nothing stored (a task's is replaced by the leader's record). */
   readonly seed: string;
+  /** GAME_DURATION and GAME_START=manual, for a new game's market (a task's come with the leader's record). */
+  readonly durationMs: number | undefined;
+  readonly lobby: boolean;
   readonly loads: PlantationLoads;
   /** Every event, after it is handed to the bus. */
   readonly onEvents: (events: readonly EngineEvent[]) => void;

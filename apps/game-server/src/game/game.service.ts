@@ -384,6 +384,16 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     this.command({ command: 'resume' });
   }
 
+  /** GAME_START=manual: the game starts out of the lobby. */
+  start(): void {
+    this.command({ command: 'start' });
+  }
+
+  /** The game's end moves `minutes` later. */
+  extend(minutes: number): void {
+    this.command({ command: 'extend', ms: Math.round(minutes * 60_000) });
+  }
+
   end(): void {
     this.command({ command: 'end' });
   }
@@ -409,6 +419,12 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
         if (!wasOver) this.logger.log(`game ended; its seed, revealed: "${loop.seed}" (commitment ${loop.seedCommitment})`);
         return;
       }
+      case 'start':
+        if (loop.begin()) this.logger.log('the coach started the game');
+        return;
+      case 'extend':
+        if (loop.extend(command.ms)) this.logger.log(`the game was extended by ${command.ms / 60_000} min`);
+        return;
       case 'reset':
         loop.reset(command.seed);
         this.logger.log(`game reset, seed commitment ${loop.seedCommitment}`);
@@ -443,6 +459,8 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       loads,
       rules: this.config.rules,
       seed: this.config.seed,
+      durationMs: this.config.gameDurationMs,
+      lobby: this.config.gameStart === 'manual',
       onEvents: (events) => this.notify(events, this.listeners),
       onCommitted: (events) => this.notify(events, this.committedListeners),
     };

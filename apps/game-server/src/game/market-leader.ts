@@ -33,7 +33,15 @@ export class MarketLeader {
     const publish = (topic: string, messages: Parameters<TaskContext['publish']>[1]) => context.publish(topic, messages);
     this.publisher = new EngineEventPublisher(publish);
     this.store = new GameStateStore(deps.bus, deps.cipher, undefined, publish);
-    this.loop = new GameLoop({ seed: deps.seed, rules: deps.rules, clock: deps.clock, trackChanges: true, externalLoad: () => deps.loads.total() });
+    this.loop = new GameLoop({
+      seed: deps.seed,
+      rules: deps.rules,
+      clock: deps.clock,
+      trackChanges: true,
+      externalLoad: () => deps.loads.total(),
+      durationMs: deps.durationMs,
+      lobby: deps.lobby,
+    });
     this.loop.onEvents((events) => this.emit(events));
   }
 

@@ -8,6 +8,7 @@
 import type * as Phaser from 'phaser';
 import { mergeBailouts, type Banner, type BannerTone } from '../state/banners.js';
 import type { BrokerState, ConnectionState } from '../state/scoreboard-store.js';
+import type { GameStatus } from '@banana-market/protocol';
 import { setText } from './header-view.js';
 import { COLORS, css, DESIGN_HEIGHT, DESIGN_WIDTH, fit, textStyle } from './theme.js';
 
@@ -20,8 +21,9 @@ const MAX_QUEUE = 6;
 const STALE_AFTER_MS = 2500;
 
 /** The strip's text: a lost broker first, then a paused or ended game; '' for none. */
-export function stickyText(status: 'running' | 'paused' | 'ended', broker: BrokerState): string {
+export function stickyText(status: GameStatus, broker: BrokerState): string {
   if (broker.status === 'degraded') return BROKER_UNAVAILABLE_TEXT;
+  if (status === 'lobby') return 'STARTING SOON — register and connect your bot, the coach starts the game';
   return status === 'paused' ? 'GAME PAUSED — the market is waiting for the coach' : status === 'ended' ? 'GAME OVER — final standings' : '';
 }
 
@@ -42,7 +44,7 @@ export class BannerView {
   private hiding = false;
   private hideAt = 0;
   private connection: ConnectionState = { status: 'connecting', attempt: 1 };
-  private status: 'running' | 'paused' | 'ended' = 'running';
+  private status: GameStatus = 'running';
   private broker: BrokerState = { status: 'ok' };
 
   constructor(private readonly scene: Phaser.Scene) {
@@ -81,7 +83,7 @@ export class BannerView {
   }
 
   /** The game's status as a strip that stays while the game is paused or over. */
-  showStatus(status: 'running' | 'paused' | 'ended'): void {
+  showStatus(status: GameStatus): void {
     this.status = status;
     this.refreshSticky();
   }

@@ -5,7 +5,7 @@ import type { ConnectionState, MarketState } from '../state/scoreboard-store.js'
 import { COLORS, css, LAYOUT, textStyle } from './theme.js';
 import { TEXTURES } from './textures.js';
 
-const STATUS_COLORS = { running: COLORS.up, paused: COLORS.alert, ended: COLORS.muted } as const;
+const STATUS_COLORS = { lobby: COLORS.banana, running: COLORS.up, paused: COLORS.alert, ended: COLORS.muted } as const;
 
 export class HeaderView {
   private readonly status: Phaser.GameObjects.Text;
