@@ -98,6 +98,50 @@ describe('a game with a length', () => {
     expect(await coach('start')).toMatchObject({ status: 409 });
   });
 
+  it('gives the standings with the times and the revealed seed, as JSON and as CSV, the house bots flagged', async () => {
+    const game = await start({ GAME_DURATION: '10m', HOUSE_BOTS: '2', HOUSE_IN_STANDINGS: 'false', GAME_SEED: 'standings-seed' });
+    for (const name of ['ann', 'ben']) {
+      const token = (await http(game, 'POST', '/api/traders', { body: { team: 'RANKED', name } })).body.token as string;
+      expect((await http(game, 'POST', '/api/actions/feed', { token, body: { monkeys: name === 'ann' ? 2 : 1 } })).body).toMatchObject({
+        status: 'ACCEPTED',
+      });
+    }
+    const during = (await http(game, 'GET', '/api/standings')).body;
+    expect(during).toMatchObject({ status: 'running', seed: null, startedAt: iso(0), endedAt: null, durationMs: 10 * MINUTE });
+    await advanceTo(10 * MINUTE);
+    const standings = (await http(game, 'GET', '/api/standings')).body as {
+      seed: string;
+      traders: { rank: number | null; team: string; name: string; score: number; house: boolean }[];
+      teams: { rank: number | null; team: string; house: boolean }[];
+    };
+    expect(standings).toMatchObject({
+      status: 'ended',
+      seed: 'standings-seed',
+      startedAt: iso(0),
+      endedAt: iso(10 * MINUTE),
+      durationMs: 10 * MINUTE,
+    });
+    const house = standings.traders.filter((t) => t.house);
+    expect(house.map((t) => t.team)).toEqual(['HOUSE', 'HOUSE']);
+    expect(house.every((t) => t.rank === null)).toBe(true);
+    const players = standings.traders.filter((t) => !t.house);
+    expect(players.map((t) => [t.rank, t.name])).toEqual([
+      [1, 'ann'],
+      [2, 'ben'],
+    ]);
+    expect(standings.teams.find((t) => t.team === 'RANKED')).toMatchObject({ rank: 1, house: false });
+    expect(standings.teams.find((t) => t.team === 'HOUSE')).toMatchObject({ rank: null, house: true });
+
+    const csv = await fetch(`${game.url}/api/standings.csv`);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const [header, ...rows] = (await csv.text()).trim().split('\n');
+    expect(header).toBe('rank,team,name,score,fedMonkeys,bailouts,coins,shares,house');
+    expect(rows).toHaveLength(standings.traders.length);
+    expect(rows.map((row) => row.split(',').slice(0, 4))).toEqual(
+      standings.traders.map((t) => [String(t.rank ?? ''), t.team, t.name, String(t.score)]),
+    );
+  });
+
   it('has no end without GAME_DURATION, and refuses to extend one', async () => {
     await start({});
     expect(await market()).toMatchObject({ status: 'running', endsAt: null, remainingMs: null });

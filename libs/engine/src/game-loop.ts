@@ -98,8 +98,11 @@ export class GameLoop {
   /** When the game ends by itself (while paused: as if it had not been paused); undefined: no end, or still in the lobby. */
   private endsAt: number | undefined;
   /** The game's length with its extensions; undefined: no end. */
-  private durationMs: number | undefined;
+  private length: number | undefined;
   private readonly lobby: boolean;
+  /** When play began and when it ended (ms since the epoch), for the standings. */
+  private beganAt: number | undefined;
+  private endedAt: number | undefined;
   /** GAME_DURATION as configured: a reset's new game gets it again. */
   private readonly configuredDurationMs: number | undefined;
   private lifecycleChanged = true;
@@ -110,7 +113,7 @@ export class GameLoop {
     this.clock = options.clock;
     this.rules = options.rules ?? DEFAULT_RULES;
     this.trackChanges = options.trackChanges ?? false;
-    this.durationMs = options.durationMs;
+    this.length = options.durationMs;
     this.configuredDurationMs = options.durationMs;
     this.lobby = options.lobby ?? false;
     this.role = options.role ?? 'market';
@@ -130,15 +133,25 @@ export class GameLoop {
     return this.phase === 'lobby' ? 'lobby' : 'paused';
   }
 
+  /** The game's length with its extensions (undefined: no end). */
+  get durationMs(): number | undefined {
+    return this.length;
+  }
+
+  /** When play began (undefined: in the lobby) and when the game ended (undefined: not ended), ms since the epoch. */
+  playTimes(): { readonly beganAt?: number; readonly endedAt?: number } {
+    return { beganAt: this.beganAt, endedAt: this.endedAt };
+  }
+
   /**
    * When the game ends by itself, and the game time left: while paused or in the lobby, as if it went on
    * now; once ended, when it did. Undefined when it has no end.
    */
   timeLeft(): { readonly endsAt: number; readonly remainingMs: number } | undefined {
     const now = this.clock.now();
-    if (this.durationMs === undefined) return undefined;
+    if (this.length === undefined) return undefined;
     if (this.phase === 'lobby' || this.phase === 'created' || this.endsAt === undefined)
-      return { endsAt: now + this.durationMs, remainingMs: this.durationMs };
+      return { endsAt: now + this.length, remainingMs: this.length };
     if (this.phase === 'paused') {
       const remainingMs = Math.max(0, this.endsAt - this.pausedAt);
       return { endsAt: now + remainingMs, remainingMs };
@@ -240,7 +253,9 @@ export class GameLoop {
     this.startedAt = game.startedAt;
     this.pausedAt = game.pausedAt;
     this.endsAt = game.endsAt ?? undefined;
-    this.durationMs = game.durationMs ?? undefined;
+    this.length = game.durationMs ?? undefined;
+    this.beganAt = game.beganAt ?? undefined;
+    this.endedAt = game.endedAt ?? undefined;
     this.restoredPhase = game.phase;
     this.engine = this.createEngine(game.seed, game.startedAt, { ...save, market: game.market });
     this.lifecycleChanged = false;
@@ -286,7 +301,9 @@ export class GameLoop {
       phase,
       pausedAt: this.pausedAt,
       endsAt: this.endsAt ?? null,
-      durationMs: this.durationMs ?? null,
+      durationMs: this.length ?? null,
+      beganAt: this.beganAt ?? null,
+      endedAt: this.endedAt ?? null,
       startedAt: this.startedAt,
       savedAt: this.clock.now(),
       market,
@@ -335,7 +352,8 @@ export class GameLoop {
   private beginRunning(): void {
     this.phase = 'running';
     this.lifecycleChanged = true;
-    if (this.durationMs !== undefined) this.endsAt = this.clock.now() + this.durationMs;
+    this.beganAt = this.clock.now();
+    if (this.length !== undefined) this.endsAt = this.clock.now() + this.length;
     this.emitGameEvent({ type: 'GAME_STARTED', seedCommitment: this.currentCommitment });
     this.schedule();
   }
@@ -346,8 +364,8 @@ export class GameLoop {
    */
   extend(ms: number): boolean {
     this.assertMarketRole('extend');
-    if (this.durationMs === undefined || this.status === 'ended' || this.phase === 'stopped') return false;
-    this.durationMs += ms;
+    if (this.length === undefined || this.status === 'ended' || this.phase === 'stopped') return false;
+    this.length += ms;
     if (this.endsAt !== undefined) this.endsAt += ms;
     this.lifecycleChanged = true;
     // An event moves nothing in the market: the record (with the new end) is written with the next change.
@@ -397,7 +415,8 @@ export class GameLoop {
     this.halt('ended');
     // Ended early (or in the lobby): the end is now; ended on time, it stays the time it was due.
     const now = this.clock.now();
-    if (this.durationMs !== undefined && (this.endsAt === undefined || this.endsAt > now)) this.endsAt = now;
+    if (this.length !== undefined && (this.endsAt === undefined || this.endsAt > now)) this.endsAt = now;
+    this.endedAt = Math.min(now, this.endsAt ?? now);
     this.seedRevealed = true;
     this.emitGameEvent({ type: 'GAME_ENDED', seed: this.currentSeed, seedCommitment: this.currentCommitment });
   }
@@ -413,8 +432,10 @@ export class GameLoop {
     const states = this.newGame(seed ?? this.currentSeed, this.clock.now());
     this.seedRevealed = false;
     this.phase = 'running';
-    this.durationMs = this.configuredDurationMs;
-    this.endsAt = this.durationMs === undefined ? undefined : this.clock.now() + this.durationMs;
+    this.length = this.configuredDurationMs;
+    this.endsAt = this.length === undefined ? undefined : this.clock.now() + this.length;
+    this.beganAt = this.clock.now();
+    this.endedAt = undefined;
     this.emit([this.gameEvent({ type: 'GAME_RESET', seedCommitment: this.currentCommitment }), ...states]);
     this.schedule();
   }
@@ -433,7 +454,9 @@ export class GameLoop {
     this.start();
     if (this.phase === 'stopped') return;
     this.endsAt = record.endsAt ?? undefined;
-    this.durationMs = record.durationMs ?? undefined;
+    this.length = record.durationMs ?? undefined;
+    this.beganAt = record.beganAt ?? undefined;
+    this.endedAt = record.endedAt ?? undefined;
     if (record.seed !== this.currentSeed || record.startedAt !== this.startedAt) this.followNewGame(record);
     else this.followPhase(record);
     this.engine.followMarket(record.market);

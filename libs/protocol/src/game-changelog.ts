@@ -66,6 +66,10 @@ export const gameRecordSchema = z.object({
   endsAt: epochMs.nullable().default(null),
   /** The game's length (GAME_DURATION, plus what the coach extended it by); null: no end. */
   durationMs: z.number().int().nonnegative().nullable().default(null),
+  /** When play began (GAME_STARTED: at start, or out of the lobby; a reset's new game at the reset); null: in the lobby. */
+  beganAt: epochMs.nullable().default(null),
+  /** When the game ended (on time, or by the coach); null: not ended. */
+  endedAt: epochMs.nullable().default(null),
   /** When this game started (or was reset): trader states older than this are an earlier game's. */
   startedAt: epochMs,
   /** The game clock when this record was written. */

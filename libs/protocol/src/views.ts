@@ -37,3 +37,26 @@ export const leaderboardSchema = z.object({
 export type LeaderboardView = z.infer<typeof leaderboardSchema>;
 export type TraderStanding = z.infer<typeof traderStandingSchema>;
 export type TeamStanding = z.infer<typeof teamStandingSchema>;
+
+/**
+ * GET /api/standings: the game's final (or current) standings, for the podium, the report and the
+ * coach's records. The seed is shown once the game's end revealed it; house bots are flagged, and
+ * ranked only when they count in the standings (HOUSE_IN_STANDINGS).
+ */
+export const standingsSchema = z.object({
+  status: gameStatusSchema,
+  seedCommitment: z.string(),
+  seed: z.string().nullable(),
+  /** When play began (ISO-8601); null: still in the lobby. */
+  startedAt: z.string().nullable(),
+  /** When the game ended; null: not ended. */
+  endedAt: z.string().nullable(),
+  /** The game's length (GAME_DURATION and extensions); null: no end. */
+  durationMs: z.number().nullable(),
+  teams: z.array(teamStandingSchema.extend({ rank: z.number().int().positive().nullable(), house: z.boolean() })),
+  traders: z.array(traderStandingSchema.extend({ rank: z.number().int().positive().nullable(), house: z.boolean() })),
+});
+export type StandingsView = z.infer<typeof standingsSchema>;
+
+/** The columns of GET /api/standings.csv, one row per trader. */
+export const STANDINGS_CSV_COLUMNS = ['rank', 'team', 'name', 'score', 'fedMonkeys', 'bailouts', 'coins', 'shares', 'house'] as const;

@@ -27,6 +27,7 @@ import {
   type Gibb,
   type LeaderboardView,
   type MarketView,
+  type StandingsView,
   type TraderAction,
   type TraderKey,
   type TraderState,
@@ -252,7 +253,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
    * Every trader's latest state on trader-states, this server's own traders as they are this instant;
    * without the house bots when HOUSE_IN_STANDINGS=false.
    */
-  leaderboard(): LeaderboardView {
+  leaderboard(includeHouse = this.config.houseInStandings): LeaderboardView {
     const standings = new Map(this.states.all().map((s) => [`${s.trader.team}/${s.trader.name}`, s]));
     for (const task of this.tasks.values()) {
       for (const trader of task.loop.traders()) {
@@ -260,9 +261,35 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
         if (state !== undefined) standings.set(`${trader.team}/${trader.name}`, { trader, state });
       }
     }
-    const { houseInStandings, houseTeam } = this.config;
     const entries = [...standings.values()];
-    return leaderboardOf(houseInStandings ? entries : entries.filter(({ trader }) => trader.team !== houseTeam), this.config.rules);
+    return leaderboardOf(includeHouse ? entries : entries.filter(({ trader }) => trader.team !== this.config.houseTeam), this.config.rules);
+  }
+
+  /** The standings with the game's times and seed (once revealed), the house bots flagged (see StandingsView). */
+  standings(): StandingsView {
+    const board = this.leaderboard(true);
+    const { houseInStandings, houseTeam } = this.config;
+    const ranked = <T extends { team: string }>(rows: readonly T[]) => {
+      let rank = 0;
+      return rows.map((row) => {
+        const house = row.team === houseTeam;
+        return { ...row, rank: house && !houseInStandings ? null : ++rank, house };
+      });
+    };
+    const loop = this.marketLoop;
+    const { beganAt, endedAt } = loop.playTimes();
+    const at = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+    const status = loop.status;
+    return {
+      status,
+      seedCommitment: loop.seedCommitment,
+      seed: loop.revealedSeed ?? null,
+      startedAt: at(beganAt ?? (status === 'lobby' ? undefined : loop.gameStartedAt)),
+      endedAt: at(endedAt),
+      durationMs: loop.timeLeft() === undefined ? null : (loop.durationMs ?? null),
+      teams: ranked(board.teams),
+      traders: ranked(board.traders),
+    };
   }
 
   traderState(trader: TraderKey): TraderState | undefined {

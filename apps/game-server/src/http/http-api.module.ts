@@ -6,12 +6,21 @@ import { AdminTokenGuard, TraderTokenGuard } from './auth.guards.js';
 import { GameControlController } from './game-control.controller.js';
 import { HealthController } from './health.controller.js';
 import { MarketController } from './market.controller.js';
+import { StandingsController } from './standings.controller.js';
 import { TeamsController } from './teams.controller.js';
 import { TradersController } from './traders.controller.js';
 
 @Module({
   imports: [TerminusModule, GameModule],
-  controllers: [HealthController, MarketController, TradersController, TeamsController, ActionsController, GameControlController],
+  controllers: [
+    HealthController,
+    MarketController,
+    StandingsController,
+    TradersController,
+    TeamsController,
+    ActionsController,
+    GameControlController,
+  ],
   providers: [AdminTokenGuard, TraderTokenGuard],
 })
 export class HttpApiModule {}
