@@ -24,13 +24,14 @@ import {
   TRADER_KEY_SHAPE,
   type RepartitionedOrder,
 } from '@banana-market/protocol';
-import type { Clock } from '@banana-market/engine';
+import type { Clock, EngineEvent } from '@banana-market/engine';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type TaskContext } from '../bus/message-bus.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { decodeActionMessage } from './action-decoder.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { GameService } from './game.service.js';
 import { SignedOrders } from './signed-orders.js';
+import { answerLabel, GameMetrics } from '../metrics/game-metrics.js';
 import { GAME_CLOCK } from './tokens.js';
 import { TaskIntake } from './topic-intake.js';
 import { TraderRegistry } from './trader-registry.service.js';
@@ -48,6 +49,7 @@ export class ActionIntakeService extends TaskIntake {
     registry: TraderRegistry,
     @Inject(SERVER_CONFIG) config: ServerConfig,
     @Inject(GAME_CLOCK) clock: Clock,
+    private readonly metrics: GameMetrics,
   ) {
     // The tasks' state store changelog and their plantation loads: restored from, and only each key's latest value counts.
     const changelogs = [TOPICS.taskChangelog.name, TOPICS.plantationLoads.name];
@@ -84,6 +86,7 @@ export class ActionIntakeService extends TaskIntake {
           keyBytes: message.key,
           field: refusal.field,
         });
+        this.metrics.answered('kafka', 'REJECTED');
         return;
       }
     }
@@ -96,9 +99,11 @@ export class ActionIntakeService extends TaskIntake {
       }
     }
     if (decoded.ok) {
-      this.game.executeAction(task.partition, decoded.trader, decoded.action, message.key, message.timestamp);
+      const events = this.game.executeAction(task.partition, decoded.trader, decoded.action, message.key, message.timestamp);
+      if (this.fromKafkaClient(message)) this.countKafkaAnswer(events);
       return;
     }
+    if (this.fromKafkaClient(message)) this.metrics.answered('kafka', 'REJECTED');
     this.deadLetters.record(message, decoded.reason);
     if (decoded.trader !== undefined) {
       this.game.rejectAction(task.partition, decoded.trader, decoded.txnType, decoded.txnId, decoded.reason, {
@@ -117,6 +122,15 @@ export class ActionIntakeService extends TaskIntake {
       reason: `${decoded.reason}; the key of an order is the trader as JSON, ${TRADER_KEY_SHAPE}`,
       field: decoded.field,
     });
+  }
+
+  /** Whether a Kafka client wrote it (not a gateway or house bot of any server of the game, which count it themselves). */
+  private fromKafkaClient(message: BusMessage): boolean {
+    return this.bus.kind === 'kafka' && message.serverSigned !== true;
+  }
+
+  private countKafkaAnswer(events: readonly EngineEvent[]): void {
+    for (const event of events) if (event.kind === 'txn-result') this.metrics.answered('kafka', answerLabel(event.result));
   }
 
   /** An order another task forwarded here: the message as it was written (a malformed envelope is a dead letter). */

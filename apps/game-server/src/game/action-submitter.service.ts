@@ -26,6 +26,7 @@ import { GAME_CLOCK } from './tokens.js';
 import { TraderActivityView } from '../read-models/trader-activity.view.js';
 import { RefusalPacer } from './refusal-pacer.js';
 import { TxnResultWaiter } from './txn-result-waiter.service.js';
+import { answerLabel, GameMetrics } from '../metrics/game-metrics.js';
 
 /** How long a gateway waits for the engine's answer before giving up on the request. */
 export const ACTION_RESULT_TIMEOUT_MS = 10_000;
@@ -59,6 +60,7 @@ export class ActionSubmitter {
     @Inject(SERVER_CONFIG) config: ServerConfig,
     private readonly waiter: TxnResultWaiter,
     private readonly activity: TraderActivityView,
+    private readonly metrics: GameMetrics,
   ) {
     this.rateLimiter = new ActionRateLimiter(config.actionRateLimit);
     this.pacer = new RefusalPacer(config.actionRateLimit);
@@ -74,8 +76,9 @@ export class ActionSubmitter {
     return { at, retryAfterMs: this.rateLimiter.take(traderId(trader), at) };
   }
 
-  /** A refusal for an action `admit` did not let through. */
-  refusal(retryAfterMs: number): RateLimitedError {
+  /** A refusal for an action `admit` did not let through (`via` the gateway that refuses it). */
+  refusal(retryAfterMs: number, via?: 'http' | 'websocket'): RateLimitedError {
+    if (via !== undefined) this.metrics.answered(via, RATE_LIMITED);
     return new RateLimitedError(this.rateLimiter.limit, retryAfterMs);
   }
 
@@ -102,7 +105,7 @@ export class ActionSubmitter {
     let now = admittedAt;
     if (now === undefined) {
       const admission = this.admit(trader);
-      if (admission.retryAfterMs > 0) throw this.refusal(admission.retryAfterMs);
+      if (admission.retryAfterMs > 0) throw this.refusal(admission.retryAfterMs, via);
       now = admission.at;
     }
     if (via !== undefined) this.activity.wrote(trader, via);
@@ -110,7 +113,11 @@ export class ActionSubmitter {
     const { topic, value } = encodeAction(stamped);
     // Already handled by the waiter: if the publish below fails, this answer's later timeout is nobody's unhandled rejection.
     const answer = this.waiter.expect(trader, action.order.txnId, ACTION_RESULT_TIMEOUT_MS);
+    const sent = performance.now();
     await this.bus.publish(topic, [{ key: encode.traderKey(trader), value }]);
-    return answer;
+    if (via === undefined) return answer;
+    const result = await answer;
+    this.metrics.answered(via, answerLabel(result), (performance.now() - sent) / 1000);
+    return result;
   }
 }

@@ -3,6 +3,7 @@ import { ActionIntakeService } from './action-intake.service.js';
 import { ActionSubmitter } from './action-submitter.service.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { ForgedRecords } from './forged-records.service.js';
+import { GameMetrics } from '../metrics/game-metrics.js';
 import { GameService } from './game.service.js';
 import { MarketIntakeService } from './market-intake.service.js';
 import { TraderActivityView } from '../read-models/trader-activity.view.js';
@@ -18,11 +19,22 @@ import { TxnResultWaiter } from './txn-result-waiter.service.js';
     TraderStatesView,
     DeadLetterService,
     ForgedRecords,
+    GameMetrics,
     TraderRegistry,
     TxnResultWaiter,
     ActionSubmitter,
     TraderActivityView,
   ],
-  exports: [GameService, TraderRegistry, ActionSubmitter, DeadLetterService, ForgedRecords, TxnResultWaiter, TraderStatesView, TraderActivityView],
+  exports: [
+    GameService,
+    TraderRegistry,
+    ActionSubmitter,
+    DeadLetterService,
+    ForgedRecords,
+    GameMetrics,
+    TxnResultWaiter,
+    TraderStatesView,
+    TraderActivityView,
+  ],
 })
 export class GameModule {}

@@ -46,6 +46,7 @@ import { MarketFeed } from './market-feed.js';
 import { MarketLeader } from './market-leader.js';
 import { PlantationLoads } from './plantation-loads.js';
 import { GAME_CLOCK } from './tokens.js';
+import { GameMetrics } from '../metrics/game-metrics.js';
 import { TraderRegistry, TraderRemovedError } from './trader-registry.service.js';
 
 export type GameListener = (events: readonly EngineEvent[]) => void;
@@ -90,6 +91,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     @Inject(STATE_CIPHER) private readonly cipher: StateCipher,
     private readonly states: TraderStatesView,
     private readonly registry: TraderRegistry,
+    private readonly metrics: GameMetrics,
   ) {
     this.rateLimiter = new ActionRateLimiter(config.actionRateLimit);
     this.view = new GameLoop({ seed: config.seed, rules: config.rules, clock, role: 'task', externalLoad: () => this.loads.total() });
@@ -488,7 +490,10 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       seed: this.config.seed,
       durationMs: this.config.gameDurationMs,
       lobby: this.config.gameStart === 'manual',
-      onEvents: (events) => this.notify(events, this.listeners),
+      onEvents: (events) => {
+        this.observeTicks(events);
+        this.notify(events, this.listeners);
+      },
       onCommitted: (events) => this.notify(events, this.committedListeners),
     };
   }
@@ -520,6 +525,11 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     this.view.followGame(record);
     if (!this.running) return;
     for (const task of this.tasks.values()) task.followGame(record);
+  }
+
+  /** How late each of the market's ticks is handed to the bus (the game clock: a tick's time is when it fell due). */
+  private observeTicks(events: readonly EngineEvent[]): void {
+    for (const event of events) if (event.kind === 'price') this.metrics.tickHandedOver((this.clock.now() - Date.parse(event.price.time)) / 1000);
   }
 
   private notify(events: readonly EngineEvent[], listeners: ReadonlySet<GameListener>): void {

@@ -33,7 +33,7 @@ export function actionRateGate(registry: TraderRegistry, submitter: ActionSubmit
     if (trader === undefined) return next();
     const { at, retryAfterMs } = submitter.admit(trader);
     if (retryAfterMs > 0) {
-      const refusal = toErrorBody(submitter.refusal(retryAfterMs));
+      const refusal = toErrorBody(submitter.refusal(retryAfterMs, 'http'));
       submitter.pacer.hold(trader, retryAfterMs, () => sendErrorBody(res, refusal));
       return;
     }

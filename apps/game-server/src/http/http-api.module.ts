@@ -6,6 +6,7 @@ import { AdminTokenGuard, TraderTokenGuard } from './auth.guards.js';
 import { GameControlController } from './game-control.controller.js';
 import { HealthController } from './health.controller.js';
 import { MarketController } from './market.controller.js';
+import { MetricsController } from './metrics.controller.js';
 import { StandingsController } from './standings.controller.js';
 import { TeamsController } from './teams.controller.js';
 import { TradersController } from './traders.controller.js';
@@ -14,6 +15,7 @@ import { TradersController } from './traders.controller.js';
   imports: [TerminusModule, GameModule],
   controllers: [
     HealthController,
+    MetricsController,
     MarketController,
     StandingsController,
     TradersController,

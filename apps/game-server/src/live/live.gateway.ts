@@ -51,6 +51,7 @@ import { GameService } from '../game/game.service.js';
 import { TraderRegistry, TraderRemovedError } from '../game/trader-registry.service.js';
 import { TxnResultWaiter } from '../game/txn-result-waiter.service.js';
 import { TraderActivityView } from '../read-models/trader-activity.view.js';
+import { GameMetrics } from '../metrics/game-metrics.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { INVALID_FRAME_EVENT, WS_HARD_MAX_FRAME_BYTES, type InvalidFrame } from './ws-frame-parser.js';
 import { decodeTraderKey } from '../game/trader-key-decoder.js';
@@ -90,6 +91,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     private readonly answers: TxnResultWaiter,
     private readonly states: TraderStatesView,
     private readonly activity: TraderActivityView,
+    private readonly metrics: GameMetrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -129,6 +131,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   handleConnection(client: WebSocket): void {
     this.clients.set(client, {});
+    this.metrics.clientConnected();
     // The seed is secret while the game runs (it foretells the price walk): its commitment only, and the seed once the game has ended.
     const seed = this.game.revealedSeed;
     this.send(client, WS_SERVER_EVENTS.welcome, {
@@ -144,7 +147,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   handleDisconnect(client: WebSocket): void {
     this.signOut(client);
-    this.clients.delete(client);
+    if (this.clients.delete(client)) this.metrics.clientDisconnected();
   }
 
   @SubscribeMessage(WS_CLIENT_EVENTS.auth)
