@@ -51,7 +51,8 @@ export async function createGameServer(options: GameServerOptions): Promise<Nest
       .setTitle('Banana Market')
       .setDescription(
         'Trade banana shares, invest in plantations, feed monkeys. Actions take a trader token (POST /api/traders); ' +
-          'coach operations take the admin token. Live data and actions also over WebSocket at /ws.',
+          'coach operations take the admin token. Live data and actions also over WebSocket at /ws. ' +
+          'The Kafka topics: [/api/asyncapi.json](/api/asyncapi.json) (AsyncAPI 3). Metrics for Prometheus: [/metrics](/metrics).',
       )
       .setVersion('1')
       .addBearerAuth()

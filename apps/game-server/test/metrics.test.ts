@@ -1,9 +1,11 @@
 /**
  * GET /metrics: valid Prometheus text (parsed by a Prometheus text-format
  * parser), with the actions by path and status, the gateways' latency, the
- * WebSocket clients and the market's ticks, counting what was really done.
+ * WebSocket clients and the market's ticks, counting what was really done;
+ * and the AsyncAPI document of the Kafka topics.
  */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { Parser } from '@asyncapi/parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { http, startTestServer, type TestServer } from './support/test-server.js';
 import { TestSocket } from './support/ws-client.js';
@@ -55,5 +57,15 @@ describe('GET /metrics', () => {
     expect(family(after, 'banana_process_cpu_user_seconds_total')?.type).toBe('COUNTER');
     socket.close();
     await vi.waitFor(async () => expect(valueOf(await scrape(server!), 'banana_websocket_clients')).toBe(0));
+  });
+
+  it('serves the AsyncAPI document of the Kafka topics, linked from the API docs', async () => {
+    server = await startTestServer({ env: { KAFKA_BROKERS: 'room-laptop:9092' } });
+    const document = (await http(server, 'GET', '/api/asyncapi.json')).body;
+    expect(document).toMatchObject({ asyncapi: '3.0.0', servers: { room: { host: 'room-laptop:9092' } } });
+    const { diagnostics } = await new Parser().parse(JSON.stringify(document));
+    expect(diagnostics.filter((d) => d.severity === 0)).toEqual([]);
+    const docs = await (await fetch(`${server.url}/api/docs-json`)).json();
+    expect(docs.info.description).toContain('/api/asyncapi.json');
   });
 });

@@ -13,3 +13,4 @@ export * from './txn-rejection.js';
 export * from './game-changelog.js';
 export * from './market-control.js';
 export * from './rate-limit.js';
+export * from './asyncapi.js';

@@ -5,6 +5,7 @@ import { ActionsController } from './actions.controller.js';
 import { AdminTokenGuard, TraderTokenGuard } from './auth.guards.js';
 import { GameControlController } from './game-control.controller.js';
 import { HealthController } from './health.controller.js';
+import { AsyncApiController } from './asyncapi.controller.js';
 import { MarketController } from './market.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { StandingsController } from './standings.controller.js';
@@ -16,6 +17,7 @@ import { TradersController } from './traders.controller.js';
   controllers: [
     HealthController,
     MetricsController,
+    AsyncApiController,
     MarketController,
     StandingsController,
     TradersController,
