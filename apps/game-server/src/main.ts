@@ -17,6 +17,8 @@ import { GameService } from './game/game.service.js';
 import { createGameServer } from './server.js';
 import { UnrecoverableStateError } from './state/game-state-store.js';
 import { StateCipher } from './state/state-cipher.js';
+import { joinUrls, terminalQrCode } from './console/join-urls.js';
+import { StartupLogger } from './console/startup-logger.js';
 
 /** A clean stop that takes longer has hung: the process exits anyway, and a restart resumes from what was committed. */
 const STOP_DEADLINE_MS = 4500;
@@ -95,16 +97,35 @@ async function main(): Promise<void> {
   }
   const bus: MessageBus = config.kafkaBrokers === undefined ? embeddedBus(config) : await connectKafka(config, config.kafkaBrokers);
   const stateCipher = serverKey(config);
-  const app = await createGameServer({ config, bus, stateCipher, shutdownHooks: false });
-  await app.listen(config.port, config.host);
+  const logger = new StartupLogger(config.logLevel === 'debug');
+  const app = await createGameServer({ config, bus, stateCipher, shutdownHooks: false, logger });
+  try {
+    await app.listen(config.port, config.host);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      fail(`port ${config.port} is already in use on ${config.host} (PORT): stop what listens there, or start with PORT=<another port>`);
+    }
+    throw err;
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stopGracefully(app, bus, signal).catch((err: unknown) => fail(`stopping: ${String(err)}`)));
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
+  await printBanner(config, app.get(GameService), port);
+  logger.release();
+}
+
+/** What the coach needs first: where the room joins (and its QR code), the gibber, the seed's commitment, the admin token. */
+async function printBanner(config: ServerConfig, game: GameService, port: number): Promise<void> {
   const url = `http://localhost:${port}`;
+  const [room, ...others] = joinUrls(config.host, port);
+  const qrCode = await terminalQrCode(room);
+  // All at once from here: nothing else is printed between these lines.
   console.log(`Banana Market is open: ${url}  (API docs: ${url}/api/docs, live feed: ws://localhost:${port}/ws)`);
+  console.log(`join the game from the room: ${room}${others.length > 0 ? `  (also ${others.join(', ')})` : ''}`);
+  console.log(qrCode);
+  console.log(`post #MKTD gibbs: ${room}/gibber   the coach's page: ${room}/coach/teams`);
   // The seed stays secret until the game ends: players could foresee the price walk with it.
-  const game = app.get(GameService);
   console.log(
     `game seed commitment: ${game.seedCommitment} (SHA-256 of the ${config.seedGenerated ? 'generated' : 'GAME_SEED'} seed; ` +
       'the seed is revealed when the game ends, and GAME_SEED=<that seed> replays the game)',

@@ -6,6 +6,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,12 @@ describe('the started server', () => {
   it("answers health within 10 s, prints the admin token and the seed's commitment", () => {
     console.log(`server answered /api/health ${startupMs} ms after start`);
     expect(startupMs).toBeLessThan(10_000);
+    // The coach's lines first: no route mappings, the room's URL (HOST here) and its QR code.
+    const printed = output.join('');
+    expect(printed).not.toMatch(/Mapped \{|RouterExplorer|InstanceLoader/);
+    expect(printed.indexOf('Banana Market is open')).toBeLessThan(printed.indexOf('game started'));
+    expect(printed).toMatch(/join the game from the room: http:\/\/127\.0\.0\.1:\d+\n/);
+    expect(printed).toContain('▄▄▄▄▄▄▄');
     expect(output.join('')).toMatch(/admin token \(generated; set ADMIN_TOKEN to choose one\): \S{16,}/);
     expect(output.join('')).toMatch(/game seed commitment: [0-9a-f]{64} /);
   });
@@ -150,6 +157,7 @@ describe('a clean stop and `npm start` again', () => {
 
     const second = await start();
     try {
+      await vi.waitFor(() => expect(second.printed()).toContain('resuming game'), { timeout: 5_000, interval: 50 });
       expect(second.printed()).toMatch(new RegExp(`resuming game ${commitment.slice(0, 16)} at tick ${tick} \\(3 traders\\), running`));
       expect(second.printed()).toContain(`game seed commitment: ${commitment}`);
       expect(await tickOf(second.url)).toBeGreaterThanOrEqual(tick);
@@ -159,11 +167,34 @@ describe('a clean stop and `npm start` again', () => {
 
     const fresh = await start(['--fresh']);
     try {
-      expect(fresh.printed()).toMatch(/game started, seed commitment/);
+      await vi.waitFor(() => expect(fresh.printed()).toMatch(/game started, seed commitment/), { timeout: 5_000, interval: 50 });
       expect(fresh.printed()).not.toContain(commitment);
       expect(await tickOf(fresh.url)).toBeLessThan(tick);
     } finally {
       fresh.child.kill('SIGKILL');
     }
   }, 90_000);
+});
+
+describe('a port already in use', () => {
+  it('is one line naming the port and what to do, exit code 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const result = await run(process.execPath, [mainJs], {
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HOUSE_BOTS: '0', DATA_DIR: '' },
+      }).then(
+        () => ({ code: 0, stdout: '', stderr: '' }),
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stdout).not.toContain('Banana Market is open');
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `banana-market: port ${port} is already in use on 127.0.0.1 (PORT): stop what listens there, or start with PORT=<another port>`,
+      ]);
+    } finally {
+      taken.close();
+    }
+  }, 30_000);
 });

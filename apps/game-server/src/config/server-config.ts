@@ -132,6 +132,8 @@ export const serverEnvSchema = z
       .optional(),
     TICK_MS: numberFromEnv('TICK_MS', { min: 10, max: 60_000, fallback: 1000, integer: true }),
     GAME_DURATION: gameDuration,
+    /** `debug` also prints Nest's start-up lines (modules, routes) and debug messages. */
+    LOG_LEVEL: fromEnv(z.enum(['info', 'debug'], { error: 'LOG_LEVEL must be one of info, debug' }).default('info')),
     GAME_START: fromEnv(z.enum(GAME_START_MODES, { error: `GAME_START must be one of ${GAME_START_MODES.join(', ')}` }).default('auto')),
     HOUSE_BOTS: numberFromEnv('HOUSE_BOTS', { min: 0, max: 100, fallback: 3, integer: true }),
     KAFKA_BROKERS: brokerList,
@@ -187,6 +189,8 @@ export interface ServerConfig {
   readonly houseBots: number;
   /** GAME_DURATION in ms: the game ends by itself this long after it starts (pauses excepted); undefined: no end. */
   readonly gameDurationMs: number | undefined;
+  /** LOG_LEVEL: info, or debug (Nest's start-up lines too). */
+  readonly logLevel: 'info' | 'debug';
   /** GAME_START: auto, or manual (the lobby, until POST /api/game/start). */
   readonly gameStart: (typeof GAME_START_MODES)[number];
   /** The teams that may register and trade (GAME_TEAMS); undefined: any team. */
@@ -255,6 +259,7 @@ export function loadServerConfig(env: Record<string, string | undefined>, option
     houseBots: e.HOUSE_BOTS,
     gameDurationMs: e.GAME_DURATION,
     gameStart: e.GAME_START,
+    logLevel: e.LOG_LEVEL,
     gameTeams: e.GAME_TEAMS,
     houseTeam: e.HOUSE_TEAM,
     houseInStandings: e.HOUSE_IN_STANDINGS,
