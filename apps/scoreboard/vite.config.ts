@@ -1,6 +1,6 @@
 /**
  * Builds the spectators' page into dist/, which the game server serves at /,
- * the room's gibber page, served at /gibber, and the coach's join codes at /coach/teams.
+ * the room's gibber page, served at /gibber, the coach's page at /coach/ and its join codes at /coach/teams.
  * The source condition makes `@banana-market/sdk` resolve to its TypeScript,
  * so the page imports the protocol's schemas without a separate SDK build.
  */
@@ -21,6 +21,7 @@ export default defineConfig({
         scoreboard: `${import.meta.dirname}/index.html`,
         gibber: `${import.meta.dirname}/gibber.html`,
         coachTeams: `${import.meta.dirname}/coach/teams.html`,
+        coach: `${import.meta.dirname}/coach/index.html`,
       },
     },
     emptyOutDir: true,

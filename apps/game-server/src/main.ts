@@ -17,7 +17,7 @@ import { GameService } from './game/game.service.js';
 import { createGameServer } from './server.js';
 import { UnrecoverableStateError } from './state/game-state-store.js';
 import { StateCipher } from './state/state-cipher.js';
-import { joinUrls, terminalQrCode } from './console/join-urls.js';
+import { joinUrls, terminalQrCode } from './room-urls.js';
 import { StartupLogger } from './console/startup-logger.js';
 
 /** A clean stop that takes longer has hung: the process exits anyway, and a restart resumes from what was committed. */
@@ -124,7 +124,7 @@ async function printBanner(config: ServerConfig, game: GameService, port: number
   console.log(`Banana Market is open: ${url}  (API docs: ${url}/api/docs, live feed: ws://localhost:${port}/ws)`);
   console.log(`join the game from the room: ${room}${others.length > 0 ? `  (also ${others.join(', ')})` : ''}`);
   console.log(qrCode);
-  console.log(`post #MKTD gibbs: ${room}/gibber   the coach's page: ${room}/coach/teams`);
+  console.log(`post #MKTD gibbs: ${room}/gibber   the coach's page: ${room}/coach/`);
   // The seed stays secret until the game ends: players could foresee the price walk with it.
   console.log(
     `game seed commitment: ${game.seedCommitment} (SHA-256 of the ${config.seedGenerated ? 'generated' : 'GAME_SEED'} seed; ` +

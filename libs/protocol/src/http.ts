@@ -103,10 +103,6 @@ export type GibbSourceStatus = z.infer<typeof gibbSourceStatusSchema>;
 export const gibbSourcesViewSchema = z.object({ sources: z.array(gibbSourceStatusSchema) });
 export type GibbSourcesView = z.infer<typeof gibbSourcesViewSchema>;
 
-/**
- * The coach's reset body, strict: a misspelt field (`{"sed":"…"}`) is refused
- * by name rather than ignored, which would reset the game with a random seed.
- */
 /** POST /api/game/extend: how many minutes the game gets on top of its length. */
 export const extendGameBodySchema = z.strictObject({
   minutes: z
@@ -116,6 +112,10 @@ export const extendGameBodySchema = z.strictObject({
 });
 export type ExtendGameBody = z.infer<typeof extendGameBodySchema>;
 
+/**
+ * The coach's reset body, strict: a misspelt field (`{"sed":"…"}`) is refused
+ * by name rather than ignored, which would reset the game with a random seed.
+ */
 export const resetGameBodySchema = z
   .strictObject({
     seed: z
@@ -145,12 +145,22 @@ export const errorBodySchema = z.object({
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Paths of the HTTP API, relative to the server root. */
+/** GET /api/room: where the room joins this server (each LAN address), and its gibber page. */
+export const roomViewSchema = z.object({ join: z.array(z.string()), gibber: z.string() });
+export type RoomView = z.infer<typeof roomViewSchema>;
+
 export const API_PATHS = Object.freeze({
   health: '/api/health',
   market: '/api/market',
   traders: '/api/traders',
   teams: '/api/teams',
   coachTeamsPage: '/coach/teams',
+  coachPage: '/coach/',
+  room: '/api/room',
+  standings: '/api/standings',
+  standingsCsv: '/api/standings.csv',
+  start: '/api/game/start',
+  extend: '/api/game/extend',
   marketAction: actionPath('market'),
   investAction: actionPath('invest'),
   feedAction: actionPath('feed'),

@@ -40,6 +40,8 @@ export const livePriceSchema = sharePriceSchema.extend({
   tick: z.number().int(),
   /** What a coin planted now is expected to earn (0.05: +5 %), for a trader with nothing growing. */
   plantationYield: z.number().optional(),
+  /** Game time left at this tick (GAME_DURATION); null or absent: no end. */
+  remainingMs: z.number().nonnegative().nullable().optional(),
 });
 export type LivePrice = z.infer<typeof livePriceSchema>;
 

@@ -7,6 +7,7 @@ import { GameControlController } from './game-control.controller.js';
 import { HealthController } from './health.controller.js';
 import { AsyncApiController } from './asyncapi.controller.js';
 import { MarketController } from './market.controller.js';
+import { RoomController } from './room.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { StandingsController } from './standings.controller.js';
 import { TeamsController } from './teams.controller.js';
@@ -18,6 +19,7 @@ import { TradersController } from './traders.controller.js';
     HealthController,
     MetricsController,
     AsyncApiController,
+    RoomController,
     MarketController,
     StandingsController,
     TradersController,

@@ -217,7 +217,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
         const price = decodeMessage.sharePrice(message.value);
         if (price.ok) {
           const { hype, tick, plantationYield } = this.game.snapshot();
-          this.broadcast(WS_SERVER_EVENTS.price, { ...price.value, hype, tick, plantationYield });
+          const { remainingMs } = this.game.market();
+          this.broadcast(WS_SERVER_EVENTS.price, { ...price.value, hype, tick, plantationYield, remainingMs });
         }
         return;
       }

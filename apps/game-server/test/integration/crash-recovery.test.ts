@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import seedrandom from 'seedrandom';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeRules } from '@banana-market/engine';
 import { encode, type MarketView, type TraderKey, type TxnResult } from '@banana-market/protocol';
 import { startBroker, type StartedBroker } from '../../../../tools/kafka/broker.mjs';
@@ -342,7 +342,17 @@ describe.each(['embedded', 'kafka'] as const)('the server SIGKILLed at random mo
       await server.start();
       const restartMs = Date.now() - killedAt;
 
-      const resumed = /resuming game \S+ at tick (\d+) \((\d+) traders\), (\w+)/.exec(server.currentRunOutput());
+      // The game's own start-up lines follow the coach's banner (where to join, the commitment, the admin token).
+      const resumed = await vi
+        .waitFor(
+          () => {
+            const found = /resuming game \S+ at tick (\d+) \((\d+) traders\), (\w+)/.exec(server.currentRunOutput());
+            if (found === null) throw new Error('not resumed yet');
+            return found;
+          },
+          { timeout: 10_000, interval: 50 },
+        )
+        .catch(() => null);
       expect(resumed, `restart ${kill + 1}: "resuming game … at tick N" on the console\n${server.tail()}`).not.toBeNull();
       const resumedTick = Number(resumed![1]);
       if (before !== undefined) {

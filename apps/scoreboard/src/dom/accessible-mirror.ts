@@ -9,6 +9,7 @@ import { hypeMark, type TickerGibb } from '../state/gibb-feed.js';
 import type { BrokerState, ConnectionState, MarketState, ScoreboardStore } from '../state/scoreboard-store.js';
 import type { Standings } from '../state/standings.js';
 import { formatClock, formatCoins, formatForecast } from '../format.js';
+import { countdownText, podiumLines, podiumOf } from '../state/ending.js';
 
 /** Rows mirrored: more than the canvas shows, bounded so a huge game stays cheap. */
 const MAX_TRADER_ROWS = 50;
@@ -27,6 +28,23 @@ export function mountAccessibleMirror(root: HTMLElement, store: ScoreboardStore)
   const gibbs = $<HTMLOListElement>('gibbs-list');
   const banner = $('banner-text');
   const broker = $('broker-text');
+  const countdown = $('countdown-text');
+  const podium = $<HTMLOListElement>('podium-list');
+  const showEnding = () => {
+    const left = countdownText(store.market);
+    setText(countdown, left === undefined ? '' : `the game ends in ${left}`);
+    const lines = podiumOf(store.market, store.standings);
+    podium.replaceChildren(
+      ...(lines === undefined ? [] : podiumLines(lines)).map((line) => {
+        const item = document.createElement('li');
+        item.textContent = line;
+        return item;
+      }),
+    );
+  };
+  store.on('market', showEnding);
+  store.on('leaderboard', showEnding);
+  store.on('newGame', showEnding);
 
   store.on('market', (market) => {
     setText(price, describePrice(market));

@@ -6,7 +6,9 @@
 import * as Phaser from 'phaser';
 import type { RankedTeam, RankedTrader } from '../state/standings.js';
 import type { ScoreboardStore } from '../state/scoreboard-store.js';
+import { countdownText, podiumOf } from '../state/ending.js';
 import { BannerView } from './banner-view.js';
+import { EndingView } from './ending-view.js';
 import { HeaderView } from './header-view.js';
 import { MonkeyView } from './monkey-view.js';
 import { PriceView } from './price-view.js';
@@ -74,6 +76,12 @@ export class ScoreboardScene extends Phaser.Scene {
     });
     this.ticker = new TickerView(this);
     this.banners = new BannerView(this);
+    const ending = new EndingView(this);
+    const showEnding = () => {
+      ending.showCountdown(countdownText(store.market));
+      ending.showPodium(podiumOf(store.market, store.standings));
+    };
+    showEnding();
 
     // What is already known (the store may have been fed before the scene booted)…
     price.showMarket(store.market);
@@ -94,12 +102,15 @@ export class ScoreboardScene extends Phaser.Scene {
         price.showMarket(market);
         this.header.showMarket(market, store.gameClockMs);
         this.banners.showStatus(market.status);
+        showEnding();
       }),
+      store.on('newGame', showEnding),
       store.on('history', (history) => price.showHistory(history)),
       store.on('leaderboard', (standings) => {
         traders.show(standings.traders);
         teams.show(standings.teams);
         monkeys.show(standings.teams);
+        showEnding();
       }),
       store.on('gibbs', ({ latest, added, marked }) => {
         if (added !== undefined) this.ticker.add(added, latest);

@@ -27,6 +27,8 @@ export interface MarketState {
   readonly status: GameStatus;
   /** How the price moved on the last tick. */
   readonly direction: Direction;
+  /** Game time left at the last tick (or snapshot); null: the game has no end. */
+  readonly remainingMs: number | null;
 }
 
 export type ConnectionState =
@@ -96,7 +98,7 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
   /** The REST snapshot (GET /api/market and /api/leaderboard): the whole picture before the feed starts. */
   applySnapshot(market: MarketView, leaderboard: LeaderboardView): void {
     if (this.marketState !== undefined && market.tick < this.marketState.tick) this.startNewGame(this.seedCommitment);
-    this.setMarket(market.price, market.forecast, market.hype, market.tick, market.time, market.status);
+    this.setMarket(market.price, market.forecast, market.hype, market.tick, market.time, market.status, market.remainingMs);
     this.setLeaderboard(leaderboard);
   }
 
@@ -128,7 +130,11 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
           this.startNewGame(event.seedCommitment);
         }
         const status = statusAfter(event.type);
-        if (status !== undefined && this.marketState !== undefined) this.replaceMarket({ status });
+        if (status !== undefined && this.marketState !== undefined) {
+          // Over: no time left (the last tick may have come a moment before the end).
+          const over = status === 'ended' && this.marketState.remainingMs !== null;
+          this.replaceMarket(over ? { status, remainingMs: 0 } : { status });
+        }
         const banner = bannerFor(event);
         if (banner !== undefined) this.emit('banner', banner);
         return;
@@ -154,20 +160,21 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
     if (otherGame) this.startNewGame(welcome.seedCommitment);
     this.seedCommitment = welcome.seedCommitment;
     this.tickMsValue = welcome.tickMs;
-    this.setMarket(market.price, market.forecast, market.hype, market.tick, market.time, market.status);
+    this.setMarket(market.price, market.forecast, market.hype, market.tick, market.time, market.status, market.remainingMs);
     this.setLeaderboard(welcome.leaderboard);
   }
 
   private applyPrice(price: LivePrice): void {
     if (this.marketState !== undefined && price.tick <= this.marketState.tick) return;
-    this.setMarket(price.coins, price.forecast, price.hype, price.tick, price.time, this.marketState?.status ?? 'running');
+    const remainingMs = price.remainingMs === undefined ? (this.marketState?.remainingMs ?? null) : price.remainingMs;
+    this.setMarket(price.coins, price.forecast, price.hype, price.tick, price.time, this.marketState?.status ?? 'running', remainingMs);
   }
 
-  private setMarket(price: number, forecast: number, hype: number, tick: number, time: string, status: GameStatus): void {
+  private setMarket(price: number, forecast: number, hype: number, tick: number, time: string, status: GameStatus, remainingMs: number | null): void {
     const previous = this.history.latest?.price ?? this.marketState?.price;
     const direction: Direction =
       previous === undefined || price === previous ? (this.marketState?.direction ?? 'flat') : price > previous ? 'up' : 'down';
-    this.marketState = { price, forecast, hype, tick, time, status, direction };
+    this.marketState = { price, forecast, hype, tick, time, status, direction, remainingMs };
     if (this.history.add({ time: Date.parse(time), tick, price, ema: forecast * price })) this.emit('history', this.history);
     this.emit('market', this.marketState);
   }
