@@ -14,7 +14,7 @@ export function joinUrls(host: string, port: number): string[] {
     ? Object.values(networkInterfaces())
         .flat()
         .filter((a) => a !== undefined && a.family === 'IPv4' && !a.internal)
-        .map((a) => a!.address)
+        .flatMap((a) => (a === undefined ? [] : [a.address]))
     : [host];
   return [...addresses.map((address) => `http://${address}:${port}`), ...(wildcard ? [`http://localhost:${port}`] : [])];
 }

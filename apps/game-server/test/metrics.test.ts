@@ -29,13 +29,13 @@ describe('GET /metrics', () => {
     return parsePrometheusTextFormat(await response.text()) as Family[];
   };
   const family = (families: Family[], name: string) => families.find((f) => f.name === name);
-  const valueOf = (families: Family[], name: string, labels: Record<string, string> = {}) =>
+  const sampleOf = (families: Family[], name: string, labels: Record<string, string> = {}) =>
     Number(family(families, name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value ?? 0);
 
   it('counts actions by path and status, their latency, the WebSocket clients and the ticks', async () => {
     server = await startTestServer({ env: { TICK_MS: '50', ACTION_RATE: '1', ACTION_BURST: '2' } });
     const before = await scrape(server);
-    expect(valueOf(before, 'banana_actions_total', { path: 'http', status: 'ACCEPTED' })).toBe(0);
+    expect(sampleOf(before, 'banana_actions_total', { path: 'http', status: 'ACCEPTED' })).toBe(0);
 
     const token = (await http(server, 'POST', '/api/traders', { body: { team: 'METRIC', name: 'm' } })).body.token as string;
     const feed = () => http(server!, 'POST', '/api/actions/feed', { token, body: { monkeys: 1 } });
@@ -49,14 +49,14 @@ describe('GET /metrics', () => {
       expect(Number(family(families, 'banana_tick_seconds')?.metrics[0]?.buckets?.['+Inf'])).toBeGreaterThan(0);
       return families;
     });
-    expect(valueOf(after, 'banana_actions_total', { path: 'http', status: 'ACCEPTED' })).toBe(2);
-    expect(valueOf(after, 'banana_actions_total', { path: 'http', status: 'RATE_LIMITED' })).toBe(1);
+    expect(sampleOf(after, 'banana_actions_total', { path: 'http', status: 'ACCEPTED' })).toBe(2);
+    expect(sampleOf(after, 'banana_actions_total', { path: 'http', status: 'RATE_LIMITED' })).toBe(1);
     // (this parser keeps a histogram's buckets only: +Inf is its count)
     expect(family(after, 'banana_action_latency_seconds')).toMatchObject({ type: 'HISTOGRAM', metrics: [{ buckets: { '+Inf': '2' } }] });
-    expect(valueOf(after, 'banana_websocket_clients')).toBe(1);
+    expect(sampleOf(after, 'banana_websocket_clients')).toBe(1);
     expect(family(after, 'banana_process_cpu_user_seconds_total')?.type).toBe('COUNTER');
     socket.close();
-    await vi.waitFor(async () => expect(valueOf(await scrape(server!), 'banana_websocket_clients')).toBe(0));
+    await vi.waitFor(async () => expect(sampleOf(await scrape(server!), 'banana_websocket_clients')).toBe(0));
   });
 
   it('serves the AsyncAPI document of the Kafka topics, linked from the API docs', async () => {
