@@ -22,6 +22,7 @@ export default defineConfig({
         gibber: `${import.meta.dirname}/gibber.html`,
         coachTeams: `${import.meta.dirname}/coach/teams.html`,
         coach: `${import.meta.dirname}/coach/index.html`,
+        report: `${import.meta.dirname}/report/index.html`,
       },
     },
     emptyOutDir: true,

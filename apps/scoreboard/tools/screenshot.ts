@@ -1,7 +1,8 @@
 /**
  * `npm run screenshot`: writes docs/scoreboard.png from a live game — the
  * built server, a few teams of bot traders, gibbs moving the hype — taken in
- * headless Chromium at 1920×1080 at a moment when no banner covers the board.
+ * headless Chromium at 1920×1080 at a moment when no banner covers the board,
+ * then docs/report.png, that game's report page (/report/).
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,8 @@ import { spawnGameServer } from './spawn-server.js';
 import { startCrowd, type Crowd } from './trader-crowd.js';
 
 const OUTPUT = fileURLToPath(new URL('../../../docs/scoreboard.png', import.meta.url));
+/** The same game's report page, beside it in the README. */
+const REPORT_OUTPUT = fileURLToPath(new URL('../../../docs/report.png', import.meta.url));
 const PLAY_MS = Number(process.env.SCREENSHOT_PLAY_MS ?? 40_000);
 const QUIET_MS = 4000;
 
@@ -46,6 +49,11 @@ async function main(): Promise<void> {
     mkdirSync(fileURLToPath(new URL('.', `file://${OUTPUT}`)), { recursive: true });
     await page.screenshot({ path: OUTPUT });
     console.log(`wrote ${OUTPUT}`);
+    const report = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await report.goto(`${server.url}/report/`);
+    await report.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 15_000 });
+    await report.screenshot({ path: REPORT_OUTPUT, fullPage: true });
+    console.log(`wrote ${REPORT_OUTPUT}`);
   } finally {
     stopGibbs();
     await crowd?.stop();

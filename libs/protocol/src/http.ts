@@ -158,6 +158,8 @@ export const API_PATHS = Object.freeze({
   coachPage: '/coach/',
   room: '/api/room',
   standings: '/api/standings',
+  report: '/api/report',
+  reportPage: '/report/',
   standingsCsv: '/api/standings.csv',
   start: '/api/game/start',
   extend: '/api/game/extend',

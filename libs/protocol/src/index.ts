@@ -14,3 +14,4 @@ export * from './game-changelog.js';
 export * from './market-control.js';
 export * from './rate-limit.js';
 export * from './asyncapi.js';
+export * from './game-report.js';

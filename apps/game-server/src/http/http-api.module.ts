@@ -7,7 +7,9 @@ import { GameControlController } from './game-control.controller.js';
 import { HealthController } from './health.controller.js';
 import { AsyncApiController } from './asyncapi.controller.js';
 import { MarketController } from './market.controller.js';
+import { ReportController } from './report.controller.js';
 import { RoomController } from './room.controller.js';
+import { ReportService } from '../report/report.service.js';
 import { MetricsController } from './metrics.controller.js';
 import { StandingsController } from './standings.controller.js';
 import { TeamsController } from './teams.controller.js';
@@ -20,6 +22,7 @@ import { TradersController } from './traders.controller.js';
     MetricsController,
     AsyncApiController,
     RoomController,
+    ReportController,
     MarketController,
     StandingsController,
     TradersController,
@@ -27,6 +30,6 @@ import { TradersController } from './traders.controller.js';
     ActionsController,
     GameControlController,
   ],
-  providers: [AdminTokenGuard, TraderTokenGuard],
+  providers: [AdminTokenGuard, TraderTokenGuard, ReportService],
 })
 export class HttpApiModule {}
