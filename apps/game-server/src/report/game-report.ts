@@ -100,8 +100,11 @@ export function buildGameReport(input: ReportInput, rules: Pick<GameRules, 'bail
   for (const t of tallies.values()) {
     t.states.sort((a, b) => a[0] - b[0]);
     const byMinute = scoresEvery(t.states, MINUTE_MS, minutes, rules);
-    const team = (teams[t.trader.team] ??= new Array<number>(steps).fill(0));
-    scoresEvery(t.states, stepMs, steps, rules).forEach((score, i) => (team[i] += score));
+    const team = teams[t.trader.team] ?? new Array<number>(steps).fill(0);
+    teams[t.trader.team] = team;
+    scoresEvery(t.states, stepMs, steps, rules).forEach((score, i) => {
+      team[i] += score;
+    });
     const last = t.states.at(-1)?.[1];
     const deltas = byMinute.map((score, m) => ({ minute: m, delta: score - (m === 0 ? 0 : byMinute[m - 1]) }));
     traders.push({
