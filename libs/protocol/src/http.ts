@@ -159,6 +159,7 @@ export const API_PATHS = Object.freeze({
   room: '/api/room',
   standings: '/api/standings',
   report: '/api/report',
+  history: '/api/history',
   reportPage: '/report/',
   standingsCsv: '/api/standings.csv',
   start: '/api/game/start',

@@ -31,6 +31,10 @@ export const welcomeSchema = z.object({
   seedCommitment: seedCommitmentSchema,
   seed: z.string().optional(),
   tickMs: z.number().positive(),
+  /** The recent past (see recentHistorySchema); absent from older servers. */
+  get history() {
+    return recentHistorySchema.optional();
+  },
 });
 export type Welcome = z.infer<typeof welcomeSchema>;
 
@@ -44,6 +48,20 @@ export const livePriceSchema = sharePriceSchema.extend({
   remainingMs: z.number().nonnegative().nullable().optional(),
 });
 export type LivePrice = z.infer<typeof livePriceSchema>;
+
+/**
+ * What a screen that was always open would show (issue #20): the last 5 minutes of price frames, the last
+ * 20 gibbs and the game's recent events (their hype marks and banners), as the server's live feed carried
+ * them since it started. In the WebSocket `welcome` and at GET /api/history.
+ */
+export const recentHistorySchema = z.object({
+  prices: z.array(livePriceSchema),
+  gibbs: z.array(gibbSchema),
+  events: z.array(gameEventSchema),
+});
+export type RecentHistory = z.infer<typeof recentHistorySchema>;
+/** How much the history keeps. */
+export const RECENT_HISTORY = Object.freeze({ priceWindowMs: 5 * 60_000, gibbs: 20, events: 50 });
 
 export const authenticatedSchema = traderKeySchema.extend({ state: traderStateSchema.nullable() });
 export type Authenticated = z.infer<typeof authenticatedSchema>;

@@ -51,6 +51,7 @@ import { GameService } from '../game/game.service.js';
 import { TraderRegistry, TraderRemovedError } from '../game/trader-registry.service.js';
 import { TxnResultWaiter } from '../game/txn-result-waiter.service.js';
 import { TraderActivityView } from '../read-models/trader-activity.view.js';
+import { RecentHistoryBuffer } from './recent-history.js';
 import { GameMetrics } from '../metrics/game-metrics.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { INVALID_FRAME_EVENT, WS_HARD_MAX_FRAME_BYTES, type InvalidFrame } from './ws-frame-parser.js';
@@ -93,6 +94,9 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     private readonly activity: TraderActivityView,
     private readonly metrics: GameMetrics,
   ) {}
+
+  /** The feed's recent past: what a screen opened now is given in its welcome (and GET /api/history). */
+  readonly history = new RecentHistoryBuffer();
 
   async onModuleInit(): Promise<void> {
     // The scoreboard's "broker unavailable" banner, and the bots' cue that actions are refused for now.
@@ -140,6 +144,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       seedCommitment: this.game.seedCommitment,
       ...(seed === undefined ? {} : { seed }),
       tickMs: this.game.tickMs,
+      history: this.history.snapshot(),
     });
     const health = busHealth(this.bus);
     if (health.status !== 'ok') this.send(client, WS_SERVER_EVENTS.health, healthFrameData(health));
@@ -218,19 +223,27 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
         if (price.ok) {
           const { hype, tick, plantationYield } = this.game.snapshot();
           const { remainingMs } = this.game.market();
-          this.broadcast(WS_SERVER_EVENTS.price, { ...price.value, hype, tick, plantationYield, remainingMs });
+          const frame = { ...price.value, hype, tick, plantationYield, remainingMs };
+          this.history.price(frame);
+          this.broadcast(WS_SERVER_EVENTS.price, frame);
         }
         return;
       }
       case TOPICS.gameEvents.name: {
         const event = decodeMessage.gameEvent(message.value);
-        if (event.ok) this.broadcast(WS_SERVER_EVENTS.gameEvent, event.value);
+        if (event.ok) {
+          this.history.event(event.value);
+          this.broadcast(WS_SERVER_EVENTS.gameEvent, event.value);
+        }
         if (event.ok && event.value.type === 'GAME_RESET') this.scheduleLeaderboard();
         return;
       }
       case TOPICS.gibberGibbs.name: {
         const gibb = decodeMessage.gibb(message.value);
-        if (gibb.ok) this.broadcast(WS_SERVER_EVENTS.gibb, gibb.value);
+        if (gibb.ok) {
+          this.history.gibb(gibb.value);
+          this.broadcast(WS_SERVER_EVENTS.gibb, gibb.value);
+        }
         return;
       }
       case TOPICS.txnResults.name:

@@ -29,6 +29,11 @@ export function mountAccessibleMirror(root: HTMLElement, store: ScoreboardStore)
   const banner = $('banner-text');
   const broker = $('broker-text');
   const countdown = $('countdown-text');
+  const historyText = $('history-text');
+  store.on('history', (history) => {
+    const first = history.all[0];
+    setText(historyText, first === undefined ? '' : `price chart: ${history.all.length} points since tick ${first.tick}`);
+  });
   const podium = $<HTMLOListElement>('podium-list');
   const showEnding = () => {
     const left = countdownText(store.market);

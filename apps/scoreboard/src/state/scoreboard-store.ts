@@ -9,6 +9,7 @@
  */
 import type { GameStatus, LeaderboardView, MarketView } from '@banana-market/protocol';
 import type { LiveFrame, LivePrice, ServerHealth, Welcome } from '../net/live-frames.js';
+import type { RecentHistory } from '@banana-market/protocol';
 import { bannerFor, type Banner } from './banners.js';
 import { Emitter } from './emitter.js';
 import { GibbFeed, type TickerGibb } from './gibb-feed.js';
@@ -160,8 +161,37 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
     if (otherGame) this.startNewGame(welcome.seedCommitment);
     this.seedCommitment = welcome.seedCommitment;
     this.tickMsValue = welcome.tickMs;
+    if (welcome.history !== undefined) this.applyHistory(welcome.history);
     this.setMarket(market.price, market.forecast, market.hype, market.tick, market.time, market.status, market.remainingMs);
     this.setLeaderboard(welcome.leaderboard);
+  }
+
+  /**
+   * The feed's recent past from the welcome: the chart's points, the ticker's gibbs with their hype marks —
+   * what a screen open all along would show (a reload, a late spectator). Old events raise no banner.
+   */
+  private applyHistory(history: RecentHistory): void {
+    // The chart's earlier points go before what it has (the REST snapshot's tick, a few live ones).
+    const earliest = this.history.all[0]?.tick ?? Number.POSITIVE_INFINITY;
+    const earlier = history.prices.filter((p) => p.tick < earliest);
+    if (earlier.length > 0) {
+      const kept = [...this.history.all];
+      this.history.clear();
+      for (const price of earlier)
+        this.history.add({ time: Date.parse(price.time), tick: price.tick, price: price.coins, ema: price.forecast * price.coins });
+      for (const point of kept) this.history.add(point);
+      this.emit('history', this.history);
+    }
+    // One change at a time, as the live feed would have brought them (the ticker adds and marks each).
+    for (const gibb of history.gibbs) {
+      const added = this.gibbs.add(gibb);
+      if (added !== undefined) this.emit('gibbs', { latest: this.gibbs.latest, added });
+    }
+    for (const event of history.events) {
+      if (event.type !== 'HYPE_CHANGED') continue;
+      const marked = this.gibbs.applyHype(event.gibbId, event.delta);
+      if (marked !== undefined) this.emit('gibbs', { latest: this.gibbs.latest, marked });
+    }
   }
 
   private applyPrice(price: LivePrice): void {
