@@ -23,6 +23,7 @@ export default defineConfig({
         coachTeams: `${import.meta.dirname}/coach/teams.html`,
         coach: `${import.meta.dirname}/coach/index.html`,
         report: `${import.meta.dirname}/report/index.html`,
+        trader: `${import.meta.dirname}/trader/index.html`,
       },
     },
     emptyOutDir: true,

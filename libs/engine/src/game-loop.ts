@@ -220,6 +220,11 @@ export class GameLoop {
     return this.engine.traderState(trader);
   }
 
+  /** The trader's plantations in flight (invested, due time), if this loop holds it. */
+  plantations(trader: TraderKey): { readonly invested: number; readonly dueAt: number }[] {
+    return this.engine.plantations(trader);
+  }
+
   traders(): TraderKey[] {
     return this.engine.traders().map((t) => t.trader);
   }

@@ -484,6 +484,12 @@ export class MarketEngine {
     return { created, state: stateOf(account) };
   }
 
+  /** The trader's plantations in flight: what it planted and when it pays (never how much: that is its luck). */
+  plantations(trader: TraderKey): { readonly invested: number; readonly dueAt: number }[] {
+    const id = traderId(trader);
+    return this.pendingReturns.filter((r) => traderId(r.trader) === id).map((r) => ({ invested: r.invested, dueAt: r.dueAt }));
+  }
+
   traderState(trader: TraderKey): TraderState | undefined {
     const account = this.book.get(trader);
     return account === undefined ? undefined : stateOf(account);

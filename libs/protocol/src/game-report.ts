@@ -42,3 +42,25 @@ export const gameReportSchema = z.object({
   ),
 });
 export type GameReport = z.infer<typeof gameReportSchema>;
+
+/** GET /api/traders/{team}/{name}: one trader's page (public, like the scoreboard), and its JSON twin for bots. */
+export const traderPageSchema = z.object({
+  team: z.string(),
+  name: z.string(),
+  /** Its state now (null: not known here yet). */
+  state: z
+    .object({ coins: z.number(), shares: z.number(), fedMonkeys: z.number(), bailouts: z.number(), inFlightInvestments: z.number() })
+    .nullable(),
+  score: z.number(),
+  /** Its rank in the game and in its team (1 is first); null: not on the leaderboard. */
+  rank: z
+    .object({ game: z.number().int().positive(), team: z.number().int().positive(), traders: z.number().int(), teamTraders: z.number().int() })
+    .nullable(),
+  /** Its state after each answer, oldest first: [ISO time, score, coins, shares, fedMonkeys] (at most 600, evenly kept). */
+  history: z.array(z.tuple([z.string(), z.number(), z.number(), z.number(), z.number()])),
+  /** The last 100 answers, newest first: accepted, refused by the rules (INSUFFICIENT_*), rejected with the reason, payouts. */
+  actions: z.array(z.object({ time: z.string(), txnId: z.string(), type: z.string(), status: z.string(), reason: z.string().optional() })),
+  /** Plantations in flight: coins planted and when they pay (null: another server of the game holds the trader). */
+  plantations: z.array(z.object({ invested: z.number(), dueAt: z.string() })).nullable(),
+});
+export type TraderPage = z.infer<typeof traderPageSchema>;

@@ -160,6 +160,7 @@ export const API_PATHS = Object.freeze({
   standings: '/api/standings',
   report: '/api/report',
   history: '/api/history',
+  traderPage: '/trader/',
   reportPage: '/report/',
   standingsCsv: '/api/standings.csv',
   start: '/api/game/start',

@@ -294,6 +294,11 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     };
   }
 
+  /** The trader's plantations in flight, when its home task is on this server (else undefined: another server knows). */
+  plantations(trader: TraderKey): { readonly invested: number; readonly dueAt: number }[] | undefined {
+    return this.tasks.get(this.homeTask(trader))?.loop.plantations(trader);
+  }
+
   traderState(trader: TraderKey): TraderState | undefined {
     return this.tasks.get(this.homeTask(trader))?.loop.traderState(trader) ?? this.states.state(trader);
   }

@@ -9,7 +9,9 @@ import { AsyncApiController } from './asyncapi.controller.js';
 import { MarketController } from './market.controller.js';
 import { ReportController } from './report.controller.js';
 import { RoomController } from './room.controller.js';
+import { TraderPageController } from './trader-page.controller.js';
 import { ReportService } from '../report/report.service.js';
+import { TraderPageService } from '../read-models/trader-page.service.js';
 import { MetricsController } from './metrics.controller.js';
 import { StandingsController } from './standings.controller.js';
 import { TeamsController } from './teams.controller.js';
@@ -23,6 +25,7 @@ import { TradersController } from './traders.controller.js';
     AsyncApiController,
     RoomController,
     ReportController,
+    TraderPageController,
     MarketController,
     StandingsController,
     TradersController,
@@ -30,6 +33,6 @@ import { TradersController } from './traders.controller.js';
     ActionsController,
     GameControlController,
   ],
-  providers: [AdminTokenGuard, TraderTokenGuard, ReportService],
+  providers: [AdminTokenGuard, TraderTokenGuard, ReportService, TraderPageService],
 })
 export class HttpApiModule {}

@@ -34,6 +34,8 @@ import {
   registerTraderBodySchema,
   traderId,
   traderKeySchema,
+  traderPageSchema,
+  type TraderPage,
   traderListSchema,
   validate,
   type RegisteredTrader,
@@ -47,6 +49,7 @@ import { JOIN_CODES, type JoinCodes } from '../game/join-codes.js';
 import { TraderAlreadyRegisteredError, TraderRegistry, TraderRemovedError, UnknownTraderError } from '../game/trader-registry.service.js';
 import { TraderActivityView } from '../read-models/trader-activity.view.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
+import { TraderPageService } from '../read-models/trader-page.service.js';
 import { AdminTokenGuard } from './auth.guards.js';
 import { badRequest, forbidden } from './protocol-validation.pipe.js';
 
@@ -60,6 +63,7 @@ export class TradersController {
     private readonly states: TraderStatesView,
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     @Inject(JOIN_CODES) private readonly joinCodes: JoinCodes,
+    private readonly pages: TraderPageService,
   ) {}
 
   @Post()
@@ -119,6 +123,21 @@ export class TradersController {
       .filter(({ trader }) => !known.has(traderId(trader)))
       .map(({ trader }) => ({ trader, removed: false }));
     return { traders: this.activity.list([...registered, ...unregistered]) };
+  }
+
+  /** One trader's page as JSON (public, like the scoreboard): what /trader/{team}/{name} shows. */
+  @Get(':team/:name')
+  @ApiOkResponse({
+    description: 'Its state, score and rank, its state over time, its last 100 answers with their reasons, its plantations in flight',
+    standardSchema: traderPageSchema,
+  })
+  @ApiNotFoundResponse({ description: 'The game has never heard of this trader' })
+  async page(@Param('team') team: string, @Param('name') name: string): Promise<TraderPage> {
+    const trader = validate(traderKeySchema, { team, name }, 'path');
+    if (!trader.ok) throw badRequest(trader.error.problems);
+    const page = await this.pages.page(trader.value);
+    if (page === undefined) throw new NotFoundException(`no trader ${team}/${name} in this game`);
+    return page;
   }
 
   /** The coach removes a trader: its token stops working on every path, its orders are refused, its sockets closed. */

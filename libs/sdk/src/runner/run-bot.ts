@@ -61,6 +61,14 @@ async function main(): Promise<number> {
   console.log(
     `${trader.value.team}/${trader.value.name} plays "${strategy.name}" on ${where}${transport instanceof WsTransport && values.token === undefined ? ` (token: ${transport.traderToken})` : ''}; Ctrl-C stops`,
   );
+  // Its own page on the game server (over Kafka only when the server's address is known too).
+  if (values.kafka === undefined) {
+    const page = new URL(
+      `/trader/${encodeURIComponent(trader.value.team)}/${encodeURIComponent(trader.value.name)}`,
+      values.server ?? 'http://localhost:3000',
+    );
+    console.log(`its page: ${page.href}`);
+  }
   const runner = new BotRunner({
     client,
     strategy,
