@@ -170,7 +170,15 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   /** This server leads the market from now on (its producer fenced the previous leader's). */
   async lead(context: TaskContext): Promise<void> {
-    const leader = new MarketLeader(context, { ...this.host(), onRecord: (record) => this.follow(record) });
+    const leader = new MarketLeader(context, {
+      ...this.host(),
+      onRecord: (record) => this.follow(record),
+      // Only the market ticks: the tasks' events (every order's) are not searched for prices.
+      onEvents: (events) => {
+        this.observeTicks(events);
+        this.notify(events, this.listeners);
+      },
+    });
     const epoch = this.leadEpoch;
     const loaded = await new GameStateStore(this.bus, this.cipher).load();
     if (this.leadEpoch !== epoch) return; // the lead was taken away while the market was read
@@ -495,10 +503,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       seed: this.config.seed,
       durationMs: this.config.gameDurationMs,
       lobby: this.config.gameStart === 'manual',
-      onEvents: (events) => {
-        this.observeTicks(events);
-        this.notify(events, this.listeners);
-      },
+      onEvents: (events) => this.notify(events, this.listeners),
       onCommitted: (events) => this.notify(events, this.committedListeners),
     };
   }
