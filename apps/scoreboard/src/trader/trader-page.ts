@@ -3,7 +3,7 @@
  * its score, ranks, coins, shares and monkeys fed, all four over time, its
  * plantations in flight and its last 100 actions with their results and
  * reasons — what a participant needs to see why their bot did what it did.
- * GET /api/traders/{team}/{name} every two seconds, read with the protocol's schema.
+ * GET /api/traders/{team}/{name} every five seconds, read with the protocol's schema.
  */
 import { Chart, registerables } from 'chart.js';
 import { API_PATHS, traderPageSchema, type TraderPage } from '@banana-market/protocol';
@@ -12,7 +12,8 @@ Chart.register(...registerables);
 Chart.defaults.animation = false;
 Chart.defaults.maintainAspectRatio = false;
 
-const REFRESH_MS = 2_000;
+// Each refresh reads the trader's partition of two topics back on the server: every few seconds is plenty for a person.
+const REFRESH_MS = 5_000;
 const params = new URLSearchParams(location.search);
 const team = params.get('team') ?? '';
 const name = params.get('name') ?? '';
