@@ -9,7 +9,8 @@ import type { GameEvent, LeaderboardView } from '@banana-market/protocol';
 import { Backoff } from '../src/net/backoff.js';
 import { parseLiveFrame, type LiveFrame } from '../src/net/live-frames.js';
 import { bannerFor, mergeBailouts, ordinal, type Banner } from '../src/state/banners.js';
-import { crowdSize, MAX_CROWD } from '../src/state/crowd.js';
+import { crowdSize, crowdUnit, MAX_CROWD } from '../src/state/crowd.js';
+import { pageAt, pageLabel, rotationPeriodMs } from '../src/state/rotation.js';
 import { GibbFeed, hypeMark } from '../src/state/gibb-feed.js';
 import { PriceHistory } from '../src/state/price-history.js';
 import { ScoreboardStore, type MarketState } from '../src/state/scoreboard-store.js';
@@ -138,15 +139,41 @@ describe('banners', () => {
 });
 
 describe('monkey crowd', () => {
-  it('grows with every fed monkey count, never shrinks, and fits a lane', () => {
-    expect(crowdSize(0)).toBe(0);
-    expect(crowdSize(1)).toBeGreaterThan(0);
+  it('is linear: one unit per monkey drawn, 44 fed near twice 25 fed, the hungriest crowd fitting its lane', () => {
+    expect(crowdUnit(25)).toBe(1);
+    expect(crowdUnit(44)).toBe(2);
+    expect([crowdSize(44, 2), crowdSize(25, 2)]).toEqual([22, 13]);
+    expect(crowdSize(0, 1)).toBe(0);
+    expect(crowdSize(1, 50)).toBe(1);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 1000 }), (fed, more) => {
-        expect(crowdSize(fed + more)).toBeGreaterThanOrEqual(crowdSize(fed));
-        expect(crowdSize(fed)).toBeLessThanOrEqual(MAX_CROWD);
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (a, b) => {
+        const unit = crowdUnit(Math.max(a, b));
+        expect([1, 2, 5].includes(unit / 10 ** Math.floor(Math.log10(unit) + 1e-9))).toBe(true);
+        expect(crowdSize(Math.max(a, b), unit)).toBeLessThanOrEqual(MAX_CROWD);
+        // Linear: the crowds differ by the fed counts' difference over the unit, give or take rounding (½ each) and the one monkey any fed team gets.
+        if (a > 0 && b > 0) expect(Math.abs(crowdSize(a, unit) - crowdSize(b, unit) - (a - b) / unit)).toBeLessThanOrEqual(1.5);
+        // The smallest unit that fits: half of it (or the step below) would overflow the lane.
+        if (unit > 1) expect(Math.max(a, b)).toBeGreaterThan((unit / 2.5) * MAX_CROWD);
       }),
     );
+  });
+});
+
+describe('pages of the standings', () => {
+  it('turn through every item, one page per period, and say which page shows', () => {
+    const seen = new Set<number>();
+    for (let t = 0; t < 5 * 6000; t += 6000) {
+      const page = pageAt(60, 12, t, 6000);
+      for (let i = page.start; i < page.end; i++) seen.add(i);
+    }
+    expect(seen.size).toBe(60);
+    expect(pageAt(60, 12, 6000 * 6 + 10, 6000)).toMatchObject({ index: 1, count: 5, start: 12, end: 24 });
+    expect(pageLabel(pageAt(60, 12, 6000, 6000))).toBe('13–24 of 60 · page 2/5');
+    expect(pageAt(61, 12, 6000 * 5, 6000)).toMatchObject({ index: 5, count: 6, start: 60, end: 61 });
+    expect(pageLabel(pageAt(8, 12, 99_999, 6000))).toBe('');
+    expect(rotationPeriodMs('2', 6000)).toBe(2000);
+    expect(rotationPeriodMs('nope', 6000)).toBe(6000);
+    expect(rotationPeriodMs('0', 6000)).toBe(6000);
   });
 });
 

@@ -7,8 +7,9 @@
  */
 import { Chart, registerables } from 'chart.js';
 import { API_PATHS, gameReportSchema, type GameReport } from '@banana-market/protocol';
-// The scoreboard's own team colours (theme.ts imports Phaser's types only).
-import { css, teamColor } from '../scene/theme.js';
+// The scoreboard's own team colours (team-palette.ts is plain data; theme.ts imports Phaser's types only).
+import { teamColors } from '../scene/team-palette.js';
+import { css } from '../scene/theme.js';
 
 Chart.register(...registerables);
 // Printed or shown once: no animation to wait for.
@@ -26,6 +27,8 @@ const $ = <T extends HTMLElement>(id: string): T => {
 
 function scoresChart(report: GameReport): void {
   const { stepMs, teams } = report.teamScores;
+  const colors = teamColors(Object.keys(teams));
+  const teamColor = (team: string) => colors.get(team) ?? 0x888888;
   new Chart($<HTMLCanvasElement>('scores-chart'), {
     type: 'line',
     data: {

@@ -1,20 +1,25 @@
 /**
- * Event banners over the middle of the screen: bubble bursts (with a bar of
- * their steps), bailouts, pause/resume/reset. One shows at a time; the steps
- * of a burst and a run of bailouts update the banner on screen instead of
- * queueing behind it. A paused or ended game, and a lost connection, keep a
- * strip on screen for as long as they last.
+ * Event banners over the monkeys' panel — never over the price chart (a
+ * burst is when the price moves most: its steps are marked on the price line)
+ * nor the standings: bubble bursts (with a bar of their steps), bailouts,
+ * pause/resume/reset. One shows at a time; the steps of a burst and a run of
+ * bailouts update the banner on screen instead of queueing behind it. A
+ * paused or ended game keeps a strip over the gibbs ticker for as long as it
+ * lasts (the panels and their headers stay readable); a lost connection
+ * dims the whole board.
  */
 import type * as Phaser from 'phaser';
 import { mergeBailouts, type Banner, type BannerTone } from '../state/banners.js';
 import type { BrokerState, ConnectionState } from '../state/scoreboard-store.js';
 import type { GameStatus } from '@banana-market/protocol';
 import { setText } from './header-view.js';
-import { COLORS, css, DESIGN_HEIGHT, DESIGN_WIDTH, fit, textStyle } from './theme.js';
+import { COLORS, css, DESIGN_HEIGHT, DESIGN_WIDTH, LAYOUT, setFittedText, textStyle } from './theme.js';
 
 const SHOW_MS = { burst: 5200, bailout: 2600, default: 3500 } as const;
-const WIDTH = 1200;
+const WIDTH = LAYOUT.monkeys.width - 40;
 const HEIGHT = 230;
+/** Where the banners show: the middle of the monkeys' panel. */
+const BANNER_CENTER = { x: LAYOUT.monkeys.x + LAYOUT.monkeys.width / 2, y: LAYOUT.monkeys.y + LAYOUT.monkeys.height / 2 };
 const TONE_COLORS: Record<BannerTone, number> = { good: COLORS.up, bad: COLORS.down, info: COLORS.ema, alert: COLORS.alert };
 const MAX_QUEUE = 6;
 /** After this long offline, the whole board is marked stale. */
@@ -53,11 +58,18 @@ export class BannerView {
     this.title = scene.add.text(0, -40, '', textStyle(92, COLORS.text, true)).setOrigin(0.5);
     this.detail = scene.add.text(0, 45, '', textStyle(42, COLORS.text)).setOrigin(0.5);
     this.progress = scene.add.graphics();
-    this.container = scene.add.container(cx, 430, [this.frame, this.title, this.detail, this.progress]).setDepth(20).setVisible(false);
+    this.container = scene.add
+      .container(BANNER_CENTER.x, BANNER_CENTER.y, [this.frame, this.title, this.detail, this.progress])
+      .setDepth(20)
+      .setVisible(false);
 
-    const stickyBg = scene.add.rectangle(0, 0, DESIGN_WIDTH, 90, 0x000000, 0.72);
-    this.stickyText = scene.add.text(0, 0, '', textStyle(56, COLORS.alert, true)).setOrigin(0.5);
-    this.sticky = scene.add.container(cx, 700, [stickyBg, this.stickyText]).setDepth(15).setVisible(false);
+    const ticker = LAYOUT.ticker;
+    const stickyBg = scene.add.rectangle(0, 0, ticker.width, ticker.height, 0x0d0d1f, 0.96);
+    this.stickyText = scene.add.text(0, 0, '', textStyle(50, COLORS.alert, true)).setOrigin(0.5);
+    this.sticky = scene.add
+      .container(ticker.x + ticker.width / 2, ticker.y + ticker.height / 2, [stickyBg, this.stickyText])
+      .setDepth(15)
+      .setVisible(false);
 
     const shade = scene.add.rectangle(0, 0, DESIGN_WIDTH, DESIGN_HEIGHT, 0x000000, 0.55);
     this.offlineText = scene.add
@@ -96,7 +108,7 @@ export class BannerView {
 
   private refreshSticky(): void {
     const text = stickyText(this.status, this.broker);
-    setText(this.stickyText, text);
+    setFittedText(this.stickyText, text, LAYOUT.ticker.width - 60);
     this.sticky.setVisible(text !== '');
   }
 
@@ -137,7 +149,7 @@ export class BannerView {
     this.frame.strokeRoundedRect(-WIDTH / 2, -HEIGHT / 2, WIDTH, HEIGHT, 28);
     setText(this.title, banner.title);
     this.title.setColor(css(color));
-    setText(this.detail, fit(banner.detail, 52));
+    setFittedText(this.detail, banner.detail, WIDTH - 60);
     this.drawProgress(banner, color);
     if (entering) {
       this.container.setVisible(true).setScale(0.6).setAlpha(0);

@@ -1,18 +1,21 @@
 /**
- * Each leading team's lane of monkeys munching bananas. A lane's crowd grows
- * with the monkeys the team has fed; a bite pops a banana over the lane.
- * Lanes follow the team standings, gliding when teams swap places.
+ * A lane of monkeys munching bananas for each team of the page on show (the
+ * lanes turn through the teams with the team standings' pages). A lane's
+ * crowd is linear in the monkeys the team has fed — one monkey drawn for
+ * every `unit` fed, the same unit on every page, said in the title row —
+ * and a bite pops a banana over the lane. Lanes glide when teams swap places.
  */
 import type * as Phaser from 'phaser';
-import { crowdSize } from '../state/crowd.js';
+import { crowdSize, crowdUnit } from '../state/crowd.js';
+import { pageAt, type Page } from '../state/rotation.js';
 import type { RankedTeam } from '../state/standings.js';
 import { setText } from './header-view.js';
 import { MONKEY_SIZE, MUNCH_ANIMATION, TEXTURES } from './textures.js';
-import { COLORS, destroyTweened, drawPanel, fit, LAYOUT, teamColor, textStyle } from './theme.js';
+import { COLORS, css, destroyTweened, drawPanel, LAYOUT, setFittedText, textStyle } from './theme.js';
 
-const LANES = 4;
 const LANE_HEIGHT = 66;
-const LABEL_WIDTH = 330;
+const LABEL_WIDTH = 400;
+const NAME_WIDTH = 220;
 const MONKEY_SCALE = 0.66;
 const CROWD_WIDTH = LAYOUT.monkeys.width - LABEL_WIDTH - 40;
 
@@ -30,13 +33,30 @@ interface Lane {
 
 const POP_INTERVAL_MS = 700;
 
+export interface MonkeyViewOptions {
+  /** Lanes on show: a page of the team standings. */
+  readonly lanes: number;
+  readonly pageMs: number;
+  readonly colorOf: (team: string) => number;
+}
+
 export class MonkeyView {
   private readonly lanes = new Map<string, Lane>();
   private readonly top = LAYOUT.monkeys.y + 62;
   private readonly empty: Phaser.GameObjects.Text;
+  private readonly scaleText: Phaser.GameObjects.Text;
+  private teams: readonly RankedTeam[] = [];
+  private page: Page = { index: 0, count: 1, start: 0, end: 0, total: 0 };
+  private unit = 1;
 
-  constructor(private readonly scene: Phaser.Scene) {
+  constructor(
+    private readonly scene: Phaser.Scene,
+    private readonly options: MonkeyViewOptions,
+  ) {
     drawPanel(scene, LAYOUT.monkeys, 'MONKEYS FED');
+    this.scaleText = scene.add
+      .text(LAYOUT.monkeys.x + LAYOUT.monkeys.width - 24, LAYOUT.monkeys.y + 30, '', textStyle(26, COLORS.muted, true))
+      .setOrigin(1, 0.5);
     this.empty = scene.add
       .text(
         LAYOUT.monkeys.x + LAYOUT.monkeys.width / 2,
@@ -47,9 +67,29 @@ export class MonkeyView {
       .setOrigin(0.5);
   }
 
+  /** The whole team standings; the lanes show the current page of them. */
   show(teams: readonly RankedTeam[]): void {
-    const shown = teams.slice(0, LANES);
-    this.empty.setVisible(shown.every((t) => t.fedMonkeys === 0));
+    this.teams = teams;
+    this.page = pageAt(teams.length, this.options.lanes, this.scene.time.now, this.options.pageMs);
+    this.render(false);
+  }
+
+  /** Called every frame: turns to the next page of teams with the team standings. */
+  update(now: number): void {
+    const page = pageAt(this.teams.length, this.options.lanes, now, this.options.pageMs);
+    if (page.index === this.page.index) return;
+    this.page = page;
+    this.render(true);
+  }
+
+  private render(turned: boolean): void {
+    const page = this.page;
+    const shown = this.teams.slice(page.start, page.end);
+    this.unit = crowdUnit(this.teams.reduce((most, t) => Math.max(most, t.fedMonkeys), 0));
+    const fedAny = this.teams.some((t) => t.fedMonkeys > 0);
+    this.empty.setVisible(!fedAny);
+    const pageNote = page.count === 1 ? '' : ` · teams ${page.start + 1}–${page.end} of ${page.total}`;
+    setText(this.scaleText, fedAny ? `1 monkey = ${this.unit} fed${pageNote}` : '');
     const keep = new Set<string>();
     shown.forEach((team, slot) => {
       keep.add(team.team);
@@ -59,13 +99,20 @@ export class MonkeyView {
         lane.slot = slot;
         this.scene.tweens.add({ targets: lane.container, y: this.laneY(slot), duration: 500, ease: 'Cubic.easeInOut' });
       }
-      // A lane that just appeared fills up quietly; bananas pop for what is fed from then on.
+      lane.name.setColor(css(this.options.colorOf(team.team)));
+      // A lane that just appeared (or came with a page) fills up quietly; bananas pop for what is fed from then on.
       this.grow(lane, team.fedMonkeys, known !== undefined);
     });
     for (const [team, lane] of this.lanes) {
       if (keep.has(team)) continue;
       this.lanes.delete(team);
-      this.scene.tweens.add({ targets: lane.container, alpha: 0, duration: 300, onComplete: () => destroyTweened(this.scene, lane.container) });
+      this.scene.tweens.killTweensOf(lane.container);
+      this.scene.tweens.add({
+        targets: lane.container,
+        alpha: 0,
+        duration: turned ? 200 : 300,
+        onComplete: () => destroyTweened(this.scene, lane.container),
+      });
     }
   }
 
@@ -75,7 +122,8 @@ export class MonkeyView {
 
   private createLane(team: RankedTeam, slot: number): Lane {
     const x = LAYOUT.monkeys.x;
-    const name = this.scene.add.text(x + 24, LANE_HEIGHT / 2, fit(team.team, 12), textStyle(34, teamColor(team.team), true)).setOrigin(0, 0.5);
+    const name = this.scene.add.text(x + 24, LANE_HEIGHT / 2, '', textStyle(30, this.options.colorOf(team.team), true)).setOrigin(0, 0.5);
+    setFittedText(name, team.team, NAME_WIDTH);
     const fed = this.scene.add.text(x + LABEL_WIDTH, LANE_HEIGHT / 2, '0', textStyle(34, COLORS.text, true)).setOrigin(1, 0.5);
     const container = this.scene.add.container(0, this.laneY(slot), [name, fed]);
     container.alpha = 0;
@@ -89,7 +137,7 @@ export class MonkeyView {
     const gained = fedMonkeys - lane.fedMonkeys;
     lane.fedMonkeys = fedMonkeys;
     setText(lane.fed, String(fedMonkeys));
-    const target = crowdSize(fedMonkeys);
+    const target = crowdSize(fedMonkeys, this.unit);
     while (lane.monkeys.length > target) destroyTweened(this.scene, lane.monkeys.pop()!);
     const spacing = Math.min(MONKEY_SIZE * MONKEY_SCALE * 0.9, CROWD_WIDTH / Math.max(1, target / 2 + 0.5));
     while (lane.monkeys.length < target) {

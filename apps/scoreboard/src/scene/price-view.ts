@@ -1,7 +1,9 @@
 /**
  * The price panel: the current price, large and coloured by its last move,
  * the forecast and hype, and a line chart of the last minutes with the EMA
- * the forecast is made of.
+ * the forecast is made of. A bubble burst is marked on the chart itself: a
+ * dashed line where it began, labelled, and a ring on the price at each of
+ * its steps — the event stays readable without covering the price it moves.
  */
 import type * as Phaser from 'phaser';
 import { formatCoins, formatForecast, formatSigned } from '../format.js';
@@ -28,12 +30,14 @@ export class PriceView {
   private readonly axisLabels: Phaser.GameObjects.Text[];
   private readonly emptyNote: Phaser.GameObjects.Text;
   private readonly spanLabel: Phaser.GameObjects.Text;
+  private readonly burstLabels: Phaser.GameObjects.Text[] = [];
 
   constructor(private readonly scene: Phaser.Scene) {
     const p = LAYOUT.price;
     drawPanel(scene, p, 'BANANA SHARE PRICE · coins per share');
     this.arrow = scene.add.graphics();
-    this.price = scene.add.text(p.x + 110, p.y + 52, '–', textStyle(150, COLORS.text, true));
+    // Its box (taller than the figures) fits between the panel's title and the chart's top axis label.
+    this.price = scene.add.text(p.x + 110, p.y + 53, '–', textStyle(136, COLORS.text, true));
     this.forecast = scene.add.text(p.x + p.width - 30, p.y + 70, '', textStyle(40, COLORS.text, true)).setOrigin(1, 0);
     this.hype = scene.add.text(p.x + p.width - 30, p.y + 125, '', textStyle(40, COLORS.text, true)).setOrigin(1, 0);
     const legend = scene.add.graphics();
@@ -102,6 +106,36 @@ export class PriceView {
     const last = points[points.length - 1];
     g.fillStyle(COLORS.banana, 1);
     g.fillCircle(x(last.time), y(last.price), 9);
+    this.drawBursts(history, x, y, latest - span);
+  }
+
+  /** Each burst: a dashed line and a label where it began, a ring on the price line at each step. */
+  private drawBursts(history: PriceHistory, x: (time: number) => number, y: (value: number) => number, since: number): void {
+    const g = this.chart;
+    const starts = history.bursts.filter((m) => m.step === 0 && m.time >= since);
+    while (this.burstLabels.length < starts.length) {
+      this.burstLabels.push(this.scene.add.text(0, CHART.y + 6, 'BURST', textStyle(26, COLORS.alert, true)).setOrigin(0, 0));
+    }
+    this.burstLabels.forEach((label, i) => {
+      const start = starts[i];
+      label.setVisible(start !== undefined);
+      // The label sits right of its line, or left of it near the right edge.
+      if (start !== undefined) label.setPosition(x(start.time) + 8, CHART.y + 6).setOrigin(x(start.time) > CHART.x + CHART.width - 110 ? 1 : 0, 0);
+      if (start !== undefined && label.originX === 1) label.setX(x(start.time) - 8);
+    });
+    g.lineStyle(3, COLORS.alert, 0.9);
+    for (const start of starts) {
+      const at = x(start.time);
+      for (let top = CHART.y; top < CHART.y + CHART.height; top += 18) g.lineBetween(at, top, at, Math.min(top + 10, CHART.y + CHART.height));
+    }
+    const points = history.all;
+    for (const step of history.bursts) {
+      if (step.step === 0 || step.time < since) continue;
+      // The price at the step: the first tick at or after it.
+      const at = points.find((p) => p.time >= step.time) ?? points[points.length - 1];
+      g.lineStyle(4, COLORS.alert, 1);
+      g.strokeCircle(x(at.time), y(at.price), 12);
+    }
   }
 
   private polyline(coords: readonly (readonly [number, number])[], width: number, color: number): void {

@@ -1,12 +1,15 @@
 /**
  * A ranked table whose rows glide to their new place when ranks change:
  * climbers flash green, fallers red, newcomers slide in, leavers fade out.
- * Used for the top traders and for the teams.
+ * A room's standings are longer than the panel: they show a page at a time,
+ * the pages turning by themselves (see rotation.ts), the title row saying
+ * which page shows. Used for the traders and for the teams.
  */
 import type * as Phaser from 'phaser';
+import { pageAt, pageLabel, type Page } from '../state/rotation.js';
 import type { Movement } from '../state/standings.js';
 import { setText } from './header-view.js';
-import { COLORS, css, destroyTweened, drawPanel, textStyle, type Rect } from './theme.js';
+import { COLORS, css, destroyTweened, drawPanel, setFittedText, textStyle, type Rect } from './theme.js';
 
 export interface Column<T> {
   readonly header: string;
@@ -18,12 +21,17 @@ export interface Column<T> {
   readonly bold?: boolean;
   /** Font size when not the list's. */
   readonly size?: number;
+  /** The widest the text may draw (a name): longer ones are cut with an ellipsis, so they never reach the next column. */
+  readonly width?: number;
 }
 
 export interface RankListOptions<T> {
   readonly rect: Rect;
   readonly title: string;
+  /** Rows a page: the rest of the standings show on the following pages. */
   readonly rows: number;
+  /** How long each page shows. */
+  readonly pageMs: number;
   readonly rowHeight: number;
   readonly fontSize: number;
   readonly columns: readonly Column<T>[];
@@ -47,6 +55,9 @@ export class RankList<T> {
   private readonly rows = new Map<string, Row<T>>();
   private readonly top: number;
   private readonly empty: Phaser.GameObjects.Text;
+  private readonly pageText: Phaser.GameObjects.Text;
+  private items: readonly T[] = [];
+  private page: Page = { index: 0, count: 1, start: 0, end: 0, total: 0 };
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -54,6 +65,7 @@ export class RankList<T> {
   ) {
     const { rect, columns } = options;
     drawPanel(scene, rect, options.title);
+    this.pageText = scene.add.text(rect.x + rect.width - 24, rect.y + 30, '', textStyle(26, COLORS.muted, true)).setOrigin(1, 0.5);
     const headerY = rect.y + 66;
     for (const column of columns) {
       scene.add.text(rect.x + column.x, headerY, column.header, textStyle(24, COLORS.muted, true)).setOrigin(column.align, 0.5);
@@ -64,25 +76,48 @@ export class RankList<T> {
       .setOrigin(0.5);
   }
 
+  /** The whole standings; the current page of them shows. */
   show(items: readonly T[]): void {
-    const shown = items.slice(0, this.options.rows);
+    this.items = items;
+    this.page = pageAt(items.length, this.options.rows, this.scene.time.now, this.options.pageMs);
+    this.render(false);
+  }
+
+  /** Called every frame: turns the page when its time has come. */
+  update(now: number): void {
+    const page = pageAt(this.items.length, this.options.rows, now, this.options.pageMs);
+    if (page.index === this.page.index) return;
+    this.page = page;
+    this.render(true);
+  }
+
+  /** Which page shows (for tests and the mirror). */
+  get currentPage(): Page {
+    return this.page;
+  }
+
+  private render(turned: boolean): void {
+    const page = this.page;
+    const shown = this.items.slice(page.start, page.end);
     this.empty.setVisible(shown.length === 0);
+    setText(this.pageText, pageLabel(page));
     const keep = new Set<string>();
     shown.forEach((item, slot) => {
       const key = this.options.key(item);
       keep.add(key);
       const row = this.rows.get(key);
-      if (row === undefined) this.rows.set(key, this.enter(item, slot));
+      if (row === undefined) this.rows.set(key, this.enter(item, slot, turned));
       else this.move(row, item, slot);
     });
     for (const [key, row] of this.rows) {
       if (keep.has(key)) continue;
       this.rows.delete(key);
+      this.scene.tweens.killTweensOf(row.container);
       this.scene.tweens.add({
         targets: row.container,
         alpha: 0,
         x: row.container.x + 60,
-        duration: 300,
+        duration: turned ? 200 : 300,
         onComplete: () => destroyTweened(this.scene, row.container),
       });
     }
@@ -92,7 +127,8 @@ export class RankList<T> {
     return this.top + slot * this.options.rowHeight;
   }
 
-  private enter(item: T, slot: number): Row<T> {
+  /** `turned`: the row comes with a new page (it slides in quietly) rather than with a move in the standings. */
+  private enter(item: T, slot: number, turned: boolean): Row<T> {
     const { rect, columns, rowHeight, fontSize } = this.options;
     const mid = rowHeight / 2;
     const flash = this.scene.add.rectangle(rect.x + 12, 4, rect.width - 24, rowHeight - 8, COLORS.up, 0).setOrigin(0, 0);
@@ -106,12 +142,20 @@ export class RankList<T> {
     const container = this.scene.add.container(0, this.slotY(slot), [flash, marker, ...cells]);
     const row: Row<T> = { container, flash, marker, cells, item, slot };
     this.fill(row, item);
-    const movement = this.options.movement(item);
-    // Someone climbing into view comes from below; a newcomer to the game slides in from the side.
+    const movement = turned ? 'same' : this.options.movement(item);
+    // Someone climbing into view comes from below; a newcomer to the game, or the next page, slides in from the side.
     if (movement === 'up') container.y = this.slotY(this.options.rows);
     else container.x = 60;
     container.alpha = 0;
-    this.scene.tweens.add({ targets: container, x: 0, y: this.slotY(slot), alpha: 1, duration: MOVE_MS, ease: 'Cubic.easeOut' });
+    this.scene.tweens.add({
+      targets: container,
+      x: 0,
+      y: this.slotY(slot),
+      alpha: 1,
+      duration: turned ? 300 : MOVE_MS,
+      delay: turned ? 150 : 0,
+      ease: 'Cubic.easeOut',
+    });
     if (movement === 'up') this.signal(row, 'up');
     return row;
   }
@@ -131,7 +175,8 @@ export class RankList<T> {
     row.item = item;
     this.options.columns.forEach((column, i) => {
       const cell = row.cells[i];
-      setText(cell, column.text(item));
+      if (column.width === undefined) setText(cell, column.text(item));
+      else setFittedText(cell, column.text(item), column.width);
       const color = css(column.color?.(item) ?? COLORS.text);
       if (cell.style.color !== color) cell.setColor(color);
     });

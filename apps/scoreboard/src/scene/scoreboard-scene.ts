@@ -14,13 +14,25 @@ import { MonkeyView } from './monkey-view.js';
 import { PriceView } from './price-view.js';
 import { RankList, type Column } from './rank-list.js';
 import { createTextures } from './textures.js';
-import { COLORS, fit, LAYOUT, teamColor } from './theme.js';
+import { teamColors } from './team-palette.js';
+import { COLORS, LAYOUT } from './theme.js';
 import { TickerView } from './ticker-view.js';
 
 const scoreColor = (score: number) => (score < 0 ? COLORS.down : COLORS.banana);
 
 function rankColumn<T extends { rank: number }>(): Column<T> {
-  return { header: '#', x: 66, align: 1, text: (t) => String(t.rank), color: () => COLORS.muted, bold: true };
+  return { header: '#', x: 70, align: 1, text: (t) => String(t.rank), color: () => COLORS.muted, bold: true };
+}
+
+/** Rows a page: 60 traders in 5 pages and 16 teams in 4, every name at ≥ 30 px on the 1080p design. */
+export const TRADERS_PER_PAGE = 12;
+export const TEAMS_PER_PAGE = 4;
+/** How long a page of the standings shows by default: the 5 pages of 60 traders turn in 30 s. */
+export const DEFAULT_PAGE_MS = 6000;
+
+export interface ScoreboardSceneOptions {
+  /** How long each page of the standings shows (`?rotate=SECONDS`). */
+  readonly pageMs?: number;
 }
 
 export class ScoreboardScene extends Phaser.Scene {
@@ -29,51 +41,64 @@ export class ScoreboardScene extends Phaser.Scene {
   private banners!: BannerView;
   private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly store: ScoreboardStore) {
+  private readonly rotating: { update(now: number): void }[] = [];
+  private readonly pageMs: number;
+  /** Each team's colour: distinct for up to 18 teams, the same on every screen (see team-palette.ts). */
+  private colors = new Map<string, number>();
+
+  constructor(
+    private readonly store: ScoreboardStore,
+    options: ScoreboardSceneOptions = {},
+  ) {
     super('scoreboard');
+    this.pageMs = options.pageMs ?? DEFAULT_PAGE_MS;
   }
+
+  private colorOf = (team: string): number => this.colors.get(team) ?? COLORS.muted;
 
   create(): void {
     createTextures(this);
     const store = this.store;
     this.header = new HeaderView(this);
     const price = new PriceView(this);
-    const monkeys = new MonkeyView(this);
+    const monkeys = new MonkeyView(this, { lanes: TEAMS_PER_PAGE, pageMs: this.pageMs, colorOf: this.colorOf });
     const traders = new RankList<RankedTrader>(this, {
       rect: LAYOUT.traders,
-      title: 'TOP TRADERS',
-      rows: 8,
-      rowHeight: 56,
-      fontSize: 38,
+      title: 'TRADERS',
+      rows: TRADERS_PER_PAGE,
+      pageMs: this.pageMs,
+      rowHeight: 38,
+      fontSize: 30,
       key: (t) => t.id,
       movement: (t) => t.movement,
       emptyText: 'no traders yet: register a bot!',
       columns: [
         rankColumn(),
-        { header: 'TRADER', x: 86, align: 0, text: (t) => fit(t.name, 10), bold: true },
-        { header: 'TEAM', x: 338, align: 0, text: (t) => fit(t.team, 7), color: (t) => teamColor(t.team), size: 34 },
-        { header: 'SCORE', x: 615, align: 1, text: (t) => String(t.score), color: (t) => scoreColor(t.score), bold: true },
-        { header: 'FED', x: 705, align: 1, text: (t) => String(t.fedMonkeys), size: 34 },
-        { header: 'BAIL', x: 780, align: 1, text: (t) => String(t.bailouts), color: (t) => (t.bailouts > 0 ? COLORS.down : COLORS.muted), size: 34 },
+        { header: 'TRADER', x: 84, align: 0, text: (t) => t.name, bold: true, width: 226 },
+        { header: 'TEAM', x: 322, align: 0, text: (t) => t.team, color: (t) => this.colorOf(t.team), size: 28, width: 150 },
+        { header: 'SCORE', x: 585, align: 1, text: (t) => String(t.score), color: (t) => scoreColor(t.score), bold: true },
+        { header: 'FED', x: 680, align: 1, text: (t) => String(t.fedMonkeys), size: 28 },
+        { header: 'BAIL', x: 776, align: 1, text: (t) => String(t.bailouts), color: (t) => (t.bailouts > 0 ? COLORS.down : COLORS.muted), size: 28 },
       ],
     });
     const teams = new RankList<RankedTeam>(this, {
       rect: LAYOUT.teams,
       title: 'TEAMS',
-      rows: 4,
-      rowHeight: 44,
-      fontSize: 34,
+      rows: TEAMS_PER_PAGE,
+      pageMs: this.pageMs,
+      rowHeight: 40,
+      fontSize: 32,
       key: (t) => t.team,
       movement: (t) => t.movement,
       emptyText: 'no teams yet',
       columns: [
         rankColumn(),
-        { header: 'TEAM', x: 86, align: 0, text: (t) => fit(t.team, 14), color: (t) => teamColor(t.team), bold: true },
-        { header: 'TRADERS', x: 520, align: 1, text: (t) => String(t.traders), color: () => COLORS.muted },
-        { header: 'FED', x: 650, align: 1, text: (t) => String(t.fedMonkeys) },
-        { header: 'SCORE', x: 780, align: 1, text: (t) => String(t.score), color: (t) => scoreColor(t.score), bold: true },
+        { header: 'TEAM', x: 84, align: 0, text: (t) => t.team, color: (t) => this.colorOf(t.team), bold: true, width: 400 },
+        { header: 'FED', x: 640, align: 1, text: (t) => String(t.fedMonkeys) },
+        { header: 'SCORE', x: 776, align: 1, text: (t) => String(t.score), color: (t) => scoreColor(t.score), bold: true },
       ],
     });
+    this.rotating.push(traders, teams, monkeys);
     this.ticker = new TickerView(this);
     this.banners = new BannerView(this);
     const ending = new EndingView(this);
@@ -91,6 +116,7 @@ export class ScoreboardScene extends Phaser.Scene {
     this.banners.showConnection(store.connection);
     if (store.market !== undefined) this.banners.showStatus(store.market.status);
     this.banners.showBroker(store.broker);
+    this.colors = teamColors(store.standings.teams.map((t) => t.team));
     traders.show(store.standings.traders);
     teams.show(store.standings.teams);
     monkeys.show(store.standings.teams);
@@ -107,6 +133,7 @@ export class ScoreboardScene extends Phaser.Scene {
       store.on('newGame', showEnding),
       store.on('history', (history) => price.showHistory(history)),
       store.on('leaderboard', (standings) => {
+        this.colors = teamColors(standings.teams.map((t) => t.team));
         traders.show(standings.traders);
         teams.show(standings.teams);
         monkeys.show(standings.teams);
@@ -127,6 +154,7 @@ export class ScoreboardScene extends Phaser.Scene {
   }
 
   override update(time: number, delta: number): void {
+    for (const view of this.rotating) view.update(time);
     this.ticker.update(delta);
     this.banners.update(time);
     this.header.update();

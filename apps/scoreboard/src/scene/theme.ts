@@ -57,18 +57,31 @@ export function drawPanel(scene: Phaser.Scene, rect: Rect, title?: string): void
   if (title !== undefined) scene.add.text(rect.x + 24, rect.y + 14, title, textStyle(30, COLORS.muted, true));
 }
 
-/** Distinct, readable colours on the dark background; a team keeps its colour for the whole game. */
-const TEAM_PALETTE = [0xffb74d, 0x4fc3f7, 0xba68c8, 0x81c784, 0xf06292, 0x4db6ac, 0xe57373, 0xaed581, 0x9575cd, 0xfff176];
-
-export function teamColor(team: string): number {
-  let hash = 2166136261;
-  for (let i = 0; i < team.length; i++) hash = Math.imul(hash ^ team.charCodeAt(i), 16777619);
-  return TEAM_PALETTE[(hash >>> 0) % TEAM_PALETTE.length];
-}
-
-/** Cuts a label to fit a column, with an ellipsis. */
+/** Cuts a label to fit a column, with an ellipsis (a count of characters: for texts whose width is not measured). */
 export function fit(label: string, max: number): string {
   return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
+}
+
+/**
+ * Sets the text to the label, cut with an ellipsis to the longest prefix
+ * whose drawn width fits `maxWidth` (measured, so a name of wide letters is
+ * cut sooner than one of narrow ones, and never runs into the next column).
+ * The full name stays in the accessible mirror and on the trader's page.
+ */
+export function setFittedText(text: Phaser.GameObjects.Text, label: string, maxWidth: number): void {
+  if (text.getData('label') === label && text.getData('maxWidth') === maxWidth) return;
+  text.setData('label', label).setData('maxWidth', maxWidth);
+  text.setText(label);
+  if (text.width <= maxWidth) return;
+  let low = 0;
+  let high = label.length - 1;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    text.setText(`${label.slice(0, mid).trimEnd()}…`);
+    if (text.width <= maxWidth) low = mid;
+    else high = mid - 1;
+  }
+  text.setText(`${label.slice(0, low).trimEnd()}…`);
 }
 
 /** Destroys a game object (and a container's children) after stopping the tweens that move them. */

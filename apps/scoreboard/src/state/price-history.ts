@@ -12,6 +12,15 @@ export interface PricePoint {
   readonly ema: number;
 }
 
+/** A step of a bubble burst on the chart: the line shows where the burst struck. */
+export interface BurstMark {
+  /** Game time of the step, ms since the epoch. */
+  readonly time: number;
+  /** 0 for the burst's start, then 1…steps. */
+  readonly step: number;
+  readonly steps: number;
+}
+
 export interface PriceRange {
   readonly min: number;
   readonly max: number;
@@ -19,6 +28,7 @@ export interface PriceRange {
 
 export class PriceHistory {
   private points: PricePoint[] = [];
+  private burstMarks: BurstMark[] = [];
   private readonly minSpacingMs: number;
 
   constructor(
@@ -56,6 +66,22 @@ export class PriceHistory {
 
   clear(): void {
     this.points = [];
+    this.burstMarks = [];
+  }
+
+  /** The burst steps within the chart's window, oldest first. */
+  get bursts(): readonly BurstMark[] {
+    return this.burstMarks;
+  }
+
+  /** Marks a burst's step; a step already marked (the same event from the history and live) is ignored. Returns whether it was kept. */
+  markBurst(mark: BurstMark): boolean {
+    if (this.burstMarks.some((m) => m.time === mark.time && m.step === mark.step)) return false;
+    this.burstMarks.push(mark);
+    this.burstMarks.sort((a, b) => a.time - b.time);
+    const oldest = (this.latest?.time ?? mark.time) - this.windowMs;
+    this.burstMarks = this.burstMarks.filter((m) => m.time >= oldest);
+    return true;
   }
 
   /** Lowest and highest of price and EMA over the window, padded so a flat line sits mid-chart. */

@@ -7,7 +7,7 @@
  * (another seed commitment, or a tick that went backwards) starts the chart over
  * instead of joining two games' prices into one line.
  */
-import type { GameStatus, LeaderboardView, MarketView } from '@banana-market/protocol';
+import type { GameEvent, GameStatus, LeaderboardView, MarketView } from '@banana-market/protocol';
 import type { LiveFrame, LivePrice, ServerHealth, Welcome } from '../net/live-frames.js';
 import type { RecentHistory } from '@banana-market/protocol';
 import { bannerFor, type Banner } from './banners.js';
@@ -136,6 +136,7 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
           const over = status === 'ended' && this.marketState.remainingMs !== null;
           this.replaceMarket(over ? { status, remainingMs: 0 } : { status });
         }
+        this.markBurst(event);
         const banner = bannerFor(event);
         if (banner !== undefined) this.emit('banner', banner);
         return;
@@ -188,10 +189,18 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
       if (added !== undefined) this.emit('gibbs', { latest: this.gibbs.latest, added });
     }
     for (const event of history.events) {
+      this.markBurst(event);
       if (event.type !== 'HYPE_CHANGED') continue;
       const marked = this.gibbs.applyHype(event.gibbId, event.delta);
       if (marked !== undefined) this.emit('gibbs', { latest: this.gibbs.latest, marked });
     }
+  }
+
+  /** A burst's start and steps, marked on the price line. */
+  private markBurst(event: GameEvent): void {
+    const step = event.type === 'BUBBLE_BURST_STARTED' ? 0 : event.type === 'BUBBLE_BURST_STEP' ? event.step : undefined;
+    if (step === undefined || !('steps' in event)) return;
+    if (this.history.markBurst({ time: Date.parse(event.time), step, steps: event.steps })) this.emit('history', this.history);
   }
 
   private applyPrice(price: LivePrice): void {
