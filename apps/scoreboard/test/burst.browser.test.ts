@@ -12,29 +12,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_PATHS } from '@banana-market/protocol';
 import { LAYOUT, type Rect } from '../src/scene/theme.js';
 import { chromiumAvailable, launchChromium } from '../tools/chromium.js';
+import { readOnScreen, type DrawnText } from '../tools/on-screen.js';
 import { ADMIN_TOKEN, http, startGameServer, type RunningServer } from './support/game-server.js';
 
 const canRun = chromiumAvailable('scoreboard burst layout browser tests');
 
-interface Drawn {
-  readonly text: string;
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
-
-function onScreen(page: Page): Promise<Drawn[]> {
-  return page.$$eval('#on-screen li', (items) =>
-    items.map((item) => {
-      const [x, y, width, height] = ((item as HTMLElement).dataset.bounds ?? '').split(',').map(Number);
-      return { text: item.textContent ?? '', x, y, width, height };
-    }),
-  );
-}
-
-const inside = (d: Drawn, r: Rect) => d.x >= r.x && d.y >= r.y && d.x + d.width <= r.x + r.width && d.y + d.height <= r.y + r.height;
-const crosses = (d: Drawn, r: Rect) =>
+const inside = (d: DrawnText, r: Rect) => d.x >= r.x && d.y >= r.y && d.x + d.width <= r.x + r.width && d.y + d.height <= r.y + r.height;
+const crosses = (d: DrawnText, r: Rect) =>
   Math.min(d.x + d.width, r.x + r.width) > Math.max(d.x, r.x) && Math.min(d.y + d.height, r.y + r.height) > Math.max(d.y, r.y);
 
 describe.skipIf(!canRun)('a bubble burst and a pause on the big screen', () => {
@@ -62,7 +46,7 @@ describe.skipIf(!canRun)('a bubble burst and a pause on the big screen', () => {
     expect(gibb.status).toBe(202);
     const drawn = await vi.waitFor(
       async () => {
-        const now = await onScreen(page);
+        const now = await readOnScreen(page);
         expect(now.map((d) => d.text)).toContain('BUBBLE BURST!');
         expect(now.map((d) => d.text)).toContain('BURST');
         return now;
@@ -89,7 +73,7 @@ describe.skipIf(!canRun)('a bubble burst and a pause on the big screen', () => {
     expect((await http(server, 'POST', API_PATHS.pause, { token: ADMIN_TOKEN })).status).toBe(200);
     const drawn = await vi.waitFor(
       async () => {
-        const now = await onScreen(page);
+        const now = await readOnScreen(page);
         expect(now.map((d) => d.text)).toContain('GAME PAUSED — the market is waiting for the coach');
         return now;
       },

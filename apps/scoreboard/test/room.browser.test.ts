@@ -7,12 +7,13 @@
  * price's up or down colour. Pages turn every 2 s here (`?rotate=2`); the
  * room's default is 6 s (5 pages of traders: 30 s ≤ 40 s).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_PATHS } from '@banana-market/protocol';
 import { TEAM_PALETTE } from '../src/scene/team-palette.js';
 import { COLORS, css } from '../src/scene/theme.js';
 import { chromiumAvailable, launchChromium } from '../tools/chromium.js';
+import { overlaps, readOnScreen } from '../tools/on-screen.js';
 import { http, startGameServer, type RunningServer } from './support/game-server.js';
 
 const canRun = chromiumAvailable('scoreboard room-scale browser tests');
@@ -37,40 +38,6 @@ const TEAMS = [
 ];
 const TRADERS = 60;
 const PAGE_SECONDS = 2;
-
-interface Drawn {
-  readonly text: string;
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly color: string;
-}
-
-function onScreen(page: Page): Promise<Drawn[]> {
-  return page.$$eval('#on-screen li', (items) =>
-    items.map((item) => {
-      const [x, y, width, height] = ((item as HTMLElement).dataset.bounds ?? '').split(',').map(Number);
-      return { text: item.textContent ?? '', x, y, width, height, color: (item as HTMLElement).dataset.color ?? '' };
-    }),
-  );
-}
-
-/** Pairs of drawn texts whose boxes intersect (1 px of anti-aliasing allowed). */
-function overlaps(drawn: readonly Drawn[]): string[] {
-  const found: string[] = [];
-  for (let i = 0; i < drawn.length; i++) {
-    for (let j = i + 1; j < drawn.length; j++) {
-      const a = drawn[i];
-      const b = drawn[j];
-      const across = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-      const down = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-      if (across > 1 && down > 1)
-        found.push(`"${a.text}" [${a.x},${a.y},${a.width},${a.height}] × "${b.text}" [${b.x},${b.y},${b.width},${b.height}]`);
-    }
-  }
-  return found;
-}
 
 /** A name as the board may draw it: whole, or cut with an ellipsis after a good part of it. */
 function drawsName(line: string, name: string): boolean {
@@ -126,7 +93,7 @@ describe.skipIf(!canRun)('the scoreboard with a room of 60 traders in 16 teams',
       const pagesSettled = new Set<string>();
       const started = Date.now();
       while (pagesSettled.size < 5 && Date.now() - started < 6 * 5 * PAGE_SECONDS * 1000) {
-        const drawn = await onScreen(page);
+        const drawn = await readOnScreen(page);
         for (const line of drawn) seen.add(line.text);
         const label = drawn.find((d) => /^\d+–\d+ of 60 · page \d\/5$/.test(d.text))?.text;
         // A settled page: all its 12 ranks drawn, no row fading in or out over another (a turn takes half a second).
@@ -152,7 +119,7 @@ describe.skipIf(!canRun)('the scoreboard with a room of 60 traders in 16 teams',
       const teamColors = new Map<string, string>();
       await vi.waitFor(
         async () => {
-          for (const line of await onScreen(page)) {
+          for (const line of await readOnScreen(page)) {
             const team = TEAMS.find((t) => drawsName(line.text, t) || line.text === t);
             if (team !== undefined && line.color !== '') teamColors.set(team, line.color);
           }

@@ -214,7 +214,7 @@ describe('scoreboard store', () => {
   const welcome = (seedCommitment: string, tick: number, leaderboard = board(['A', 'ann', 1])): LiveFrame => ({
     event: 'welcome',
     data: {
-      market: { price: 1, forecast: 1, hype: 0, time: iso(T0 + tick * 1000), tick, status: 'running' },
+      market: { price: 1, forecast: 1, hype: 0, time: iso(T0 + tick * 1000), tick, status: 'running', endsAt: null, remainingMs: null },
       leaderboard,
       seedCommitment,
       tickMs: 1000,
@@ -223,6 +223,31 @@ describe('scoreboard store', () => {
   const price = (tick: number, coins: number): LiveFrame => ({
     event: 'price',
     data: { time: iso(T0 + tick * 1000), coins, forecast: 1, hype: 0, tick },
+  });
+
+  it('draws a reloaded screen after 2 minutes of play as one open all along: the chart, the gibbs, the burst marks', () => {
+    const store = new ScoreboardStore();
+    const ticks = Array.from({ length: 120 }, (_, i) => i + 1);
+    const gibbs = Array.from({ length: 20 }, (_, i) => ({ id: `g${i}`, time: iso(T0 + i * 5000), text: `bananas #MKTD ${i}` }));
+    const events: GameEvent[] = [
+      { type: 'HYPE_CHANGED', time: iso(T0 + 95_000), gibbId: 'g19', delta: 0.05, hype: 0.3 },
+      { type: 'BUBBLE_BURST_STARTED', time: iso(T0 + 100_000), hype: 0.3, steps: 4 },
+      { type: 'BUBBLE_BURST_STEP', time: iso(T0 + 105_000), step: 1, steps: 4, factor: 0.5, hype: 0.15 },
+    ];
+    const history = {
+      prices: ticks.map((tick) => ({ time: iso(T0 + tick * 1000), coins: 1 + tick / 1000, forecast: 1, hype: 0, tick })),
+      gibbs,
+      events,
+    };
+    const frame = welcome(GAME_S, 120);
+    store.applyFrame({ ...frame, data: { ...(frame.data as object), history } } as LiveFrame);
+    const points = store.history.all;
+    expect(points[points.length - 1].time - points[0].time).toBeGreaterThanOrEqual(100_000);
+    expect(store.gibbs.latest.map((g) => g.id)).toContain('g19');
+    expect(store.history.bursts.map((m) => m.step)).toEqual([0, 1]);
+    // The same burst step arriving live again is not marked twice.
+    store.applyFrame({ event: 'game-event', data: events[2] });
+    expect(store.history.bursts).toHaveLength(2);
   });
 
   it('follows the ticks, their direction and the game clock, ignoring replays', () => {

@@ -110,7 +110,7 @@ export class MonkeyView {
       this.scene.tweens.add({
         targets: lane.container,
         alpha: 0,
-        duration: turned ? 200 : 300,
+        duration: turned ? 200 : 150,
         onComplete: () => destroyTweened(this.scene, lane.container),
       });
     }

@@ -117,7 +117,7 @@ export class RankList<T> {
         targets: row.container,
         alpha: 0,
         x: row.container.x + 60,
-        duration: turned ? 200 : 300,
+        duration: turned ? 200 : 150,
         onComplete: () => destroyTweened(this.scene, row.container),
       });
     }
