@@ -1,6 +1,6 @@
 /**
  * `npm run bench:scoreboard`: how smoothly the scoreboard runs under a full
- * game. A built game server, 100 bot traders at 10 actions per second each
+ * room. A built game server, 60 bot traders in 15 teams at 10 actions per second each
  * over WebSocket, gibbs every two seconds, and the page at 1920×1080 in
  * headless Chromium. It prints the frames per second the page sustains,
  * next to an empty page's rate measured in the same run under the same load
@@ -14,8 +14,24 @@ import { startGibbs } from './gibb-stream.js';
 import { spawnGameServer } from './spawn-server.js';
 import { startCrowd, type Crowd } from './trader-crowd.js';
 
-const TEAMS = ['BONOBO', 'GORILLA', 'CHIMP', 'MANDRILL', 'GIBBON', 'LEMUR', 'MACAQUE', 'TAMARIN', 'BABOON', 'ORANGUTAN'];
-const TRADERS_PER_TEAM = 10;
+const TEAMS = [
+  'BONOBO',
+  'GORILLA',
+  'CHIMP',
+  'MANDRILL',
+  'GIBBON',
+  'LEMUR',
+  'MACAQUE',
+  'TAMARIN',
+  'BABOON',
+  'ORANGUTAN',
+  'HOWLER',
+  'CAPUCHIN',
+  'MARMOSET',
+  'SIAMANG',
+  'COLOBUS',
+];
+const TRADERS_PER_TEAM = 4;
 const ACTIONS_PER_SECOND = 10;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 5000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 15_000);
