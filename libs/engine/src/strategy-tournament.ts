@@ -3,8 +3,10 @@
  * where every strategy trades for its own trader in the same market. Used by
  * a test (feeder must beat random) and by `npm run simulate` for the table.
  */
+import type { TraderKey } from '@banana-market/protocol';
+import type { DecisionOutcome, StrategyError } from './bots/bot-driver.js';
 import type { Strategy } from './bots/strategy.js';
-import { runVirtualGame } from './virtual-game.js';
+import { runVirtualGame, type VirtualGameOptions } from './virtual-game.js';
 import type { GameRules } from './rules.js';
 
 export interface TournamentOptions {
@@ -12,6 +14,11 @@ export interface TournamentOptions {
   readonly seeds: readonly string[];
   readonly durationMs: number;
   readonly rules?: GameRules;
+  /** Gibbs every game replays (see runVirtualGame). */
+  readonly gibbs?: VirtualGameOptions['gibbs'];
+  /** Each seed's game's bots' outcomes and errors (a participant's bot checked as it plays). */
+  readonly onOutcome?: (seed: string, trader: TraderKey, outcome: DecisionOutcome) => void;
+  readonly onStrategyError?: (seed: string, trader: TraderKey, error: StrategyError) => void;
 }
 
 export interface TournamentResult {
@@ -24,7 +31,16 @@ export function runStrategyTournament(options: TournamentOptions): TournamentRes
   const scores: Record<string, number[]> = Object.fromEntries(options.strategies.map((s) => [s.name, []]));
   for (const seed of options.seeds) {
     const bots = options.strategies.map((strategy) => ({ trader: { team: 'SIM', name: strategy.name }, strategy }));
-    const game = runVirtualGame({ seed, durationMs: options.durationMs, rules: options.rules, bots });
+    const { onOutcome, onStrategyError } = options;
+    const game = runVirtualGame({
+      seed,
+      durationMs: options.durationMs,
+      rules: options.rules,
+      bots,
+      gibbs: options.gibbs,
+      onOutcome: onOutcome === undefined ? undefined : (trader, outcome) => onOutcome(seed, trader, outcome),
+      onStrategyError: onStrategyError === undefined ? undefined : (trader, error) => onStrategyError(seed, trader, error),
+    });
     for (const standing of game.leaderboard.traders) scores[standing.name]?.push(standing.score);
   }
   return { scores, seeds: options.seeds };

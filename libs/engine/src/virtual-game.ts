@@ -4,7 +4,7 @@
  * play hours of market in seconds, exactly as the server would.
  */
 import type { SharePrice, TraderKey, TxnResult } from '@banana-market/protocol';
-import { BotDriver } from './bots/bot-driver.js';
+import { BotDriver, StrategyError, type DecisionOutcome } from './bots/bot-driver.js';
 import { MarketWatch } from './bots/market-watch.js';
 import type { Strategy } from './bots/strategy.js';
 import { VirtualClock } from './clock.js';
@@ -26,6 +26,10 @@ export interface VirtualGameOptions {
   /** Gibbs to publish, `atMs` after the start (with their author, if any). */
   readonly gibbs?: readonly { readonly atMs: number; readonly text: string; readonly author?: string }[];
   readonly start?: number;
+  /** Told about each bot's decisions and how they ended (a bad decision included). */
+  readonly onOutcome?: (trader: TraderKey, outcome: DecisionOutcome) => void;
+  /** A bot whose decide() threw: the tick is skipped for it and the game goes on. Without it, the error goes to the loop's listener errors. */
+  readonly onStrategyError?: (trader: TraderKey, error: StrategyError) => void;
 }
 
 export interface VirtualGameResult {
@@ -58,7 +62,14 @@ export function runVirtualGame(options: VirtualGameOptions): VirtualGameResult {
   };
   const bots = (options.bots ?? []).map((bot, i) => {
     const random = createRandom(`${options.seed}/virtual-bot/${i}`);
-    return { driver: new BotDriver({ trader: bot.trader, strategy: bot.strategy, random: () => random.next() }), random };
+    const onOutcome = options.onOutcome;
+    const driver = new BotDriver({
+      trader: bot.trader,
+      strategy: bot.strategy,
+      random: () => random.next(),
+      onOutcome: onOutcome === undefined ? undefined : (outcome) => onOutcome(bot.trader, outcome),
+    });
+    return { driver, random };
   });
   /** The action's own result, read from the events the loop answers with. */
   const execute = (trader: TraderKey) => (action: TraderAction) => {
@@ -85,7 +96,12 @@ export function runVirtualGame(options: VirtualGameOptions): VirtualGameResult {
     const observation = watch.observe({ ...tick.price, price: tick.price.coins, tick: tick.tick, hype: tick.hype, plantationYield });
     for (const { driver, random } of bots) {
       const state = loop.traderState(driver.trader);
-      void driver.onTick(observation, state, execute(driver.trader));
+      try {
+        void driver.onTick(observation, state, execute(driver.trader));
+      } catch (err) {
+        if (!(err instanceof StrategyError) || options.onStrategyError === undefined) throw err;
+        options.onStrategyError(driver.trader, err);
+      }
       const text = state === undefined ? undefined : driver.strategy.gibb?.({ ...observation, state, random: () => random.next() });
       if (text !== undefined) postGibb(text, driver.trader.name);
     }

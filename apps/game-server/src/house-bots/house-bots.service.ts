@@ -62,6 +62,7 @@ export class HouseBotsService implements OnApplicationBootstrap, OnApplicationSh
       nextTxnId: () => `house-${trader.name}-${run}-${++txnCounter}`,
       onOutcome: (outcome) => {
         if ('error' in outcome) this.logger.warn(`${trader.name}: ${outcome.error.message}`);
+        else if ('invalid' in outcome) this.logger.warn(`${trader.name}: bad decision skipped: ${outcome.invalid}`);
       },
     });
   }

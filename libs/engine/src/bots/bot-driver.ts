@@ -9,9 +9,13 @@
  * decisions are still in flight is skipped, as a human trader would. The
  * executor may answer at once (a virtual game: the whole round runs
  * synchronously, inside the virtual clock's advance) or later (a gateway or
- * Kafka: the next decision waits for the previous result).
+ * Kafka: the next decision waits for the previous result). Every decision
+ * is checked with its action's schema before it becomes an order: a bad one
+ * (a participant's `{kind: 'invest', coins: 3}`) is reported and skipped,
+ * and the round goes on.
  */
 import type { TraderAction, TraderKey, TraderState, TxnResult } from '@banana-market/protocol';
+import { checkDecision } from './decision-check.js';
 import { decisionToAction, type BotDecision, type BotMarketView, type BotObservation, type Strategy } from './strategy.js';
 
 /** Executes one action for the driver's trader and gives its result (or a promise of it). */
@@ -34,8 +38,18 @@ interface DecisionMade {
   readonly decision: BotDecision;
   readonly action: TraderAction;
 }
-export type DecisionOutcome = (DecisionMade & { readonly result: TxnResult | undefined }) | (DecisionMade & { readonly error: Error });
+/** A decision that is not one (wrong kind, missing or bad field): what it was, and the problem in words. */
+export interface InvalidDecision {
+  readonly market: BotMarketView;
+  readonly decision: unknown;
+  readonly invalid: string;
+}
+export type DecisionOutcome =
+  | (DecisionMade & { readonly result: TxnResult | undefined })
+  | (DecisionMade & { readonly error: Error })
+  | InvalidDecision;
 
+/** The strategy threw in decide(): its error is the `cause`. */
 export class StrategyError extends Error {
   override readonly name = 'StrategyError';
 }
@@ -82,19 +96,27 @@ export class BotDriver {
     });
   }
 
-  private decide(observation: BotObservation, state: TraderState): readonly BotDecision[] {
+  private decide(observation: BotObservation, state: TraderState): readonly unknown[] {
+    let decisions: unknown;
     try {
-      return this.strategy.decide({ ...observation, state, random: this.options.random });
+      decisions = this.strategy.decide({ ...observation, state, random: this.options.random });
     } catch (err) {
-      throw new StrategyError(`the strategy "${this.strategy.name}" threw in decide(): ${(err as Error).stack ?? String(err)}`);
+      throw new StrategyError(`the strategy "${this.strategy.name}" threw in decide(): ${(err as Error).stack ?? String(err)}`, { cause: err });
     }
+    // A list is what decide() promises; anything else is one (bad) decision, reported as such.
+    return Array.isArray(decisions) ? decisions : [decisions];
   }
 
   /** Runs decisions[index..] in order, synchronously for as long as the executor answers at once. */
-  private executeFrom(market: BotMarketView, decisions: readonly BotDecision[], index: number, execute: ActionExecutor): Promise<void> | undefined {
+  private executeFrom(market: BotMarketView, decisions: readonly unknown[], index: number, execute: ActionExecutor): Promise<void> | undefined {
     for (let i = index; i < decisions.length; i++) {
       if (this.stopped) return undefined;
-      const decision = decisions[i];
+      const checked = checkDecision(decisions[i]);
+      if (!checked.ok) {
+        this.options.onOutcome?.({ market, decision: decisions[i], invalid: checked.problem });
+        continue;
+      }
+      const decision = checked.decision;
       const action = decisionToAction(decision, this.nextTxnId());
       let answer: ReturnType<ActionExecutor>;
       try {

@@ -4,7 +4,7 @@
  * as default or named export.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { STRATEGIES } from '@banana-market/engine';
 import type { BotContext, BotDecision, Strategy } from '@banana-market/engine';
@@ -33,10 +33,15 @@ export async function loadStrategy(spec: string): Promise<Strategy> {
   throw new BotSetupError(`${spec} must export a decide(context) function (export default function decide…) or a Strategy`);
 }
 
-function fromDecide(name: string, decide: DecideFunction): Strategy {
+function fromDecide(spec: string, decide: DecideFunction): Strategy {
   return {
-    name,
-    description: `your bot (${name})`,
+    // The file's name, as a trader's name may spell it (a simulation's tables use it): bots/alice.ts → alice.
+    name:
+      basename(spec)
+        .replace(/\.[cm]?[jt]s$/, '')
+        .replace(/[^A-Za-z0-9_.-]/g, '-')
+        .slice(0, 64) || 'your-bot',
+    description: `your bot (${spec})`,
     decide: (context) => {
       const out = decide(context);
       if (out === undefined) return [];
