@@ -142,11 +142,17 @@ export class WsTransport implements BotTransport {
         async (err: Error) => {
           if (err instanceof TokenRejectedError) {
             if (!this.registeredHere) {
-              this.events.status(`${err.message}; giving up`);
+              this.events.status(
+                `${err.message}; giving up (a server started without its data directory forgot its players: register again, without the token)`,
+              );
               return this.fail(err);
             }
-            // A restarted server (embedded bus) forgot its players: register again.
-            this.token = await this.register().catch(() => this.token);
+            // A restarted server that forgot its players (no data directory): register again, and say so — it is a new trader with a new token.
+            const token = await this.register().catch(() => undefined);
+            if (token !== undefined) {
+              this.token = token;
+              this.events.status(`the server forgot this trader (a new game): registered again, score from zero; its new token: BANANA_TOKEN=${token}`);
+            }
           }
           this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
           this.reconnect();
