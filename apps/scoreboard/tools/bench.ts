@@ -12,25 +12,9 @@ import { chromiumAvailable, launchChromium } from './chromium.js';
 import { measureFrameRate, type FrameRate } from './frame-rate.js';
 import { startGibbs } from './gibb-stream.js';
 import { spawnGameServer } from './spawn-server.js';
-import { startCrowd, type Crowd } from './trader-crowd.js';
+import { ROOM_TEAMS, startCrowd, type Crowd } from './trader-crowd.js';
 
-const TEAMS = [
-  'BONOBO',
-  'GORILLA',
-  'CHIMP',
-  'MANDRILL',
-  'GIBBON',
-  'LEMUR',
-  'MACAQUE',
-  'TAMARIN',
-  'BABOON',
-  'ORANGUTAN',
-  'HOWLER',
-  'CAPUCHIN',
-  'MARMOSET',
-  'SIAMANG',
-  'COLOBUS',
-];
+const TEAMS = ROOM_TEAMS;
 const TRADERS_PER_TEAM = 4;
 const ACTIONS_PER_SECOND = 10;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 5000);

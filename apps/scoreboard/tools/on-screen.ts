@@ -5,15 +5,9 @@
  * moment when no row is gliding over another.
  */
 import type { Page } from 'playwright-core';
+import type { OnScreenText } from '../src/dom/on-screen.js';
 
-export interface DrawnText {
-  readonly text: string;
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly color: string;
-}
+export type DrawnText = OnScreenText;
 
 export function readOnScreen(page: Page): Promise<DrawnText[]> {
   return page.$$eval('#on-screen li', (items) =>

@@ -15,30 +15,14 @@ import { chromiumAvailable, launchChromium } from './chromium.js';
 import { overlaps, readOnScreen } from './on-screen.js';
 import { startGibbs } from './gibb-stream.js';
 import { spawnGameServer } from './spawn-server.js';
-import { startCrowd, type Crowd } from './trader-crowd.js';
+import { ROOM_TEAMS, startCrowd, type Crowd } from './trader-crowd.js';
 
 const OUTPUT = fileURLToPath(new URL('../../../docs/scoreboard.png', import.meta.url));
 /** The same game's report page, beside it in the README. */
 const REPORT_OUTPUT = fileURLToPath(new URL('../../../docs/report.png', import.meta.url));
 const TRADER_OUTPUT = fileURLToPath(new URL('../../../docs/trader-page.png', import.meta.url));
 const BURST_OUTPUT = fileURLToPath(new URL('../../../docs/scoreboard-burst.png', import.meta.url));
-const TEAMS = [
-  'BONOBO',
-  'GORILLA',
-  'CHIMP',
-  'MANDRILL',
-  'GIBBON',
-  'LEMUR',
-  'MACAQUE',
-  'TAMARIN',
-  'BABOON',
-  'ORANGOUTAN',
-  'HOWLER',
-  'CAPUCHIN',
-  'MARMOSET',
-  'SIAMANG',
-  'COLOBUS',
-];
+const TEAMS = ROOM_TEAMS;
 const PLAY_MS = Number(process.env.SCREENSHOT_PLAY_MS ?? 40_000);
 const QUIET_MS = 4000;
 

@@ -9,6 +9,25 @@ import { decisionToAction, MarketWatch, STRATEGIES, type BotDecision } from '@ba
 import { NEW_TRADER_START } from '@banana-market/protocol';
 import { BananaClient, WsTransport } from '@banana-market/sdk/client';
 
+/** The teams of a room (15 of them: 60 traders at 4 a team), for the benchmark and the screenshot. */
+export const ROOM_TEAMS = [
+  'BONOBO',
+  'GORILLA',
+  'CHIMP',
+  'MANDRILL',
+  'GIBBON',
+  'LEMUR',
+  'MACAQUE',
+  'TAMARIN',
+  'BABOON',
+  'ORANGOUTAN',
+  'HOWLER',
+  'CAPUCHIN',
+  'MARMOSET',
+  'SIAMANG',
+  'COLOBUS',
+] as const;
+
 export interface CrowdOptions {
   readonly server: string;
   readonly teams: readonly string[];

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_PATHS } from '@banana-market/protocol';
-import { startServer, type ServerProcess } from './support/server-process.js';
+import { startServerProcess, type ServerProcess } from '../../../tools/built-server/server-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RUN_BOT = ['--conditions=@banana-market/source', 'libs/sdk/src/runner/run-bot.ts'];
@@ -81,13 +81,13 @@ describe('npm run bot, playing on the built server', () => {
   });
   afterEach(async () => {
     for (const bot of bots.splice(0)) bot.kill('SIGKILL');
-    await server?.kill('SIGKILL');
+    await server?.stop('SIGKILL');
     server = undefined;
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('skips a wrong decision with one line and keeps playing', async () => {
-    server = await startServer({ DATA_DIR: '' });
+    server = await startServerProcess({ TICK_MS: '100' });
     const bot = runBot(['--team', 'CLI', '--name', 'wrong', '--strategy', `${FIXTURES}/wrong-invest.ts`, '--server', server.url]);
     bots.push(bot.child);
     await vi.waitFor(
@@ -105,7 +105,7 @@ describe('npm run bot, playing on the built server', () => {
   });
 
   it('says in one line where decide() threw, without a stack, and plays on', async () => {
-    server = await startServer({ DATA_DIR: '' });
+    server = await startServerProcess({ TICK_MS: '100' });
     const bot = runBot(['--team', 'CLI', '--name', 'thrower', '--strategy', `${FIXTURES}/throws.ts`, '--server', server.url]);
     bots.push(bot.child);
     await vi.waitFor(() => expect(bot.lines.some((l) => l.startsWith('✗ decide() threw'))).toBe(true), { timeout: 20_000, interval: 100 });
@@ -125,7 +125,7 @@ describe('npm run bot, playing on the built server', () => {
   });
 
   it('keeps playing with its score after the embedded server is SIGKILLed and restarted, its token read from BANANA_TOKEN', async () => {
-    server = await startServer({ DATA_DIR: dataDir });
+    server = await startServerProcess({ TICK_MS: '100', DATA_DIR: dataDir });
     const port = String(server.port);
     const registered = await fetch(new URL(API_PATHS.traders, server.url), {
       method: 'POST',
@@ -145,9 +145,9 @@ describe('npm run bot, playing on the built server', () => {
       { timeout: 20_000, interval: 100 },
     );
     expect(bot.lines.join('\n')).not.toContain(token);
-    await server.kill('SIGKILL');
+    await server.stop('SIGKILL');
     const linesBefore = bot.lines.length;
-    server = await startServer({ DATA_DIR: dataDir, PORT: port });
+    server = await startServerProcess({ TICK_MS: '100', DATA_DIR: dataDir, PORT: port });
     await vi.waitFor(
       () => {
         const after = bot.lines.slice(linesBefore);

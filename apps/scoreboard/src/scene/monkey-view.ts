@@ -7,7 +7,7 @@
  */
 import type * as Phaser from 'phaser';
 import { crowdSize, crowdUnit } from '../state/crowd.js';
-import { pageAt, type Page } from '../state/rotation.js';
+import { PageTurner } from '../state/rotation.js';
 import type { RankedTeam } from '../state/standings.js';
 import { setText } from './header-view.js';
 import { MONKEY_SIZE, MUNCH_ANIMATION, TEXTURES } from './textures.js';
@@ -45,14 +45,14 @@ export class MonkeyView {
   private readonly top = LAYOUT.monkeys.y + 62;
   private readonly empty: Phaser.GameObjects.Text;
   private readonly scaleText: Phaser.GameObjects.Text;
-  private teams: readonly RankedTeam[] = [];
-  private page: Page = { index: 0, count: 1, start: 0, end: 0, total: 0 };
+  private readonly pages: PageTurner<RankedTeam>;
   private unit = 1;
 
   constructor(
     private readonly scene: Phaser.Scene,
     private readonly options: MonkeyViewOptions,
   ) {
+    this.pages = new PageTurner<RankedTeam>(options.lanes, options.pageMs);
     drawPanel(scene, LAYOUT.monkeys, 'MONKEYS FED');
     this.scaleText = scene.add
       .text(LAYOUT.monkeys.x + LAYOUT.monkeys.width - 24, LAYOUT.monkeys.y + 30, '', textStyle(26, COLORS.muted, true))
@@ -69,24 +69,19 @@ export class MonkeyView {
 
   /** The whole team standings; the lanes show the current page of them. */
   show(teams: readonly RankedTeam[]): void {
-    this.teams = teams;
-    this.page = pageAt(teams.length, this.options.lanes, this.scene.time.now, this.options.pageMs);
+    this.pages.set(teams, this.scene.time.now);
     this.render(false);
   }
 
   /** Called every frame: turns to the next page of teams with the team standings. */
   update(now: number): void {
-    const page = pageAt(this.teams.length, this.options.lanes, now, this.options.pageMs);
-    if (page.index === this.page.index) return;
-    this.page = page;
-    this.render(true);
+    if (this.pages.turned(now)) this.render(true);
   }
 
   private render(turned: boolean): void {
-    const page = this.page;
-    const shown = this.teams.slice(page.start, page.end);
-    this.unit = crowdUnit(this.teams.reduce((most, t) => Math.max(most, t.fedMonkeys), 0));
-    const fedAny = this.teams.some((t) => t.fedMonkeys > 0);
+    const { page, items: shown, all } = this.pages;
+    this.unit = crowdUnit(all.reduce((most, t) => Math.max(most, t.fedMonkeys), 0));
+    const fedAny = all.some((t) => t.fedMonkeys > 0);
     this.empty.setVisible(!fedAny);
     const pageNote = page.count === 1 ? '' : ` · teams ${page.start + 1}–${page.end} of ${page.total}`;
     setText(this.scaleText, fedAny ? `1 monkey = ${this.unit} fed${pageNote}` : '');

@@ -6,7 +6,7 @@
  * which page shows. Used for the traders and for the teams.
  */
 import type * as Phaser from 'phaser';
-import { pageAt, pageLabel, type Page } from '../state/rotation.js';
+import { pageLabel, PageTurner, type Page } from '../state/rotation.js';
 import type { Movement } from '../state/standings.js';
 import { setText } from './header-view.js';
 import { COLORS, css, destroyTweened, drawPanel, setFittedText, textStyle, type Rect } from './theme.js';
@@ -56,14 +56,14 @@ export class RankList<T> {
   private readonly top: number;
   private readonly empty: Phaser.GameObjects.Text;
   private readonly pageText: Phaser.GameObjects.Text;
-  private items: readonly T[] = [];
-  private page: Page = { index: 0, count: 1, start: 0, end: 0, total: 0 };
+  private readonly pages: PageTurner<T>;
 
   constructor(
     private readonly scene: Phaser.Scene,
     private readonly options: RankListOptions<T>,
   ) {
     const { rect, columns } = options;
+    this.pages = new PageTurner<T>(options.rows, options.pageMs);
     drawPanel(scene, rect, options.title);
     this.pageText = scene.add.text(rect.x + rect.width - 24, rect.y + 30, '', textStyle(26, COLORS.muted, true)).setOrigin(1, 0.5);
     const headerY = rect.y + 66;
@@ -78,27 +78,23 @@ export class RankList<T> {
 
   /** The whole standings; the current page of them shows. */
   show(items: readonly T[]): void {
-    this.items = items;
-    this.page = pageAt(items.length, this.options.rows, this.scene.time.now, this.options.pageMs);
+    this.pages.set(items, this.scene.time.now);
     this.render(false);
   }
 
   /** Called every frame: turns the page when its time has come. */
   update(now: number): void {
-    const page = pageAt(this.items.length, this.options.rows, now, this.options.pageMs);
-    if (page.index === this.page.index) return;
-    this.page = page;
-    this.render(true);
+    if (this.pages.turned(now)) this.render(true);
   }
 
-  /** Which page shows (for tests and the mirror). */
+  /** Which page shows. */
   get currentPage(): Page {
-    return this.page;
+    return this.pages.page;
   }
 
   private render(turned: boolean): void {
-    const page = this.page;
-    const shown = this.items.slice(page.start, page.end);
+    const page = this.pages.page;
+    const shown = this.pages.items;
     this.empty.setVisible(shown.length === 0);
     setText(this.pageText, pageLabel(page));
     const keep = new Set<string>();

@@ -31,3 +31,42 @@ export function rotationPeriodMs(param: string | null, defaultMs: number): numbe
   const seconds = param === null ? Number.NaN : Number(param);
   return Number.isFinite(seconds) && seconds >= 1 && seconds <= 600 ? seconds * 1000 : defaultMs;
 }
+
+/** Which page of a list shows: set the list, then ask each frame whether the page turned. */
+export class PageTurner<T> {
+  private list: readonly T[] = [];
+  private shown: Page = { index: 0, count: 1, start: 0, end: 0, total: 0 };
+
+  constructor(
+    private readonly size: number,
+    private readonly periodMs: number,
+  ) {}
+
+  get page(): Page {
+    return this.shown;
+  }
+
+  /** The items of the page on show. */
+  get items(): readonly T[] {
+    return this.list.slice(this.shown.start, this.shown.end);
+  }
+
+  get all(): readonly T[] {
+    return this.list;
+  }
+
+  /** A new list (the standings changed): the page at `nowMs` of it. */
+  set(list: readonly T[], nowMs: number): Page {
+    this.list = list;
+    this.shown = pageAt(list.length, this.size, nowMs, this.periodMs);
+    return this.shown;
+  }
+
+  /** Whether the page turned since the last call (each frame asks). */
+  turned(nowMs: number): boolean {
+    const page = pageAt(this.list.length, this.size, nowMs, this.periodMs);
+    if (page.index === this.shown.index) return false;
+    this.shown = page;
+    return true;
+  }
+}
