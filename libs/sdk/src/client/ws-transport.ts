@@ -151,7 +151,9 @@ export class WsTransport implements BotTransport {
             const token = await this.register().catch(() => undefined);
             if (token !== undefined) {
               this.token = token;
-              this.events.status(`the server forgot this trader (a new game): registered again, score from zero; its new token: BANANA_TOKEN=${token}`);
+              this.events.status(
+                `the server forgot this trader (a new game): registered again, score from zero; its new token: BANANA_TOKEN=${token}`,
+              );
             }
           }
           this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
