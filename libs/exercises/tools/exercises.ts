@@ -6,6 +6,9 @@
  *   npm run exercises -- --solutions       the reference solutions (the coach's demo)
  *   npm run exercises -- --json            one JSON line per chapter: {"chapter","title","passed","failed"}
  *
+ * With --chapter, each failing test is printed in full: its message, the expected and
+ * actual records as a diff, and where it failed.
+ *
  * Exit code: 0 when every chapter run passes, 1 otherwise, 2 for bad flags.
  */
 import { dirname, join } from 'node:path';

@@ -1,6 +1,6 @@
 /** Turns vitest outcomes into one line per chapter, the way a coach reads the room. */
 import type { Chapter } from './chapters.js';
-import type { FileOutcome, KataSource, TestOutcome } from './run-vitest.js';
+import type { FileOutcome, KataError, KataSource, TestOutcome } from './run-vitest.js';
 
 export interface ChapterSummary {
   readonly chapter: Chapter;
@@ -57,11 +57,25 @@ function shorten(text: string, width: number): string {
 export function printChapterDetails(summary: ChapterSummary | undefined, typeErrors: readonly string[]): void {
   if (summary === undefined) return;
   const out: string[] = [];
-  for (const failure of summary.failures) out.push(`✘ ${failure.title}`, `    ${failure.failure ?? ''}`);
+  // Each failure in full: the message, the expected and actual records as a diff, and where it failed.
+  for (const failure of summary.failures) out.push(`✘ ${failure.title}`, ...failure.errors.flatMap(errorLines), '');
   // The tests run without checking types, so a kata can pass them and still be wrong for TypeScript.
   if (typeErrors.length > 0) out.push('', 'Type errors (the tests ran anyway; fix these too):', ...typeErrors.map((e) => `  ${e}`));
   if (summary.failed > 0 && summary.chapter.hints.length > 0) {
     out.push('', `Hints (chapters/${summary.chapter.slug}/README.md):`, ...summary.chapter.hints.map((h) => `  - ${h}`));
   }
   if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+}
+
+const INDENT = '    ';
+
+function errorLines(error: KataError): string[] {
+  const indented = (text: string) => text.split('\n').map((line) => (line === '' ? '' : `${INDENT}${line}`));
+  // vitest's words for a failed expectation; anything else was thrown by the code, and its kind matters.
+  const message = error.name === 'AssertionError' ? error.message : `${error.name}: ${error.message}`;
+  return [
+    ...indented(message),
+    ...(error.diff !== undefined ? ['', ...indented(error.diff)] : []),
+    ...(error.at !== undefined ? ['', `${INDENT}at ${error.at}`] : []),
+  ];
 }

@@ -8,11 +8,16 @@ import { dirname, join } from 'node:path';
 import { runProcess, type Finished } from './run-process.js';
 
 export function typeCheckKatas(packageDir: string): Promise<Finished> {
+  return typeCheckProject(packageDir, 'tsconfig.katas.json');
+}
+
+/** One tsc program over a tsconfig (`--noEmit`), one diagnostic per line, paths relative to `cwd`. */
+export function typeCheckProject(cwd: string, tsconfig: string): Promise<Finished> {
   const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
-  return runProcess(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', 'tsconfig.katas.json'], {
-    cwd: packageDir,
+  return runProcess(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', tsconfig], {
+    cwd,
     timeoutMs: 120_000,
-    what: 'the type check',
+    what: `the type check of ${tsconfig}`,
   });
 }
 

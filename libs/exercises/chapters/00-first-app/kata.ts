@@ -1,9 +1,12 @@
 /**
  * Chapter 00 — a first app: read the share price, send a market order.
+ * Edit only between the marks in buildTopology: every name you need is imported
+ * above them (README.md, "What kata.ts imports for you").
  * Run its tests: npm run exercises -- --chapter 0
  */
-import { StreamsBuilder, type Topology } from '@banana-market/exercises';
-import { PRICES_TOPIC, type SharePrice } from './given.js';
+// biome-ignore-all lint/correctness/noUnusedImports: the imports are the kata's toolbox, so that you edit only between the marks: use what you need
+import { KeyValue, StreamsBuilder, type Topology } from '@banana-market/exercises';
+import { MY_TRADER, ORDERS_TOPIC, PRICES_TOPIC, SHARES_PER_ORDER, txnIdFor, type MarketOrder, type SharePrice, type TraderKey } from './given.js';
 
 export * from './given.js';
 

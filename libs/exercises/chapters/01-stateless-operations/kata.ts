@@ -1,9 +1,25 @@
 /**
  * Chapter 01 — stateless operations: from gibbs to sentiments to influence.
+ * Edit only between the marks in buildTopology: every name you need is imported
+ * above them (README.md, "What kata.ts imports for you").
  * Run its tests: npm run exercises -- --chapter 1
  */
+// biome-ignore-all lint/correctness/noUnusedImports: the imports are the kata's toolbox, so that you edit only between the marks: use what you need
 import { StreamsBuilder, type Topology } from '@banana-market/exercises';
-import { GIBBS_TOPIC, type Gibb } from './given.js';
+import {
+  GIBBS_TOPIC,
+  HYPE_PER_WORD,
+  INFLUENCES_TOPIC,
+  isAboutMarket,
+  roundCoins,
+  SENTIMENTS_TOPIC,
+  sentimentOf,
+  wordsOf,
+  type Gibb,
+  type GibbInfluence,
+  type Sentiment,
+  type WordSentiment,
+} from './given.js';
 
 export * from './given.js';
 

@@ -1,10 +1,23 @@
 /**
  * Chapter 04 — tumbling windows: combine each trader's investment orders per
  * 5 seconds, one result per window when it closes.
+ * Edit only between the marks in buildTopology: every name you need is imported
+ * above them (README.md, "What kata.ts imports for you").
  * Run its tests: npm run exercises -- --chapter 4
  */
-import { StreamsBuilder, type Topology } from '@banana-market/exercises';
-import { INVESTMENTS_TOPIC, type InvestmentOrder, type TraderKey } from './given.js';
+// biome-ignore-all lint/correctness/noUnusedImports: the imports are the kata's toolbox, so that you edit only between the marks: use what you need
+import { KeyValue, StreamsBuilder, Suppressed, TimeWindows, type Topology, type Windowed } from '@banana-market/exercises';
+import {
+  COMBINED_INVESTMENTS_TOPIC,
+  GRACE_MS,
+  INVESTMENTS_TOPIC,
+  isoAt,
+  roundCoins,
+  WINDOW_SIZE_MS,
+  type CombinedInvestment,
+  type InvestmentOrder,
+  type TraderKey,
+} from './given.js';
 
 export * from './given.js';
 

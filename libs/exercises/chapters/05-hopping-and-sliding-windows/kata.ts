@@ -1,10 +1,31 @@
 /**
  * Chapter 05 — hopping and sliding windows: a moving average for the chart,
  * and a price alert the moment the 10-minute average crosses a threshold.
+ * Edit only between the marks in buildTopology: every name you need is imported
+ * above them (README.md, "What kata.ts imports for you").
  * Run its tests: npm run exercises -- --chapter 5
  */
-import { StreamsBuilder, type Topology } from '@banana-market/exercises';
-import { PRICES_TOPIC, type SharePrice } from './given.js';
+// biome-ignore-all lint/correctness/noUnusedImports: the imports are the kata's toolbox, so that you edit only between the marks: use what you need
+import { KeyValue, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows, type Topology, type Windowed } from '@banana-market/exercises';
+import {
+  addPrice,
+  ALERT_THRESHOLD,
+  ALERT_WINDOW_MS,
+  AVERAGE_ADVANCE_MS,
+  AVERAGE_WINDOW_MS,
+  averageOf,
+  isoAt,
+  MOVING_AVERAGES_TOPIC,
+  NO_PRICES,
+  NOTHING_SEEN,
+  PRICE_ALERTS_TOPIC,
+  PRICES_TOPIC,
+  type AlertState,
+  type MovingAverage,
+  type PriceAlert,
+  type PriceStats,
+  type SharePrice,
+} from './given.js';
 
 export * from './given.js';
 

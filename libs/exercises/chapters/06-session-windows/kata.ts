@@ -1,10 +1,22 @@
 /**
  * Chapter 06 — session windows: each trader's trading sessions, a burst of
  * orders ended by 30 seconds of silence.
+ * Edit only between the marks in buildTopology: every name you need is imported
+ * above them (README.md, "What kata.ts imports for you").
  * Run its tests: npm run exercises -- --chapter 6
  */
-import { StreamsBuilder, type Topology } from '@banana-market/exercises';
-import { ORDERS_TOPIC, type MarketOrder, type TraderKey } from './given.js';
+// biome-ignore-all lint/correctness/noUnusedImports: the imports are the kata's toolbox, so that you edit only between the marks: use what you need
+import { KeyValue, SessionWindows, StreamsBuilder, Suppressed, type Topology, type Windowed } from '@banana-market/exercises';
+import {
+  INACTIVITY_GAP_MS,
+  isoAt,
+  ORDERS_TOPIC,
+  SESSION_GRACE_MS,
+  TRADING_SESSIONS_TOPIC,
+  type MarketOrder,
+  type TraderKey,
+  type TradingSession,
+} from './given.js';
 
 export * from './given.js';
 

@@ -40,9 +40,11 @@ describe('chapter 07 — state stores', () => {
   });
   afterEach(() => driver.close());
 
-  function pipePrice(coins: number): void {
+  /** A price a second after the last record; returns its time. */
+  function pipePrice(coins: number): string {
     const timestamp = afterOpening(++seconds * SECOND);
     prices.pipeInput('GNOU', { time: isoAt(timestamp), coins, forecast: 1 }, timestamp);
+    return isoAt(timestamp);
   }
 
   function pipeState(trader: TraderKey, coins: number, shares: number, inFlightInvestments = 0): TraderState {
@@ -52,34 +54,45 @@ describe('chapter 07 — state stores', () => {
     return state;
   }
 
+  /** The warning a trader's state should send. */
+  function warningFor(state: TraderState): BailoutWarning {
+    return { time: state.time, coins: state.coins, shares: state.shares };
+  }
+
+  /** A forecast whose EMA and forecast may differ from these in the 12th decimal. */
+  function forecastCloseTo(time: string, coins: number, ema: number, forecast: number): Forecast {
+    return { time, coins, ema: expect.closeTo(ema, 12), forecast: expect.closeTo(forecast, 12) };
+  }
+
   describe('the EMA forecast', () => {
     it('starts the EMA at the first price, so the first forecast is 1', () => {
-      pipePrice(2);
-      const [first] = forecasts.readValuesToList();
-      expect(first).toMatchObject({ coins: 2, ema: 2, forecast: 1 });
+      const time = pipePrice(2);
+      expect(forecasts.readKeyValuesToList()).toEqual([{ key: 'GNOU', value: { time, coins: 2, ema: 2, forecast: 1 } }]);
     });
 
     it('moves the EMA EMA_FACTOR of the way to each new price and remembers it in the store', () => {
-      [1, 2, 1].forEach(pipePrice);
+      const times = [1, 2, 1].map(pipePrice);
       // EMA 1 → 1 + f × (2 − 1) → that + f × (1 − that), with f = EMA_FACTOR (the game's own)
       const second = 1 + EMA_FACTOR;
       const third = second + EMA_FACTOR * (1 - second);
-      const sent = forecasts.readValuesToList();
-      expect(sent.map((f) => f.ema)).toEqual([1, expect.closeTo(second, 12), expect.closeTo(third, 12)]);
-      expect(sent.map((f) => f.forecast)).toEqual([1, expect.closeTo(second / 2, 12), expect.closeTo(third, 12)]);
-      expect(driver.getKeyValueStore<string, number>(EMA_STORE).get('GNOU')).toBeCloseTo(third, 12);
+      expect(forecasts.readKeyValuesToList()).toEqual([
+        { key: 'GNOU', value: forecastCloseTo(times[0], 1, 1, 1) },
+        { key: 'GNOU', value: forecastCloseTo(times[1], 2, second, second / 2) },
+        { key: 'GNOU', value: forecastCloseTo(times[2], 1, third, third) },
+      ]);
+      expect([...driver.getKeyValueStore<string, number>(EMA_STORE).all()]).toEqual([{ key: 'GNOU', value: expect.closeTo(third, 12) }]);
     });
 
-    it('gives the game’s own forecast, price after price', () => {
+    it('forecasts like the game, EMA ÷ price with the game’s EMA, price after price', () => {
       const walk = [1, 1.02, 0.99, 1.05, 1.1, 1.07, 0.95, 0.9, 0.97, 1.01];
-      const expected: number[] = [];
+      const times = walk.map(pipePrice);
+      const expected: Forecast[] = [];
       let ema: number | undefined;
-      for (const price of walk) {
+      walk.forEach((price, i) => {
         ema = ema === undefined ? price : nextEma(ema, price, DEFAULT_RULES);
-        expected.push(forecastOf(ema, price));
-      }
-      walk.forEach(pipePrice);
-      expect(forecasts.readValuesToList().map((f) => f.forecast)).toEqual(expected.map((f) => expect.closeTo(f, 12)));
+        expected.push(forecastCloseTo(times[i], price, ema, forecastOf(ema, price)));
+      });
+      expect(forecasts.readValuesToList()).toEqual(expected);
     });
   });
 
@@ -88,23 +101,29 @@ describe('chapter 07 — state stores', () => {
       pipeState(ALICE, 10, 5);
       const entering = pipeState(ALICE, 2.5, 1);
       pipeState(ALICE, 2, 1);
-      expect(warnings.readKeyValuesToList()).toEqual([{ key: ALICE, value: { time: entering.time, coins: 2.5, shares: 1 } }]);
-      expect(driver.getKeyValueStore<string, boolean>(DANGER_STORE).get(traderId(ALICE))).toBe(true);
+      expect(warnings.readKeyValuesToList()).toEqual([{ key: ALICE, value: warningFor(entering) }]);
+      expect([...driver.getKeyValueStore<string, boolean>(DANGER_STORE).all()]).toEqual([{ key: traderId(ALICE), value: true }]);
     });
 
     it('warns again after the trader has left the danger zone and comes back', () => {
-      pipeState(ALICE, 2.5, 1);
+      const entering = pipeState(ALICE, 2.5, 1);
       pipeState(ALICE, 12, 6); // bailed out, or lucky: safe again
-      pipeState(ALICE, 2.9, 1);
-      expect(warnings.readValuesToList().map((w) => w.coins)).toEqual([2.5, 2.9]);
+      const back = pipeState(ALICE, 2.9, 1);
+      expect(warnings.readKeyValuesToList()).toEqual([
+        { key: ALICE, value: warningFor(entering) },
+        { key: ALICE, value: warningFor(back) },
+      ]);
     });
 
     it('does not warn a trader with an investment in flight (its return will come), and watches each trader apart', () => {
       pipeState(ALICE, 1, 0, 1);
-      pipeState(BOB, 3, 1);
-      pipeState(ALICE, 3, 1);
+      const bob = pipeState(BOB, 3, 1);
+      const alice = pipeState(ALICE, 3, 1);
       pipeState(BOB, 3.01, 0); // more than 3 coins: safe
-      expect(warnings.readKeyValuesToList().map(({ key, value }) => `${key.name} ${value.coins}`)).toEqual(['bob 3', 'alice 3']);
+      expect(warnings.readKeyValuesToList()).toEqual([
+        { key: BOB, value: warningFor(bob) },
+        { key: ALICE, value: warningFor(alice) },
+      ]);
     });
   });
 });

@@ -1,10 +1,36 @@
 /**
  * Chapter 07 — state stores: an EMA forecast that remembers the last EMA, and
  * a warning that remembers who was already warned.
+ * Edit only between the marks in buildTopology: every name you need is imported
+ * above them (README.md, "What kata.ts imports for you").
  * Run its tests: npm run exercises -- --chapter 7
  */
-import { StreamsBuilder, type Topology } from '@banana-market/exercises';
-import { PRICES_TOPIC, TRADER_STATES_TOPIC, type SharePrice, type TraderKey, type TraderState } from './given.js';
+// biome-ignore-all lint/correctness/noUnusedImports: the imports are the kata's toolbox, so that you edit only between the marks: use what you need
+import {
+  StreamsBuilder,
+  Stores,
+  type KeyValueStore,
+  type Processor,
+  type ProcessorContext,
+  type StreamRecord,
+  type Topology,
+} from '@banana-market/exercises';
+import {
+  BAILOUT_WARNINGS_TOPIC,
+  DANGER_STORE,
+  EMA_FACTOR,
+  EMA_STORE,
+  FORECASTS_TOPIC,
+  isOneShareFromBailout,
+  PRICES_TOPIC,
+  TRADER_STATES_TOPIC,
+  traderId,
+  type BailoutWarning,
+  type Forecast,
+  type SharePrice,
+  type TraderKey,
+  type TraderState,
+} from './given.js';
 
 export * from './given.js';
 

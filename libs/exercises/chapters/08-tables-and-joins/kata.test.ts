@@ -1,4 +1,4 @@
-import { TopologyTestDriver, type TestInputTopic, type TestOutputTopic } from '@banana-market/exercises';
+import { TopologyTestDriver, type KeyValue, type TestInputTopic, type TestOutputTopic } from '@banana-market/exercises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { afterOpening, isoAt, SECOND } from '../support/market-time.js';
 import {
@@ -43,34 +43,44 @@ describe('chapter 08 — tables and joins', () => {
     return txnId;
   }
 
+  function valued(
+    trader: TraderKey,
+    txnId: string,
+    type: 'BUY' | 'SELL',
+    shares: number,
+    price: number,
+    coins: number,
+  ): KeyValue<TraderKey, OrderValue> {
+    return { key: trader, value: { txnId, type, shares, price, coins } };
+  }
+
   it('values an order at the latest price, keyed by its trader', () => {
     pipePrice(1.5);
     const txnId = pipeOrder(ALICE, 'BUY', 2);
-    expect(values.readKeyValuesToList()).toEqual([{ key: ALICE, value: { txnId, type: 'BUY', shares: 2, price: 1.5, coins: 3 } }]);
+    expect(values.readKeyValuesToList()).toEqual([valued(ALICE, txnId, 'BUY', 2, 1.5, 3)]);
   });
 
   it('uses the price of the moment the order comes in; a new price does not revalue older orders', () => {
     pipePrice(1.5);
-    pipeOrder(ALICE, 'BUY', 2);
+    const alices = pipeOrder(ALICE, 'BUY', 2);
+    expect(values.readKeyValuesToList()).toEqual([valued(ALICE, alices, 'BUY', 2, 1.5, 3)]);
     pipePrice(2);
-    expect(values.getQueueSize()).toBe(1); // the new price alone sends nothing
-    pipeOrder(BOB, 'SELL', 3);
-    expect(
-      values.readKeyValuesToList().map(({ key, value }) => `${key.name} ${value.type} ${value.shares} × ${value.price} = ${value.coins}`),
-    ).toEqual(['alice BUY 2 × 1.5 = 3', 'bob SELL 3 × 2 = 6']);
+    expect(values.readKeyValuesToList()).toEqual([]); // the new price alone sends nothing
+    const bobs = pipeOrder(BOB, 'SELL', 3);
+    expect(values.readKeyValuesToList()).toEqual([valued(BOB, bobs, 'SELL', 3, 2, 6)]);
   });
 
   it('drops orders that come before any price: there is nothing to join them with', () => {
     pipeOrder(ALICE, 'BUY', 1);
     pipePrice(1.25);
-    expect(values.isEmpty()).toBe(true);
-    pipeOrder(ALICE, 'BUY', 4);
-    expect(values.readValuesToList().map((v) => v.coins)).toEqual([5]);
+    expect(values.readKeyValuesToList()).toEqual([]);
+    const txnId = pipeOrder(ALICE, 'BUY', 4);
+    expect(values.readKeyValuesToList()).toEqual([valued(ALICE, txnId, 'BUY', 4, 1.25, 5)]);
   });
 
   it('rounds the value with roundCoins: 3 × 1.1 is 3.3, not 3.3000000000000003', () => {
     pipePrice(1.1);
-    pipeOrder(BOB, 'SELL', 3);
-    expect(values.readValue().coins).toBe(3.3);
+    const txnId = pipeOrder(BOB, 'SELL', 3);
+    expect(values.readKeyValuesToList()).toEqual([valued(BOB, txnId, 'SELL', 3, 1.1, 3.3)]);
   });
 });

@@ -1,9 +1,23 @@
 /**
  * Chapter 08 — tables and joins: value each order at the latest share price.
+ * Edit only between the marks in buildTopology: every name you need is imported
+ * above them (README.md, "What kata.ts imports for you").
  * Run its tests: npm run exercises -- --chapter 8
  */
-import { StreamsBuilder, type Topology } from '@banana-market/exercises';
-import { ORDERS_TOPIC, type MarketOrder, type TraderKey } from './given.js';
+// biome-ignore-all lint/correctness/noUnusedImports: the imports are the kata's toolbox, so that you edit only between the marks: use what you need
+import { KeyValue, StreamsBuilder, type Topology } from '@banana-market/exercises';
+import {
+  ORDER_VALUES_TOPIC,
+  ORDERS_TOPIC,
+  PRICE_KEY,
+  PRICES_TOPIC,
+  roundCoins,
+  type MarketOrder,
+  type MarketOrderType,
+  type OrderValue,
+  type SharePrice,
+  type TraderKey,
+} from './given.js';
 
 export * from './given.js';
 

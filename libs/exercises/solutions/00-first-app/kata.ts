@@ -1,4 +1,7 @@
-/** Reference solution of chapter 00: filter, map, to. */
+/**
+ * Reference solution of chapter 00: filter, map, to. Its region between the
+ * marks is what `test/katas/katas-marks.test.ts` pastes into the starter.
+ */
 import { KeyValue, StreamsBuilder, type Topology } from '@banana-market/exercises';
 import {
   MY_TRADER,
@@ -17,19 +20,21 @@ export function buildTopology(): Topology {
   const builder = new StreamsBuilder();
   const prices = builder.stream<string, SharePrice>(PRICES_TOPIC);
 
+  // ===== your job starts here =====
   prices
     .filter((_key, price) => price.forecast !== 1)
     .map((_key, price) => KeyValue.pair<TraderKey, MarketOrder>(MY_TRADER, orderFor(price)))
     .to(ORDERS_TOPIC);
 
-  return builder.build();
-}
+  function orderFor(price: SharePrice): MarketOrder {
+    return {
+      time: price.time,
+      txnId: txnIdFor(price),
+      type: price.forecast > 1 ? 'BUY' : 'SELL',
+      shares: SHARES_PER_ORDER,
+    };
+  }
+  // ===== your job ends here =====
 
-function orderFor(price: SharePrice): MarketOrder {
-  return {
-    time: price.time,
-    txnId: txnIdFor(price),
-    type: price.forecast > 1 ? 'BUY' : 'SELL',
-    shares: SHARES_PER_ORDER,
-  };
+  return builder.build();
 }

@@ -1,4 +1,7 @@
-/** Reference solution of chapter 03: groupBy a new key, groupByKey, aggregate, toStream. */
+/**
+ * Reference solution of chapter 03: groupBy a new key, groupByKey, aggregate, toStream.
+ * Its region between the marks is what `test/katas/katas-marks.test.ts` pastes into the starter.
+ */
 import { StreamsBuilder, type Topology } from '@banana-market/exercises';
 import {
   GIBBS_TOPIC,
@@ -25,6 +28,7 @@ export function buildTopology(): Topology {
   const gibbs = builder.stream<string, Gibb>(GIBBS_TOPIC);
   const investments = builder.stream<TraderKey, InvestmentOrder>(INVESTMENTS_TOPIC);
 
+  // ===== your job starts here =====
   gibbs
     .filter((_key, gibb) => isAboutMarket(gibb.text))
     .flatMapValues((gibb) => wordsOf(gibb.text).filter((word) => sentimentOf(word) !== undefined))
@@ -47,6 +51,7 @@ export function buildTopology(): Topology {
     )
     .toStream()
     .to(INVESTED_PER_TRADER_TOPIC);
+  // ===== your job ends here =====
 
   return builder.build();
 }

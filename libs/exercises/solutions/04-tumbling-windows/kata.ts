@@ -1,4 +1,7 @@
-/** Reference solution of chapter 04: windowedBy(tumbling), aggregate, suppress until the window closes. */
+/**
+ * Reference solution of chapter 04: windowedBy(tumbling), aggregate, suppress until the window closes.
+ * Its region between the marks is what `test/katas/katas-marks.test.ts` pastes into the starter.
+ */
 import { KeyValue, StreamsBuilder, Suppressed, TimeWindows, type Topology } from '@banana-market/exercises';
 import {
   COMBINED_INVESTMENTS_TOPIC,
@@ -14,16 +17,17 @@ import {
 
 export * from '../../chapters/04-tumbling-windows/given.js';
 
-interface Totals {
-  readonly orders: number;
-  readonly invested: number;
-}
-
 export function buildTopology(): Topology {
   const builder = new StreamsBuilder();
+  const investments = builder.stream<TraderKey, InvestmentOrder>(INVESTMENTS_TOPIC);
 
-  builder
-    .stream<TraderKey, InvestmentOrder>(INVESTMENTS_TOPIC)
+  // ===== your job starts here =====
+  interface Totals {
+    readonly orders: number;
+    readonly invested: number;
+  }
+
+  investments
     .groupByKey()
     .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW_SIZE_MS, GRACE_MS))
     .aggregate<Totals>(
@@ -40,6 +44,7 @@ export function buildTopology(): Topology {
       }),
     )
     .to(COMBINED_INVESTMENTS_TOPIC);
+  // ===== your job ends here =====
 
   return builder.build();
 }

@@ -1,4 +1,8 @@
-/** Reference solution of chapter 05: hopping windows with suppress; sliding windows read as they update, then an aggregate that remembers the last average. */
+/**
+ * Reference solution of chapter 05: hopping windows with suppress; sliding windows read as they update,
+ * then an aggregate that remembers the last average.
+ * Its region between the marks is what `test/katas/katas-marks.test.ts` pastes into the starter.
+ */
 import { KeyValue, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows, type Topology } from '@banana-market/exercises';
 import {
   addPrice,
@@ -25,6 +29,7 @@ export function buildTopology(): Topology {
   const builder = new StreamsBuilder();
   const prices = builder.stream<string, SharePrice>(PRICES_TOPIC);
 
+  // ===== your job starts here =====
   prices
     .groupByKey()
     .windowedBy(TimeWindows.ofSizeWithNoGrace(AVERAGE_WINDOW_MS).advanceBy(AVERAGE_ADVANCE_MS))
@@ -66,12 +71,13 @@ export function buildTopology(): Topology {
     .flatMapValues((state) => (state.alert === null ? [] : [state.alert]))
     .to(PRICE_ALERTS_TOPIC);
 
-  return builder.build();
-}
+  function nextAlertState(previous: AlertState, stats: PriceStats): AlertState {
+    const average = averageOf(stats);
+    const above = average > ALERT_THRESHOLD;
+    const alert = above && !previous.above ? { time: isoAt(stats.latestMs), average, prices: stats.count } : null;
+    return { above, alert };
+  }
+  // ===== your job ends here =====
 
-function nextAlertState(previous: AlertState, stats: PriceStats): AlertState {
-  const average = averageOf(stats);
-  const above = average > ALERT_THRESHOLD;
-  const alert = above && !previous.above ? { time: isoAt(stats.latestMs), average, prices: stats.count } : null;
-  return { above, alert };
+  return builder.build();
 }
