@@ -2,11 +2,24 @@
  * The built-in strategies. They are deliberately simple and readable: a
  * participant should be able to beat them after reading them.
  */
-import type { BotContext, Strategy } from './strategy.js';
+import type { BotContext, BotDecision, Strategy } from './strategy.js';
 
 /** Shares affordable with a fraction of the coins, keeping a reserve for the bailout rule. */
 function affordableShares({ market, state }: BotContext, fraction: number): number {
   return Math.floor((Math.max(0, state.coins - 1) * fraction) / market.price);
+}
+
+/**
+ * What a strategy does when its own rules say "wait" (issue #21: a bot that
+ * can act never sits idle for the rest of the game): with no plantation
+ * growing, a fraction of the idle coins goes into one (it pays in 30 s by default).
+ * A share kept guards against the bailout whatever the plantation pays back,
+ * so without one it first buys one.
+ */
+function plantIdleCoins({ market, state }: BotContext, fraction: number): BotDecision[] {
+  if (state.shares === 0) return state.coins > market.price * 1.01 ? [{ kind: 'market', type: 'BUY', shares: 1 }] : [];
+  const invested = state.coins * fraction;
+  return state.inFlightInvestments === 0 && invested > 0 ? [{ kind: 'invest', invested }] : [];
 }
 
 export const randomStrategy: Strategy = {
@@ -28,19 +41,20 @@ export const randomStrategy: Strategy = {
 
 export const forecastStrategy: Strategy = {
   name: 'forecast',
-  description: 'buys when the forecast says the price will rise, sells when it says it will fall (the 2018 starter)',
+  description:
+    'buys when the forecast says the price will rise, sells when it says it will fall (the 2018 starter); plants some idle coins between signals',
   decide(context) {
     const { market, state } = context;
     if (market.forecast > 1.002) {
       const shares = affordableShares(context, 0.5);
-      return shares > 0 ? [{ kind: 'market', type: 'BUY', shares }] : [];
-    }
-    if (market.forecast < 0.998 && state.shares > 1) {
+      if (shares > 0) return [{ kind: 'market', type: 'BUY', shares }];
+    } else if (market.forecast < 0.998 && state.shares > 1) {
       return [{ kind: 'market', type: 'SELL', shares: Math.ceil(state.shares / 2) }];
     }
-    // Between signals, shares beyond a trading stock go to the monkeys: that is what scores.
+    // Between signals (or with nothing left to trade on one), shares beyond a trading stock go to the monkeys: that is what scores.
     if (state.shares > 6) return [{ kind: 'feed', monkeys: state.shares - 6 }];
-    return [];
+    // And a quarter of the idle coins grow in a plantation until the next signal.
+    return plantIdleCoins(context, 0.25);
   },
 };
 
@@ -53,7 +67,8 @@ export const investorStrategy: Strategy = {
     if (profitShares > 0) return [{ kind: 'market', type: 'BUY', shares: profitShares }];
     if (state.inFlightInvestments === 0 && state.coins > 4) return [{ kind: 'invest', invested: state.coins - 2 }];
     if (state.shares > 2) return [{ kind: 'feed', monkeys: state.shares - 2 }];
-    return [];
+    // Capital lost (plantations pay back less when the market over-plants): the shares kept guard against the bailout, so every coin goes back to grow it again.
+    return plantIdleCoins(context, 1);
   },
 };
 
@@ -73,7 +88,8 @@ export const feederStrategy: Strategy = {
       const shares = Math.floor((state.coins - 4) / market.price);
       if (shares > 0) return [{ kind: 'market', type: 'BUY', shares }];
     }
-    return [];
+    // Too few coins for the rules above: the share kept guards against the bailout, so half of them grow in a plantation.
+    return plantIdleCoins(context, 0.5);
   },
 };
 
