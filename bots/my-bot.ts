@@ -22,8 +22,9 @@
  * - BUY n shares costs n × price coins plus a 0.5 % fee; SELL n earns it back
  *   minus the fee.
  * - INVEST c coins in a plantation: they come back after 30 s with up to
- *   +12 % — less the more the whole market planted in the last 10 minutes and
- *   the more you already have growing; below zero when everyone plants.
+ *   +12 % on average — less the more the whole market planted in the last
+ *   10 minutes and the more you already have growing; below zero (down to
+ *   half) when everyone plants.
  *   market.plantationYield says what a coin planted now is expected to earn.
  * - FEED m monkeys with m shares: each fed monkey is one point. That is the
  *   score: fed monkeys − 20 × bailouts.
@@ -31,8 +32,11 @@
  *   growing: you get 5 shares back, and lose 20 points.
  * - forecast = average price ÷ price: above 1 the price is low (expect a
  *   rise), below 1 it is high.
- * - #MKTD gibbs move the hype, which adds to the price; hype fades, and a
- *   bubble burst melts it in ten steps, 5 s apart.
+ * - Gibbs mentioning banana or #MKTD move the hype, which adds to the price:
+ *   +0.01 per positive word, −0.01 per negative one (#MKTD is itself the
+ *   positive word mktd: "bananas are great #MKTD" is +0.02), at most ±0.05 a
+ *   gibb, within [−0.3, +0.5]. Hype fades (half-life 5 minutes), and a bubble
+ *   burst melts it to about 30 % in ten steps, 5 s apart.
  * - Orders you cannot afford come back INSUFFICIENT_COINS / _SHARES and
  *   change nothing.
  */
