@@ -1,6 +1,7 @@
 /**
  * Builds the spectators' page into dist/, which the game server serves at /,
- * the room's gibber page, served at /gibber, the coach's page at /coach/ and its join codes at /coach/teams.
+ * the room's gibber page, served at /gibber, the coach's page at /coach/, its join codes at /coach/teams and
+ * the morning's progress board at /coach/morning.
  * The source condition makes `@banana-market/sdk` resolve to its TypeScript,
  * so the page imports the protocol's schemas without a separate SDK build.
  */
@@ -22,6 +23,7 @@ export default defineConfig({
         gibber: `${import.meta.dirname}/gibber.html`,
         coachTeams: `${import.meta.dirname}/coach/teams.html`,
         coach: `${import.meta.dirname}/coach/index.html`,
+        coachMorning: `${import.meta.dirname}/coach/morning.html`,
         report: `${import.meta.dirname}/report/index.html`,
         trader: `${import.meta.dirname}/trader/index.html`,
       },

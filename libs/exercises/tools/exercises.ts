@@ -5,6 +5,8 @@
  *   npm run exercises -- --chapter 4       one chapter, with its failing tests, type errors and hints
  *   npm run exercises -- --solutions       the reference solutions (the coach's demo)
  *   npm run exercises -- --json            one JSON line per chapter: {"chapter","title","passed","failed"}
+ *   npm run exercises -- --report http://COACH:3000 [--name NAME]
+ *                                          also posts the table to the coach's morning board (/coach/morning)
  *
  * With --chapter, each failing test is printed in full: its message, the expected and
  * actual records as a diff, and where it failed.
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { listChapters, type Chapter } from './chapters.js';
 import { parseOptions, USAGE, type Options } from './options.js';
 import { printChapterDetails, printTable, summarize, type ChapterSummary } from './report.js';
+import { defaultParticipant, postReport, reportOf } from './room-report.js';
 import { runChapterTests } from './run-vitest.js';
 import { typeErrorsOf } from './type-check.js';
 
@@ -51,6 +54,10 @@ async function main(argv: readonly string[]): Promise<number> {
   } else {
     printTable(summaries, options.source);
     if (options.chapter !== undefined) printChapterDetails(summaries[0], typeErrors);
+  }
+  if (options.report !== undefined) {
+    const line = await postReport(options.report, reportOf(options.name ?? defaultParticipant(), summaries));
+    (options.json ? process.stderr : process.stdout).write(`${line}\n`);
   }
   return summaries.every((s) => s.failed === 0 && s.passed > 0) ? 0 : 1;
 }

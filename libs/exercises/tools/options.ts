@@ -7,13 +7,19 @@ export interface Options {
   readonly chapter?: number;
   readonly json: boolean;
   readonly help: boolean;
+  /** The game server to post the chapter table to (the coach's morning board). */
+  readonly report?: string;
+  /** The participant's name on the board (default user@host). */
+  readonly name?: string;
 }
 
-export const USAGE = `usage: npm run exercises -- [--chapter N] [--solutions] [--json]
+export const USAGE = `usage: npm run exercises -- [--chapter N] [--solutions] [--json] [--report http://COACH:3000 [--name NAME]]
 
   --chapter N   run chapter N only (0-9) and show its failing tests, type errors and hints
   --solutions   run the reference solutions instead of chapters/*/kata.ts
   --json        one JSON object per line and chapter: {"chapter","title","passed","failed"}
+  --report URL  post the chapter table to the coach's game server (its /coach/morning board; no token;
+                EXERCISES_REPORTS=off turns it off); --name sets your name there (default user@host)
 `;
 
 export type ParsedOptions = { ok: true; options: Options } | { ok: false; error: string };
@@ -28,6 +34,8 @@ export function parseOptions(argv: readonly string[], chapterNumbers: readonly n
         chapter: { type: 'string' },
         solutions: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        report: { type: 'string' },
+        name: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -45,8 +53,22 @@ export function parseOptions(argv: readonly string[], chapterNumbers: readonly n
     }
     chapter = Number(values.chapter);
   }
+  if (values.name !== undefined && values.report === undefined) return { ok: false, error: '--name goes with --report' };
+  if (values.name !== undefined && !/^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]{0,63}$/.test(values.name)) {
+    return { ok: false, error: `--name must be 1-64 characters among A-Z a-z 0-9 _ . @ - and spaces, got ${JSON.stringify(values.name)}` };
+  }
   const source: KataSource = values.solutions ? 'solutions' : 'chapters';
-  return { ok: true, options: { source, json: values.json, help: values.help, ...(chapter !== undefined ? { chapter } : {}) } };
+  return {
+    ok: true,
+    options: {
+      source,
+      json: values.json,
+      help: values.help,
+      ...(chapter !== undefined ? { chapter } : {}),
+      ...(values.report !== undefined ? { report: values.report } : {}),
+      ...(values.name !== undefined ? { name: values.name } : {}),
+    },
+  };
 }
 
 function rangeOf(numbers: readonly number[]): string {

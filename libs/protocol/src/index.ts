@@ -15,3 +15,4 @@ export * from './market-control.js';
 export * from './rate-limit.js';
 export * from './asyncapi.js';
 export * from './game-report.js';
+export * from './morning.js';

@@ -166,6 +166,8 @@ export const serverEnvSchema = z
     REGISTRATION: fromEnv(z.enum(REGISTRATION_MODES, { error: `REGISTRATION must be one of ${REGISTRATION_MODES.join(', ')}` }).default('open')),
     /** Whether the house bots count in the standings (the leaderboard, the scoreboard). */
     HOUSE_IN_STANDINGS: booleanFromEnv('HOUSE_IN_STANDINGS', true),
+    /** Whether the morning's exercise reports are taken (POST /api/morning/reports, the /coach/morning grid). */
+    EXERCISES_REPORTS: fromEnv(z.enum(['on', 'off'], { error: 'EXERCISES_REPORTS must be one of on, off' }).default('on')),
     GAME_RULES: gameRulesFromJson,
     /** The rules GAME_RULES overrides: the balanced defaults, or the 2018 game's numbers (mktd2018). */
     GAME_RULES_PRESET: fromEnv(
@@ -197,6 +199,8 @@ export interface ServerConfig {
   readonly gameTeams: readonly string[] | undefined;
   /** The house bots' team (HOUSE_TEAM). */
   readonly houseTeam: string;
+  /** EXERCISES_REPORTS: whether the morning's progress reports are taken. */
+  readonly exercisesReports: boolean;
   /** REGISTRATION: open, codes (the team's join code), closed. */
   readonly registration: RegistrationMode;
   /** HOUSE_IN_STANDINGS: false keeps the house bots off the leaderboard. */
@@ -262,6 +266,7 @@ export function loadServerConfig(env: Record<string, string | undefined>, option
     logLevel: e.LOG_LEVEL,
     gameTeams: e.GAME_TEAMS,
     houseTeam: e.HOUSE_TEAM,
+    exercisesReports: e.EXERCISES_REPORTS === 'on',
     houseInStandings: e.HOUSE_IN_STANDINGS,
     registration: e.REGISTRATION,
     kafkaBrokers: e.KAFKA_BROKERS,

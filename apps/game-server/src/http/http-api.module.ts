@@ -13,6 +13,8 @@ import { TraderPageController } from './trader-page.controller.js';
 import { ReportService } from '../report/report.service.js';
 import { TraderPageService } from '../read-models/trader-page.service.js';
 import { MetricsController } from './metrics.controller.js';
+import { MorningController } from './morning.controller.js';
+import { MorningBoardService } from '../morning/morning-board.js';
 import { StandingsController } from './standings.controller.js';
 import { TeamsController } from './teams.controller.js';
 import { TradersController } from './traders.controller.js';
@@ -24,6 +26,7 @@ import { TradersController } from './traders.controller.js';
     MetricsController,
     AsyncApiController,
     RoomController,
+    MorningController,
     ReportController,
     TraderPageController,
     MarketController,
@@ -33,6 +36,6 @@ import { TradersController } from './traders.controller.js';
     ActionsController,
     GameControlController,
   ],
-  providers: [AdminTokenGuard, TraderTokenGuard, ReportService, TraderPageService],
+  providers: [AdminTokenGuard, TraderTokenGuard, ReportService, TraderPageService, MorningBoardService],
 })
 export class HttpApiModule {}
