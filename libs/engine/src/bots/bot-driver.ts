@@ -103,7 +103,8 @@ export class BotDriver {
     } catch (err) {
       throw new StrategyError(`the strategy "${this.strategy.name}" threw in decide(): ${(err as Error).stack ?? String(err)}`, { cause: err });
     }
-    // A list is what decide() promises; anything else is one (bad) decision, reported as such.
+    // A list is what decide() promises; nothing at all means "wait", anything else is one (bad) decision, reported as such.
+    if (decisions === undefined || decisions === null) return [];
     return Array.isArray(decisions) ? decisions : [decisions];
   }
 
