@@ -14,28 +14,13 @@ import { TEAM_PALETTE } from '../src/scene/team-palette.js';
 import { COLORS, css } from '../src/scene/theme.js';
 import { chromiumAvailable, launchChromium } from '../tools/chromium.js';
 import { overlaps, readOnScreen } from '../tools/on-screen.js';
+import { ROOM_TEAMS } from '../tools/trader-crowd.js';
 import { http, startGameServer, type RunningServer } from './support/game-server.js';
 
 const canRun = chromiumAvailable('scoreboard room-scale browser tests');
 
-const TEAMS = [
-  'BONOBO',
-  'HOWLER',
-  'MACAQUE',
-  'ORANGOUTAN_INTERNATIONAL_UNITED',
-  'GORILLA',
-  'CHIMP',
-  'MANDRILL',
-  'GIBBON',
-  'LEMUR',
-  'TAMARIN',
-  'BABOON',
-  'CAPUCHIN',
-  'MARMOSET',
-  'SIAMANG',
-  'COLOBUS',
-  'WWWWWWWWWWWWWWWWWWWW',
-];
+/** A room's 15 teams, one with a name too long for any column, and a 16th of wide letters. */
+const TEAMS = [...ROOM_TEAMS.map((t) => (t === 'ORANGOUTAN' ? 'ORANGOUTAN_INTERNATIONAL_UNITED' : t)), 'WWWWWWWWWWWWWWWWWWWW'];
 const TRADERS = 60;
 const PAGE_SECONDS = 2;
 

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MIN_DISTANCE, TEAM_PALETTE, teamColors } from '../src/scene/team-palette.js';
 import { COLORS, css } from '../src/scene/theme.js';
+import { ROOM_TEAMS } from '../tools/trader-crowd.js';
 
 const toRgb = converter('rgb');
 const ciede2000 = differenceCiede2000();
@@ -37,24 +38,8 @@ function distance(a: number, b: number): number {
 
 const RESERVED = { up: COLORS.up, down: COLORS.down, banana: COLORS.banana, text: COLORS.text, muted: COLORS.muted };
 
-const TEAMS = [
-  'BONOBO',
-  'HOWLER',
-  'MACAQUE',
-  'HOUSE',
-  'ORANGOUTAN',
-  'GORILLA',
-  'CHIMP',
-  'MANDRILL',
-  'GIBBON',
-  'LEMUR',
-  'TAMARIN',
-  'BABOON',
-  'CAPUCHIN',
-  'MARMOSET',
-  'SIAMANG',
-  'COLOBUS',
-];
+/** A room's 15 teams and the house bots' team. */
+const TEAMS = [...ROOM_TEAMS, 'HOUSE'];
 const EIGHTEEN = [...TEAMS, 'GELADA', 'TITI'];
 
 describe('TEAM_PALETTE', () => {
