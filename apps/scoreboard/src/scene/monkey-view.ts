@@ -94,7 +94,9 @@ export class MonkeyView {
         lane.slot = slot;
         this.scene.tweens.add({ targets: lane.container, y: this.laneY(slot), duration: 500, ease: 'Cubic.easeInOut' });
       }
-      lane.name.setColor(css(this.options.colorOf(team.team)));
+      // A newcomer may take a team's colour slot: recolour, but only on a change (setColor redraws the text).
+      const color = css(this.options.colorOf(team.team));
+      if (lane.name.style.color !== color) lane.name.setColor(color);
       // A lane that just appeared (or came with a page) fills up quietly; bananas pop for what is fed from then on.
       this.grow(lane, team.fedMonkeys, known !== undefined);
     });

@@ -119,9 +119,11 @@ export class PriceView {
     this.burstLabels.forEach((label, i) => {
       const start = starts[i];
       label.setVisible(start !== undefined);
-      // The label sits right of its line, or left of it near the right edge.
-      if (start !== undefined) label.setPosition(x(start.time) + 8, CHART.y + 6).setOrigin(x(start.time) > CHART.x + CHART.width - 110 ? 1 : 0, 0);
-      if (start !== undefined && label.originX === 1) label.setX(x(start.time) - 8);
+      if (start === undefined) return;
+      // The label sits right of its line, or left of it near the chart's right edge.
+      const at = x(start.time);
+      const nearEdge = at > CHART.x + CHART.width - 110;
+      label.setOrigin(nearEdge ? 1 : 0, 0).setPosition(nearEdge ? at - 8 : at + 8, CHART.y + 6);
     });
     g.lineStyle(3, COLORS.alert, 0.9);
     for (const start of starts) {
