@@ -18,6 +18,25 @@ export function aggregateAdder<K, V, A>(initializer: () => A, aggregator: (key: 
   return (key, value, aggregate) => aggregator(key, value, aggregate === undefined ? initializer() : aggregate);
 }
 
+/**
+ * The timestamp of each aggregate, as Kafka Streams keeps it next to the value
+ * (ValueAndTimestamp): an update is stamped with the largest timestamp its
+ * key (or window) has seen. Kept in memory: after a restart the first update
+ * of a restored aggregate carries its record's timestamp.
+ */
+export class LatestTimestamps {
+  private readonly byKey = new Map<string, number>();
+
+  /** The timestamp of the update a record at `timestamp` makes; `exists`: the key already has an aggregate. */
+  update(key: unknown, exists: boolean, timestamp: number): number {
+    const id = JSON.stringify(key);
+    const previous = exists ? this.byKey.get(id) : undefined;
+    const latest = previous === undefined ? timestamp : Math.max(previous, timestamp);
+    this.byKey.set(id, latest);
+    return latest;
+  }
+}
+
 /** Aggregations skip records without a key or a value, as Kafka Streams does. */
 export function isAggregatable(key: unknown, value: unknown): boolean {
   return key !== null && key !== undefined && value !== null && value !== undefined;

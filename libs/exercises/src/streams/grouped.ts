@@ -1,4 +1,4 @@
-import { aggregateAdder, countAdder, isAggregatable, materializedAggregation, reduceAdder, type Adder } from './aggregation.js';
+import { aggregateAdder, countAdder, isAggregatable, LatestTimestamps, materializedAggregation, reduceAdder, type Adder } from './aggregation.js';
 import type { KTable } from './ktable.js';
 import { SessionWindowedKStreamImpl, type SessionWindowedKStream } from './session-windowed.js';
 import type { TopologyGraph } from './topology.js';
@@ -43,6 +43,7 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   private fold<A>(adder: Adder<K, V, A>, storeName: string | undefined): KTable<K, A> {
     return materializedAggregation<K, A>(this.graph, this.parentName, storeName, (context, name) => {
       const store = context.store<K, A>(name);
+      const latest = new LatestTimestamps();
       return {
         process: (r) => {
           if (!isAggregatable(r.key, r.value)) return;
@@ -50,7 +51,8 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
           const oldValue = store.get(key);
           const value = adder(key, r.value as V, oldValue);
           store.put(key, value);
-          context.forward({ key, value, oldValue: oldValue ?? null, timestamp: r.timestamp });
+          // As Kafka Streams' KStreamAggregate: the largest timestamp the key has seen.
+          context.forward({ key, value, oldValue: oldValue ?? null, timestamp: latest.update(key, oldValue !== undefined, r.timestamp) });
         },
       };
     });

@@ -21,8 +21,9 @@ export interface KStream<K, V> {
   to(topic: string, produced?: Produced<K, V>): void;
   groupByKey(): KGroupedStream<K, V>;
   groupBy<K2>(selector: (key: K, value: V) => K2): KGroupedStream<K2, V>;
-  /** Inner: a record whose key has no table value (yet) is dropped. */
+  /** Inner: a record whose key has no table value (yet) is dropped, and so is a record with a null key or value. */
   join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR): KStream<K, VR>;
+  /** Every record with a value is joined, a null key included (with no table value); a record with a null value is dropped. */
   leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR): KStream<K, VR>;
   process<K2, V2>(supplier: () => Processor<K, V, K2, V2>, ...storeNames: string[]): KStream<K2, V2>;
 }
@@ -126,6 +127,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     );
   }
 
+  /** Every record with a value is joined, a null key included (with no table value); a record with a null value is dropped. */
   leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR): KStream<K, VR> {
     return this.joinTable('KSTREAM-LEFTJOIN', table, (value, tableValue, key) => ({ joined: joiner(value, tableValue, key) }));
   }
@@ -161,9 +163,12 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
         const lookup = internals.valueGetter(context);
         return {
           process: (r) => {
-            // A null key cannot be looked up (Kafka Streams drops it, for both joins).
-            if (r.key === null || r.key === undefined) return;
-            const result = join(r.value as V, lookup(r.key) as VT | undefined, r.key as K);
+            // As Kafka Streams (KStreamKTableJoinProcessor): a record without a value is skipped, and so is one
+            // without a key, except by a left join, which joins it with no table value (since Kafka 3.7, KIP-962).
+            if (r.value === null || r.value === undefined) return;
+            const noKey = r.key === null || r.key === undefined;
+            if (noKey && prefix !== 'KSTREAM-LEFTJOIN') return;
+            const result = join(r.value as V, noKey ? undefined : (lookup(r.key) as VT | undefined), r.key as K);
             if (result !== undefined) context.forward({ key: r.key, value: result.joined, timestamp: r.timestamp });
           },
         };

@@ -55,8 +55,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       (r, forward) => {
         const value = keep(r.key, r.value);
         const oldValue = keep(r.key, r.oldValue);
-        // Nothing visible changed: the record was filtered out before and after.
-        if (value === null && oldValue === null) return;
+        // As Kafka Streams' KTableFilter (old values not requested): a record filtered out goes on as a tombstone.
         forward({ key: r.key, value, oldValue, timestamp: r.timestamp });
       },
       (parent) => (key) => keep(key, parent(key)) ?? undefined,

@@ -45,7 +45,7 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
     merger: (key: K, left: A, right: A) => A,
     storeName?: string,
   ): KTable<Windowed<K>, A> {
-    // As Kafka Streams: merging starts from a fresh initial aggregate, then adds the value.
+    // As Kafka Streams: merger(initializer(), session) for each session found, even a lone one, then the aggregator.
     return this.fold(
       {
         add: (key, value, aggregate) => aggregator(key, value, aggregate === undefined ? initializer() : aggregate),
@@ -63,19 +63,10 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
 }
 
 /**
- * The sessions of each key that a record could still reach, so that a record
- * does not scan the whole store. Built from the store when the node starts
- * (after any restore); each key's sessions are kept in time order.
- *
- * A closed session is forgotten only once the next session of its key has
- * closed too, so the latest closed session of a key is always remembered. No
- * fixed horizon of stream time would do: a record within the gap of a closed
- * session may also be within the gap of a later session that is still open
- * (which records can keep open, and stretch back towards it, for as long as
- * they come), and the closed session must be there to make that record late.
- * Once the next session has closed as well, a record within the forgotten
- * session's gap is late with or without it: every session it could join is
- * closed, and a session of its own would close before that next one.
+ * The sessions of each key, in time order, so that a record does not scan the
+ * whole store. Built from the store when the node starts (after any restore).
+ * As Kafka Streams' session store (without retention), a closed session stays
+ * findable: a record between it and an open session merges them both.
  */
 class SessionIndex<K> {
   private readonly byKey = new Map<string, Windowed<K>[]>();
@@ -84,16 +75,9 @@ class SessionIndex<K> {
     for (const session of sessions) this.add(session);
   }
 
-  reachable(key: K, isOpen: (window: Window) => boolean): Windowed<K>[] {
-    const id = JSON.stringify(key);
-    const sessions = this.byKey.get(id) ?? [];
-    // Sessions of a key do not overlap, so in time order the closed ones come first.
-    let closed = 0;
-    while (closed < sessions.length && !isOpen(sessions[closed].window)) closed++;
-    if (closed <= 1) return sessions;
-    const kept = sessions.slice(closed - 1);
-    this.byKey.set(id, kept);
-    return kept;
+  /** The sessions of the key that end at or after `from` and start at or before `to`, oldest first. */
+  find(key: K, from: number, to: number): Windowed<K>[] {
+    return (this.byKey.get(JSON.stringify(key)) ?? []).filter((s) => s.window.end >= from && s.window.start <= to);
   }
 
   add(session: Windowed<K>): void {
@@ -112,52 +96,52 @@ class SessionIndex<K> {
   }
 }
 
+/**
+ * Kafka Streams' KStreamSessionWindowAggregate, without caching: the record's
+ * session [t, t] merges with every session of its key within the gap on either
+ * side (inclusive), closed ones included; the record is late, and dropped, only
+ * if the merged session has closed (its end + gap + grace is before stream
+ * time). The aggregate always starts from merger(initializer(), …) of the
+ * sessions found, then adds the value. Every update is stamped with its
+ * session's end.
+ */
 function sessionNode<K, V, A>(context: NodeContext, storeName: string, windows: SessionWindows, fold: SessionFold<K, V, A>): NodeInstance {
   const store = context.store<Windowed<K>, A>(storeName);
   const index = new SessionIndex<K>([...store.all()].map((entry) => entry.key));
   const isOpen = (window: Window) => windows.closeTimeOf(window) > context.streamTimeMs;
-  const sameWindow = (a: Window, b: Window) => a.start === b.start && a.end === b.end;
   return {
     process: (r) => {
       if (!isAggregatable(r.key, r.value)) return;
       const key = r.key as K;
       const t = r.timestamp;
-      // Sessions within the gap on either side, inclusive, join the record's session.
-      const overlapping = index
-        .reachable(key, isOpen)
-        .filter((session) => session.window.end >= t - windows.gapMs && session.window.start <= t + windows.gapMs)
-        .map((session) => ({ key: session, value: store.get(session) as A }));
-      overlapping.sort((a, b) => a.key.window.start - b.key.window.start);
+      const found = index.find(key, t - windows.gapMs, t + windows.gapMs).map((session) => ({ key: session, value: store.get(session) as A }));
       const merged: Window = {
-        start: Math.min(t, ...overlapping.map((s) => s.key.window.start)),
-        end: Math.max(t, ...overlapping.map((s) => s.key.window.end)),
+        start: Math.min(t, ...found.map((s) => s.key.window.start)),
+        end: Math.max(t, ...found.map((s) => s.key.window.end)),
       };
-      // A record that belongs to a session already over is late, even if it would also join an open one: that session's result is final.
-      if (!isOpen(merged) || overlapping.some((s) => !isOpen(s.key.window))) {
+      if (!isOpen(merged)) {
         context.recordDropped();
         return;
       }
       let aggregate: A | undefined;
+      for (const session of found) aggregate = fold.merge(key, aggregate, session.value);
       let previous: A | null = null;
-      let kept: Windowed<K> | undefined;
-      for (const session of overlapping) {
-        aggregate = fold.merge(key, aggregate, session.value);
-        if (sameWindow(session.key.window, merged)) {
-          previous = session.value;
-          kept = session.key;
-          continue;
+      if (merged.start !== t || merged.end !== t) {
+        // Every session found is retracted, even one whose window the merged session keeps.
+        for (const session of found) {
+          store.delete(session.key);
+          index.remove(session.key);
+          context.forward({ key: session.key, value: null, oldValue: session.value, timestamp: session.key.window.end });
         }
-        store.delete(session.key);
-        index.remove(session.key);
-        context.forward({ key: session.key, value: null, oldValue: session.value, timestamp: t });
+      } else if (found.length > 0) {
+        previous = found[0].value;
+        index.remove(found[0].key);
       }
-      // A lone session is taken as it is, not merged with a fresh initial aggregate.
-      if (overlapping.length === 1) aggregate = overlapping[0].value;
       const value = fold.add(key, r.value as V, aggregate);
-      const sessionKey: Windowed<K> = kept ?? { key, window: merged };
+      const sessionKey: Windowed<K> = { key, window: merged };
       store.put(sessionKey, value);
-      if (kept === undefined) index.add(sessionKey);
-      context.forward({ key: sessionKey, value, oldValue: previous, timestamp: t });
+      index.add(sessionKey);
+      context.forward({ key: sessionKey, value, oldValue: previous, timestamp: merged.end });
     },
   };
 }

@@ -1,7 +1,7 @@
-import { aggregateAdder, countAdder, isAggregatable, materializedAggregation, reduceAdder, type Adder } from './aggregation.js';
+import { aggregateAdder, countAdder, isAggregatable, LatestTimestamps, materializedAggregation, reduceAdder, type Adder } from './aggregation.js';
 import type { KTable } from './ktable.js';
 import type { InMemoryKeyValueStore } from './stores.js';
-import type { NodeContext, NodeInstance, NodeRecord, TopologyGraph } from './topology.js';
+import type { NodeContext, NodeInstance, TopologyGraph } from './topology.js';
 import { type SlidingWindows, TimeWindows, type Window, type Windowed } from './windows.js';
 
 export interface TimeWindowedKStream<K, V> {
@@ -48,6 +48,7 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
 
 function timeWindowsNode<K, V, A>(context: NodeContext, storeName: string, windows: TimeWindows, adder: Adder<K, V, A>): NodeInstance {
   const store = context.store<Windowed<K>, A>(storeName);
+  const latest = new LatestTimestamps();
   return {
     process: (r) => {
       if (!isAggregatable(r.key, r.value)) return;
@@ -56,7 +57,10 @@ function timeWindowsNode<K, V, A>(context: NodeContext, storeName: string, windo
         context.recordDropped();
         return;
       }
-      for (const window of open) update(context, store, { key: r.key as K, window }, (old) => adder(r.key as K, r.value as V, old), r);
+      for (const window of open) {
+        const key: Windowed<K> = { key: r.key as K, window };
+        update(context, store, key, (old) => adder(r.key as K, r.value as V, old), latest.update(key, store.get(key) !== undefined, r.timestamp));
+      }
     },
   };
 }
@@ -66,12 +70,12 @@ function update<K, A>(
   store: InMemoryKeyValueStore<Windowed<K>, A>,
   key: Windowed<K>,
   compute: (old: A | undefined) => A,
-  r: NodeRecord,
+  timestamp: number,
 ): void {
   const oldValue = store.get(key);
   const value = compute(oldValue);
   store.put(key, value);
-  context.forward({ key, value, oldValue: oldValue ?? null, timestamp: r.timestamp });
+  context.forward({ key, value, oldValue: oldValue ?? null, timestamp });
 }
 
 interface HeldRecord {
@@ -137,7 +141,8 @@ function slidingWindowsNode<K, V, A>(
           store,
           { key, window },
           () => inside.reduce<A | undefined>((agg, h) => adder(key, h.value as V, agg), undefined) as A,
-          r,
+          // As Kafka Streams: a window's update carries the largest timestamp in it.
+          Math.max(...inside.map((h) => h.timestamp)),
         );
       }
     },

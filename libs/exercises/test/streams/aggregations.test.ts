@@ -112,7 +112,7 @@ describe('KTable', () => {
     ]);
   });
 
-  it('filter turns values that stop matching into tombstones, and stays quiet when nothing visible changed', () => {
+  it('filter sends a tombstone for every value it filters out, as Kafka Streams does without old values', () => {
     const builder = new StreamsBuilder();
     builder
       .table<string, number>('prices')
@@ -123,7 +123,7 @@ describe('KTable', () => {
     const driver = new TopologyTestDriver(builder.build());
     const prices = driver.createInputTopic<string, number>('prices');
     for (const price of [5, 12, 15, 3, 2]) prices.pipeInput('GNOU', price);
-    expect(driver.createOutputTopic('out').readValuesToList()).toEqual(['12 coins', '15 coins', null]);
+    expect(driver.createOutputTopic('out').readValuesToList()).toEqual([null, '12 coins', '15 coins', null, null]);
   });
 
   it('the table of an aggregation streams every update', () => {
@@ -138,8 +138,8 @@ describe('KTable', () => {
     const driver = new TopologyTestDriver(builder.build());
     const input = driver.createInputTopic<string, number>('in');
     for (let i = 0; i < 4; i++) input.pipeInput('a', i);
-    // 1 is filtered (nothing before it), 2 passes, 3 retracts 2, 4 passes.
-    expect(driver.createOutputTopic('out').readValuesToList()).toEqual([2, null, 4]);
+    // 1 is filtered (a tombstone), 2 passes, 3 is filtered (a tombstone), 4 passes.
+    expect(driver.createOutputTopic('out').readValuesToList()).toEqual([null, 2, null, 4]);
   });
 
   it('suppress is only for windowed tables', () => {
