@@ -113,17 +113,8 @@ export class BotRunner {
     if (this.options.verbose && cause.stack !== undefined) this.options.log(cause.stack);
   }
 
-  /** The bot file's own frame in the stack, as path:line:column relative to the working directory. */
   private locate(error: Error): string | undefined {
-    const file = this.options.botFile;
-    if (file === undefined || error.stack === undefined) return undefined;
-    for (const line of error.stack.split('\n')) {
-      const at = line.indexOf(file);
-      if (at < 0) continue;
-      const position = /^:(\d+):(\d+)/.exec(line.slice(at + file.length));
-      if (position !== null) return `${relative(process.cwd(), file)}:${position[1]}:${position[2]}`;
-    }
-    return undefined;
+    return this.options.botFile === undefined ? undefined : locateInStack(error, this.options.botFile);
   }
 
   /** A silent bot says every 30 s of game time where the market is, where it stands, and why it waits. */
@@ -161,6 +152,17 @@ export class BotRunner {
       `price ${coins.toFixed(3)} forecast ${forecast.toFixed(3)} → ${label.padEnd(16)} → ${result.status}${result.reason ? ` (${result.reason})` : ''}  coins ${s.coins.toFixed(2)} shares ${s.shares} fed ${s.fedMonkeys} bailouts ${s.bailouts}`,
     );
   }
+}
+
+/** The bot file's own frame in an error's stack, as path:line:column relative to the working directory. */
+export function locateInStack(error: Error, file: string): string | undefined {
+  for (const line of (error.stack ?? '').split('\n')) {
+    const at = line.indexOf(file);
+    if (at < 0) continue;
+    const position = /^:(\d+):(\d+)/.exec(line.slice(at + file.length));
+    if (position !== null) return `${relative(process.cwd(), file)}:${position[1]}:${position[2]}`;
+  }
+  return undefined;
 }
 
 function describe(decision: BotDecision): string {

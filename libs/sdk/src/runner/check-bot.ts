@@ -15,6 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runVirtualGame, STRATEGIES, type DecisionOutcome, type StrategyError } from '@banana-market/engine';
 import type { TraderKey } from '@banana-market/protocol';
+import { locateInStack } from './bot-runner.js';
 import { loadStrategy } from './load-strategy.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -83,9 +84,8 @@ export async function checkDecisions(file: string): Promise<CheckReport> {
   const onStrategyError = (trader: TraderKey, error: StrategyError) => {
     if (trader.name !== YOU.name) return;
     const cause = error.cause instanceof Error ? error.cause : new Error(String(error.cause));
-    const line = (cause.stack ?? '').split('\n').find((l) => l.includes(resolve(file)));
-    const position =
-      line === undefined ? '' : ` at ${relative(process.cwd(), resolve(file))}${/:(\d+:\d+)\)?\s*$/.exec(line)?.[0].replace(/\)$/, '') ?? ''}`;
+    const where = locateInStack(cause, resolve(file));
+    const position = where === undefined ? '' : ` at ${where}`;
     first ??= `✗ decide() threw${position}: ${cause.name}: ${cause.message}`;
   };
   runVirtualGame({
