@@ -78,17 +78,25 @@ function update<K, A>(
   context.forward({ key, value, oldValue: oldValue ?? null, timestamp });
 }
 
+/** A record's left window: [t - d, t], or the one early window [0, d] for t < d. */
+function leftWindowOf(t: number, d: number): Window {
+  return t < d ? { start: 0, end: d } : { start: t - d, end: t };
+}
+
 interface HeldRecord {
   readonly timestamp: number;
   readonly value: unknown;
 }
 
 /**
- * Kafka Streams sliding windows: every record t has a left window [t - d, t]
- * and, when some record follows it within d + 1 ms, a right window
- * [t + 1, t + 1 + d]; both ends inclusive. A window holds exactly the records
- * whose timestamps it covers, so it is refolded from the held records when one
- * arrives.
+ * Kafka Streams sliding windows (KStreamSlidingWindowAggregate): every record
+ * t has a left window [t - d, t] and, when some record follows it within
+ * d + 1 ms, a right window [t + 1, t + 1 + d]; both ends inclusive. A record
+ * earlier than d has no left window of its own: it goes into the one window
+ * [0, d] (Kafka's processEarly: no window starts before 0). A window holds
+ * exactly the records whose timestamps it covers, and its aggregate folds them
+ * in the order they arrived, as Kafka adds a late record to the aggregates it
+ * already has (KStreamSlidingWindowAggregateTest#testNoGracePeriodSmallInput).
  */
 function slidingWindowsNode<K, V, A>(
   context: NodeContext,
@@ -112,14 +120,15 @@ function slidingWindowsNode<K, V, A>(
         return;
       }
       const records = (held.get(key) ?? []).filter((h) => isOpen({ start: h.timestamp, end: h.timestamp + d }));
+      // Kept in arrival order: each window folds its records in that order.
       records.push({ timestamp: t, value: r.value });
-      records.sort((a, b) => a.timestamp - b.timestamp);
 
-      const times = [...new Set(records.map((h) => h.timestamp))];
+      const times = [...new Set(records.map((h) => h.timestamp))].sort((a, b) => a - b);
       // Keyed by start: a left window can be another record's right window.
       const candidates = new Map<number, Window>();
       for (const time of times) {
-        candidates.set(time - d, { start: time - d, end: time });
+        const left = leftWindowOf(time, d);
+        candidates.set(left.start, left);
         if (times.some((other) => other > time && other <= time + 1 + d)) candidates.set(time + 1, { start: time + 1, end: time + 1 + d });
       }
       const changed = [...candidates.values()].filter((w) => {

@@ -58,7 +58,9 @@ describe('window properties', () => {
           const times = input.filter((r) => r.key === key).map((r) => r.timestamp);
           const expected = new Map<number, number>();
           for (const t of times) {
-            expected.set(t - d, times.filter((u) => t - d <= u && u <= t).length);
+            // A record earlier than d goes into the one early window [0, d], as Kafka Streams' processEarly.
+            const [start, end] = t < d ? [0, d] : [t - d, t];
+            expected.set(start, times.filter((u) => start <= u && u <= end).length);
             const right = times.filter((u) => t + 1 <= u && u <= t + 1 + d).length;
             if (right > 0) expected.set(t + 1, right);
           }
