@@ -9,6 +9,7 @@ export { Stores, InMemoryKeyValueStore, type KeyValueStore, type StoreBuilder, t
 export type { Processor, ProcessorContext } from './streams/processor.js';
 export type { Topology, SinkRecord } from './streams/topology.js';
 export { StreamsBuilder } from './streams/builder.js';
+export { TimestampExtractors, type TimestampExtractor, type ConsumerRecord, type ConsumedWith } from './streams/timestamp-extractor.js';
 export type { KStream } from './streams/kstream.js';
 export type { BranchedKStream } from './streams/branched.js';
 export type { KGroupedStream } from './streams/grouped.js';

@@ -174,7 +174,7 @@ export class KafkaStreams {
       // A batch comes again when sending its outputs failed: what it already did to the stores must not be done twice.
       if (offset < position.next) continue;
       try {
-        for (const record of runtime.process(batch.topic, message.key, message.value, Number(message.timestamp))) {
+        for (const record of runtime.process(batch.topic, message.key, message.value, Number(message.timestamp), batch.partition)) {
           this.unsent.push({ topic: record.topic, message: { key: record.key, value: record.value, timestamp: String(record.timestamp) } });
         }
       } catch (error) {

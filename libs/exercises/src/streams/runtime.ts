@@ -29,6 +29,8 @@ export class TopologyRuntime {
   private readonly sourcesByTopic = new Map<string, SourceDefinition>();
   private instances: Map<string, NodeInstance> | undefined;
   private streamTime = -1;
+  /** Per `topic/partition`: the largest event time extracted from it, what an extractor gets as partitionTime (in memory: −1 again after a restart). */
+  private readonly partitionTimes = new Map<string, number>();
   private dropped = 0;
   private pending: SinkRecord[] = [];
   private closed = false;
@@ -70,18 +72,37 @@ export class TopologyRuntime {
     this.store(storeName).restore(key, value);
   }
 
-  /** Runs one record of a source topic through the topology; returns what its sinks wrote. */
-  process(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number): SinkRecord[] {
+  /**
+   * Runs one record of a source topic through the topology; returns what its
+   * sinks wrote. Its event time is what the source's timestamp extractor makes
+   * of it (none: `timestamp`, which must then be 0 or more); a negative or NaN
+   * extracted time drops the record, counted by droppedRecords().
+   */
+  process(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, partition = 0): SinkRecord[] {
     if (this.closed) throw new Error('the topology was closed');
     const source = this.sourcesByTopic.get(topic);
     if (source === undefined) throw new Error(`"${topic}" is not a source topic of this topology (sources: ${this.sourceTopics.join(', ')})`);
-    if (!Number.isFinite(timestamp) || timestamp < 0) throw new RangeError(`a record needs a timestamp of 0 or more ms, got ${timestamp}`);
+    const extractor = source.timestampExtractor;
+    if (extractor === undefined && (!Number.isFinite(timestamp) || timestamp < 0)) {
+      throw new RangeError(`a record needs a timestamp of 0 or more ms, got ${timestamp}`);
+    }
     const instances = this.start();
     try {
-      const record = { key: source.keySerde.deserialize(key), value: source.valueSerde.deserialize(value), timestamp };
-      if (timestamp > this.streamTime) {
-        this.streamTime = timestamp;
-        this.streamTimeStore.put(STREAM_TIME_KEY, timestamp);
+      const deserialized = { key: source.keySerde.deserialize(key), value: source.valueSerde.deserialize(value) };
+      const partitionId = `${topic}/${partition}`;
+      const partitionTime = this.partitionTimes.get(partitionId) ?? -1;
+      const eventTime = extractor === undefined ? timestamp : extractor.extract({ topic, partition, ...deserialized, timestamp }, partitionTime);
+      if (typeof eventTime !== 'number') throw new TypeError(`the timestamp extractor of ${topic} returned ${typeof eventTime}, not a number of ms`);
+      if (!Number.isFinite(eventTime) || eventTime < 0) {
+        // Kafka Streams' RecordQueue: "Skipping record due to negative extracted timestamp", metric dropped-records.
+        this.dropped += 1;
+        return [];
+      }
+      if (eventTime > partitionTime) this.partitionTimes.set(partitionId, eventTime);
+      const record = { ...deserialized, timestamp: eventTime };
+      if (eventTime > this.streamTime) {
+        this.streamTime = eventTime;
+        this.streamTimeStore.put(STREAM_TIME_KEY, eventTime);
       }
       instances.get(source.nodeName)?.process(record);
       for (const instance of instances.values()) instance.onStreamTime?.();

@@ -1,5 +1,6 @@
 import type { Serde } from './serdes.js';
 import type { InMemoryKeyValueStore, StoreBuilder } from './stores.js';
+import type { TimestampExtractor } from './timestamp-extractor.js';
 
 /** What a built topology tells about itself. */
 export interface Topology {
@@ -56,6 +57,8 @@ export interface SourceDefinition {
   readonly topics: readonly string[];
   readonly keySerde: Serde<unknown>;
   readonly valueSerde: Serde<unknown>;
+  /** Where its records' event time comes from; none: the record's timestamp, failing on a negative one (Kafka's default). */
+  readonly timestampExtractor?: TimestampExtractor;
 }
 
 /** The graph the builder grows and the runtime executes. */
@@ -89,13 +92,13 @@ export class TopologyGraph {
     return this.addNode({ name: this.newName(prefix), parents, storeNames, create });
   }
 
-  addSource(topics: readonly string[], keySerde: Serde<unknown>, valueSerde: Serde<unknown>): string {
+  addSource(topics: readonly string[], keySerde: Serde<unknown>, valueSerde: Serde<unknown>, timestampExtractor?: TimestampExtractor): string {
     if (topics.length === 0) throw new RangeError('a stream needs at least one topic');
     for (const topic of topics) {
       if (this.sources.some((source) => source.topics.includes(topic))) throw new Error(`the topic "${topic}" is already a source of this topology`);
     }
     const nodeName = this.addProcessor('KSTREAM-SOURCE', [], (context) => ({ process: (record) => context.forward(record) }));
-    this.sources.push({ nodeName, topics, keySerde, valueSerde });
+    this.sources.push({ nodeName, topics, keySerde, valueSerde, timestampExtractor });
     return nodeName;
   }
 
