@@ -15,7 +15,7 @@ export interface Options {
 
 export const USAGE = `usage: npm run exercises -- [--chapter N] [--solutions] [--json] [--report http://COACH:3000 [--name NAME]]
 
-  --chapter N   run chapter N only (0-10) and show its failing tests, type errors and hints
+  --chapter N   run chapter N only (0-12) and show its failing tests, type errors and hints
   --solutions   run the reference solutions instead of chapters/*/kata.ts
   --json        one JSON object per line and chapter: {"chapter","title","passed","failed"}
   --report URL  post the chapter table to the coach's game server (its /coach/morning board; no token;

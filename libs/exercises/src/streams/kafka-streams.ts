@@ -26,6 +26,8 @@ export interface KafkaStreamsConfig {
   readonly logger?: StreamsLogger;
   /** How long start() may wait for new topics and for restoring the stores; default 60 s. */
   readonly startTimeoutMs?: number;
+  /** How often WALL_CLOCK_TIME punctuations are checked, in ms; default 100 (Kafka checks at each poll). */
+  readonly wallClockCheckMs?: number;
 }
 
 export function changelogTopic(applicationId: string, storeName: string): string {
@@ -61,8 +63,11 @@ export class KafkaStreams {
   private unsent: { topic: string; message: Message }[] = [];
   /** Per topic/partition: the next offset to process, and the one last committed. */
   private readonly offsets = new Map<string, { topic: string; partition: number; next: bigint; committed?: bigint }>();
-  /** The batch being processed: close() lets it finish, commit included. */
+  /** The batch or wall-clock punctuation being processed: close() lets it finish, commit included. */
   private inFlight: Promise<void> = Promise.resolve();
+  /** Batches and wall-clock punctuations run one after the other, never interleaved around a send. */
+  private turn: Promise<void> = Promise.resolve();
+  private wallClockTimer: NodeJS.Timeout | undefined;
   private state: State = 'created';
   /** Settles, never rejects, when start-up is over either way: shutting down waits for it. */
   private startUpSettled: Promise<void> = Promise.resolve();
@@ -135,6 +140,8 @@ export class KafkaStreams {
     );
     this.logger.info(`${applicationId}: stores restored, stream time ${runtime.streamTimeMs}`);
     if (this.closing !== undefined) return;
+    // The processors start after the restore: init() sees the stores, and wall-clock punctuations count from now.
+    runtime.init();
 
     this.producer = createProducer(this.kafka);
     await this.producer.connect();
@@ -152,13 +159,34 @@ export class KafkaStreams {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => {
-        const batch = this.processBatch(payload);
-        this.inFlight = batch.catch(() => undefined);
-        return batch;
-      },
+      eachBatch: (payload) => this.exclusively(() => this.processBatch(payload)),
     });
     await joined;
+    if (this.closing === undefined) {
+      this.wallClockTimer = setInterval(() => {
+        this.exclusively(() => this.punctuateWallClock()).catch((error: unknown) =>
+          this.logger.error('a wall-clock punctuation failed; its outputs are sent at the next one or the next batch', error),
+        );
+      }, this.config.wallClockCheckMs ?? 100);
+    }
+  }
+
+  /** Runs `work` after the batch or punctuation in progress; close() waits for it. */
+  private exclusively(work: () => Promise<void>): Promise<void> {
+    const run = this.turn.then(work);
+    this.turn = run.catch(() => undefined);
+    this.inFlight = this.turn;
+    return run;
+  }
+
+  /** Fires the due WALL_CLOCK_TIME punctuations and sends what they produced (outputs, store changes). */
+  private async punctuateWallClock(): Promise<void> {
+    const runtime = this.runtime;
+    if (runtime === undefined || this.closing !== undefined) return;
+    for (const record of runtime.punctuateWallClock()) {
+      this.unsent.push({ topic: record.topic, message: { key: record.key, value: record.value, timestamp: String(record.timestamp) } });
+    }
+    if (this.unsent.length > 0) await this.flushAndCommit();
   }
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -213,6 +241,7 @@ export class KafkaStreams {
   private async shutDown(): Promise<void> {
     this.state = 'closing';
     await this.startUpSettled;
+    clearInterval(this.wallClockTimer);
     await this.inFlight;
     try {
       // Normally a no-op: the last batch committed itself, unless its send or commit failed.

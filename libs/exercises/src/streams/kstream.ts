@@ -1,11 +1,14 @@
 import { BranchedKStreamImpl, type BranchedKStream } from './branched.js';
 import { KGroupedStreamImpl, type KGroupedStream } from './grouped.js';
 import type { Processor, ProcessorContext } from './processor.js';
+import { scheduleFor } from './punctuation.js';
 import type { KeyValue, StreamRecord } from './records.js';
 import { keySerdeOf, valueSerdeOf, type Produced } from './serdes.js';
 import type { KeyValueStore } from './stores.js';
 import { tableInternals, type KTable } from './ktable.js';
+import { addStreamStreamJoin, type StreamJoined } from './stream-join.js';
 import type { NodeContext, NodeInstance, NodeRecord, TopologyGraph } from './topology.js';
+import type { JoinWindows } from './windows.js';
 
 export interface KStream<K, V> {
   filter(predicate: (key: K, value: V) => boolean): KStream<K, V>;
@@ -23,6 +26,17 @@ export interface KStream<K, V> {
   groupBy<K2>(selector: (key: K, value: V) => K2): KGroupedStream<K2, V>;
   /** Inner: a record whose key has no table value (yet) is dropped, and so is a record with a null key or value. */
   join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR): KStream<K, VR>;
+  /**
+   * Windowed stream–stream inner join: a record joins every record of the other stream with the same key whose
+   * timestamp is within `windows` of its own (|t1 − t2| ≤ d), whichever arrives first; the result is stamped
+   * max(t1, t2). Records with a null key or value are skipped; a record whose window has closed is dropped.
+   */
+  join<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
   /** Every record with a value is joined, a null key included (with no table value); a record with a null value is dropped. */
   leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR): KStream<K, VR>;
   process<K2, V2>(supplier: () => Processor<K, V, K2, V2>, ...storeNames: string[]): KStream<K2, V2>;
@@ -121,7 +135,25 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     return new KGroupedStreamImpl<K2, V>(this.graph, rekeyed.nodeName);
   }
 
-  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR): KStream<K, VR> {
+  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR): KStream<K, VR>;
+  join<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  join<VT, VR>(
+    other: KTable<K, VT> | KStream<K, VT>,
+    joiner: (value: V, otherValue: VT, key: K) => VR,
+    windows?: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VT>,
+  ): KStream<K, VR> {
+    if (other instanceof KStreamImpl) {
+      if (other.graph !== this.graph) throw new Error('join: both streams must come from the same StreamsBuilder');
+      if (windows === undefined) throw new TypeError('join: a stream–stream join needs JoinWindows');
+      return new KStreamImpl(this.graph, addStreamStreamJoin(this.graph, this.nodeName, other.nodeName, joiner, windows, streamJoined));
+    }
+    const table = other as KTable<K, VT>;
     return this.joinTable('KSTREAM-JOIN', table, (value, tableValue, key) =>
       tableValue === undefined ? undefined : { joined: joiner(value, tableValue, key) },
     );
@@ -202,5 +234,6 @@ function processorContext<K, V>(context: NodeContext, storeNames: readonly strin
     get streamTimeMs() {
       return context.streamTimeMs;
     },
+    schedule: (intervalMs, type, punctuator) => scheduleFor(context, intervalMs, type, punctuator),
   };
 }

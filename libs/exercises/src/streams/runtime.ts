@@ -1,3 +1,4 @@
+import { PunctuationQueue, PunctuationType, registerSchedule } from './punctuation.js';
 import { Stores, type InMemoryKeyValueStore, type StoreChangeListener } from './stores.js';
 import {
   graphOf,
@@ -16,6 +17,8 @@ const STREAM_TIME_KEY = 'streamTimeMs';
 export interface RuntimeOptions {
   /** Every store write, as changelog bytes; restores do not call it. */
   onStoreChange?: StoreChangeListener;
+  /** The wall clock that WALL_CLOCK_TIME punctuations follow, in ms; default Date.now. */
+  wallClock?: () => number;
 }
 
 /**
@@ -34,9 +37,13 @@ export class TopologyRuntime {
   private dropped = 0;
   private pending: SinkRecord[] = [];
   private closed = false;
+  private readonly wallClock: () => number;
+  private readonly streamTimePunctuations = new PunctuationQueue();
+  private readonly wallClockPunctuations = new PunctuationQueue();
 
   constructor(topology: Topology, options: RuntimeOptions = {}) {
     this.graph = graphOf(topology);
+    this.wallClock = options.wallClock ?? Date.now;
     for (const [name, builder] of this.graph.stores) this.stores.set(name, builder.build(options.onStoreChange));
     this.streamTimeStore = Stores.keyValueStore<string, number>(STREAM_TIME_STORE).build(options.onStoreChange);
     for (const source of this.graph.sources) for (const topic of source.topics) this.sourcesByTopic.set(topic, source);
@@ -106,15 +113,41 @@ export class TopologyRuntime {
       }
       instances.get(source.nodeName)?.process(record);
       for (const instance of instances.values()) instance.onStreamTime?.();
+      // As Kafka's StreamTask after each record: maybePunctuateStreamTime.
+      this.streamTimePunctuations.mayPunctuate(this.streamTime);
       return this.pending;
     } finally {
       this.pending = [];
     }
   }
 
+  /**
+   * Fires the WALL_CLOCK_TIME punctuations due at the wall clock's time (Kafka's
+   * StreamTask#maybePunctuateSystemTime); returns what their processors sent to sinks.
+   * Starts the nodes if no record did yet, so only after any restore.
+   */
+  punctuateWallClock(): SinkRecord[] {
+    if (this.closed) throw new Error('the topology was closed');
+    this.start();
+    try {
+      this.wallClockPunctuations.mayPunctuate(this.wallClock());
+      return this.pending;
+    } finally {
+      this.pending = [];
+    }
+  }
+
+  /** Starts the nodes now (their init() runs, punctuations are scheduled) rather than at the first record; only after any restore. */
+  init(): void {
+    if (this.closed) throw new Error('the topology was closed');
+    this.start();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.streamTimePunctuations.clear();
+    this.wallClockPunctuations.clear();
     for (const instance of this.instances?.values() ?? []) instance.close?.();
   }
 
@@ -131,7 +164,7 @@ export class TopologyRuntime {
   private contextFor(nodeName: string, instances: Map<string, NodeInstance>): NodeContext {
     const node = this.graph.node(nodeName);
     const runtime = this;
-    return {
+    const context: NodeContext = {
       get streamTimeMs() {
         return runtime.streamTime;
       },
@@ -149,5 +182,12 @@ export class TopologyRuntime {
         this.dropped += 1;
       },
     };
+    // Kafka's StreamTask#schedule: stream time aligned to 0 (so the first record makes it fire), wall clock to now.
+    registerSchedule(context, (intervalMs, type, punctuator) => {
+      if (type === PunctuationType.STREAM_TIME) return this.streamTimePunctuations.schedule(0, intervalMs, punctuator);
+      if (type === PunctuationType.WALL_CLOCK_TIME) return this.wallClockPunctuations.schedule(this.wallClock() + intervalMs, intervalMs, punctuator);
+      throw new RangeError(`unknown punctuation type ${String(type)} (PunctuationType.STREAM_TIME or WALL_CLOCK_TIME)`);
+    });
+    return context;
   }
 }

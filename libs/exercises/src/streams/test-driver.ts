@@ -25,6 +25,11 @@ export interface TestOutputTopic<K, V> {
   getQueueSize(): number;
 }
 
+export interface TopologyTestDriverOptions {
+  /** Where the driver's mock wall clock starts, in ms (Kafka's initialWallClockTime); default Date.now(). */
+  readonly initialWallClockTimeMs?: number;
+}
+
 /**
  * Runs a topology synchronously in memory: every piped record goes through
  * serialize → deserialize, like on Kafka, and what sinks write to a topic the
@@ -33,9 +38,30 @@ export interface TestOutputTopic<K, V> {
 export class TopologyTestDriver {
   private readonly runtime: TopologyRuntime;
   private readonly outputs = new Map<string, SinkRecord[]>();
+  /** The mock wall clock: moves only with advanceWallClockTime. */
+  private wallClockMs: number;
 
-  constructor(topology: Topology) {
-    this.runtime = new TopologyRuntime(topology);
+  constructor(topology: Topology, options: TopologyTestDriverOptions = {}) {
+    this.wallClockMs = options.initialWallClockTimeMs ?? Date.now();
+    this.runtime = new TopologyRuntime(topology, { wallClock: () => this.wallClockMs });
+    // As Kafka's driver, the processors start now: their init() runs and schedules at the initial wall clock.
+    this.runtime.init();
+  }
+
+  /**
+   * Moves the mock wall clock `ms` forward and fires the WALL_CLOCK_TIME
+   * punctuations now due (each at most once, as Kafka's driver does); stream
+   * time does not move.
+   */
+  advanceWallClockTime(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`advanceWallClockTime takes 0 or more ms, got ${ms}`);
+    this.wallClockMs += ms;
+    this.deliver(this.runtime.punctuateWallClock());
+  }
+
+  /** The mock wall clock, in ms. */
+  get wallClockTimeMs(): number {
+    return this.wallClockMs;
   }
 
   createInputTopic<K, V>(topic: string, consumed?: Consumed<K, V>): TestInputTopic<K, V> {
@@ -102,12 +128,20 @@ export class TopologyTestDriver {
   }
 
   private pipe(first: SinkRecord): void {
-    const waiting = [first];
-    for (let record = waiting.shift(); record !== undefined; record = waiting.shift()) {
-      for (const output of this.runtime.process(record.topic, record.key, record.value, record.timestamp)) {
+    this.deliver([], [first]);
+  }
+
+  /** Queues what sinks wrote, and feeds what went to a source topic back in, until nothing is left. */
+  private deliver(outputs: readonly SinkRecord[], waiting: SinkRecord[] = []): void {
+    const keep = (written: readonly SinkRecord[]) => {
+      for (const output of written) {
         this.queue(output.topic).push(output);
         if (this.runtime.sourceTopics.includes(output.topic)) waiting.push(output);
       }
+    };
+    keep(outputs);
+    for (let record = waiting.shift(); record !== undefined; record = waiting.shift()) {
+      keep(this.runtime.process(record.topic, record.key, record.value, record.timestamp));
     }
   }
 

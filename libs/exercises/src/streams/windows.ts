@@ -122,3 +122,50 @@ export class Suppressed {
 export interface WindowClosing {
   closeTimeOf(window: Window): number;
 }
+
+/**
+ * How far apart in event time two records of a stream–stream join may be, as
+ * Kafka's `JoinWindows`: a record of this stream at t joins every record of the
+ * other stream with the same key whose timestamp is in [t − before, t + after]
+ * (both ends inclusive); `ofTimeDifference…(d)` sets both to d, so |t1 − t2| ≤ d.
+ */
+export class JoinWindows {
+  private constructor(
+    readonly beforeMs: number,
+    readonly afterMs: number,
+    readonly graceMs: number,
+  ) {}
+
+  static ofTimeDifferenceWithNoGrace(timeDifferenceMs: number): JoinWindows {
+    return JoinWindows.ofTimeDifferenceAndGrace(timeDifferenceMs, 0);
+  }
+
+  static ofTimeDifferenceAndGrace(timeDifferenceMs: number, graceMs: number): JoinWindows {
+    if (!Number.isFinite(timeDifferenceMs) || timeDifferenceMs < 0) {
+      throw new RangeError(`time difference must be zero or more milliseconds, got ${timeDifferenceMs}`);
+    }
+    return new JoinWindows(timeDifferenceMs, timeDifferenceMs, requireGrace(graceMs));
+  }
+
+  /** Joins other records up to `ms` before this one (may be negative, as long as before + after ≥ 0). */
+  before(ms: number): JoinWindows {
+    return JoinWindows.checked(ms, this.afterMs, this.graceMs);
+  }
+
+  /** Joins other records up to `ms` after this one (may be negative, as long as before + after ≥ 0). */
+  after(ms: number): JoinWindows {
+    return JoinWindows.checked(this.beforeMs, ms, this.graceMs);
+  }
+
+  /** before + after: how much event time one record's window spans. */
+  size(): number {
+    return this.beforeMs + this.afterMs;
+  }
+
+  private static checked(beforeMs: number, afterMs: number, graceMs: number): JoinWindows {
+    if (!Number.isFinite(beforeMs) || !Number.isFinite(afterMs) || beforeMs + afterMs < 0) {
+      throw new RangeError(`a join window needs before + after ≥ 0, got before ${beforeMs} and after ${afterMs}`);
+    }
+    return new JoinWindows(beforeMs, afterMs, graceMs);
+  }
+}
