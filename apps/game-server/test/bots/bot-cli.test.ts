@@ -1,6 +1,7 @@
 /**
- * `npm run bot` as a participant meets it: mistakes get one clear line and a
- * non-zero exit code.
+ * `npm run bot` as a participant meets it: setup mistakes get one clear line
+ * and a non-zero exit code; a bot file that throws gets one line pointing at
+ * its own line, and the bot plays on.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -56,11 +57,15 @@ describe('npm run bot', () => {
     expect(output).toContain('did not accept the token for T/n3');
   });
 
-  it('stops with the error when the bot file throws', async () => {
-    const { code, output } = await bot(['--team', 'T', '--name', 'n4', '--strategy', THROWING_BOT, '--server', server.url]);
-    expect(code).not.toBe(0);
-    expect(output).toContain('your strategy threw in decide()');
-    expect(output).toContain('oops, my bot is broken');
+  it('says in one line where the bot file threw, and plays on until Ctrl-C', async () => {
+    const { code, output } = await bot(['--team', 'T', '--name', 'n4', '--strategy', THROWING_BOT, '--server', server.url], 4000);
+    const thrown = output.split('\n').filter((line) => line.startsWith('✗ decide() threw'));
+    expect(thrown).toEqual([
+      expect.stringMatching(/^✗ decide\(\) threw at \S*throwing-bot\.ts:\d+:\d+: Error: oops, my bot is broken — this tick is skipped/),
+    ]);
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(output).toContain('stopping');
+    expect(code).toBe(0);
   });
 
   it('rejects a bad team name before connecting', async () => {
