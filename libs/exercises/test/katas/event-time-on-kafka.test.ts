@@ -6,14 +6,13 @@
  * order dropped, and the extracted event time as the outputs' timestamps.
  */
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, ensureTopics } from '@banana-market/kafka';
 import { TOPICS } from '@banana-market/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, TopologyTestDriver } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as eventTime from '../../solutions/10-event-time/kata.js';
 import { isoAt, MINUTE, SECOND } from '../../chapters/support/market-time.js';
-import { eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
+import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
@@ -39,13 +38,7 @@ describe.skipIf(broker === undefined)('chapter 10 on a real broker (KafkaStreams
 
   beforeAll(async () => {
     // market-orders with the game's partitions, as the server would have made it.
-    const admin = createKafkaClient({ clientId: `katas-${run}`, brokers }).admin();
-    await admin.connect();
-    try {
-      await ensureTopics(admin, [TOPICS.marketOrders]);
-    } finally {
-      await admin.disconnect();
-    }
+    await createGameTopics(broker?.bootstrap ?? '', `katas-${run}`, [TOPICS.marketOrders]);
     outside = new OutsideWorld(broker?.bootstrap ?? '');
     await outside.connect();
   });

@@ -4,7 +4,6 @@
  * and must write what the TopologyTestDriver writes for the same records.
  */
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, ensureTopics } from '@banana-market/kafka';
 import { TOPICS, type TopicSpec } from '@banana-market/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, TopologyTestDriver, type Topology } from '../../src/index.js';
@@ -12,7 +11,7 @@ import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as firstApp from '../../solutions/00-first-app/kata.js';
 import * as tumblingWindows from '../../solutions/04-tumbling-windows/kata.js';
 import { isoAt, MINUTE, SECOND } from '../../chapters/support/market-time.js';
-import { eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
+import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
@@ -55,15 +54,7 @@ describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (Kafk
   let outside: OutsideWorld;
 
   /** The game's topics the chapters use, with the game's partition counts, as the server would have made them. */
-  async function createGameTopics(specs: readonly TopicSpec[]): Promise<void> {
-    const admin = createKafkaClient({ clientId: `katas-${run}`, brokers }).admin();
-    await admin.connect();
-    try {
-      await ensureTopics(admin, specs);
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const createTopics = (specs: readonly TopicSpec[]) => createGameTopics(broker?.bootstrap ?? '', `katas-${run}`, specs);
 
   async function startApp(topology: Topology, chapter: string): Promise<void> {
     const app = new KafkaStreams(topology, { applicationId: `katas-${chapter}-${run}`, brokers });
@@ -90,7 +81,7 @@ describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (Kafk
   beforeAll(async () => {
     // Chapter 00 writes to market-orders: created here with the game's 8 partitions, not by the app with the broker's 1,
     // which a game server sharing the broker (KAFKA_BROKERS) would refuse.
-    await createGameTopics([TOPICS.sharePrice, TOPICS.investmentOrders, TOPICS.marketOrders]);
+    await createTopics([TOPICS.sharePrice, TOPICS.investmentOrders, TOPICS.marketOrders]);
     outside = new OutsideWorld(broker?.bootstrap ?? '');
     await outside.connect();
   });

@@ -5,14 +5,13 @@
  * the results' timestamps — whichever of the two topics the runner reads first.
  */
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, ensureTopics } from '@banana-market/kafka';
 import { TOPICS } from '@banana-market/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, TopologyTestDriver } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as windowedJoins from '../../solutions/11-windowed-joins/kata.js';
 import { isoAt } from '../../chapters/support/market-time.js';
-import { eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
+import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
@@ -30,13 +29,7 @@ describe.skipIf(broker === undefined)('chapter 11 on a real broker (KafkaStreams
 
   beforeAll(async () => {
     // market-orders and txn-results with the game's partitions, as the server would have made them.
-    const admin = createKafkaClient({ clientId: `katas-${run}`, brokers }).admin();
-    await admin.connect();
-    try {
-      await ensureTopics(admin, [TOPICS.marketOrders, TOPICS.txnResults]);
-    } finally {
-      await admin.disconnect();
-    }
+    await createGameTopics(broker?.bootstrap ?? '', `katas-${run}`, [TOPICS.marketOrders, TOPICS.txnResults]);
     outside = new OutsideWorld(broker?.bootstrap ?? '');
     await outside.connect();
   });

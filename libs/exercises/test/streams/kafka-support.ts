@@ -1,7 +1,19 @@
 /** Plain kafkajs clients (through @banana-market/kafka) that play the outside world for the Kafka runner's tests. */
 import { randomUUID } from 'node:crypto';
 import { vi } from 'vitest';
-import { createKafkaClient, createProducer, type Consumer, type Kafka, type Producer } from '@banana-market/kafka';
+import { createKafkaClient, createProducer, ensureTopics, type Consumer, type Kafka, type Producer } from '@banana-market/kafka';
+import type { TopicSpec } from '@banana-market/protocol';
+
+/** The game's topics a test reads, with the game's partition counts, as the server would have made them. */
+export async function createGameTopics(bootstrap: string, clientId: string, specs: readonly TopicSpec[]): Promise<void> {
+  const admin = createKafkaClient({ clientId, brokers: [bootstrap] }).admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, specs);
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 export interface ReadRecord {
   readonly key: unknown;
