@@ -31,7 +31,7 @@ export class MorningController {
         },
       ]);
     }
-    return { participant: body.participant, participants: this.board.view().participants.length };
+    return { participant: body.participant, participants: this.board.size };
   }
 
   @Get()

@@ -25,6 +25,11 @@ export class MorningBoardService {
 
   constructor(@Inject(GAME_CLOCK) private readonly clock: Clock) {}
 
+  /** Participants on the board. */
+  get size(): number {
+    return this.rows.size;
+  }
+
   report(report: ExercisesReport): ReportVerdict {
     if (!this.rows.has(report.participant) && this.rows.size >= MORNING_LIMITS.participants) return 'board-full';
     this.rows.delete(report.participant);
