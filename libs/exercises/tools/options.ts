@@ -1,5 +1,6 @@
 /** The flags of `npm run exercises`, checked strictly: a typo is an error, not a silent full run. */
 import { parseArgs } from 'node:util';
+import { participantNameSchema } from '@banana-market/protocol';
 import type { KataSource } from './run-vitest.js';
 
 export interface Options {
@@ -54,7 +55,8 @@ export function parseOptions(argv: readonly string[], chapterNumbers: readonly n
     chapter = Number(values.chapter);
   }
   if (values.name !== undefined && values.report === undefined) return { ok: false, error: '--name goes with --report' };
-  if (values.name !== undefined && !/^[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]{0,63}$/.test(values.name)) {
+  // The board's own rule for a participant's name (the protocol's schema), checked before the katas run.
+  if (values.name !== undefined && !participantNameSchema.safeParse(values.name).success) {
     return { ok: false, error: `--name must be 1-64 characters among A-Z a-z 0-9 _ . @ - and spaces, got ${JSON.stringify(values.name)}` };
   }
   const source: KataSource = values.solutions ? 'solutions' : 'chapters';
