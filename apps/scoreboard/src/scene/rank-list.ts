@@ -6,7 +6,7 @@
  * which page shows. Used for the traders and for the teams.
  */
 import type * as Phaser from 'phaser';
-import { pageLabel, PageTurner, type Page } from '../state/rotation.js';
+import { pageLabel, PageTurner } from '../state/rotation.js';
 import type { Movement } from '../state/standings.js';
 import { setText } from './header-view.js';
 import { COLORS, css, destroyTweened, drawPanel, setFittedText, textStyle, type Rect } from './theme.js';
@@ -85,11 +85,6 @@ export class RankList<T> {
   /** Called every frame: turns the page when its time has come. */
   update(now: number): void {
     if (this.pages.turned(now)) this.render(true);
-  }
-
-  /** Which page shows. */
-  get currentPage(): Page {
-    return this.pages.page;
   }
 
   private render(turned: boolean): void {
