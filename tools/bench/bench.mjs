@@ -59,7 +59,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
 import { MarketEngine } from '@banana-market/engine';
-import { encode, TOPICS } from '@banana-market/protocol';
+import { API_PATHS, encode, TOPICS } from '@banana-market/protocol';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
 const GROUPS = ['engine', 'embedded', 'pipes', 'server', 'servers', 'flood', 'kafka-flood', 'spectators'];
@@ -459,7 +459,7 @@ async function calmRoom(url) {
       headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
       body: JSON.stringify(body),
     });
-  const register = async (team, name) => (await (await post('/api/traders', undefined, { team, name })).json()).token;
+  const register = async (team, name) => (await (await post(API_PATHS.traders, undefined, { team, name })).json()).token;
   const calm = await Promise.all(Array.from({ length: LIMITS.calmTraders }, (_, i) => register('CALM', `calm-${i}`)));
   const room = {
     register,
@@ -473,7 +473,7 @@ async function calmRoom(url) {
             const due = started + (i * 1000) / LIMITS.calmRate;
             await sleep(Math.max(0, due - performance.now()));
             const t0 = performance.now();
-            const response = await post('/api/actions/market', token, {
+            const response = await post(API_PATHS.marketAction, token, {
               txnId: `${tag}-${RUN}-${t}-${i}`,
               type: i % 2 === 0 ? 'BUY' : 'SELL',
               shares: 1,
@@ -591,7 +591,7 @@ async function benchKafkaFlood() {
       'kflood',
     );
     await sleep(3_000);
-    const traders = await (await fetch(`${url}/api/traders`, { headers: { authorization: 'Bearer bench-admin-token' } })).json();
+    const traders = await (await fetch(`${url}${API_PATHS.traders}`, { headers: { authorization: 'Bearer bench-admin-token' } })).json();
     const seen = traders.traders?.find((t) => t.name === 'kafka-flooder');
     return [
       baseline,
@@ -766,7 +766,7 @@ function feedLoad(url, players, prefix) {
   const trading = setInterval(() => players.send([order(i++, prefix)]), 1000 / LIMITS.spectatorOrdersPerSecond);
   let g = 0;
   const gibbs = setInterval(() => {
-    fetch(`${url}/api/gibbs`, {
+    fetch(`${url}${API_PATHS.gibbs}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer bench-admin-token' },
       body: JSON.stringify({ text: FEED_GIBBS[g++ % FEED_GIBBS.length] }),
@@ -828,7 +828,7 @@ async function benchSpectators() {
   try {
     const players = await httpPlayers(url);
     stopLoad = feedLoad(url, players, `spectrec${RUN}`);
-    const recording = await recordFeed(`${url.replace(/^http/, 'ws')}/ws`, LIMITS.spectatorRecordSeconds);
+    const recording = await recordFeed(`${url.replace(/^http/, 'ws')}${API_PATHS.websocket}`, LIMITS.spectatorRecordSeconds);
     stopLoad();
     stopLoad = undefined;
     const file = join(dir, 'feed.json');
@@ -843,7 +843,7 @@ async function benchSpectators() {
     await stopChild(baselineServer);
 
     stopLoad = feedLoad(url, players, `spect${RUN}`);
-    crowd = await spectatorCrowd(`${url.replace(/^http/, 'ws')}/ws`);
+    crowd = await spectatorCrowd(`${url.replace(/^http/, 'ws')}${API_PATHS.websocket}`);
     await sleep(LIMITS.spectatorSettleSeconds * 1000);
     const results = await crowd.measure(LIMITS.spectatorSeconds);
     const rss = rssMb(server.child.pid);
@@ -882,7 +882,7 @@ async function clusterSettled(servers) {
     if (down > 0) return `  (${down} of ${servers.length} servers exited: ${last || 'before sharing the tasks'})`;
     const healths = await Promise.all(
       servers.map((s) =>
-        fetch(`${s.url}/api/health`, { signal: AbortSignal.timeout(3_000) })
+        fetch(`${s.url}${API_PATHS.health}`, { signal: AbortSignal.timeout(3_000) })
           .then((r) => r.json())
           .catch(() => undefined),
       ),
@@ -970,7 +970,7 @@ async function benchPipe(bootstrap, mode, { brokerWarmUp = false } = {}) {
 async function httpPlayers(url) {
   const tokens = [];
   for (const [i, trader] of TRADERS.entries()) {
-    const response = await fetch(`${url}/api/traders`, {
+    const response = await fetch(`${url}${API_PATHS.traders}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ team: trader.team, name: `h${RUN}-${i}` }),
@@ -989,7 +989,7 @@ async function httpPlayers(url) {
     send: async (batch) => {
       for (const o of batch) {
         const i = Number(o.txnId.slice(o.txnId.lastIndexOf('_') + 1));
-        fetch(`${url}/api/actions/market`, {
+        fetch(`${url}${API_PATHS.marketAction}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % tokens.length]}` },
           body: JSON.stringify({ type: o.type, shares: 1, txnId: o.txnId }),
