@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   onStoreChange?: StoreChangeListener;
   /** The wall clock that WALL_CLOCK_TIME punctuations follow, in ms; default Date.now. */
   wallClock?: () => number;
+  /** Where a sink's records go instead of its own topic (`--live`: a participant's own topics on the game's broker); default: the sink's topic. */
+  outputTopicFor?: (topic: string) => string;
 }
 
 /**
@@ -38,12 +40,14 @@ export class TopologyRuntime {
   private pending: SinkRecord[] = [];
   private closed = false;
   private readonly wallClock: () => number;
+  private readonly outputTopicFor: ((topic: string) => string) | undefined;
   private readonly streamTimePunctuations = new PunctuationQueue();
   private readonly wallClockPunctuations = new PunctuationQueue();
 
   constructor(topology: Topology, options: RuntimeOptions = {}) {
     this.graph = graphOf(topology);
     this.wallClock = options.wallClock ?? Date.now;
+    this.outputTopicFor = options.outputTopicFor;
     for (const [name, builder] of this.graph.stores) this.stores.set(name, builder.build(options.onStoreChange));
     this.streamTimeStore = Stores.keyValueStore<string, number>(STREAM_TIME_STORE).build(options.onStoreChange);
     for (const source of this.graph.sources) for (const topic of source.topics) this.sourcesByTopic.set(topic, source);
@@ -177,7 +181,7 @@ export class TopologyRuntime {
         if (!node.storeNames.includes(name)) throw new Error(`${nodeName} is not connected to the store "${name}"`);
         return this.store<K, V>(name);
       },
-      emit: (record) => this.pending.push(record),
+      emit: (record) => this.pending.push(this.outputTopicFor === undefined ? record : { ...record, topic: this.outputTopicFor(record.topic) }),
       recordDropped: () => {
         this.dropped += 1;
       },
