@@ -29,5 +29,6 @@ export type { SessionWindowedKStream } from './streams/session-windowed.js';
 export type { KTable } from './streams/ktable.js';
 export { TopologyRuntime, STREAM_TIME_STORE, type RuntimeOptions } from './streams/runtime.js';
 export { TopologyTestDriver, type TestInputTopic, type TestOutputTopic, type TopologyTestDriverOptions } from './streams/test-driver.js';
-export { KafkaStreams, changelogTopic, type KafkaStreamsConfig } from './streams/kafka-streams.js';
+export { KafkaStreams, changelogTopic, type KafkaStreamsConfig, type KafkaStreamsState } from './streams/kafka-streams.js';
+export { PROCESSING_GUARANTEES, type ProcessingGuarantee } from './streams/delivery.js';
 export { silentLogger, stderrLogger, type StreamsLogger } from './streams/logger.js';

@@ -29,4 +29,5 @@ export type {
   ProducerConfig,
   TopicMessages,
   TopicOffsets,
+  Transaction,
 } from 'kafkajs';

@@ -1,16 +1,14 @@
 import {
   createKafkaClient,
-  createProducer,
   ensureTopics,
   waitForGroupJoin,
   type Admin,
   type Consumer,
   type EachBatchPayload,
   type Kafka,
-  type Message,
-  type Producer,
 } from '@banana-market/kafka';
 import { restoreChangelogs } from './changelog-restore.js';
+import { connectDelivery, PROCESSING_GUARANTEES, type Delivery, type OutgoingRecord, type ProcessingGuarantee } from './delivery.js';
 import { topicsOfApp } from './kafka-topics.js';
 import { stderrLogger, type StreamsLogger } from './logger.js';
 import { TopologyRuntime } from './runtime.js';
@@ -28,39 +26,62 @@ export interface KafkaStreamsConfig {
   readonly startTimeoutMs?: number;
   /** How often WALL_CLOCK_TIME punctuations are checked, in ms; default 100 (Kafka checks at each poll). */
   readonly wallClockCheckMs?: number;
+  /** Kafka's processing.guarantee: 'at_least_once' (the default) or 'exactly_once_v2'. */
+  readonly processingGuarantee?: ProcessingGuarantee;
+  /**
+   * Kafka's commit.interval.ms: how often the input offsets (and, under
+   * exactly-once, the transaction) are committed; outputs are sent after every
+   * batch either way. Default 100 ms, Kafka's exactly-once default (its
+   * at-least-once default is 30 s, which would replay up to 30 s after a crash).
+   */
+  readonly commitIntervalMs?: number;
+  /** The topic a sink writes to, given the topic the topology names (e.g. one per participant); default: the same. */
+  readonly outputTopicFor?: (topic: string) => string;
+  /** The clock the commit interval follows, in ms; default Date.now. */
+  readonly clock?: () => number;
 }
+
+const DEFAULT_COMMIT_INTERVAL_MS = 100;
 
 export function changelogTopic(applicationId: string, storeName: string): string {
   return `${applicationId}-${storeName}-changelog`;
 }
 
-type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
+export type KafkaStreamsState = 'created' | 'starting' | 'running' | 'closing' | 'closed' | 'error';
 
 /**
  * Runs a topology on a real broker: one consumer group (the applicationId)
  * reading every source partition into a single task.
  *
- * Delivery is at-least-once: each batch's outputs and changelog writes are
- * produced (acks=all) before its input offsets are committed, so a crash in
- * between replays the batch (its outputs come twice, its store updates are
- * applied twice). A failed send alone replays nothing: the outputs are kept and
- * sent again. Exactly-once would need transactions plus re-restoring the
- * stores after every abort, which the katas do not need.
+ * After every batch its outputs and changelog writes are sent; every commit
+ * interval the input offsets are committed. At-least-once (the default), a
+ * crash in between replays those records: their outputs come twice and their
+ * store updates are applied twice. A failed send alone replays nothing: the
+ * outputs are kept and sent again. Exactly-once (`exactly_once_v2`), outputs,
+ * changelog writes and offsets are one transaction: a crash aborts it, and the
+ * next instance restores the stores as last committed and reads on from the
+ * committed offsets. A failed transaction cannot be mended in place (the
+ * stores already hold its updates), so the app stops in the 'error' state;
+ * starting it again resumes from the last commit.
  *
  * Only one instance per applicationId should run at a time: each one holds
  * every key's state (a single task), so two would split the partitions but
- * not the state.
+ * not the state. Under exactly-once the second one fences the first.
  */
 export class KafkaStreams {
   private readonly kafka: Kafka;
   private readonly logger: StreamsLogger;
   private readonly storeOfChangelog = new Map<string, string>();
+  private readonly guarantee: ProcessingGuarantee;
+  private readonly commitIntervalMs: number;
+  private readonly clock: () => number;
+  private lastCommitMs = 0;
   private runtime: TopologyRuntime | undefined;
   private admin: Admin | undefined;
-  private producer: Producer | undefined;
+  private delivery: Delivery | undefined;
   private consumer: Consumer | undefined;
   /** Sink records and changelog writes in the order they were made, until the broker has them. */
-  private unsent: { topic: string; message: Message }[] = [];
+  private unsent: OutgoingRecord[] = [];
   /** Per topic/partition: the next offset to process, and the one last committed. */
   private readonly offsets = new Map<string, { topic: string; partition: number; next: bigint; committed?: bigint }>();
   /** The batch or wall-clock punctuation being processed: close() lets it finish, commit included. */
@@ -68,7 +89,9 @@ export class KafkaStreams {
   /** Batches and wall-clock punctuations run one after the other, never interleaved around a send. */
   private turn: Promise<void> = Promise.resolve();
   private wallClockTimer: NodeJS.Timeout | undefined;
-  private state: State = 'created';
+  private state: KafkaStreamsState = 'created';
+  /** Set when a transaction failed under exactly-once: nothing more is sent or committed. */
+  private failed = false;
   /** Settles, never rejects, when start-up is over either way: shutting down waits for it. */
   private startUpSettled: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
@@ -81,6 +104,15 @@ export class KafkaStreams {
   ) {
     if (config.applicationId === '') throw new RangeError('KafkaStreams needs an applicationId');
     if (config.brokers.length === 0) throw new RangeError('KafkaStreams needs at least one broker');
+    this.guarantee = config.processingGuarantee ?? 'at_least_once';
+    if (!PROCESSING_GUARANTEES.includes(this.guarantee)) {
+      throw new RangeError(`processingGuarantee must be one of ${PROCESSING_GUARANTEES.join(', ')}, got ${JSON.stringify(this.guarantee)}`);
+    }
+    this.commitIntervalMs = config.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
+    if (!Number.isFinite(this.commitIntervalMs) || this.commitIntervalMs < 0) {
+      throw new RangeError(`commitIntervalMs must be a number of ms, 0 or more, got ${this.commitIntervalMs}`);
+    }
+    this.clock = config.clock ?? Date.now;
     this.logger = config.logger ?? stderrLogger;
     this.kafka = createKafkaClient({ clientId: config.applicationId, brokers: config.brokers, logLevel: config.logLevel });
   }
@@ -112,14 +144,21 @@ export class KafkaStreams {
     return this.closing;
   }
 
+  /** Kafka's KafkaStreams#state(), in this runner's words: 'error' once a transaction failed under exactly-once. */
+  get currentState(): KafkaStreamsState {
+    return this.state;
+  }
+
   droppedRecords(): number {
     return this.runtime?.droppedRecords() ?? 0;
   }
 
   private async startUp(): Promise<void> {
     const { applicationId } = this.config;
+    const outputTopicFor = this.config.outputTopicFor ?? ((topic: string) => topic);
     const runtime = new TopologyRuntime(this.topology, {
       onStoreChange: (store, key, value) => this.unsent.push({ topic: changelogTopic(applicationId, store), message: { key, value } }),
+      outputTopicFor,
     });
     this.runtime = runtime;
     for (const store of runtime.changelogStoreNames) this.storeOfChangelog.set(changelogTopic(applicationId, store), store);
@@ -128,8 +167,11 @@ export class KafkaStreams {
     this.admin = admin;
     await admin.connect();
     const timeoutMs = this.config.startTimeoutMs ?? 60_000;
-    const topics = topicsOfApp([...this.topology.sourceTopics, ...this.topology.sinkTopics], [...this.storeOfChangelog.keys()]);
+    const topics = topicsOfApp([...this.topology.sourceTopics, ...this.topology.sinkTopics.map(outputTopicFor)], [...this.storeOfChangelog.keys()]);
     await ensureTopics(admin, topics, { timeoutMs });
+    // Before the restore: under exactly-once this fences an older instance and ends the transaction it left open.
+    this.delivery = await connectDelivery(this.kafka, this.guarantee, applicationId, () => this.consumer);
+    if (this.closing !== undefined) return;
 
     await restoreChangelogs(
       this.kafka,
@@ -143,8 +185,7 @@ export class KafkaStreams {
     // The processors start after the restore: init() sees the stores, and wall-clock punctuations count from now.
     runtime.init();
 
-    this.producer = createProducer(this.kafka);
-    await this.producer.connect();
+    this.lastCommitMs = this.clock();
     const consumer = this.kafka.consumer({ groupId: applicationId, maxWaitTimeInMs: 100 });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -186,7 +227,8 @@ export class KafkaStreams {
     for (const record of runtime.punctuateWallClock()) {
       this.unsent.push({ topic: record.topic, message: { key: record.key, value: record.value, timestamp: String(record.timestamp) } });
     }
-    if (this.unsent.length > 0) await this.flushAndCommit();
+    // Also when it fired nothing: the commit interval may have passed since the last batch.
+    await this.deliver();
   }
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -212,30 +254,58 @@ export class KafkaStreams {
       position.next = offset + 1n;
     }
     if (position.next === 0n) return;
-    await this.flushAndCommit();
+    await this.deliver();
+    if (this.failed) return;
     resolveOffset((position.next - 1n).toString());
     await heartbeat();
   }
 
-  /** Sends what the processed records produced, then (only then) commits how far the input was processed. */
-  private async flushAndCommit(): Promise<void> {
-    const producer = this.producer;
-    const consumer = this.consumer;
-    if (producer === undefined || consumer === undefined) return;
+  /**
+   * Sends what the processed records produced; once the commit interval has
+   * passed (or when `force`d), commits how far the input was processed.
+   * At-least-once, a failure is thrown: the outputs are kept and sent again
+   * with the retried batch. Exactly-once, the transaction is aborted and the
+   * app stops, since its stores already hold what the transaction undid.
+   */
+  private async deliver(force = false): Promise<void> {
+    try {
+      await this.flushAndCommit(force);
+    } catch (error) {
+      if (this.guarantee === 'at_least_once') throw error;
+      await this.failTransaction(error);
+    }
+  }
+
+  private async flushAndCommit(force: boolean): Promise<void> {
+    const delivery = this.delivery;
+    if (delivery === undefined || this.consumer === undefined || this.failed) return;
     if (this.unsent.length > 0) {
-      const byTopic = new Map<string, Message[]>();
-      for (const { topic, message } of this.unsent) {
-        const messages = byTopic.get(topic) ?? [];
-        messages.push(message);
-        byTopic.set(topic, messages);
-      }
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await delivery.send(this.unsent);
       this.unsent = [];
     }
+    if (!force && this.clock() - this.lastCommitMs < this.commitIntervalMs) return;
     const due = [...this.offsets.values()].filter((p) => p.next > 0n && p.next !== p.committed);
-    if (due.length === 0) return;
-    await consumer.commitOffsets(due.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.next.toString() })));
+    // Exactly-once, this also commits a transaction that holds only a wall-clock punctuation's outputs.
+    await delivery.commit(due.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.next.toString() })));
     for (const p of due) p.committed = p.next;
+    this.lastCommitMs = this.clock();
+  }
+
+  private async failTransaction(error: unknown): Promise<void> {
+    this.failed = true;
+    this.unsent = [];
+    this.logger.error(
+      `${this.config.applicationId}: a transaction failed and was aborted; the app stops (a new instance resumes from the last commit)`,
+      error,
+    );
+    try {
+      await this.delivery?.abort();
+    } catch (abortError) {
+      // The broker aborts it anyway once the transaction times out or a new instance fences this one.
+      this.logger.error('aborting the transaction failed', abortError);
+    }
+    // Not awaited: close() waits for the batch that called this one.
+    void this.close();
   }
 
   private async shutDown(): Promise<void> {
@@ -244,14 +314,14 @@ export class KafkaStreams {
     clearInterval(this.wallClockTimer);
     await this.inFlight;
     try {
-      // Normally a no-op: the last batch committed itself, unless its send or commit failed.
-      await this.flushAndCommit();
+      // A clean close commits what the last batches did (Kafka commits on close too).
+      await this.deliver(true);
     } catch (error) {
       this.logger.error('sending the last outputs or committing the last offsets failed; the next instance replays them', error);
     }
     for (const [what, step] of [
       ['consumer', () => this.consumer?.disconnect()],
-      ['producer', () => this.producer?.disconnect()],
+      ['producer', () => this.delivery?.disconnect()],
       ['admin', () => this.admin?.disconnect()],
     ] as const) {
       try {
@@ -261,6 +331,6 @@ export class KafkaStreams {
       }
     }
     this.runtime?.close();
-    this.state = 'closed';
+    this.state = this.failed ? 'error' : 'closed';
   }
 }
