@@ -269,6 +269,7 @@ async function grantPlayers(bootstrap, users) {
       writeTopics: protocol.PLAYER_WRITABLE_TOPICS,
       readTopics: protocol.PLAYER_READABLE_TOPICS,
       reservedPrefix: protocol.SERVER_RESOURCE_PREFIX,
+      ownTopicPrefix: protocol.LIVE_TOPIC_PREFIX,
     });
   } finally {
     await admin.disconnect();

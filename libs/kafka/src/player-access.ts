@@ -3,7 +3,8 @@
  * the topics they act on, read what the game publishes, join any consumer
  * group and use any transactional id — except the server's own (a player in
  * the server's group would take its tasks; one with its transactional id would
- * fence its producers), denied by prefix, as Kafka lets a DENY win over an ALLOW.
+ * fence its producers), denied by prefix, as Kafka lets a DENY win over an ALLOW —
+ * and create, write and read topics of their own prefix (`npm run exercises -- --live`).
  * Everything else (the server's changelogs, registrations, commands) is
  * refused, as the broker refuses all that no ACL allows.
  */
@@ -20,6 +21,8 @@ export interface PlayerAccessRules {
   readonly readTopics: readonly string[];
   /** Consumer groups and transactional ids with this prefix are the server's alone. */
   readonly reservedPrefix: string;
+  /** Topics with this prefix are the players' own: they may create, write and read them (a participant's `--live` run). */
+  readonly ownTopicPrefix?: string;
 }
 
 /** The ACL entries for `principal` (e.g. `User:player`). */
@@ -32,11 +35,16 @@ export function playerAcls(principal: string, rules: PlayerAccessRules): AclEntr
     resourcePatternType: AclEntry['resourcePatternType'] = ResourcePatternTypes.LITERAL,
   ): AclEntry => ({ resourceType, resourceName, resourcePatternType, principal, host: '*', operation, permissionType });
   const { TOPIC, GROUP, TRANSACTIONAL_ID, CLUSTER } = AclResourceTypes;
-  const { READ, WRITE, DESCRIBE, IDEMPOTENT_WRITE, ALL } = AclOperationTypes;
+  const { READ, WRITE, DESCRIBE, CREATE, IDEMPOTENT_WRITE, ALL } = AclOperationTypes;
   const readable = [...new Set([...rules.writeTopics, ...rules.readTopics])];
   return [
     ...rules.writeTopics.map((topic) => entry(TOPIC, topic, WRITE)),
     ...readable.flatMap((topic) => [entry(TOPIC, topic, READ), entry(TOPIC, topic, DESCRIBE)]),
+    ...(rules.ownTopicPrefix === undefined
+      ? []
+      : [CREATE, WRITE, READ, DESCRIBE].map((operation) =>
+          entry(TOPIC, rules.ownTopicPrefix as string, operation, AclPermissionTypes.ALLOW, ResourcePatternTypes.PREFIXED),
+        )),
     entry(GROUP, '*', READ),
     entry(GROUP, '*', DESCRIBE),
     entry(GROUP, rules.reservedPrefix, ALL, AclPermissionTypes.DENY, ResourcePatternTypes.PREFIXED),

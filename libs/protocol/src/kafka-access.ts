@@ -32,6 +32,14 @@ export const SERVER_RESOURCE_PREFIX = 'banana-market';
 export const SERVER_KAFKA_USER = 'banana-market';
 export const PLAYER_KAFKA_USER = 'player';
 
+/**
+ * What every topic, consumer group and changelog of a participant's `npm run exercises -- --live N`
+ * starts with (live-NAME-TOPIC): players may create, write and read topics with this prefix — their
+ * own chapter's outputs on the game's broker. Players share one Kafka user, so one participant's
+ * topics are not guarded from another's: a workshop's trust, as for consumer groups.
+ */
+export const LIVE_TOPIC_PREFIX = 'live-';
+
 const names = (topics: readonly TopicSpec[]): readonly string[] => Object.freeze(topics.map((t) => t.name));
 
 /** The topics players write: the action topics and the gibbs. */
