@@ -16,3 +16,4 @@ export * from './rate-limit.js';
 export * from './asyncapi.js';
 export * from './game-report.js';
 export * from './morning.js';
+export * from './live-alerts.js';
