@@ -15,6 +15,21 @@ export interface SaslCredentials {
   readonly password: string;
 }
 
+/**
+ * A client's credentials from its environment, as the bots and `npm run exercises -- --live` read them
+ * (the players' user of a secured broker): KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, SCRAM-SHA-256
+ * unless KAFKA_SASL_MECHANISM says otherwise; none of them: an open broker (undefined). A bad
+ * mechanism is an error naming the variable.
+ */
+export function saslFromEnv(env: NodeJS.ProcessEnv): SaslCredentials | undefined {
+  const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password, KAFKA_SASL_MECHANISM: mechanism } = env;
+  if (!username || !password) return undefined;
+  if (!mechanism) return { mechanism: 'scram-sha-256', username, password };
+  const known = SASL_MECHANISMS.find((m) => m === mechanism.toLowerCase());
+  if (known === undefined) throw new RangeError(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}, got "${mechanism}"`);
+  return { mechanism: known, username, password };
+}
+
 export function kafkajsSasl(credentials: SaslCredentials): SASLOptions {
   const { username, password } = credentials;
   switch (credentials.mechanism) {

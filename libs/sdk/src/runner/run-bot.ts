@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { STRATEGIES } from '@banana-market/engine';
-import { SASL_MECHANISMS, type SaslCredentials } from '@banana-market/kafka';
+import { saslFromEnv } from '@banana-market/kafka';
 import { traderKeySchema, validate } from '@banana-market/protocol';
 import { BananaClient } from '../client/banana-client.js';
 import { KafkaTransport } from '../client/kafka-transport.js';
@@ -120,16 +120,6 @@ function readTokenFile(path: string | undefined): string | undefined {
     if (err instanceof BotSetupError) throw err;
     throw new BotSetupError(`--token-file ${path} cannot be read: ${(err as Error).message}`);
   }
-}
-
-/** A secured broker's player credentials, as the server reads its own (SCRAM-SHA-256 unless KAFKA_SASL_MECHANISM says otherwise). */
-function saslFromEnv(env: NodeJS.ProcessEnv): SaslCredentials | undefined {
-  const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password, KAFKA_SASL_MECHANISM: mechanism } = env;
-  if (!username || !password) return undefined;
-  if (!mechanism) return { mechanism: 'scram-sha-256', username, password };
-  const known = SASL_MECHANISMS.find((m) => m === mechanism.toLowerCase());
-  if (known === undefined) throw new BotSetupError(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}, got "${mechanism}"`);
-  return { mechanism: known, username, password };
 }
 
 main().then(
