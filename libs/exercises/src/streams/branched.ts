@@ -21,6 +21,8 @@ export class BranchedKStreamImpl<K, V> implements BranchedKStream<K, V> {
   constructor(
     private readonly graph: TopologyGraph,
     private readonly parentName: string,
+    /** A branch of a stream whose key changed must still be repartitioned before a stateful operation. */
+    private readonly repartitionRequired = false,
   ) {}
 
   branch(predicate: (key: K, value: V) => boolean, name: string): BranchedKStream<K, V> {
@@ -53,7 +55,7 @@ export class BranchedKStreamImpl<K, V> implements BranchedKStream<K, V> {
     const streams: Record<string, KStream<K, V>> = {};
     branches.forEach((b, i) => {
       this.graph.addNode({ name: childNames[i], parents: [splitter], storeNames: [], create: (context) => ({ process: (r) => context.forward(r) }) });
-      streams[b.name] = new KStreamImpl<K, V>(this.graph, childNames[i]);
+      streams[b.name] = new KStreamImpl<K, V>(this.graph, childNames[i], this.repartitionRequired);
     });
     return streams;
   }

@@ -1,5 +1,6 @@
 import { aggregateAdder, countAdder, isAggregatable, LatestTimestamps, materializedAggregation, reduceAdder, type Adder } from './aggregation.js';
 import type { KTable } from './ktable.js';
+import { addRepartition } from './repartition.js';
 import { SessionWindowedKStreamImpl, type SessionWindowedKStream } from './session-windowed.js';
 import type { TopologyGraph } from './topology.js';
 import { TimeWindowedKStreamImpl, type TimeWindowedKStream } from './time-windowed.js';
@@ -17,6 +18,8 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   constructor(
     private readonly graph: TopologyGraph,
     private readonly parentName: string,
+    /** Grouped after a key change (groupBy, or selectKey/map/flatMap then groupByKey): the aggregation reads a repartition topic. */
+    private readonly repartitionRequired = false,
   ) {}
 
   count(storeName?: string): KTable<K, number> {
@@ -34,14 +37,23 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
   windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
-    if (windows instanceof SessionWindows) return new SessionWindowedKStreamImpl<K, V>(this.graph, this.parentName, windows);
-    if (windows instanceof TimeWindows || windows instanceof SlidingWindows)
-      return new TimeWindowedKStreamImpl<K, V>(this.graph, this.parentName, windows);
+    // The windowed store is named only at count()/reduce()/aggregate(): the topic is named KSTREAM-REPARTITION-<n> here, not after it as in Kafka.
+    const parent = () =>
+      this.repartitionRequired ? addRepartition(this.graph, this.parentName, { name: this.graph.newName('KSTREAM-REPARTITION') }) : this.parentName;
+    if (windows instanceof SessionWindows) return new SessionWindowedKStreamImpl<K, V>(this.graph, parent(), windows);
+    if (windows instanceof TimeWindows || windows instanceof SlidingWindows) return new TimeWindowedKStreamImpl<K, V>(this.graph, parent(), windows);
     throw new TypeError('windowedBy: expected TimeWindows, SlidingWindows or SessionWindows');
   }
 
   private fold<A>(adder: Adder<K, V, A>, storeName: string | undefined): KTable<K, A> {
-    return materializedAggregation<K, A>(this.graph, this.parentName, storeName, (context, name) => {
+    let parentName = this.parentName;
+    let aggregateStore = storeName;
+    if (this.repartitionRequired) {
+      // As Kafka's GroupedStreamAggregateBuilder: the repartition topic is named after the aggregation's store.
+      aggregateStore ??= this.graph.newName('KSTREAM-AGGREGATE-STATE-STORE');
+      parentName = addRepartition(this.graph, parentName, { name: aggregateStore });
+    }
+    return materializedAggregation<K, A>(this.graph, parentName, aggregateStore, (context, name) => {
       const store = context.store<K, A>(name);
       const latest = new LatestTimestamps();
       return {

@@ -3,7 +3,9 @@ import { KGroupedStreamImpl, type KGroupedStream } from './grouped.js';
 import type { Processor, ProcessorContext } from './processor.js';
 import { scheduleFor } from './punctuation.js';
 import type { KeyValue, StreamRecord } from './records.js';
-import { keySerdeOf, valueSerdeOf, type Produced } from './serdes.js';
+import { addRepartition } from './repartition.js';
+import type { Repartitioned } from './repartitioned.js';
+import { keySerdeOf, valueSerdeOf, type Produced, type Serde } from './serdes.js';
 import type { KeyValueStore } from './stores.js';
 import { tableInternals, type KTable } from './ktable.js';
 import { addStreamStreamJoin, type StreamJoined } from './stream-join.js';
@@ -40,6 +42,11 @@ export interface KStream<K, V> {
   /** Every record with a value is joined, a null key included (with no table value); a record with a null value is dropped. */
   leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR): KStream<K, VR>;
   process<K2, V2>(supplier: () => Processor<K, V, K2, V2>, ...storeNames: string[]): KStream<K2, V2>;
+  /**
+   * Writes the stream to a repartition topic and reads it back (Kafka's `KStream#repartition`): each key's records
+   * end up in one partition, and so in the task that keeps its state. Records with a null key are dropped.
+   */
+  repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V>;
 }
 
 /** A stateless step: given a record, what to forward. */
@@ -49,64 +56,71 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   constructor(
     readonly graph: TopologyGraph,
     readonly nodeName: string,
+    /**
+     * The key may have changed since the stream was read (selectKey, map, flatMap): a stateful operation must
+     * first repartition it, as Kafka's `repartitionRequired`, or a key's records would sit in several partitions.
+     */
+    readonly repartitionRequired = false,
   ) {}
 
   filter(predicate: (key: K, value: V) => boolean): KStream<K, V> {
-    return this.step('KSTREAM-FILTER', (r, forward) => {
+    return this.step('KSTREAM-FILTER', KEY_KEPT, (r, forward) => {
       if (predicate(r.key as K, r.value as V)) forward(r);
     });
   }
 
   filterNot(predicate: (key: K, value: V) => boolean): KStream<K, V> {
-    return this.step('KSTREAM-FILTER', (r, forward) => {
+    return this.step('KSTREAM-FILTER', KEY_KEPT, (r, forward) => {
       if (!predicate(r.key as K, r.value as V)) forward(r);
     });
   }
 
   map<K2, V2>(mapper: (key: K, value: V) => KeyValue<K2, V2>): KStream<K2, V2> {
-    return this.step('KSTREAM-MAP', (r, forward) => {
+    return this.step('KSTREAM-MAP', KEY_CHANGING, (r, forward) => {
       const { key, value } = mapper(r.key as K, r.value as V);
       forward({ key, value, timestamp: r.timestamp });
     });
   }
 
   mapValues<V2>(mapper: (value: V, key: K) => V2): KStream<K, V2> {
-    return this.step('KSTREAM-MAPVALUES', (r, forward) => forward({ key: r.key, value: mapper(r.value as V, r.key as K), timestamp: r.timestamp }));
+    return this.step('KSTREAM-MAPVALUES', KEY_KEPT, (r, forward) =>
+      forward({ key: r.key, value: mapper(r.value as V, r.key as K), timestamp: r.timestamp }),
+    );
   }
 
   flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>): KStream<K2, V2> {
-    return this.step('KSTREAM-FLATMAP', (r, forward) => {
+    return this.step('KSTREAM-FLATMAP', KEY_CHANGING, (r, forward) => {
       for (const { key, value } of mapper(r.key as K, r.value as V)) forward({ key, value, timestamp: r.timestamp });
     });
   }
 
   flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>): KStream<K, V2> {
-    return this.step('KSTREAM-FLATMAPVALUES', (r, forward) => {
+    return this.step('KSTREAM-FLATMAPVALUES', KEY_KEPT, (r, forward) => {
       for (const value of mapper(r.value as V, r.key as K)) forward({ key: r.key, value, timestamp: r.timestamp });
     });
   }
 
   selectKey<K2>(mapper: (key: K, value: V) => K2): KStream<K2, V> {
-    return this.step('KSTREAM-KEY-SELECT', (r, forward) =>
+    return this.step('KSTREAM-KEY-SELECT', KEY_CHANGING, (r, forward) =>
       forward({ key: mapper(r.key as K, r.value as V), value: r.value, timestamp: r.timestamp }),
     );
   }
 
   peek(action: (key: K, value: V) => void): KStream<K, V> {
-    return this.step('KSTREAM-PEEK', (r, forward) => {
+    return this.step('KSTREAM-PEEK', KEY_KEPT, (r, forward) => {
       action(r.key as K, r.value as V);
       forward(r);
     });
   }
 
   split(): BranchedKStream<K, V> {
-    return new BranchedKStreamImpl<K, V>(this.graph, this.nodeName);
+    return new BranchedKStreamImpl<K, V>(this.graph, this.nodeName, this.repartitionRequired);
   }
 
   merge(other: KStream<K, V>): KStream<K, V> {
     if (!(other instanceof KStreamImpl) || other.graph !== this.graph) throw new Error('merge: both streams must come from the same StreamsBuilder');
     const name = this.graph.addProcessor('KSTREAM-MERGE', [this.nodeName, other.nodeName], (context) => ({ process: (r) => context.forward(r) }));
-    return new KStreamImpl(this.graph, name);
+    return new KStreamImpl(this.graph, name, this.repartitionRequired || other.repartitionRequired);
   }
 
   to(topic: string, produced?: Produced<K, V>): void {
@@ -126,13 +140,30 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   groupByKey(): KGroupedStream<K, V> {
-    return new KGroupedStreamImpl<K, V>(this.graph, this.nodeName);
+    return new KGroupedStreamImpl<K, V>(this.graph, this.nodeName, this.repartitionRequired);
   }
 
   groupBy<K2>(selector: (key: K, value: V) => K2): KGroupedStream<K2, V> {
-    // One task holds every key, so a new key needs no repartition topic.
+    // A new key: the aggregation repartitions first.
     const rekeyed = this.selectKey(selector) as KStreamImpl<K2, V>;
-    return new KGroupedStreamImpl<K2, V>(this.graph, rekeyed.nodeName);
+    return new KGroupedStreamImpl<K2, V>(this.graph, rekeyed.nodeName, true);
+  }
+
+  repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V> {
+    const name = repartitioned?.name ?? this.graph.newName('KSTREAM-REPARTITION');
+    const source = addRepartition(this.graph, this.nodeName, {
+      name,
+      keySerde: repartitioned?.keySerde as Serde<unknown> | undefined,
+      valueSerde: repartitioned?.valueSerde as Serde<unknown> | undefined,
+      numberOfPartitions: repartitioned?.numberOfPartitions,
+    });
+    return new KStreamImpl<K, V>(this.graph, source);
+  }
+
+  /** This stream, through a repartition topic `<name>-repartition` first if its key may have changed (Kafka's repartitionForJoin). */
+  private repartitionedForJoin(name: string): KStreamImpl<K, V> {
+    if (!this.repartitionRequired) return this;
+    return new KStreamImpl<K, V>(this.graph, addRepartition(this.graph, this.nodeName, { name }));
   }
 
   join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR): KStream<K, VR>;
@@ -151,7 +182,10 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     if (other instanceof KStreamImpl) {
       if (other.graph !== this.graph) throw new Error('join: both streams must come from the same StreamsBuilder');
       if (windows === undefined) throw new TypeError('join: a stream–stream join needs JoinWindows');
-      return new KStreamImpl(this.graph, addStreamStreamJoin(this.graph, this.nodeName, other.nodeName, joiner, windows, streamJoined));
+      // As Kafka: each side whose key may have changed goes through a repartition topic named after its last node.
+      const left = this.repartitionedForJoin(this.nodeName);
+      const right = (other as KStreamImpl<K, VT>).repartitionedForJoin(other.nodeName);
+      return new KStreamImpl(this.graph, addStreamStreamJoin(this.graph, left.nodeName, right.nodeName, joiner, windows, streamJoined));
     }
     const table = other as KTable<K, VT>;
     return this.joinTable('KSTREAM-JOIN', table, (value, tableValue, key) =>
@@ -178,7 +212,8 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       },
       storeNames,
     );
-    return new KStreamImpl(this.graph, name);
+    // Kafka takes process() as possibly key-changing (processValues is its key-keeping twin); here it keeps the flag as it is.
+    return new KStreamImpl(this.graph, name, this.repartitionRequired);
   }
 
   private joinTable<VT, VR>(
@@ -188,9 +223,11 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   ): KStream<K, VR> {
     const internals = tableInternals(table);
     if (internals.graph !== this.graph) throw new Error('join: the stream and the table must come from the same StreamsBuilder');
+    // The table is partitioned by its key: a stream whose key changed must be too, or it would look up the wrong partition's table.
+    const stream = this.repartitionedForJoin(this.nodeName);
     const name = this.graph.addProcessor(
       prefix,
-      [this.nodeName],
+      [stream.nodeName],
       (context) => {
         const lookup = internals.valueGetter(context);
         return {
@@ -210,7 +247,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     return new KStreamImpl(this.graph, name);
   }
 
-  private step<K2, V2>(prefix: string, step: Step): KStream<K2, V2> {
+  private step<K2, V2>(prefix: string, keyChanging: boolean, step: Step): KStream<K2, V2> {
     const name = this.graph.addProcessor(
       prefix,
       [this.nodeName],
@@ -218,9 +255,12 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
         process: (r) => step(r, (out) => context.forward(out)),
       }),
     );
-    return new KStreamImpl<K2, V2>(this.graph, name);
+    return new KStreamImpl<K2, V2>(this.graph, name, keyChanging || this.repartitionRequired);
   }
 }
+
+const KEY_CHANGING = true;
+const KEY_KEPT = false;
 
 function processorContext<K, V>(context: NodeContext, storeNames: readonly string[]): ProcessorContext<K, V> {
   return {

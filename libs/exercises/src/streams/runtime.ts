@@ -8,6 +8,7 @@ import {
   type SourceDefinition,
   type Topology,
   type TopologyGraph,
+  type TopologyNode,
 } from './topology.js';
 
 /** Holds stream time, so that windows close where they should after a restart. */
@@ -21,6 +22,8 @@ export interface RuntimeOptions {
   wallClock?: () => number;
   /** Where a sink's records go instead of its own topic (`--live`: a participant's own topics on the game's broker); default: the sink's topic. */
   outputTopicFor?: (topic: string) => string;
+  /** Kafka's application.id: a repartition topic `<name>` is `${applicationId}-<name>`; required when the topology has any. */
+  applicationId?: string;
 }
 
 /**
@@ -32,6 +35,8 @@ export class TopologyRuntime {
   private readonly stores = new Map<string, InMemoryKeyValueStore<unknown, unknown>>();
   private readonly streamTimeStore: InMemoryKeyValueStore<string, number>;
   private readonly sourcesByTopic = new Map<string, SourceDefinition>();
+  /** Each repartition topic's full name (`<application id>-<name>`), by its name in the topology. */
+  private readonly internalTopicNames = new Map<string, string>();
   private instances: Map<string, NodeInstance> | undefined;
   private streamTime = -1;
   /** Per `topic/partition`: the largest event time extracted from it, what an extractor gets as partitionTime (in memory: −1 again after a restart). */
@@ -50,7 +55,21 @@ export class TopologyRuntime {
     this.outputTopicFor = options.outputTopicFor;
     for (const [name, builder] of this.graph.stores) this.stores.set(name, builder.build(options.onStoreChange));
     this.streamTimeStore = Stores.keyValueStore<string, number>(STREAM_TIME_STORE).build(options.onStoreChange);
-    for (const source of this.graph.sources) for (const topic of source.topics) this.sourcesByTopic.set(topic, source);
+    const repartitionTopics = topology.repartitionTopics;
+    if (repartitionTopics.length > 0 && (options.applicationId === undefined || options.applicationId === '')) {
+      throw new RangeError(
+        `this topology writes to repartition topics (${repartitionTopics.join(', ')}): RuntimeOptions.applicationId is needed to name them`,
+      );
+    }
+    for (const name of repartitionTopics) this.internalTopicNames.set(name, `${options.applicationId}-${name}`);
+    for (const source of this.graph.sources) {
+      for (const topic of source.topics) this.sourcesByTopic.set(source.internal ? this.internalTopic(topic) : topic, source);
+    }
+  }
+
+  /** The repartition topics' full names, `<application id>-<name>`: read and written by the runtime, not the app's inputs or outputs. */
+  get internalTopics(): readonly string[] {
+    return [...this.internalTopicNames.values()];
   }
 
   /** Every store backed by a changelog, the internal stream-time store included. */
@@ -155,6 +174,19 @@ export class TopologyRuntime {
     for (const instance of this.instances?.values() ?? []) instance.close?.();
   }
 
+  /** A sink's record as it leaves: a repartition topic by its full name, any other topic where outputTopicFor sends it. */
+  private emitted(node: TopologyNode, record: SinkRecord): SinkRecord {
+    if (node.internal) return { ...record, topic: this.internalTopic(record.topic) };
+    return this.outputTopicFor === undefined ? record : { ...record, topic: this.outputTopicFor(record.topic) };
+  }
+
+  private internalTopic(name: string): string {
+    const topic = this.internalTopicNames.get(name);
+    if (topic === undefined)
+      throw new Error(`"${name}" is not a repartition topic of this topology (${[...this.internalTopicNames.keys()].join(', ') || 'none'})`);
+    return topic;
+  }
+
   /** Nodes start after any restore, so a processor's init() sees restored stores and stream time. */
   private start(): Map<string, NodeInstance> {
     if (this.instances !== undefined) return this.instances;
@@ -181,7 +213,7 @@ export class TopologyRuntime {
         if (!node.storeNames.includes(name)) throw new Error(`${nodeName} is not connected to the store "${name}"`);
         return this.store<K, V>(name);
       },
-      emit: (record) => this.pending.push(this.outputTopicFor === undefined ? record : { ...record, topic: this.outputTopicFor(record.topic) }),
+      emit: (record) => this.pending.push(this.emitted(node, record)),
       recordDropped: () => {
         this.dropped += 1;
       },

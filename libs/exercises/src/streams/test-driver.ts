@@ -28,22 +28,31 @@ export interface TestOutputTopic<K, V> {
 export interface TopologyTestDriverOptions {
   /** Where the driver's mock wall clock starts, in ms (Kafka's initialWallClockTime); default Date.now(). */
   readonly initialWallClockTimeMs?: number;
+  /** Names the repartition topics, `<applicationId>-<name>`; default, as Kafka's driver, `dummy-topology-test-driver-app-id`. */
+  readonly applicationId?: string;
 }
+
+/** Kafka's TopologyTestDriver uses this application.id when its config has none. */
+export const TEST_DRIVER_APPLICATION_ID = 'dummy-topology-test-driver-app-id';
 
 /**
  * Runs a topology synchronously in memory: every piped record goes through
  * serialize → deserialize, like on Kafka, and what sinks write to a topic the
- * topology also reads is fed back in, as the broker would.
+ * topology also reads is fed back in, as the broker would. So are the records
+ * of repartition topics, first in first out, right after the input record
+ * that caused them (as Kafka's driver does); a test cannot read those.
  */
 export class TopologyTestDriver {
   private readonly runtime: TopologyRuntime;
   private readonly outputs = new Map<string, SinkRecord[]>();
   /** The mock wall clock: moves only with advanceWallClockTime. */
   private wallClockMs: number;
+  private readonly applicationId: string;
 
   constructor(topology: Topology, options: TopologyTestDriverOptions = {}) {
     this.wallClockMs = options.initialWallClockTimeMs ?? Date.now();
-    this.runtime = new TopologyRuntime(topology, { wallClock: () => this.wallClockMs });
+    this.applicationId = options.applicationId ?? TEST_DRIVER_APPLICATION_ID;
+    this.runtime = new TopologyRuntime(topology, { wallClock: () => this.wallClockMs, applicationId: this.applicationId });
     // As Kafka's driver, the processors start now: their init() runs and schedules at the initial wall clock.
     this.runtime.init();
   }
@@ -90,6 +99,12 @@ export class TopologyTestDriver {
   }
 
   createOutputTopic<K, V>(topic: string, consumed?: Consumed<K, V>): TestOutputTopic<K, V> {
+    const internal = this.runtime.internalTopics.find((name) => name === topic || name === `${this.applicationId}-${topic}`);
+    if (internal !== undefined) {
+      throw new Error(
+        `"${topic}" is the repartition topic ${internal}: its records go straight back into the topology, read an output topic instead`,
+      );
+    }
     const keySerde = keySerdeOf(consumed);
     const valueSerde = valueSerdeOf(consumed);
     const queue = () => this.queue(topic);
@@ -135,7 +150,8 @@ export class TopologyTestDriver {
   private deliver(outputs: readonly SinkRecord[], waiting: SinkRecord[] = []): void {
     const keep = (written: readonly SinkRecord[]) => {
       for (const output of written) {
-        this.queue(output.topic).push(output);
+        // A repartition topic is the topology's own: its records only go back in.
+        if (!this.runtime.internalTopics.includes(output.topic)) this.queue(output.topic).push(output);
         if (this.runtime.sourceTopics.includes(output.topic)) waiting.push(output);
       }
     };
