@@ -37,6 +37,12 @@ export interface KafkaStreamsConfig {
   readonly commitIntervalMs?: number;
   /** The topic a sink writes to, given the topic the topology names (e.g. one per participant); default: the same. */
   readonly outputTopicFor?: (topic: string) => string;
+  /**
+   * Kafka's session.timeout.ms: how long the group waits for a member that
+   * stopped heartbeating (a killed instance) before its partitions go to a new
+   * one; default kafkajs' 30 s. The broker accepts 6 s or more by default.
+   */
+  readonly sessionTimeoutMs?: number;
   /** The clock the commit interval follows, in ms; default Date.now. */
   readonly clock?: () => number;
 }
@@ -186,7 +192,13 @@ export class KafkaStreams {
     runtime.init();
 
     this.lastCommitMs = this.clock();
-    const consumer = this.kafka.consumer({ groupId: applicationId, maxWaitTimeInMs: 100 });
+    const sessionTimeout = this.config.sessionTimeoutMs;
+    const consumer = this.kafka.consumer({
+      groupId: applicationId,
+      maxWaitTimeInMs: 100,
+      // Heartbeats at a third of the session, as Kafka's clients advise.
+      ...(sessionTimeout === undefined ? {} : { sessionTimeout, heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)) }),
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       // kafkajs restarts the consumer after a retriable failure; any other one ends this app's consuming.

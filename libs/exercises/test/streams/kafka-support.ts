@@ -50,9 +50,10 @@ export class OutsideWorld {
    * game server's tests write garbage to the action topics, and a throwing
    * handler would make kafkajs deliver it again forever.
    */
-  async watch(topic: string): Promise<ReadRecord[]> {
+  async watch(topic: string, { readUncommitted = false } = {}): Promise<ReadRecord[]> {
     const records: ReadRecord[] = [];
-    const consumer = this.kafka.consumer({ groupId: `outside-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    // read_committed by default, as Kafka Streams' own consumers read: an aborted transaction's records never show.
+    const consumer = this.kafka.consumer({ groupId: `outside-${randomUUID()}`, maxWaitTimeInMs: 100, readUncommitted });
     this.consumers.push(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
