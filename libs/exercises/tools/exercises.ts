@@ -7,6 +7,8 @@
  *   npm run exercises -- --json            one JSON line per chapter: {"chapter","title","passed","failed"}
  *   npm run exercises -- --report http://COACH:3000 [--name NAME]
  *                                          also posts the table to the coach's morning board (/coach/morning)
+ *   npm run exercises -- --live 5 --kafka HOST:PORT [--name NAME]
+ *                                          runs your chapter 5 on the game's broker until Ctrl-C (live.ts)
  *
  * With --chapter, each failing test is printed in full: its message, the expected and
  * actual records as a diff, and where it failed.
@@ -16,7 +18,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listChapters, type Chapter } from './chapters.js';
-import { parseOptions, USAGE, type Options } from './options.js';
+import { parseOptions, usage, type Options } from './options.js';
+import { runLive } from './run-live.js';
 import { printChapterDetails, printTable, summarize, type ChapterSummary } from './report.js';
 import { defaultParticipant, postReport, reportOf } from './room-report.js';
 import { runChapterTests } from './run-vitest.js';
@@ -31,14 +34,15 @@ async function main(argv: readonly string[]): Promise<number> {
     chapters.map((c) => c.number),
   );
   if (!parsed.ok) {
-    process.stderr.write(`${parsed.error}\n\n${USAGE}`);
+    process.stderr.write(`${parsed.error}\n\n${usage(chapters.map((c) => c.number))}`);
     return 2;
   }
   if (parsed.options.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(usage(chapters.map((c) => c.number)));
     return 0;
   }
   const options: Options = parsed.options;
+  if (options.live !== undefined) return runLive(PACKAGE_DIR, options, chapters.find((c) => c.number === options.live) as Chapter);
   const selected = chapters.filter((c) => options.chapter === undefined || c.number === options.chapter);
   const [outcomes, typeErrors] = await Promise.all([
     runChapterTests({ packageDir: PACKAGE_DIR, source: options.source, slugs: selected.map((c) => c.slug) }),

@@ -1,0 +1,122 @@
+/**
+ * Graduation onto the live market (`npm run exercises -- --live 5 --kafka
+ * HOST:PORT --name NAME`): the reference solution of chapter 05 runs as the
+ * participant's own process on a real broker, reads the game's share-price
+ * topic, and writes its alerts to the participant's topic
+ * (live-NAME-kata-05-price-alerts) within one window; Ctrl-C closes it cleanly.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TOPICS } from '@banana-market/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
+import { AVERAGE_WINDOW_MS, isoAt, PRICE_ALERTS_TOPIC, PRICES_TOPIC } from '../../solutions/05-hopping-and-sliding-windows/kata.js';
+import { listChapters } from '../../tools/chapters.js';
+import { liveApplicationId, liveTopic } from '../../tools/live.js';
+import { MINUTE, SECOND } from '../../chapters/support/market-time.js';
+import { createGameTopics, eventually, OutsideWorld } from '../streams/kafka-support.js';
+
+// KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
+const broker = await brokerForTests();
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+/** Event times from the next whole minute: what other tests wrote to share-price is older (Kafka refuses times over an hour ahead). */
+const RUN_START = Math.ceil(Date.now() / MINUTE) * MINUTE;
+/** "Within one window": the shorter of chapter 05's windows, the moving average's minute (the alert's is 10 minutes). */
+const ONE_WINDOW_MS = AVERAGE_WINDOW_MS;
+
+describe.skipIf(broker === undefined)('npm run exercises -- --live 5 on a real broker', () => {
+  const run = randomUUID().slice(0, 8);
+  const bootstrap = broker?.bootstrap ?? '';
+  // A space and an @, as defaultParticipant() gives: the topic spells them "-".
+  const participant = `ada@room ${run}`;
+  // A key of this run's own: the kata keeps one sliding window and one "above?" per key, so the prices
+  // other tests write to the shared share-price topic (key "GNOU") change nothing here.
+  const key = `GNOU-${run}`;
+  let outside: OutsideWorld;
+  let live: ChildProcessWithoutNullStreams | undefined;
+  let stdout = '';
+  let stderr = '';
+
+  beforeAll(async () => {
+    // As the game server makes it: one partition (the app would make it with the broker's default otherwise).
+    await createGameTopics(bootstrap, `live-${run}`, [TOPICS.sharePrice]);
+    outside = new OutsideWorld(bootstrap);
+    await outside.connect();
+  });
+
+  afterAll(async () => {
+    live?.kill('SIGKILL');
+    await outside?.close();
+    await broker?.stop();
+  });
+
+  it('names the participant’s topics and group after them, in the characters Kafka allows', () => {
+    const chapter = listChapters(join(ROOT, 'libs/exercises/chapters')).find((c) => c.number === 5);
+    expect(liveTopic(participant, PRICE_ALERTS_TOPIC)).toBe(`live-ada-room-${run}-kata-05-price-alerts`);
+    expect(chapter && liveApplicationId(participant, chapter)).toBe(`live-ada-room-${run}-05-hopping-and-sliding-windows`);
+  });
+
+  it('writes the alert to the participant’s topic within one window, prints it, and closes on Ctrl-C', { timeout: 3 * ONE_WINDOW_MS }, async () => {
+    live = spawn(
+      TSX,
+      [
+        '--conditions=@banana-market/source',
+        'libs/exercises/tools/exercises.ts',
+        '--live',
+        '5',
+        '--solutions',
+        '--kafka',
+        bootstrap,
+        '--name',
+        participant,
+      ],
+      { cwd: ROOT, env: process.env },
+    );
+    const child = live;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // A run that stops early fails the test at once, with what it printed.
+    const whileRunning = <T>(waiting: Promise<T>) =>
+      Promise.race([
+        waiting,
+        exited.then((code) => {
+          throw new Error(`--live exited early (code ${code}):\n${stdout}\n${stderr}`);
+        }),
+      ]);
+    const alertsTopic = liveTopic(participant, PRICE_ALERTS_TOPIC);
+    // Running: it has created its topics and joined its group (a new group reads share-price from its beginning).
+    const writing = `live: writing ${liveTopic(participant, 'kata-05-moving-averages')}, ${alertsTopic}`;
+    await whileRunning(eventually(() => expect(stdout).toContain(writing), ONE_WINDOW_MS));
+    const alerts = await outside.watch(alertsTopic);
+
+    // Prices as the game publishes them: {time, coins, forecast}, the record's timestamp the price's time.
+    // 1.0 leaves the 10-minute average at or below 1.5; 3.0 takes it to 2.0, above: one alert, at once.
+    const prices = [
+      { ms: 0, coins: 1.0 },
+      { ms: SECOND, coins: 3.0 },
+    ].map(({ ms, coins }) => ({ key, value: { time: isoAt(RUN_START + ms), coins, forecast: 1 }, timestamp: RUN_START + ms }));
+    const sentAt = Date.now();
+    await outside.produce(PRICES_TOPIC, prices);
+
+    const expected = { time: isoAt(RUN_START + SECOND), average: 2, prices: 2 };
+    await whileRunning(eventually(() => expect(alerts.filter((r) => r.key === key).map((r) => r.value)).toEqual([expected]), ONE_WINDOW_MS));
+    expect(Date.now() - sentAt).toBeLessThan(ONE_WINDOW_MS);
+    // …and the live tool printed it as it arrived.
+    await whileRunning(eventually(() => expect(stdout).toContain(`${alertsTopic}  "${key}"  ${JSON.stringify(expected)}`), ONE_WINDOW_MS));
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('SIGINT: closing');
+    expect(stdout).toContain('closed');
+  });
+});
