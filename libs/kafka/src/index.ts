@@ -12,6 +12,7 @@ export { withRetry, retryRetriable, isRetriable, withinTime, type RetryOptions, 
 export { ensureTopics, type TopicSpec, type EnsureTopicsOptions } from './topics.js';
 export { readToEnd, type ReadToEndOptions, type ConsumedMessage } from './read-to-end.js';
 export { waitForGroupJoin, type GroupJoinOptions } from './group-join.js';
+export { TopicFollower, DEFAULT_FOLLOW_REFRESH_MS, type FollowedMessage, type TopicFollowerOptions } from './topic-follower.js';
 export { brokerErrorText, isBrokerLoss, probeBrokers, type ProbeOptions } from './broker-health.js';
 export { partitionForKey } from './partitioner.js';
 export { coPartitionedAssignment, CO_PARTITIONED_ASSIGNER_NAME } from './co-partitioned-assigner.js';
