@@ -9,13 +9,13 @@ import {
 } from '@banana-market/kafka';
 import { restoreChangelogs } from './changelog-restore.js';
 import { connectDelivery, PROCESSING_GUARANTEES, type Delivery, type OutgoingRecord, type ProcessingGuarantee } from './delivery.js';
-import { topicsOfApp } from './kafka-topics.js';
+import { repartitionTopicsOfApp, topicsOfApp } from './kafka-topics.js';
 import { stderrLogger, type StreamsLogger } from './logger.js';
 import { TopologyRuntime } from './runtime.js';
 import type { Topology } from './topology.js';
 
 export interface KafkaStreamsConfig {
-  /** The consumer group, and the prefix of the changelog topics. */
+  /** The consumer group, and the prefix of the changelog and repartition topics. */
   readonly applicationId: string;
   readonly brokers: string[];
   /** kafkajs' log level; default NOTHING. */
@@ -165,6 +165,7 @@ export class KafkaStreams {
     const runtime = new TopologyRuntime(this.topology, {
       onStoreChange: (store, key, value) => this.unsent.push({ topic: changelogTopic(applicationId, store), message: { key, value } }),
       outputTopicFor,
+      applicationId,
     });
     this.runtime = runtime;
     for (const store of runtime.changelogStoreNames) this.storeOfChangelog.set(changelogTopic(applicationId, store), store);
@@ -175,6 +176,9 @@ export class KafkaStreams {
     const timeoutMs = this.config.startTimeoutMs ?? 60_000;
     const topics = topicsOfApp([...this.topology.sourceTopics, ...this.topology.sinkTopics.map(outputTopicFor)], [...this.storeOfChangelog.keys()]);
     await ensureTopics(admin, topics, { timeoutMs });
+    // After the sources exist: a repartition topic gets as many partitions as they have at most. Consumed with them (runtime.sourceTopics).
+    const repartitionTopics = await repartitionTopicsOfApp(admin, applicationId, this.topology.sourceTopics, this.topology.repartitionTopicSpecs);
+    await ensureTopics(admin, repartitionTopics, { timeoutMs });
     // Before the restore: under exactly-once this fences an older instance and ends the transaction it left open.
     this.delivery = await connectDelivery(this.kafka, this.guarantee, applicationId, () => this.consumer);
     if (this.closing !== undefined) return;
