@@ -160,6 +160,7 @@ export const API_PATHS = Object.freeze({
   morningReports: '/api/morning/reports',
   morningBoard: '/api/morning',
   coachMorningPage: '/coach/morning',
+  coachPriceAlerts: '/api/coach/price-alerts',
   standings: '/api/standings',
   report: '/api/report',
   history: '/api/history',

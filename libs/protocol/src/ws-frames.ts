@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { type ACTIONS, ACTION_LIST, type ActionKind } from './actions.js';
 import { validate } from './codec.js';
+import { livePriceAlertSchema } from './live-alerts.js';
 import {
   gameEventSchema,
   gibbSchema,
@@ -96,6 +97,8 @@ export const SERVER_FRAME_SCHEMAS = Object.freeze({
   authenticated: authenticatedSchema,
   error: wsErrorSchema,
   health: serverHealthSchema,
+  /** A participant's chapter-05 alert from their `--live` run, while the coach shows them on the ticker. */
+  'price-alert': livePriceAlertSchema,
 });
 export type ServerEvent = keyof typeof SERVER_FRAME_SCHEMAS;
 export type ServerFrame = { [E in ServerEvent]: { readonly event: E; readonly data: z.infer<(typeof SERVER_FRAME_SCHEMAS)[E]> } }[ServerEvent];
@@ -124,6 +127,7 @@ export const WS_SERVER_EVENTS = Object.freeze({
   authenticated: 'authenticated',
   error: 'error',
   health: 'health',
+  priceAlert: 'price-alert',
 } as const satisfies Record<string, ServerEvent>);
 
 export const WS_CLIENT_EVENTS = Object.freeze({
