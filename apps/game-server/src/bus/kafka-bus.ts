@@ -30,6 +30,7 @@ import {
   probeBrokers,
   readToEnd,
   SendingWriter,
+  TopicFollower,
   withinTime,
   withRetry,
   type Admin,
@@ -46,6 +47,7 @@ import {
   toBuffer,
   type BusHealth,
   type BusMessage,
+  type FollowTopicsOptions,
   type MessageBus,
   type OutgoingMessage,
   type ReadTopicOptions,
@@ -273,6 +275,16 @@ export class KafkaBus implements MessageBus {
         await subscription.close();
       },
     };
+  }
+
+  /** Follows the players' topics that match (read as they are: they are not the server's, nothing to authenticate). */
+  async followTopics(options: FollowTopicsOptions): Promise<Subscription> {
+    const follower = await TopicFollower.start({
+      kafka: this.kafka,
+      ...options,
+      onError: (error) => this.logger.warn(`following the topics of ${options.groupId}: ${(error as Error).message}`),
+    });
+    return { close: () => follower.close() };
   }
 
   /** Reads a topic to its current end (committed data only); used on start to rebuild state, e.g. trader-states. */

@@ -121,6 +121,17 @@ export interface ReadTopicOptions {
   readonly partitions?: readonly number[];
 }
 
+/** A watch of every topic whose name matches, those created later included (the room's live-* topics). */
+export interface FollowTopicsOptions {
+  /** Its own group: the follower commits, so a topic that appears later is read from its beginning. */
+  readonly groupId: string;
+  readonly matches: (topic: string) => boolean;
+  /** How often new topics are looked for, in ms (Kafka: default 5 s). */
+  readonly refreshMs?: number;
+  /** Each record; a throw skips the record. */
+  readonly onMessage: (message: BusMessage) => void;
+}
+
 export interface Subscription {
   close(): Promise<void>;
 }
@@ -161,6 +172,8 @@ export interface MessageBus {
   /** Every message currently retained in a topic (or some of its partitions), oldest first (used to rebuild state). */
   readTopic(topic: string, options?: ReadTopicOptions): Promise<BusMessage[]>;
   close(): Promise<void>;
+  /** Optional: only a bus that players' programs write to (Kafka) has topics of theirs to follow. */
+  followTopics?(options: FollowTopicsOptions): Promise<Subscription>;
   /** Optional: a bus without it (the embedded one) is always healthy. */
   health?(): BusHealth;
   /** Calls `listener` on every change of health; returns the unsubscribe function. */

@@ -56,6 +56,7 @@ import { GameMetrics } from '../metrics/game-metrics.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { INVALID_FRAME_EVENT, WS_HARD_MAX_FRAME_BYTES, type InvalidFrame } from './ws-frame-parser.js';
 import { decodeTraderKey } from '../game/trader-key-decoder.js';
+import { PriceAlertsService } from './price-alerts.service.js';
 
 /** Leaderboard pushes are coalesced: at most one per this many milliseconds. */
 const LEADERBOARD_THROTTLE_MS = 250;
@@ -83,6 +84,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   private stopAnswers?: () => void;
   private stopStates?: () => void;
   private stopRemovals?: () => void;
+  private stopPriceAlerts?: () => void;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -93,6 +95,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     private readonly states: TraderStatesView,
     private readonly activity: TraderActivityView,
     private readonly metrics: GameMetrics,
+    private readonly priceAlerts: PriceAlertsService,
   ) {}
 
   /** The feed's recent past: what a screen opened now is given in its welcome (and GET /api/history). */
@@ -110,6 +113,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     this.stopAnswers = this.answers.onAnswer((message) => this.forward(message));
     this.stopStates = this.states.onChange((trader, state) => this.stateChanged(trader, state));
     this.stopRemovals = this.registry.onRemoved((trader) => this.closeSocketsOf(trader));
+    // The room's --live alerts, while the coach shows them (PriceAlertsService): for the ticker, not the history.
+    this.stopPriceAlerts = this.priceAlerts.onAlert((alert) => this.broadcast(WS_SERVER_EVENTS.priceAlert, alert));
   }
 
   /** The coach removed the trader: its sockets are closed, saying why (4403: an application's "forbidden"). */
@@ -130,6 +135,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     this.stopAnswers?.();
     this.stopStates?.();
     this.stopRemovals?.();
+    this.stopPriceAlerts?.();
     await this.subscription?.close();
   }
 
