@@ -1,5 +1,5 @@
 import { KTableImpl } from './ktable.js';
-import { Stores } from './stores.js';
+import { Stores, type Retention, type StoreBuilder } from './stores.js';
 import type { NodeContext, NodeInstance, TopologyGraph } from './topology.js';
 import type { WindowClosing } from './windows.js';
 
@@ -48,12 +48,21 @@ export function materializedAggregation<KT, A>(
   parentName: string,
   storeName: string | undefined,
   create: (context: NodeContext, storeName: string) => NodeInstance,
-  options: { windowing?: WindowClosing; extraStores?: readonly string[] } = {},
+  options: {
+    windowing?: WindowClosing;
+    /** A windowed store's retention: closed windows are purged from it. */
+    retention?: Retention<KT, A>;
+    extraStores?: readonly { name: string; retention?: Retention<unknown, unknown> }[];
+  } = {},
 ): KTableImpl<KT, A> {
   const name = storeName ?? graph.newName('KSTREAM-AGGREGATE-STATE-STORE');
-  graph.addStore(Stores.keyValueStore(name));
-  for (const extra of options.extraStores ?? []) graph.addStore(Stores.keyValueStore(extra));
-  const nodeName = graph.addProcessor('KSTREAM-AGGREGATE', [parentName], (context) => create(context, name), [name, ...(options.extraStores ?? [])]);
+  graph.addStore(Stores.keyValueStore(name, { retention: options.retention }) as StoreBuilder);
+  const extras = options.extraStores ?? [];
+  for (const extra of extras) graph.addStore(Stores.keyValueStore(extra.name, { retention: extra.retention }));
+  const nodeName = graph.addProcessor('KSTREAM-AGGREGATE', [parentName], (context) => create(context, name), [
+    name,
+    ...extras.map((extra) => extra.name),
+  ]);
   return new KTableImpl<KT, A>({
     graph,
     nodeName,

@@ -89,29 +89,35 @@ export class KTableImpl<K, V> implements KTable<K, V> {
         // A mirror of the buffer, so that each record does not sort the whole store.
         const held = new Map<string, { key: Windowed<unknown>; update: BufferedUpdate }>();
         for (const { key, value } of buffer.all()) held.set(JSON.stringify(key), { key, update: value });
+        // Kafka's KTableSuppressProcessor#observedStreamTime: moved by every update that reaches this node (retractions
+        // too), −1 again after a restart (the buffer is restored, not the time).
+        let streamTime = -1;
+        const emitClosed = () => {
+          const closed = [...held].filter(([, entry]) => entry.update.closeAt <= streamTime);
+          // As Kafka Streams' buffer: by close time, then by key.
+          closed.sort(([idA, a], [idB, b]) => a.update.closeAt - b.update.closeAt || (idA < idB ? -1 : idA > idB ? 1 : 0));
+          for (const [id, { key, update }] of closed) {
+            buffer.delete(key);
+            held.delete(id);
+            context.forward({ key, value: update.value, oldValue: null, timestamp: update.timestamp });
+          }
+        };
         return {
           process: (r) => {
+            streamTime = Math.max(streamTime, r.timestamp);
             const key = r.key as Windowed<unknown>;
             const id = JSON.stringify(key);
-            // A retracted window (a merged session) has no final result: drop it from the buffer.
             if (isAbsent(r.value)) {
+              // A retracted window (a merged session) has no final result: drop it from the buffer.
               buffer.delete(key);
               held.delete(id);
-              return;
+            } else {
+              const update = { value: r.value, timestamp: r.timestamp, closeAt: windowing.closeTimeOf(key.window as Window) };
+              buffer.put(key, update);
+              held.set(id, { key, update });
             }
-            const update = { value: r.value, timestamp: r.timestamp, closeAt: windowing.closeTimeOf(key.window as Window) };
-            buffer.put(key, update);
-            held.set(id, { key, update });
-          },
-          onStreamTime: () => {
-            const closed = [...held].filter(([, entry]) => entry.update.closeAt <= context.streamTimeMs);
-            // As Kafka Streams' buffer: by close time, then by key.
-            closed.sort(([idA, a], [idB, b]) => a.update.closeAt - b.update.closeAt || (idA < idB ? -1 : idA > idB ? 1 : 0));
-            for (const [id, { key, update }] of closed) {
-              buffer.delete(key);
-              held.delete(id);
-              context.forward({ key, value: update.value, oldValue: null, timestamp: update.timestamp });
-            }
+            // As Kafka's enforceConstraints, after buffering: emit what this node's stream time has closed.
+            emitClosed();
           },
         };
       },

@@ -1,17 +1,19 @@
 import { countAdder, isAggregatable, materializedAggregation, reduceAdder, type Adder } from './aggregation.js';
 import type { KTable } from './ktable.js';
+import { type Materialized, retentionOf, type StoreArgument, storeNameOf } from './materialized.js';
 import type { NodeContext, NodeInstance, TopologyGraph } from './topology.js';
 import type { SessionWindows, Window, Windowed } from './windows.js';
 
+/** `store`: the store's name, or a Materialized with a name and a retention (Materialized.as(name).withRetention(ms)). */
 export interface SessionWindowedKStream<K, V> {
-  count(storeName?: string): KTable<Windowed<K>, number>;
-  reduce(reducer: (aggregate: V, value: V) => V, storeName?: string): KTable<Windowed<K>, V>;
+  count(store?: string | Materialized): KTable<Windowed<K>, number>;
+  reduce(reducer: (aggregate: V, value: V) => V, store?: string | Materialized): KTable<Windowed<K>, V>;
   /** When sessions merge, each old session is retracted downstream with a tombstone (value null). */
   aggregate<A>(
     initializer: () => A,
     aggregator: (key: K, value: V, aggregate: A) => A,
     merger: (key: K, left: A, right: A) => A,
-    storeName?: string,
+    store?: string | Materialized,
   ): KTable<Windowed<K>, A>;
 }
 
@@ -28,22 +30,19 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
     private readonly windows: SessionWindows,
   ) {}
 
-  count(storeName?: string): KTable<Windowed<K>, number> {
-    return this.fold({ add: countAdder<K, V>(), merge: (_key, left, right) => (left ?? 0) + right }, storeName);
+  count(store?: string | Materialized): KTable<Windowed<K>, number> {
+    return this.fold({ add: countAdder<K, V>(), merge: (_key, left, right) => (left ?? 0) + right }, store);
   }
 
-  reduce(reducer: (aggregate: V, value: V) => V, storeName?: string): KTable<Windowed<K>, V> {
-    return this.fold(
-      { add: reduceAdder<K, V>(reducer), merge: (_key, left, right) => (left === undefined ? right : reducer(left, right)) },
-      storeName,
-    );
+  reduce(reducer: (aggregate: V, value: V) => V, store?: string | Materialized): KTable<Windowed<K>, V> {
+    return this.fold({ add: reduceAdder<K, V>(reducer), merge: (_key, left, right) => (left === undefined ? right : reducer(left, right)) }, store);
   }
 
   aggregate<A>(
     initializer: () => A,
     aggregator: (key: K, value: V, aggregate: A) => A,
     merger: (key: K, left: A, right: A) => A,
-    storeName?: string,
+    store?: string | Materialized,
   ): KTable<Windowed<K>, A> {
     // As Kafka Streams: merger(initializer(), session) for each session found, even a lone one, then the aggregator.
     return this.fold(
@@ -51,13 +50,18 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
         add: (key, value, aggregate) => aggregator(key, value, aggregate === undefined ? initializer() : aggregate),
         merge: (key, left, right) => merger(key, left === undefined ? initializer() : left, right),
       },
-      storeName,
+      store,
     );
   }
 
-  private fold<A>(fold: SessionFold<K, V, A>, storeName: string | undefined): KTable<Windowed<K>, A> {
-    return materializedAggregation(this.graph, this.parentName, storeName, (context, name) => sessionNode(context, name, this.windows, fold), {
-      windowing: this.windows,
+  private fold<A>(fold: SessionFold<K, V, A>, store: StoreArgument): KTable<Windowed<K>, A> {
+    const windows = this.windows;
+    // Kafka's default retention of a session store is gap + grace, by session end; one more ms here, so that a session
+    // expires exactly as it closes (closeTimeOf: end + gap + 1 + grace), never while a record could still merge into it.
+    const retentionMs = retentionOf(store, windows.gapMs + windows.graceMs, 'inactivity gap + grace') + 1;
+    return materializedAggregation(this.graph, this.parentName, storeNameOf(store), (context, name) => sessionNode(context, name, windows, fold), {
+      windowing: windows,
+      retention: { retentionMs, timeOf: (key: Windowed<K>) => key.window.end },
     });
   }
 }
@@ -65,8 +69,9 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
 /**
  * The sessions of each key, in time order, so that a record does not scan the
  * whole store. Built from the store when the node starts (after any restore).
- * As Kafka Streams' session store (without retention), a closed session stays
- * findable: a record between it and an open session merges them both.
+ * As Kafka Streams' session store, a closed session stays findable until the
+ * store's retention purges it: a record between it and an open session merges
+ * them both.
  */
 class SessionIndex<K> {
   private readonly byKey = new Map<string, Windowed<K>[]>();
@@ -108,13 +113,25 @@ class SessionIndex<K> {
 function sessionNode<K, V, A>(context: NodeContext, storeName: string, windows: SessionWindows, fold: SessionFold<K, V, A>): NodeInstance {
   const store = context.store<Windowed<K>, A>(storeName);
   const index = new SessionIndex<K>([...store.all()].map((entry) => entry.key));
-  const isOpen = (window: Window) => windows.closeTimeOf(window) > context.streamTimeMs;
+  // Kafka's KStreamSessionWindowAggregate#observedStreamTime: moved only by the records that reach this node, −1 again
+  // after a restart; the store's own stream time, restored from its changelog, keeps expired sessions expired.
+  let streamTime = -1;
+  const isOpen = (window: Window) => windows.closeTimeOf(window) > streamTime && !store.isExpired(window.end);
+  /** The sessions found that the store still holds; the index forgets those its retention purged. */
+  const stored = (sessions: Windowed<K>[]) =>
+    sessions.flatMap((session) => {
+      const value = store.get(session);
+      if (value !== undefined) return [{ key: session, value }];
+      index.remove(session);
+      return [];
+    });
   return {
     process: (r) => {
       if (!isAggregatable(r.key, r.value)) return;
       const key = r.key as K;
       const t = r.timestamp;
-      const found = index.find(key, t - windows.gapMs, t + windows.gapMs).map((session) => ({ key: session, value: store.get(session) as A }));
+      streamTime = Math.max(streamTime, t);
+      const found = stored(index.find(key, t - windows.gapMs, t + windows.gapMs));
       const merged: Window = {
         start: Math.min(t, ...found.map((s) => s.key.window.start)),
         end: Math.max(t, ...found.map((s) => s.key.window.end)),

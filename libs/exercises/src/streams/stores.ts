@@ -14,6 +14,21 @@ export interface KeyValueStore<K, V> {
 /** Every write as changelog bytes (value null for a delete). */
 export type StoreChangeListener = (storeName: string, key: Buffer, value: Buffer | null) => void;
 
+/**
+ * How long a windowed store keeps an entry, as Kafka's window and session
+ * stores (InMemoryWindowStore, AbstractRocksDBSegmentedBytesStore): the store's
+ * own stream time is the largest entry time written to it (or restored from its
+ * changelog, so it survives a restart); an entry whose time is at or before that
+ * stream time − retentionMs has expired: get() and all() no longer see it, a
+ * put() of it is skipped, and it is deleted, with a changelog tombstone, once
+ * the store's stream time moves.
+ */
+export interface Retention<K, V> {
+  readonly retentionMs: number;
+  /** An entry's time: a window's start, a session's end (Kafka's segment timestamp). */
+  timeOf(key: K, value: V): number;
+}
+
 /** How to make a store: its name and the serdes its changelog uses (JSON unless given). */
 export interface StoreBuilder<K = unknown, V = unknown> {
   readonly name: string;
@@ -23,11 +38,15 @@ export interface StoreBuilder<K = unknown, V = unknown> {
 }
 
 export const Stores = Object.freeze({
-  keyValueStore<K, V>(name: string, serdes: { keySerde?: Serde<K>; valueSerde?: Serde<V> } = {}): StoreBuilder<K, V> {
+  keyValueStore<K, V>(name: string, options: { keySerde?: Serde<K>; valueSerde?: Serde<V>; retention?: Retention<K, V> } = {}): StoreBuilder<K, V> {
     if (name === '') throw new RangeError('a store needs a name');
-    const keySerde = serdes.keySerde ?? Serdes.json<K>();
-    const valueSerde = serdes.valueSerde ?? Serdes.json<V>();
-    return { name, keySerde, valueSerde, build: (onChange) => new InMemoryKeyValueStore(name, keySerde, valueSerde, onChange) };
+    const keySerde = options.keySerde ?? Serdes.json<K>();
+    const valueSerde = options.valueSerde ?? Serdes.json<V>();
+    const { retention } = options;
+    if (retention !== undefined && !(retention.retentionMs >= 0)) {
+      throw new RangeError(`store "${name}": retention must be zero or more milliseconds, got ${retention.retentionMs}`);
+    }
+    return { name, keySerde, valueSerde, build: (onChange) => new InMemoryKeyValueStore(name, keySerde, valueSerde, onChange, retention) };
   },
 });
 
@@ -43,16 +62,32 @@ interface Entry<K, V> {
  */
 export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
   private readonly entries = new Map<string, Entry<K, V>>();
+  /** With a retention: the largest entry time written or restored, −1 before any. */
+  private observedMs = -1;
+  /** Set by a restore, which must not write to the changelog: the next put purges what the restore brought back expired. */
+  private purgeDue = false;
 
   constructor(
     readonly name: string,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
     private readonly onChange?: StoreChangeListener,
+    private readonly retention?: Retention<K, V>,
   ) {}
 
+  /** The store's own stream time (−1 without a retention or before any write). */
+  get observedStreamTimeMs(): number {
+    return this.observedMs;
+  }
+
+  /** Whether an entry of this time has expired (never, without a retention). */
+  isExpired(time: number): boolean {
+    return this.retention !== undefined && time <= this.observedMs - this.retention.retentionMs;
+  }
+
   get(key: K): V | undefined {
-    return this.entries.get(this.identity(this.keyBytes(key)))?.value;
+    const entry = this.entries.get(this.identity(this.keyBytes(key)));
+    return entry === undefined || this.expired(entry) ? undefined : entry.value;
   }
 
   put(key: K, value: V): void {
@@ -60,9 +95,16 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
       this.delete(key);
       return;
     }
+    const time = this.retention?.timeOf(key, value);
+    // Kafka's segmented stores skip a write to an expired segment ("Skipping record for expired segment").
+    if (time !== undefined && this.isExpired(time)) return;
     const keyBytes = this.keyBytes(key);
     this.entries.set(this.identity(keyBytes), { keyBytes, key, value });
     this.onChange?.(this.name, keyBytes, this.valueSerde.serialize(value));
+    if (time !== undefined && (time > this.observedMs || this.purgeDue)) {
+      this.observedMs = Math.max(this.observedMs, time);
+      this.purgeExpired();
+    }
   }
 
   delete(key: K): void {
@@ -71,7 +113,7 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   *all(): IterableIterator<KeyValue<K, V>> {
-    const sorted = [...this.entries.values()].sort((a, b) => Buffer.compare(a.keyBytes, b.keyBytes));
+    const sorted = [...this.entries.values()].filter((entry) => !this.expired(entry)).sort((a, b) => Buffer.compare(a.keyBytes, b.keyBytes));
     for (const entry of sorted) yield { key: entry.key, value: entry.value };
   }
 
@@ -86,7 +128,23 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
       this.entries.delete(identity);
       return;
     }
-    this.entries.set(identity, { keyBytes, key: this.keySerde.deserialize(keyBytes), value: this.valueSerde.deserialize(valueBytes) });
+    const entry = { keyBytes, key: this.keySerde.deserialize(keyBytes), value: this.valueSerde.deserialize(valueBytes) };
+    this.entries.set(identity, entry);
+    if (this.retention !== undefined) {
+      // As Kafka's restore: every restored write moves the store's stream time, so expired windows stay expired after a restart.
+      this.observedMs = Math.max(this.observedMs, this.retention.timeOf(entry.key, entry.value));
+      this.purgeDue = true;
+    }
+  }
+
+  private expired(entry: Entry<K, V>): boolean {
+    return this.retention !== undefined && this.isExpired(this.retention.timeOf(entry.key, entry.value));
+  }
+
+  /** Deletes every expired entry through delete(), so the changelog gets a tombstone for each. */
+  private purgeExpired(): void {
+    this.purgeDue = false;
+    for (const entry of [...this.entries.values()]) if (this.expired(entry)) this.delete(entry.key);
   }
 
   private keyBytes(key: K): Buffer {

@@ -45,6 +45,8 @@ function bufferSerde(valueSerde: Serde<unknown> | undefined): Serde<Buffered[]> 
 }
 
 interface Side {
+  /** The join's `-this-` store, for both sides: what their shared stream time is keyed by. */
+  readonly joinStore: string;
   readonly ownStore: string;
   readonly otherStore: string;
   /** How far before and after this side's record the other side's records join it. */
@@ -81,6 +83,7 @@ export function addStreamStreamJoin<K, V, VO, VR>(
   const { beforeMs, afterMs, graceMs } = windows;
   const retentionMs = beforeMs + afterMs + graceMs;
   const thisSide: Side = {
+    joinStore: thisStore,
     ownStore: thisStore,
     otherStore,
     beforeMs,
@@ -91,6 +94,7 @@ export function addStreamStreamJoin<K, V, VO, VR>(
   };
   // Seen from the other stream, the window is mirrored: its record at t joins this stream's records in [t − after, t + before].
   const otherSide: Side = {
+    joinStore: thisStore,
     ownStore: otherStore,
     otherStore: thisStore,
     beforeMs: afterMs,
@@ -104,46 +108,69 @@ export function addStreamStreamJoin<K, V, VO, VR>(
   return graph.addProcessor('KSTREAM-MERGE', [thisName, otherName], (context) => ({ process: (r) => context.forward(r) }));
 }
 
+/** A stream time shared by the two sides of one join in one runtime, as Kafka's KStreamImplJoin.TimeTracker. */
+interface TimeTracker {
+  streamTime: number;
+}
+
+/** Keyed by the join's `-this-` store instance: both sides of a join in one runtime get the same one, a restart a new one. */
+const timeTrackers = new WeakMap<object, TimeTracker>();
+
+function sharedTimeTracker(joinStore: object): TimeTracker {
+  let tracker = timeTrackers.get(joinStore);
+  if (tracker === undefined) {
+    tracker = { streamTime: -1 };
+    timeTrackers.set(joinStore, tracker);
+  }
+  return tracker;
+}
+
 /**
- * One side of the join. A record with a null key or value is skipped (Kafka's
- * `StreamStreamJoinUtil.skipRecord`); one whose window [t − before, t + after]
- * has closed (its end + grace < stream time) is late: dropped and counted. Any
- * other record is buffered under its key, then joined with every buffered
- * record of the other side with that key and a timestamp in its window, oldest
- * first (in arrival order for equal timestamps), each result stamped with the
- * later of the two timestamps. Buffered records are purged once stream time
- * has passed them by before + after + grace: no record still accepted could
- * join them.
+ * One side of the join. Every record that reaches either side moves the join's
+ * stream time (Kafka 3.7's KStreamKStreamJoin advances its shared time tracker
+ * before it skips a record), and nothing else does; after a restart it starts
+ * again from −1, as Kafka's. A record with a null key or value is then skipped
+ * (Kafka's `StreamStreamJoinUtil.skipRecord`); one whose window
+ * [t − before, t + after] has closed (its end + grace < the join's stream time)
+ * is late: dropped and counted. Any other record is buffered under its key,
+ * then joined with every buffered record of the other side with that key and a
+ * timestamp in its window, oldest first (in arrival order for equal
+ * timestamps), each result stamped with the later of the two timestamps.
+ * Buffered records are purged from both stores, with changelog tombstones,
+ * once the join's stream time has passed them by before + after + grace: no
+ * record still accepted could join them.
  */
 function joinSide(context: NodeContext, side: Side): NodeInstance {
   const own = context.store<unknown, Buffered[]>(side.ownStore);
   const other = context.store<unknown, Buffered[]>(side.otherStore);
-  const retained = (record: Buffered) => record.timestamp >= context.streamTimeMs - side.retentionMs;
-  let purgedAt = -1;
+  const tracker = sharedTimeTracker(context.store(side.joinStore));
+  const retained = (record: Buffered) => record.timestamp >= tracker.streamTime - side.retentionMs;
+  const purge = (store: typeof own) => {
+    for (const { key, value } of [...store.all()]) {
+      const kept = value.filter(retained);
+      if (kept.length === value.length) continue;
+      if (kept.length === 0) store.delete(key);
+      else store.put(key, kept);
+    }
+  };
   return {
     process: (r) => {
-      if (r.key === null || r.key === undefined || r.value === null || r.value === undefined) return;
       const t = r.timestamp;
-      if (t + side.afterMs + side.graceMs < context.streamTimeMs) {
+      if (t > tracker.streamTime) {
+        tracker.streamTime = t;
+        purge(own);
+        purge(other);
+      }
+      if (r.key === null || r.key === undefined || r.value === null || r.value === undefined) return;
+      if (t + side.afterMs + side.graceMs < tracker.streamTime) {
         context.recordDropped();
         return;
       }
       own.put(r.key, [...(own.get(r.key) ?? []).filter(retained), { timestamp: t, value: r.value }]);
       const matches = (other.get(r.key) ?? [])
-        .filter((o) => t - side.beforeMs <= o.timestamp && o.timestamp <= t + side.afterMs)
+        .filter((o) => retained(o) && t - side.beforeMs <= o.timestamp && o.timestamp <= t + side.afterMs)
         .sort((a, b) => a.timestamp - b.timestamp);
       for (const o of matches) context.forward({ key: r.key, value: side.join(r.value, o.value, r.key), timestamp: Math.max(t, o.timestamp) });
-    },
-    onStreamTime: () => {
-      // Each side purges its own store, once per move of stream time.
-      if (context.streamTimeMs === purgedAt) return;
-      purgedAt = context.streamTimeMs;
-      for (const { key, value } of [...own.all()]) {
-        const kept = value.filter(retained);
-        if (kept.length === value.length) continue;
-        if (kept.length === 0) own.delete(key);
-        else own.put(key, kept);
-      }
     },
   };
 }

@@ -1,13 +1,15 @@
 import { aggregateAdder, countAdder, isAggregatable, LatestTimestamps, materializedAggregation, reduceAdder, type Adder } from './aggregation.js';
 import type { KTable } from './ktable.js';
+import { type Materialized, retentionOf, type StoreArgument, storeNameOf } from './materialized.js';
 import type { InMemoryKeyValueStore } from './stores.js';
 import type { NodeContext, NodeInstance, TopologyGraph } from './topology.js';
 import { type SlidingWindows, TimeWindows, type Window, type Windowed } from './windows.js';
 
+/** `store`: the store's name, or a Materialized with a name and a retention (Materialized.as(name).withRetention(ms)). */
 export interface TimeWindowedKStream<K, V> {
-  count(storeName?: string): KTable<Windowed<K>, number>;
-  reduce(reducer: (aggregate: V, value: V) => V, storeName?: string): KTable<Windowed<K>, V>;
-  aggregate<A>(initializer: () => A, aggregator: (key: K, value: V, aggregate: A) => A, storeName?: string): KTable<Windowed<K>, A>;
+  count(store?: string | Materialized): KTable<Windowed<K>, number>;
+  reduce(reducer: (aggregate: V, value: V) => V, store?: string | Materialized): KTable<Windowed<K>, V>;
+  aggregate<A>(initializer: () => A, aggregator: (key: K, value: V, aggregate: A) => A, store?: string | Materialized): KTable<Windowed<K>, A>;
 }
 
 export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
@@ -17,31 +19,42 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     private readonly windows: TimeWindows | SlidingWindows,
   ) {}
 
-  count(storeName?: string): KTable<Windowed<K>, number> {
-    return this.fold(countAdder<K, V>(), storeName);
+  count(store?: string | Materialized): KTable<Windowed<K>, number> {
+    return this.fold(countAdder<K, V>(), store);
   }
 
-  reduce(reducer: (aggregate: V, value: V) => V, storeName?: string): KTable<Windowed<K>, V> {
-    return this.fold(reduceAdder<K, V>(reducer), storeName);
+  reduce(reducer: (aggregate: V, value: V) => V, store?: string | Materialized): KTable<Windowed<K>, V> {
+    return this.fold(reduceAdder<K, V>(reducer), store);
   }
 
-  aggregate<A>(initializer: () => A, aggregator: (key: K, value: V, aggregate: A) => A, storeName?: string): KTable<Windowed<K>, A> {
-    return this.fold(aggregateAdder(initializer, aggregator), storeName);
+  aggregate<A>(initializer: () => A, aggregator: (key: K, value: V, aggregate: A) => A, store?: string | Materialized): KTable<Windowed<K>, A> {
+    return this.fold(aggregateAdder(initializer, aggregator), store);
   }
 
-  private fold<A>(adder: Adder<K, V, A>, storeName: string | undefined): KTable<Windowed<K>, A> {
+  private fold<A>(adder: Adder<K, V, A>, store: StoreArgument): KTable<Windowed<K>, A> {
     const windows = this.windows;
+    const storeName = storeNameOf(store);
     if (windows instanceof TimeWindows) {
+      // Kafka's default retention of a window store: size + grace, by window start; a window expires as it closes.
+      const retentionMs = retentionOf(store, windows.sizeMs + windows.graceMs, 'window size + grace');
       return materializedAggregation(this.graph, this.parentName, storeName, (context, name) => timeWindowsNode(context, name, windows, adder), {
         windowing: windows,
+        retention: { retentionMs, timeOf: (key: Windowed<K>) => key.window.start },
       });
     }
     // Sliding windows are recomputed from the records they hold, kept in a second store until every window of theirs has closed.
     const name = storeName ?? this.graph.newName('KSTREAM-AGGREGATE-STATE-STORE');
     const recordsStore = `${name}-records`;
+    const d = windows.differenceMs;
+    // Kafka's default for sliding windows: 2 × difference + grace, by window start.
+    const retentionMs = retentionOf(store, 2 * d + windows.graceMs, '2 × time difference + grace');
     return materializedAggregation(this.graph, this.parentName, name, (context) => slidingWindowsNode(context, name, recordsStore, windows, adder), {
       windowing: windows,
-      extraStores: [recordsStore],
+      retention: { retentionMs, timeOf: (key: Windowed<K>) => key.window.start },
+      // A held record expires with its last window [t, t + d], closed at t + d + 1 + grace.
+      extraStores: [
+        { name: recordsStore, retention: { retentionMs: d + 1 + windows.graceMs, timeOf: (_key, held) => newest(held as HeldRecord[]) } },
+      ],
     });
   }
 }
@@ -49,10 +62,14 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
 function timeWindowsNode<K, V, A>(context: NodeContext, storeName: string, windows: TimeWindows, adder: Adder<K, V, A>): NodeInstance {
   const store = context.store<Windowed<K>, A>(storeName);
   const latest = new LatestTimestamps();
+  // Kafka's KStreamWindowAggregate#observedStreamTime: moved only by the records that reach this node, −1 again after a
+  // restart; the store's own stream time, restored from its changelog, keeps expired windows expired.
+  let streamTime = -1;
   return {
     process: (r) => {
       if (!isAggregatable(r.key, r.value)) return;
-      const open = windows.windowsFor(r.timestamp).filter((window) => windows.closeTimeOf(window) > context.streamTimeMs);
+      streamTime = Math.max(streamTime, r.timestamp);
+      const open = windows.windowsFor(r.timestamp).filter((window) => windows.closeTimeOf(window) > streamTime && !store.isExpired(window.start));
       if (open.length === 0) {
         context.recordDropped();
         return;
@@ -88,6 +105,8 @@ interface HeldRecord {
   readonly value: unknown;
 }
 
+const newest = (held: readonly HeldRecord[]) => Math.max(...held.map((h) => h.timestamp));
+
 /**
  * Kafka Streams sliding windows (KStreamSlidingWindowAggregate): every record
  * t has a left window [t - d, t] and, when some record follows it within
@@ -108,12 +127,15 @@ function slidingWindowsNode<K, V, A>(
   const store = context.store<Windowed<K>, A>(storeName);
   const held = context.store<K, HeldRecord[]>(recordsStoreName);
   const d = windows.differenceMs;
-  const isOpen = (window: Window) => windows.closeTimeOf(window) > context.streamTimeMs;
+  // Kafka's KStreamSlidingWindowAggregate#observedStreamTime (see timeWindowsNode).
+  let streamTime = -1;
+  const isOpen = (window: Window) => windows.closeTimeOf(window) > streamTime && !store.isExpired(window.start);
   return {
     process: (r) => {
       if (!isAggregatable(r.key, r.value)) return;
       const key = r.key as K;
       const t = r.timestamp;
+      streamTime = Math.max(streamTime, t);
       // The last window that can hold t is the left window of a record at t + d.
       if (!isOpen({ start: t, end: t + d })) {
         context.recordDropped();

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { KeyValue, SessionWindows, StreamsBuilder, Suppressed, TopologyTestDriver, type Windowed } from '../../src/index.js';
+import { Materialized } from '../../src/streams/materialized.js';
 
-function sessions(windows: SessionWindows, options: { suppress?: boolean } = {}) {
+/** `retentionMs`: keep closed sessions in the store that long (Materialized.withRetention); default: Kafka's gap + grace. */
+function sessions(windows: SessionWindows, options: { suppress?: boolean; retentionMs?: number } = {}) {
   const builder = new StreamsBuilder();
-  const counts = builder.stream<string, number>('in').groupByKey().windowedBy(windows).count('sessions');
+  const store = options.retentionMs === undefined ? 'sessions' : Materialized.as('sessions').withRetention(options.retentionMs);
+  const counts = builder.stream<string, number>('in').groupByKey().windowedBy(windows).count(store);
   (options.suppress ? counts.suppress(Suppressed.untilWindowCloses()) : counts).toStream().to('out');
   const driver = new TopologyTestDriver(builder.build());
   return { driver, input: driver.createInputTopic<string, number>('in'), output: driver.createOutputTopic<Windowed<string>, number | null>('out') };
@@ -13,7 +16,8 @@ const s = (start: number, end: number, count: number | null, key = 'a') => KeyVa
 
 describe('SessionWindows', () => {
   it('a record within the gap (inclusive) extends the session; the old session is retracted with a tombstone, even when its window stays', () => {
-    const { driver, input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(10));
+    // A long retention keeps the closed session [100, 110] in the store for the last check.
+    const { driver, input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(10), { retentionMs: 1_000 });
     input.pipeInput('a', 0, 100);
     input.pipeInput('a', 0, 110); // exactly the gap away
     input.pipeInput('a', 0, 105); // inside: the window does not change, but Kafka Streams still retracts and re-adds it
@@ -39,7 +43,8 @@ describe('SessionWindows', () => {
   });
 
   it('a record is dropped only when the session it merges into has closed (end + gap + grace before stream time)', () => {
-    const { driver, input, output } = sessions(SessionWindows.ofInactivityGapAndGrace(10, 5));
+    // With a retention longer than gap + grace the store still holds [100, 100] once it has closed, as Kafka's would.
+    const { driver, input, output } = sessions(SessionWindows.ofInactivityGapAndGrace(10, 5), { retentionMs: 1_000 });
     input.pipeInput('a', 0, 100);
     input.pipeInput('b', 0, 116); // stream time 116 = 100 + 10 + 5 + 1: [100, 100] alone would be closed
     output.readKeyValuesToList();
@@ -55,7 +60,8 @@ describe('SessionWindows', () => {
   });
 
   it('a record between a closed session and an open one merges both, as Kafka Streams only asks whether the merged session is open', () => {
-    const { driver, input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(10));
+    // Only while the store still holds the closed session: here a retention longer than the default gap + grace.
+    const { driver, input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(10), { retentionMs: 1_000 });
     input.pipeInput('a', 0, 0); // [0, 0] closes at 11
     input.pipeInput('a', 0, 15); // [15, 15] is open until 26
     input.pipeInput('b', 0, 21); // stream time 21: [0, 0] has closed
@@ -65,8 +71,8 @@ describe('SessionWindows', () => {
     expect(driver.droppedRecords()).toBe(0);
   });
 
-  it('a session closed long ago merges back into an open session of its key that a record bridges to', () => {
-    const { driver, input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(10));
+  it('a session closed long ago, still in a store kept long enough, merges back into an open session of its key that a record bridges to', () => {
+    const { driver, input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(10), { retentionMs: 1_000 });
     input.pipeInput('a', 0, 0); // [0, 0] closes at 11
     for (let t = 15; t <= 95; t += 10) input.pipeInput('a', 0, t); // [15, 95], open until 106
     output.readKeyValuesToList();

@@ -1,14 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SessionWindows, SlidingWindows, StreamsBuilder, TopologyTestDriver, type Windowed } from '../../src/index.js';
+import { Materialized } from '../../src/streams/materialized.js';
 
 const records = fc.array(fc.record({ key: fc.constantFrom('a', 'b'), timestamp: fc.integer({ min: 0, max: 300 }) }), { maxLength: 50 });
 
 function counted(windows: SessionWindows | SlidingWindows, input: { key: string; timestamp: number }[]) {
   const builder = new StreamsBuilder();
   const grouped = builder.stream<string, number>('in').groupByKey();
-  if (windows instanceof SessionWindows) grouped.windowedBy(windows).count('counts');
-  else grouped.windowedBy(windows).count('counts');
+  // A retention longer than the records' time span keeps every window, closed ones too, for the checks.
+  const store = Materialized.as('counts').withRetention(10_000);
+  if (windows instanceof SessionWindows) grouped.windowedBy(windows).count(store);
+  else grouped.windowedBy(windows).count(store);
   const driver = new TopologyTestDriver(builder.build());
   const pipe = driver.createInputTopic<string, number>('in');
   for (const r of input) pipe.pipeInput(r.key, 1, r.timestamp);
