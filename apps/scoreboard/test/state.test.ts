@@ -11,7 +11,7 @@ import { parseLiveFrame, type LiveFrame } from '../src/net/live-frames.js';
 import { bannerFor, mergeBailouts, ordinal, type Banner } from '../src/state/banners.js';
 import { crowdSize, crowdUnit, MAX_CROWD } from '../src/state/crowd.js';
 import { pageAt, pageLabel, rotationPeriodMs } from '../src/state/rotation.js';
-import { GibbFeed, hypeMark } from '../src/state/gibb-feed.js';
+import { GibbFeed, hypeMark, tickerMark } from '../src/state/gibb-feed.js';
 import { PriceHistory } from '../src/state/price-history.js';
 import { ScoreboardStore, type MarketState } from '../src/state/scoreboard-store.js';
 import { StandingsTracker } from '../src/state/standings.js';
@@ -309,5 +309,18 @@ describe('scoreboard store', () => {
     store.applyFrame({ event: 'game-event', data: { type: 'GAME_RESUMED', time: iso(T0) } });
     expect(store.market?.status).toBe('running');
     expect(banners.map((b) => b.key)).toEqual(['pause', 'resume']);
+  });
+
+  it("puts the room's price alerts on the ticker, once each, marked as alerts", () => {
+    const store = new ScoreboardStore();
+    const added: string[] = [];
+    store.on('gibbs', (g) => g.added && added.push(g.added.text));
+    const alert = { participant: 'alice', time: iso(T0), average: 1.62, prices: 30 };
+    const frame = parseLiveFrame(JSON.stringify({ event: 'price-alert', data: alert }));
+    if (!frame.ok || frame.frame === undefined) throw new Error(`a price alert frame was refused: ${JSON.stringify(frame)}`);
+    store.applyFrame(frame.frame);
+    store.applyFrame({ event: 'price-alert', data: alert });
+    expect(added).toEqual(['ALERT alice: avg 1.62']);
+    expect(tickerMark(store.gibbs.latest[0])).toEqual({ sign: '!', label: 'price alert' });
   });
 });

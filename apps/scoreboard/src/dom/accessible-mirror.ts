@@ -5,7 +5,7 @@
  * hidden — the canvas shows the same things for the room.
  */
 import type { Banner } from '../state/banners.js';
-import { hypeMark, type TickerGibb } from '../state/gibb-feed.js';
+import { tickerMark, type TickerGibb } from '../state/gibb-feed.js';
 import type { BrokerState, ConnectionState, MarketState, ScoreboardStore } from '../state/scoreboard-store.js';
 import type { Standings } from '../state/standings.js';
 import { formatClock, formatCoins, formatForecast } from '../format.js';
@@ -97,7 +97,7 @@ function renderGibbs(list: HTMLOListElement, latest: readonly TickerGibb[]): voi
     ...latest.map((g) => {
       const item = document.createElement('li');
       item.dataset.gibbId = g.id;
-      item.textContent = `${g.text} (${hypeMark(g.delta).label})`;
+      item.textContent = `${g.text} (${tickerMark(g).label})`;
       return item;
     }),
   );

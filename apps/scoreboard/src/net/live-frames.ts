@@ -5,7 +5,7 @@
  */
 import { parseServerFrame, type ParsedFrame, type ServerFrame } from '@banana-market/protocol';
 
-export const SPECTATOR_EVENTS = ['welcome', 'price', 'leaderboard', 'game-event', 'gibb', 'health'] as const;
+export const SPECTATOR_EVENTS = ['welcome', 'price', 'leaderboard', 'game-event', 'gibb', 'health', 'price-alert'] as const;
 export type LiveFrame = Extract<ServerFrame, { event: (typeof SPECTATOR_EVENTS)[number] }>;
 
 /**
@@ -18,4 +18,4 @@ export function parseLiveFrame(raw: string): ParsedFrame<LiveFrame> {
   return parseServerFrame(raw, SPECTATOR_EVENTS);
 }
 
-export type { GameEvent, Gibb, LeaderboardView, LivePrice, MarketView, ServerHealth, Welcome } from '@banana-market/protocol';
+export type { GameEvent, Gibb, LeaderboardView, LivePrice, LivePriceAlert, MarketView, ServerHealth, Welcome } from '@banana-market/protocol';

@@ -1,10 +1,11 @@
 /**
  * The gibb ticker along the bottom: the latest gibbs scroll by, each led by
- * its hype mark (+ green, − red, · none). New gibbs go first; when none are
+ * its hype mark (+ green, − red, · none), and the room's price alerts when
+ * the coach shows them (! in banana yellow). New gibbs go first; when none are
  * waiting, the latest ones come round again so the strip never runs dry.
  */
 import type * as Phaser from 'phaser';
-import { hypeMark, type TickerGibb } from '../state/gibb-feed.js';
+import { tickerMark, type TickerGibb } from '../state/gibb-feed.js';
 import { COLORS, css, destroyTweened, fit, LAYOUT, textStyle } from './theme.js';
 
 const LABEL_WIDTH = 200;
@@ -89,8 +90,8 @@ export class TickerView {
   }
 
   private paintMark(item: Item): void {
-    const mark = hypeMark(item.gibb.delta);
-    const color = mark.sign === '+' ? COLORS.up : mark.sign === '−' ? COLORS.down : COLORS.muted;
+    const mark = tickerMark(item.gibb);
+    const color = mark.sign === '+' ? COLORS.up : mark.sign === '−' ? COLORS.down : mark.sign === '!' ? COLORS.banana : COLORS.muted;
     item.badge.setFillStyle(color);
     if (item.sign.text !== mark.sign) item.sign.setText(mark.sign);
     item.sign.setColor(css(COLORS.background));

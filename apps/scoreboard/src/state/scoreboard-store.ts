@@ -118,6 +118,11 @@ export class ScoreboardStore extends Emitter<StoreEvents> {
         if (added !== undefined) this.emit('gibbs', { latest: this.gibbs.latest, added });
         return;
       }
+      case 'price-alert': {
+        const added = this.gibbs.addAlert(frame.data);
+        if (added !== undefined) this.emit('gibbs', { latest: this.gibbs.latest, added });
+        return;
+      }
       case 'game-event': {
         const event = frame.data;
         if (event.type === 'HYPE_CHANGED') {
