@@ -3,14 +3,16 @@
  * admin token once (kept for this tab, shared with /coach/teams) and then
  * drives the same REST API a `curl` would: start, pause, resume, extend and
  * end the game — a reset only once RESET is typed — shows the time left, the
- * room's join and gibber URLs as QR codes, the gibb sources, and the traders
- * with a revoke button each. Every answer is read with the protocol's schemas.
+ * room's join and gibber URLs as QR codes, the gibb sources, the switch for
+ * the room's --live price alerts on the ticker, and the traders with a revoke
+ * button each. Every answer is read with the protocol's schemas.
  */
 import QRCode from 'qrcode';
 import {
   API_PATHS,
   gibbSourcesViewSchema,
   marketViewSchema,
+  priceAlertsSwitchSchema,
   roomViewSchema,
   traderListSchema,
   type MarketView,
@@ -155,8 +157,14 @@ async function signIn(candidate: string): Promise<void> {
     return;
   }
   sessionStorage.setItem(TOKEN_KEY, token);
-  await Promise.all([showRoom(), refresh()]);
+  await Promise.all([showRoom(), refresh(), showPriceAlerts()]);
   refresher ??= setInterval(() => void refresh(), REFRESH_MS);
+}
+
+/** The ticker's price alerts switch as the server has it (off at every start of the server). */
+async function showPriceAlerts(): Promise<void> {
+  const answer = priceAlertsSwitchSchema.safeParse((await api('GET', API_PATHS.coachPriceAlerts)).body);
+  if (answer.success) $<HTMLInputElement>('price-alerts').checked = answer.data.on;
 }
 
 $<HTMLFormElement>('auth').addEventListener('submit', (event) => {
@@ -171,6 +179,11 @@ for (const [id, path] of [
 ] as const) {
   $(id).addEventListener('click', () => void command(path));
 }
+$<HTMLInputElement>('price-alerts').addEventListener('change', async (event) => {
+  // On a server without Kafka the answer says why (409) and the box goes back to what the server has.
+  await command(API_PATHS.coachPriceAlerts, { on: (event.target as HTMLInputElement).checked });
+  await showPriceAlerts();
+});
 $('extend').addEventListener('click', () => void command(API_PATHS.extend, { minutes: Number($<HTMLInputElement>('extend-minutes').value) }));
 const resetConfirm = $<HTMLInputElement>('reset-confirm');
 const reset = $<HTMLButtonElement>('reset');
