@@ -63,6 +63,9 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     readonly repartitionRequired = false,
   ) {}
 
+  /** The repartitioned twin a join made of this stream, if any. */
+  private joinRepartition: KStreamImpl<K, V> | undefined;
+
   filter(predicate: (key: K, value: V) => boolean): KStream<K, V> {
     return this.step('KSTREAM-FILTER', KEY_KEPT, (r, forward) => {
       if (predicate(r.key as K, r.value as V)) forward(r);
@@ -160,10 +163,14 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     return new KStreamImpl<K, V>(this.graph, source);
   }
 
-  /** This stream, through a repartition topic `<name>-repartition` first if its key may have changed (Kafka's repartitionForJoin). */
+  /**
+   * This stream, through a repartition topic `<name>-repartition` first if its key may have changed (Kafka's
+   * repartitionForJoin); made once, so that joining the stream twice (or with itself) reads the one topic, as in Kafka.
+   */
   private repartitionedForJoin(name: string): KStreamImpl<K, V> {
     if (!this.repartitionRequired) return this;
-    return new KStreamImpl<K, V>(this.graph, addRepartition(this.graph, this.nodeName, { name }));
+    this.joinRepartition ??= new KStreamImpl<K, V>(this.graph, addRepartition(this.graph, this.nodeName, { name }));
+    return this.joinRepartition;
   }
 
   join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR): KStream<K, VR>;
