@@ -8,8 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createKafkaClient, createProducer, waitForGroupJoin, type SaslCredentials } from '@banana-market/kafka';
-import { ACTIONS, encode, PLAYER_READABLE_TOPICS, PLAYER_WRITABLE_TOPICS, SERVER_WRITTEN_TOPICS, TOPICS } from '@banana-market/protocol';
+import { createKafkaClient, createProducer, ensureTopics, waitForGroupJoin, type SaslCredentials } from '@banana-market/kafka';
+import {
+  ACTIONS,
+  encode,
+  LIVE_TOPIC_PREFIX,
+  PLAYER_READABLE_TOPICS,
+  PLAYER_WRITABLE_TOPICS,
+  SERVER_WRITTEN_TOPICS,
+  TOPICS,
+} from '@banana-market/protocol';
 import { KafkaBus } from '../../src/bus/kafka-bus.js';
 import { http, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -153,6 +161,42 @@ describe('the secured project broker', () => {
     };
     await expect(transactionWith(`player-${RUN}`)).resolves.toBeUndefined();
     await expect(transactionWith('banana-market-actions-member-x')).rejects.toThrow(/coordinator/);
+  }, 120_000);
+
+  it('lets a player create, write and read topics of their own (live-*, npm run exercises -- --live), and create no other', async (ctx) => {
+    if (broker === undefined) return ctx.skip('no Kafka broker on this machine (see the message above)');
+    const kafka = playerClient();
+    const topic = `${LIVE_TOPIC_PREFIX}alice-${RUN}-kata-05-price-alerts`;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await expect(ensureTopics(admin, [{ name: topic, partitions: 1 }], { timeoutMs: 30_000 })).resolves.toEqual([topic]);
+      await expect(admin.createTopics({ topics: [{ topic: `not-live-${RUN}`, numPartitions: 1 }] })).rejects.toThrow();
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = createProducer(kafka);
+    const groupId = `${LIVE_TOPIC_PREFIX}alice-${RUN}-05-hopping-and-sliding-windows`;
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    const read: string[] = [];
+    try {
+      await producer.connect();
+      await producer.send({ topic, acks: -1, messages: [{ key: '"GNOU"', value: '{"time":"2026-11-23T09:00:00.000Z","average":1.6,"prices":3}' }] });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          read.push(message.value?.toString() ?? '');
+        },
+      });
+      await vi.waitFor(() => expect(read).toEqual(['{"time":"2026-11-23T09:00:00.000Z","average":1.6,"prices":3}']), {
+        timeout: 30_000,
+        interval: 100,
+      });
+    } finally {
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
   }, 120_000);
 
   it('lets no client in without the right password', async (ctx) => {
