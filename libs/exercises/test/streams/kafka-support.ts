@@ -1,10 +1,9 @@
 /** Plain kafkajs clients (through @banana-market/kafka) that play the outside world for the Kafka runner's tests. */
 import { randomUUID } from 'node:crypto';
 import { vi } from 'vitest';
-import { createKafkaClient, createProducer, ensureTopics, type Consumer, type Kafka, type Producer } from '@banana-market/kafka';
-import type { TopicSpec } from '@banana-market/protocol';
+import { createKafkaClient, createProducer, ensureTopics, type Consumer, type Kafka, type Producer, type TopicSpec } from '@banana-market/kafka';
 
-/** The game's topics a test reads, with the game's partition counts, as the server would have made them. */
+/** Topics a test reads — the game's with their partition counts (the protocol's specs), as the server would have made them. */
 export async function createGameTopics(bootstrap: string, clientId: string, specs: readonly TopicSpec[]): Promise<void> {
   const admin = createKafkaClient({ clientId, brokers: [bootstrap] }).admin();
   await admin.connect();
