@@ -22,7 +22,8 @@ const FRAME_TIMEOUT_MS = 30_000;
 
 const alertsTopic = (name: string) => `live-${name}-kata-05-price-alerts`;
 const alertAt = (ms: number, average: number) => ({ time: new Date(ms).toISOString(), average, prices: 12 });
-const isAlert = (f: Frame) => f.event === 'price-alert';
+/** On a shared broker (KAFKA_BROKERS) other runs' live topics are followed too: this run's participants carry RUN. */
+const isAlert = (f: Frame) => f.event === 'price-alert' && String(f.data.participant).endsWith(`-${RUN}`);
 
 describe('the coach shows the room’s --live price alerts on the ticker (a real Kafka broker)', () => {
   let env: BusEnvironment | undefined;
