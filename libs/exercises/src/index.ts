@@ -19,6 +19,7 @@ export type { Processor, ProcessorContext } from './streams/processor.js';
 export { PunctuationType, type Punctuator, type Cancellable } from './streams/punctuation.js';
 export type { Topology, SinkRecord, RepartitionTopicSpec } from './streams/topology.js';
 export { Repartitioned } from './streams/repartitioned.js';
+export { Materialized } from './streams/materialized.js';
 export { StreamsBuilder } from './streams/builder.js';
 export { TimestampExtractors, type TimestampExtractor, type ConsumerRecord, type ConsumedWith } from './streams/timestamp-extractor.js';
 export type { KStream } from './streams/kstream.js';

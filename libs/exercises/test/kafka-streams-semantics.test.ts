@@ -20,8 +20,8 @@ import {
   type KStream,
   type KTable,
   type Windowed,
+  Materialized,
 } from '../src/index.js';
-import { Materialized } from '../src/streams/materialized.js';
 
 type Out<V> = { key: Windowed<string>; value: V | null; timestamp: number };
 const w = <V>(key: string, start: number, end: number, value: V | null, timestamp: number): Out<V> => ({

@@ -135,7 +135,6 @@ export class TopologyRuntime {
         this.streamTimeStore.put(STREAM_TIME_KEY, eventTime);
       }
       instances.get(source.nodeName)?.process(record);
-      for (const instance of instances.values()) instance.onStreamTime?.();
       // As Kafka's StreamTask after each record: maybePunctuateStreamTime.
       this.streamTimePunctuations.mayPunctuate(this.streamTime);
       return this.pending;

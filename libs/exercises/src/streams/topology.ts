@@ -48,8 +48,6 @@ export interface NodeContext {
 
 export interface NodeInstance {
   process(record: NodeRecord): void;
-  /** Called after every input record, once stream time may have moved. */
-  onStreamTime?(): void;
   close?(): void;
 }
 

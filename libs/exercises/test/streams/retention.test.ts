@@ -15,8 +15,8 @@ import {
   TopologyRuntime,
   TopologyTestDriver,
   type Windowed,
+  Materialized,
 } from '../../src/index.js';
-import { Materialized } from '../../src/streams/materialized.js';
 
 const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyValue, SessionWindows, StreamsBuilder, Suppressed, TopologyTestDriver, type Windowed } from '../../src/index.js';
-import { Materialized } from '../../src/streams/materialized.js';
+import { KeyValue, SessionWindows, StreamsBuilder, Suppressed, TopologyTestDriver, type Windowed, Materialized } from '../../src/index.js';
 
 /** `retentionMs`: keep closed sessions in the store that long (Materialized.withRetention); default: Kafka's gap + grace. */
 function sessions(windows: SessionWindows, options: { suppress?: boolean; retentionMs?: number } = {}) {

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SessionWindows, SlidingWindows, StreamsBuilder, TopologyTestDriver, type Windowed } from '../../src/index.js';
-import { Materialized } from '../../src/streams/materialized.js';
+import { SessionWindows, SlidingWindows, StreamsBuilder, TopologyTestDriver, type Windowed, Materialized } from '../../src/index.js';
 
 const records = fc.array(fc.record({ key: fc.constantFrom('a', 'b'), timestamp: fc.integer({ min: 0, max: 300 }) }), { maxLength: 50 });
 
