@@ -98,6 +98,14 @@ export class TopicFollower {
     await this.consumer?.disconnect();
     this.consumer = undefined;
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts the consumer after a retriable failure; after any other, the next refresh starts a new one.
+      if (payload.restart || this.consumer !== consumer) return;
+      this.consumer = undefined;
+      this.topics.clear();
+      void consumer.disconnect().catch(() => undefined);
+      onError?.(payload.error);
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
@@ -116,7 +124,7 @@ export class TopicFollower {
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       // Followed again at the next refresh.
-      for (const topic of this.topics) this.topics.delete(topic);
+      this.topics.clear();
       throw error;
     }
     if (this.closed) await consumer.disconnect().catch(() => undefined);
