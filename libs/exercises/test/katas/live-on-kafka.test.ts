@@ -5,7 +5,7 @@
  * topic, and writes its alerts to the participant's topic
  * (live-NAME-kata-05-price-alerts) within one window; Ctrl-C closes it cleanly.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,5 +118,29 @@ describe.skipIf(broker === undefined)('npm run exercises -- --live 5 on a real b
     expect(await exited).toBe(0);
     expect(stdout).toContain('SIGINT: closing');
     expect(stdout).toContain('closed');
+  });
+});
+
+describe('npm run exercises -- --live, refused before it starts', () => {
+  const exercises = (args: string[], env: Record<string, string> = {}) => {
+    const run = spawnSync(TSX, ['--conditions=@banana-market/source', 'libs/exercises/tools/exercises.ts', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+    return { status: run.status, out: run.stdout, err: run.stderr };
+  };
+
+  it('names the flag of a bad broker address, with the usage and exit code 2', () => {
+    const run = exercises(['--live', '5', '--kafka', 'http://coach:9092']);
+    expect(run.err).toContain('--kafka needs the broker as HOST:PORT (e.g. 192.168.1.20:9092; several: comma-separated), got "http://coach:9092"');
+    expect(run.err).toContain('--live N      run your chapter N');
+    expect(run.status).toBe(2);
+  });
+
+  it('says a secured broker is not supported yet rather than waiting for a connection that never comes', () => {
+    const run = exercises(['--live', '5', '--kafka', '127.0.0.1:9', '--solutions'], { KAFKA_SASL_USERNAME: 'player', KAFKA_SASL_PASSWORD: 'secret' });
+    expect(run.err).toContain('--live on a secured broker (KAFKA_SASL_USERNAME set) needs the KafkaStreams runner to take SASL credentials');
+    expect(run.status).toBe(1);
   });
 });
