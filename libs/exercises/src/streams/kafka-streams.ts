@@ -6,6 +6,7 @@ import {
   type Consumer,
   type EachBatchPayload,
   type Kafka,
+  type SaslCredentials,
 } from '@banana-market/kafka';
 import { restoreChangelogs } from './changelog-restore.js';
 import { connectDelivery, PROCESSING_GUARANTEES, type Delivery, type OutgoingRecord, type ProcessingGuarantee } from './delivery.js';
@@ -18,6 +19,8 @@ export interface KafkaStreamsConfig {
   /** The consumer group, and the prefix of the changelog and repartition topics. */
   readonly applicationId: string;
   readonly brokers: string[];
+  /** A secured broker's credentials (SASL over plaintext), e.g. a participant's from KAFKA_SASL_* (saslFromEnv). */
+  readonly sasl?: SaslCredentials;
   /** kafkajs' log level; default NOTHING. */
   readonly logLevel?: number;
   /** Default: errors to stderr. */
@@ -120,7 +123,7 @@ export class KafkaStreams {
     }
     this.clock = config.clock ?? Date.now;
     this.logger = config.logger ?? stderrLogger;
-    this.kafka = createKafkaClient({ clientId: config.applicationId, brokers: config.brokers, logLevel: config.logLevel });
+    this.kafka = createKafkaClient({ clientId: config.applicationId, brokers: config.brokers, logLevel: config.logLevel, sasl: config.sasl });
   }
 
   /** Creates missing topics, restores every store from its changelog, then consumes; resolves once the consumer joined its group. */

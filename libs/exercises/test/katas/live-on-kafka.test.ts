@@ -9,9 +9,10 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SaslCredentials } from '@banana-market/kafka';
 import { TOPICS } from '@banana-market/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
+import { brokerForTests, startBroker } from '../../../../tools/kafka/broker.mjs';
 import { AVERAGE_WINDOW_MS, isoAt, PRICE_ALERTS_TOPIC, PRICES_TOPIC } from '../../solutions/05-hopping-and-sliding-windows/kata.js';
 import { listChapters } from '../../tools/chapters.js';
 import { liveApplicationId, liveTopic } from '../../tools/live.js';
@@ -20,6 +21,8 @@ import { createGameTopics, eventually, OutsideWorld } from '../streams/kafka-sup
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
+// A secured broker of this file's own (KAFKA_BROKERS, a shared open one, cannot be it), when an open one can run here.
+const secured = broker === undefined ? undefined : await startBroker({ secure: true });
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -29,70 +32,60 @@ const RUN_START = Math.ceil(Date.now() / MINUTE) * MINUTE;
 /** "Within one window": the shorter of chapter 05's windows, the moving average's minute (the alert's is 10 minutes). */
 const ONE_WINDOW_MS = AVERAGE_WINDOW_MS;
 
-describe.skipIf(broker === undefined)('npm run exercises -- --live 5 on a real broker', () => {
-  const run = randomUUID().slice(0, 8);
-  const bootstrap = broker?.bootstrap ?? '';
-  // A space and an @, as defaultParticipant() gives: the topic spells them "-".
-  const participant = `ada@room ${run}`;
+interface LiveBroker {
+  readonly bootstrap: string;
+  /** The game server's credentials on a secured broker (it writes share-price); the participant's, given to --live. */
+  readonly server?: SaslCredentials;
+  readonly player?: SaslCredentials;
+}
+
+/**
+ * Runs `--live 5 --solutions` as a participant, publishes two prices the way the game does, and checks that
+ * the alert lands on the participant's topic within one window, is printed, and that Ctrl-C closes the run.
+ */
+async function liveRunAlerts(broker: LiveBroker, run: string, participant: string, started: ChildProcessWithoutNullStreams[]): Promise<void> {
   // A key of this run's own: the kata keeps one sliding window and one "above?" per key, so the prices
   // other tests write to the shared share-price topic (key "GNOU") change nothing here.
   const key = `GNOU-${run}`;
-  let outside: OutsideWorld;
-  let live: ChildProcessWithoutNullStreams | undefined;
+  // As the game server makes it: one partition (the app would make it with the broker's default otherwise).
+  await createGameTopics(broker.bootstrap, `live-${run}`, [TOPICS.sharePrice], broker.server);
+  const outside = new OutsideWorld(broker.bootstrap, broker.server);
+  await outside.connect();
+  const credentials = broker.player === undefined ? {} : { KAFKA_SASL_USERNAME: broker.player.username, KAFKA_SASL_PASSWORD: broker.player.password };
+  const child = spawn(
+    TSX,
+    [
+      '--conditions=@banana-market/source',
+      'libs/exercises/tools/exercises.ts',
+      '--live',
+      '5',
+      '--solutions',
+      '--kafka',
+      broker.bootstrap,
+      '--name',
+      participant,
+    ],
+    { cwd: ROOT, env: { ...process.env, ...credentials } },
+  );
+  started.push(child);
   let stdout = '';
   let stderr = '';
-
-  beforeAll(async () => {
-    // As the game server makes it: one partition (the app would make it with the broker's default otherwise).
-    await createGameTopics(bootstrap, `live-${run}`, [TOPICS.sharePrice]);
-    outside = new OutsideWorld(bootstrap);
-    await outside.connect();
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
   });
-
-  afterAll(async () => {
-    live?.kill('SIGKILL');
-    await outside?.close();
-    await broker?.stop();
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
   });
-
-  it('names the participant’s topics and group after them, in the characters Kafka allows', () => {
-    const chapter = listChapters(join(ROOT, 'libs/exercises/chapters')).find((c) => c.number === 5);
-    expect(liveTopic(participant, PRICE_ALERTS_TOPIC)).toBe(`live-ada-room-${run}-kata-05-price-alerts`);
-    expect(chapter && liveApplicationId(participant, chapter)).toBe(`live-ada-room-${run}-05-hopping-and-sliding-windows`);
-  });
-
-  it('writes the alert to the participant’s topic within one window, prints it, and closes on Ctrl-C', { timeout: 3 * ONE_WINDOW_MS }, async () => {
-    live = spawn(
-      TSX,
-      [
-        '--conditions=@banana-market/source',
-        'libs/exercises/tools/exercises.ts',
-        '--live',
-        '5',
-        '--solutions',
-        '--kafka',
-        bootstrap,
-        '--name',
-        participant,
-      ],
-      { cwd: ROOT, env: process.env },
-    );
-    const child = live;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    // A run that stops early fails the test at once, with what it printed.
-    const whileRunning = <T>(waiting: Promise<T>) =>
-      Promise.race([
-        waiting,
-        exited.then((code) => {
-          throw new Error(`--live exited early (code ${code}):\n${stdout}\n${stderr}`);
-        }),
-      ]);
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  // A run that stops early fails the test at once, with what it printed.
+  const whileRunning = <T>(waiting: Promise<T>) =>
+    Promise.race([
+      waiting,
+      exited.then((code) => {
+        throw new Error(`--live exited early (code ${code}):\n${stdout}\n${stderr}`);
+      }),
+    ]);
+  try {
     const alertsTopic = liveTopic(participant, PRICE_ALERTS_TOPIC);
     // Running: it has created its topics and joined its group (a new group reads share-price from its beginning).
     const writing = `live: writing ${liveTopic(participant, 'kata-05-moving-averages')}, ${alertsTopic}`;
@@ -118,6 +111,47 @@ describe.skipIf(broker === undefined)('npm run exercises -- --live 5 on a real b
     expect(await exited).toBe(0);
     expect(stdout).toContain('SIGINT: closing');
     expect(stdout).toContain('closed');
+  } finally {
+    await outside.close();
+  }
+}
+
+describe.skipIf(broker === undefined)('npm run exercises -- --live 5 on a real broker', () => {
+  const run = randomUUID().slice(0, 8);
+  // A space and an @, as defaultParticipant() gives: the topic spells them "-".
+  const participant = `ada@room ${run}`;
+  const started: ChildProcessWithoutNullStreams[] = [];
+
+  afterAll(async () => {
+    for (const child of started) child.kill('SIGKILL');
+    await broker?.stop();
+  });
+
+  it('names the participant’s topics and group after them, in the characters Kafka allows', () => {
+    const chapter = listChapters(join(ROOT, 'libs/exercises/chapters')).find((c) => c.number === 5);
+    expect(liveTopic(participant, PRICE_ALERTS_TOPIC)).toBe(`live-ada-room-${run}-kata-05-price-alerts`);
+    expect(chapter && liveApplicationId(participant, chapter)).toBe(`live-ada-room-${run}-05-hopping-and-sliding-windows`);
+  });
+
+  it('writes the alert to the participant’s topic within one window, prints it, and closes on Ctrl-C', { timeout: 3 * ONE_WINDOW_MS }, async () => {
+    await liveRunAlerts({ bootstrap: broker?.bootstrap ?? '' }, run, participant, started);
+  });
+});
+
+describe.skipIf(secured === undefined)('npm run exercises -- --live 5 on a secured broker, with the players’ credentials', () => {
+  const started: ChildProcessWithoutNullStreams[] = [];
+
+  afterAll(async () => {
+    for (const child of started) child.kill('SIGKILL');
+    await secured?.stop();
+  });
+
+  it('creates its live-* topics, joins its live-* group and writes the alert, as a player may', { timeout: 3 * ONE_WINDOW_MS }, async () => {
+    const users = secured?.users;
+    if (secured === undefined || users === undefined) throw new Error('the secured broker has no users');
+    const run = randomUUID().slice(0, 8);
+    const asUser = (user: { username: string; password: string }): SaslCredentials => ({ mechanism: 'scram-sha-256', ...user });
+    await liveRunAlerts({ bootstrap: secured.bootstrap, server: asUser(users.server), player: asUser(users.player) }, run, `grace ${run}`, started);
   });
 });
 
@@ -138,9 +172,13 @@ describe('npm run exercises -- --live, refused before it starts', () => {
     expect(run.status).toBe(2);
   });
 
-  it('says a secured broker is not supported yet rather than waiting for a connection that never comes', () => {
-    const run = exercises(['--live', '5', '--kafka', '127.0.0.1:9', '--solutions'], { KAFKA_SASL_USERNAME: 'player', KAFKA_SASL_PASSWORD: 'secret' });
-    expect(run.err).toContain('--live on a secured broker (KAFKA_SASL_USERNAME set) needs the KafkaStreams runner to take SASL credentials');
-    expect(run.status).toBe(1);
+  it('names KAFKA_SASL_MECHANISM when it is none of the mechanisms the players’ clients know', () => {
+    const run = exercises(['--live', '5', '--kafka', '127.0.0.1:9', '--solutions'], {
+      KAFKA_SASL_USERNAME: 'player',
+      KAFKA_SASL_PASSWORD: 'secret',
+      KAFKA_SASL_MECHANISM: 'kerberos',
+    });
+    expect(run.err).toContain('KAFKA_SASL_MECHANISM must be one of scram-sha-256, scram-sha-512, plain, got "kerberos"');
+    expect(run.status).not.toBe(0);
   });
 });

@@ -1,11 +1,20 @@
 /** Plain kafkajs clients (through @banana-market/kafka) that play the outside world for the Kafka runner's tests. */
 import { randomUUID } from 'node:crypto';
 import { vi } from 'vitest';
-import { createKafkaClient, createProducer, ensureTopics, type Consumer, type Kafka, type Producer, type TopicSpec } from '@banana-market/kafka';
+import {
+  createKafkaClient,
+  createProducer,
+  ensureTopics,
+  type Consumer,
+  type Kafka,
+  type Producer,
+  type SaslCredentials,
+  type TopicSpec,
+} from '@banana-market/kafka';
 
 /** Topics a test reads — the game's with their partition counts (the protocol's specs), as the server would have made them. */
-export async function createGameTopics(bootstrap: string, clientId: string, specs: readonly TopicSpec[]): Promise<void> {
-  const admin = createKafkaClient({ clientId, brokers: [bootstrap] }).admin();
+export async function createGameTopics(bootstrap: string, clientId: string, specs: readonly TopicSpec[], sasl?: SaslCredentials): Promise<void> {
+  const admin = createKafkaClient({ clientId, brokers: [bootstrap], sasl }).admin();
   await admin.connect();
   try {
     await ensureTopics(admin, specs);
@@ -26,8 +35,9 @@ export class OutsideWorld {
   private readonly producer: Producer;
   private readonly consumers: Consumer[] = [];
 
-  constructor(bootstrap: string) {
-    this.kafka = createKafkaClient({ clientId: 'outside-world', brokers: [bootstrap] });
+  /** `sasl`: on a secured broker, e.g. as the game server (which writes the game's topics). */
+  constructor(bootstrap: string, sasl?: SaslCredentials) {
+    this.kafka = createKafkaClient({ clientId: 'outside-world', brokers: [bootstrap], sasl });
     this.producer = createProducer(this.kafka);
   }
 
