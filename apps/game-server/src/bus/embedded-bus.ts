@@ -79,6 +79,8 @@ interface PendingBatch {
   readonly runs: Map<PartitionLog, PendingRun>;
   /** "group\0topic/partition" → the next offset the group reads; the newest wins. */
   readonly offsets: Map<string, { -readonly [K in keyof Batch['offsets'][number]]: Batch['offsets'][number][K] }>;
+  /** What tasks publish at commit (TaskContext.publishAtCommit), in call order: taken when the batch is written. */
+  readonly atCommit: Array<{ readonly topic: TopicLog; readonly take: () => readonly OutgoingMessage[] }>;
   /**
    * What every publish into this batch returns, made by the first one: one promise per
    * transaction rather than one per call, which the hot path (several publishes per order) felt.
@@ -110,7 +112,7 @@ export interface EmbeddedBusOptions {
 /** How long close() waits for handlers that are running to finish, so that their offsets commit with their output. */
 const CLOSE_WAIT_MS = 10_000;
 
-const emptyBatch = (): PendingBatch => ({ runs: new Map(), offsets: new Map() });
+const emptyBatch = (): PendingBatch => ({ runs: new Map(), offsets: new Map(), atCommit: [] });
 
 export class EmbeddedBus implements MessageBus {
   readonly kind = 'embedded' as const;
@@ -194,11 +196,7 @@ export class EmbeddedBus implements MessageBus {
     let topic: TopicLog;
     try {
       topic = this.requireTopic(topicName);
-      for (const { partition } of messages) {
-        if (partition !== undefined && !(Number.isInteger(partition) && partition >= 0 && partition < topic.spec.partitions)) {
-          throw new Error(`topic "${topicName}" has no partition ${partition} (it has ${topic.spec.partitions})`);
-        }
-      }
+      this.checkPartitions(topic, messages);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -208,7 +206,7 @@ export class EmbeddedBus implements MessageBus {
       for (const outgoing of messages) {
         const key = toBuffer(outgoing.key);
         const partition = this.partitionFor(topic, key, outgoing.partition);
-        this.append(topic, partition, key, toBuffer(outgoing.value), this.now());
+        this.append(topic, partition, key, toBuffer(outgoing.value), this.now(), outgoing.decoded);
         touched.add(partition);
       }
       this.drainTouched([[topicName, touched]]);
@@ -216,6 +214,31 @@ export class EmbeddedBus implements MessageBus {
     }
     // Durable: the partition (and so the order) is fixed now, the offset when the transaction is written.
     const batch = this.batching.pending;
+    this.stage(batch, topic, messages);
+    batch.committed ??= withResolvers();
+    this.scheduleFlush();
+    return batch.committed.promise;
+  }
+
+  /** TaskContext.publishAtCommit of a durable bus: `take` runs when the pending batch is written, and its messages join it. */
+  private publishAtCommit(topicName: string, take: () => readonly OutgoingMessage[]): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(new Error(`the embedded bus stopped after a failed write: ${this.failure.message}`));
+    if (this.closed) return Promise.reject(new Error(`the embedded bus is closed: cannot publish to "${topicName}"`));
+    let topic: TopicLog;
+    try {
+      topic = this.requireTopic(topicName);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const batch = this.batching.pending;
+    batch.atCommit.push({ topic, take });
+    batch.committed ??= withResolvers();
+    this.scheduleFlush();
+    return batch.committed.promise;
+  }
+
+  /** Adds messages to a pending batch (durable bus): their partition (and so their order) is fixed now, their offset when it is written. */
+  private stage(batch: PendingBatch, topic: TopicLog, messages: readonly OutgoingMessage[]): void {
     for (const outgoing of messages) {
       const key = toBuffer(outgoing.key);
       const partition = this.partitionFor(topic, key, outgoing.partition);
@@ -225,11 +248,9 @@ export class EmbeddedBus implements MessageBus {
         run = { topic, partition, messages: [] };
         batch.runs.set(log, run);
       }
-      run.messages.push({ topic: topicName, partition, offset: '', key, value: toBuffer(outgoing.value), timestamp: this.now() });
+      const { decoded } = outgoing;
+      run.messages.push({ topic: topic.spec.name, partition, offset: '', key, value: toBuffer(outgoing.value), timestamp: this.now(), decoded });
     }
-    batch.committed ??= withResolvers();
-    this.scheduleFlush();
-    return batch.committed.promise;
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -248,6 +269,10 @@ export class EmbeddedBus implements MessageBus {
       groupId: taskOptions.groupId,
       partition,
       publish: (topic: string, messages: readonly OutgoingMessage[]) => this.publish(topic, messages),
+      // Only a durable bus has a commit to defer to: the memory-only one makes a publish visible at once.
+      ...(this.store === undefined
+        ? {}
+        : { publishAtCommit: (topic: string, take: () => readonly OutgoingMessage[]) => this.publishAtCommit(topic, take) }),
     }));
     const partitions = contexts.map((c) => c.partition);
     // Reserved now: a second subscribeTasks of the group while onAssigned runs is refused too.
@@ -409,6 +434,17 @@ export class EmbeddedBus implements MessageBus {
       batch.committed?.reject(this.failure ?? new Error('the embedded bus is closed'));
       return;
     }
+    try {
+      // Taken now, even from a closing bus: they belong to this batch, whose handlers' offsets it commits.
+      for (const { topic, take } of batch.atCommit) {
+        const messages = take();
+        this.checkPartitions(topic, messages);
+        this.stage(batch, topic, messages);
+      }
+    } catch (err) {
+      this.fail(batch, err);
+      return;
+    }
     const trims = new Map<string, TrimNote>();
     const touched = new Map<string, Set<number>>();
     const segments: BusMessage[][] = [];
@@ -427,17 +463,22 @@ export class EmbeddedBus implements MessageBus {
       store.writeBatch({ segments, offsets: [...batch.offsets.values()], trims: this.toTrims(trims) });
     } catch (err) {
       // Memory is now ahead of the database: stop rather than let anyone act on it (a restart resumes from the file).
-      const error = err instanceof Error ? err : new Error(String(err));
-      this.failure = error;
-      for (const member of this.members) member.closed = true;
-      this.members.clear();
-      batch.committed?.reject(error);
-      this.onFatalError(error);
+      this.fail(batch, err);
       return;
     }
     batch.committed?.resolve();
     this.drainTouched([...touched]);
     if (this.isIdle()) this.notifyIdle();
+  }
+
+  /** A batch that cannot be written: the bus stops (refuses publishes, delivers nothing more). */
+  private fail(batch: PendingBatch, err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.failure = error;
+    for (const member of this.members) member.closed = true;
+    this.members.clear();
+    batch.committed?.reject(error);
+    this.onFatalError(error);
   }
 
   /** `touched`: the partitions published to, per topic — an array, not a Map walked per member: this runs for every publish (memory) or transaction. */
@@ -514,9 +555,10 @@ export class EmbeddedBus implements MessageBus {
     key: Buffer | null,
     value: Buffer | null,
     timestamp: number,
+    decoded: object | undefined,
     trims?: Map<string, TrimNote>,
   ): BusMessage {
-    const message: PendingMessage = { topic: topic.spec.name, partition, offset: '', key, value, timestamp };
+    const message: PendingMessage = { topic: topic.spec.name, partition, offset: '', key, value, timestamp, decoded };
     this.appendMessage(topic, partition, message, trims);
     return message;
   }
@@ -580,13 +622,21 @@ export class EmbeddedBus implements MessageBus {
     else topic.compacted = undefined;
   }
 
+  private checkPartitions(topic: TopicLog, messages: readonly OutgoingMessage[]): void {
+    for (const { partition } of messages) {
+      if (partition !== undefined && !(Number.isInteger(partition) && partition >= 0 && partition < topic.spec.partitions)) {
+        throw new Error(`topic "${topic.spec.name}" has no partition ${partition} (it has ${topic.spec.partitions})`);
+      }
+    }
+  }
+
   private partitionFor(topic: TopicLog, key: Buffer | null, explicit?: number): number {
     if (explicit !== undefined) return explicit;
     return key === null ? topic.roundRobin++ % topic.spec.partitions : partitionForKey(topic.spec.name, key, topic.spec.partitions);
   }
 
   private isIdle(): boolean {
-    if (this.deliveries.size > 0 || this.batching.pending.runs.size > 0) return false;
+    if (this.deliveries.size > 0 || this.batching.pending.runs.size > 0 || this.batching.pending.atCommit.length > 0) return false;
     for (const member of this.members) {
       for (const [id, cursor] of member.cursors) {
         const [topicName, partition] = splitId(id);

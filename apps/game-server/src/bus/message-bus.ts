@@ -17,6 +17,12 @@ export interface OutgoingMessage {
   readonly value: string | Uint8Array | null;
   /** Explicit partition; default: Kafka's murmur2 of the key (as today). */
   readonly partition?: number;
+  /**
+   * What `value` decodes to (frozen), when the publisher has it: the embedded bus hands it to its
+   * consumers with the bytes (BusMessage.decoded), so that a reader in this process need not decode
+   * what this process just encoded. The Kafka bus ignores it: its readers decode (and authenticate) what they read.
+   */
+  readonly decoded?: object;
 }
 
 export interface BusMessage {
@@ -31,6 +37,8 @@ export interface BusMessage {
   readonly headers?: ReadonlyMap<string, Buffer>;
   /** On a topic players write (an action topic): true when the server wrote it (its signature checked; Kafka only). */
   readonly serverSigned?: boolean;
+  /** OutgoingMessage.decoded as published in this process (embedded bus only): what `value` decodes to. */
+  readonly decoded?: object;
 }
 
 export interface SubscribeOptions {
@@ -64,6 +72,13 @@ export interface TaskContext {
    * TaskLostError) once the task is lost — nothing of a lost task commits.
    */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /**
+   * Publishes in this task's next transaction the messages `take` returns when that transaction is
+   * written — not now: a state store keeps a key's latest value until then and encodes only that one
+   * (Kafka Streams' record cache), never the values a later one superseded. Resolves and rejects as
+   * publish. Absent (publish at once instead): the Kafka bus and the memory-only embedded bus.
+   */
+  readonly publishAtCommit?: (topic: string, take: () => readonly OutgoingMessage[]) => Promise<void>;
 }
 
 /** A task this member no longer owns, e.g. "task 3 of banana-market-actions was fenced by another server". */

@@ -25,6 +25,7 @@ import {
 import type { EngineEvent } from '@banana-market/engine';
 import type { OutgoingMessage } from '../bus/message-bus.js';
 import { compactTraderKey } from './compact-trader-key.js';
+import { resultValue, stateValue } from './published-answers.js';
 
 /** Where the events go: a task's (or the market leader's) transaction. */
 export type PublishTo = (topic: string, messages: readonly OutgoingMessage[]) => Promise<void>;
@@ -39,11 +40,14 @@ const compactKey: TraderKeyBytes = (trader) => compactTraderKey(trader).json;
 /**
  * Which topic an event goes to: REJECTED results go to txn-rejections (with
  * the `rejection` details the server adds), every other result to txn-results.
+ * `remember`: results and states go out with their values, which the read
+ * models of this process take as they are (published-answers).
  */
 export function toTopicMessage(
   event: EngineEvent,
   keyOf: TraderKeyBytes = compactKey,
   rejection?: RejectionDetails,
+  remember = false,
 ): { topic: string; message: OutgoingMessage } {
   switch (event.kind) {
     case 'price':
@@ -57,12 +61,16 @@ export function toTopicMessage(
       }
       return {
         topic: TOPICS.txnResults.name,
-        message: { key: keyOf(event.trader), value: encode.txnResult(event.result) },
+        message: remember
+          ? { key: keyOf(event.trader), value: encode.txnResult(event.result), decoded: resultValue(event.result) }
+          : { key: keyOf(event.trader), value: encode.txnResult(event.result) },
       };
     case 'trader-state':
       return {
         topic: TOPICS.traderStates.name,
-        message: { key: keyOf(event.trader), value: encode.traderState(event.state) },
+        message: remember
+          ? { key: keyOf(event.trader), value: encode.traderState(event.state), decoded: stateValue(event.state) }
+          : { key: keyOf(event.trader), value: encode.traderState(event.state) },
       };
     case 'game-event':
       return { topic: TOPICS.gameEvents.name, message: { key: singleStreamKey, value: encode.gameEvent(event.event) } };
@@ -80,7 +88,11 @@ export class EngineEventPublisher {
   /** The bytes each trader's answers go out under (made once: publish runs for every order). */
   private readonly keyOf: TraderKeyBytes = (trader) => this.keyFor(trader);
 
-  constructor(private readonly publishTo: PublishTo) {}
+  /** `rememberValues`: see toTopicMessage (for a bus that hands the values to its consumers: the embedded one). */
+  constructor(
+    private readonly publishTo: PublishTo,
+    private readonly rememberValues = false,
+  ) {}
 
   /**
    * The trader's answers go out under these bytes from now on (the key bytes
@@ -130,7 +142,7 @@ export class EngineEventPublisher {
     const topics: string[] = [];
     const batches: OutgoingMessage[][] = [];
     for (const event of events) {
-      const { topic, message } = toTopicMessage(event, this.keyOf, this.rejection);
+      const { topic, message } = toTopicMessage(event, this.keyOf, this.rejection, this.rememberValues);
       const i = topics.indexOf(topic);
       if (i === -1) {
         topics.push(topic);

@@ -40,8 +40,10 @@ export class GameTask {
     this.partition = context.partition;
     this.logger = new Logger(`Task ${context.partition}`);
     const publish = (topic: string, messages: Parameters<TaskContext['publish']>[1]) => context.publish(topic, messages);
-    this.publisher = new EngineEventPublisher(publish);
-    this.store = new GameStateStore(deps.bus, deps.cipher, { topic: TOPICS.taskChangelog.name, partition: context.partition }, publish);
+    // Kafka does not hand the values to its consumers: making them would serve nobody.
+    this.publisher = new EngineEventPublisher(publish, deps.bus.kind === 'embedded');
+    const place = { topic: TOPICS.taskChangelog.name, partition: context.partition };
+    this.store = new GameStateStore(deps.bus, deps.cipher, place, publish, context.publishAtCommit);
     this.loop = new GameLoop({
       seed: deps.seed,
       rules: deps.rules,

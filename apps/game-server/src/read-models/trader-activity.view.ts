@@ -11,6 +11,7 @@ import { RATE_LIMITED, TOPICS, traderId, type TraderActivity, type TraderKey } f
 import type { Clock } from '@banana-market/engine';
 import type { BusMessage } from '../bus/message-bus.js';
 import { GAME_CLOCK } from '../game/tokens.js';
+import { publishedResult } from '../game/published-answers.js';
 import { decodeTraderKey } from '../game/trader-key-decoder.js';
 import { TxnResultWaiter } from '../game/txn-result-waiter.service.js';
 
@@ -55,6 +56,13 @@ interface Activity {
  * A byte search rather than a parse: every answer of the game passes here.
  */
 const PAYOUTS = ['"type":"RETURN"', '"type":"BAILOUT"'].map((text) => Buffer.from(text));
+/** Whether a result is a payout: as a task of this process published it (embedded bus), else by its bytes. */
+function isPayout(message: BusMessage, value: Buffer): boolean {
+  const type = publishedResult(message)?.type;
+  if (type !== undefined) return type === 'RETURN' || type === 'BAILOUT';
+  return PAYOUTS.some((payout) => value.includes(payout));
+}
+
 /** A rejection over the rate limit, found the same way (a flood is thousands of them a second). */
 const RATE_LIMITED_REASON = Buffer.from(`"reason":"${RATE_LIMITED}:`);
 
@@ -124,7 +132,7 @@ export class TraderActivityView implements OnModuleInit, OnApplicationShutdown {
     const value = message.value;
     if (value === null) return;
     const rejected = message.topic === TOPICS.txnRejections.name;
-    if (!rejected && PAYOUTS.some((payout) => value.includes(payout))) return;
+    if (!rejected && isPayout(message, value)) return;
     const trader = decodeTraderKey(message.key);
     if (!trader.ok) return;
     const activity = this.of(trader.value);

@@ -8,6 +8,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { ALL_TOPICS, decodeMessage, TOPICS, traderId, type TraderKey, type TraderState } from '@banana-market/protocol';
 import { type BusMessage, MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
 import { TopicFollower } from './topic-follower.js';
+import { publishedState } from '../game/published-answers.js';
 import { decodeTraderKey } from '../game/trader-key-decoder.js';
 
 export interface TraderStateEntry {
@@ -102,16 +103,23 @@ export class TraderStatesView implements OnModuleInit, OnApplicationShutdown {
       if (this.states.delete(id)) this.notify(trader, undefined);
       return;
     }
-    const state = decodeMessage.traderState(message.value);
-    if (!state.ok) {
-      this.logger.debug(`ignored ${message.topic}/${message.partition}@${message.offset}: ${state.error.message}`);
-      return;
-    }
+    const state = this.stateOf(message);
+    if (state === undefined) return;
     const current = this.states.get(id);
     // Another spelling of the key, in another partition: no order between the two, the later state wins.
-    if (current !== undefined && current.partition !== message.partition && Date.parse(state.value.time) < Date.parse(current.state.time)) return;
-    this.states.set(id, { trader, state: state.value, partition: message.partition });
-    this.notify(trader, state.value);
+    if (current !== undefined && current.partition !== message.partition && Date.parse(state.time) < Date.parse(current.state.time)) return;
+    this.states.set(id, { trader, state, partition: message.partition });
+    this.notify(trader, state);
+  }
+
+  /** The state a message holds: as a task of this process published it (embedded bus), else decoded; undefined (logged) if unreadable. */
+  private stateOf(message: BusMessage): TraderState | undefined {
+    const published = publishedState(message);
+    if (published !== undefined) return published;
+    const state = decodeMessage.traderState(message.value);
+    if (state.ok) return state.value;
+    this.logger.debug(`ignored ${message.topic}/${message.partition}@${message.offset}: ${state.error.message}`);
+    return undefined;
   }
 
   private notify(trader: TraderKey, state: TraderState | undefined): void {

@@ -21,6 +21,7 @@ import {
 } from '@banana-market/protocol';
 import type { GameSave } from '@banana-market/engine';
 import type { BusMessage, MessageBus, OutgoingMessage } from '../bus/message-bus.js';
+import { RecordCache } from './record-cache.js';
 import type { StateCipher } from './state-cipher.js';
 
 /** The stored game cannot be read: the server must not guess, it says what to do and stops. */
@@ -55,31 +56,71 @@ export interface ChangelogPlace {
 /** How a store hands messages to the bus: a task's transaction, or the bus itself. */
 export type Publish = (topic: string, messages: readonly OutgoingMessage[]) => Promise<void>;
 
+/** TaskContext.publishAtCommit: the messages are made when the transaction is written. */
+export type PublishAtCommit = (topic: string, take: () => readonly OutgoingMessage[]) => Promise<void>;
+
 export class GameStateStore {
+  /** With publishAtCommit: the entries of the transaction being built, latest per key (null: a tombstone). */
+  private readonly cache = new RecordCache<string | Buffer, ChangelogEntry | null>();
+  /** What the writes of the transaction being built return (the one publishAtCommit of it). */
+  private committing: Promise<void> | undefined;
+
+  /** `publishAtCommit`: defer encoding to the commit, where only each key's latest entry is written (see RecordCache). */
   constructor(
     private readonly bus: MessageBus,
     private readonly cipher: StateCipher,
     private readonly place: ChangelogPlace = { topic: TOPICS.gameChangelog.name },
     private readonly publish: Publish = (topic, messages) => bus.publish(topic, messages),
+    private readonly publishAtCommit?: PublishAtCommit,
   ) {}
 
   /** Hands the entries to the bus now (not awaited: on Kafka they join the transaction of the events beside them). */
   write(entries: readonly ChangelogEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    const messages: OutgoingMessage[] = entries.map((entry) => {
-      const value = encodeChangelog(entry);
-      return this.placed(entry.key, entry.store === 'game' && value !== null ? this.cipher.seal(value) : value);
-    });
-    return this.publish(this.place.topic, messages);
+    if (this.publishAtCommit !== undefined) {
+      for (const entry of entries) this.cache.set(entry.key, entry.key, entry);
+      return this.atCommit();
+    }
+    return this.publish(
+      this.place.topic,
+      entries.map((entry) => this.encoded(entry.key, entry)),
+    );
   }
 
   /** Deletes every stored entry (a fresh start on a bus that keeps an older game). */
   discard(keys: readonly Buffer[]): Promise<void> {
     if (keys.length === 0) return Promise.resolve();
+    if (this.publishAtCommit !== undefined) {
+      for (const key of keys) this.cache.set(key.toString('utf8'), key, null);
+      return this.atCommit();
+    }
     return this.publish(
       this.place.topic,
       keys.map((key) => this.placed(key, null)),
     );
+  }
+
+  /** The transaction's one deferred publication, registered by its first write. */
+  private atCommit(): Promise<void> {
+    if (this.committing !== undefined) return this.committing;
+    const committing = (this.publishAtCommit as PublishAtCommit)(this.place.topic, () => {
+      this.committing = undefined;
+      return this.cache.take().map(({ key, value }) => this.encoded(key, value));
+    });
+    // Refused before it was taken (the bus stopped): the next write must not wait on it, nor the cache grow.
+    committing.catch(() => {
+      if (this.committing !== committing) return;
+      this.committing = undefined;
+      this.cache.take();
+    });
+    this.committing = committing;
+    return committing;
+  }
+
+  private encoded(key: string | Buffer, entry: ChangelogEntry | null): OutgoingMessage {
+    if (entry === null) return this.placed(key, null);
+    const value = encodeChangelog(entry);
+    return this.placed(key, entry.store === 'game' && value !== null ? this.cipher.seal(value) : value);
   }
 
   private placed(key: string | Buffer, value: string | Uint8Array | null): OutgoingMessage {
