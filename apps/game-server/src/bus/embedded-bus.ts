@@ -15,6 +15,7 @@
  */
 import { Logger } from '@nestjs/common';
 import type { TopicSpec } from './message-bus.js';
+import { InternedKeys } from './interned-keys.js';
 import { partitionForKey } from './key-partitioner.js';
 import { compactionKey, EmbeddedBusStorageError, EmbeddedLogStore, type Batch, type Trim, visibleMessages } from './embedded-log-store.js';
 import {
@@ -132,6 +133,8 @@ export class EmbeddedBus implements MessageBus {
    */
   private readonly batching = { pending: emptyBatch(), scheduled: false };
   private readonly deliveries = new Set<Promise<void>>();
+  /** Messages of one key text share its bytes. */
+  private readonly keys = new InternedKeys();
   private readonly idleWaiters: Array<() => void> = [];
   private closing: Promise<void> | undefined;
   private closed = false;
@@ -204,7 +207,7 @@ export class EmbeddedBus implements MessageBus {
       // Memory only: visible at once.
       const touched = new Set<number>();
       for (const outgoing of messages) {
-        const key = toBuffer(outgoing.key);
+        const key = this.keys.bytes(outgoing.key);
         const partition = this.partitionFor(topic, key, outgoing.partition);
         this.append(topic, partition, key, toBuffer(outgoing.value), this.now(), outgoing.decoded);
         touched.add(partition);
@@ -240,7 +243,7 @@ export class EmbeddedBus implements MessageBus {
   /** Adds messages to a pending batch (durable bus): their partition (and so their order) is fixed now, their offset when it is written. */
   private stage(batch: PendingBatch, topic: TopicLog, messages: readonly OutgoingMessage[]): void {
     for (const outgoing of messages) {
-      const key = toBuffer(outgoing.key);
+      const key = this.keys.bytes(outgoing.key);
       const partition = this.partitionFor(topic, key, outgoing.partition);
       const log = topic.partitions[partition];
       let run = batch.runs.get(log);

@@ -509,20 +509,34 @@ function readTopics(
   });
 }
 
-/** Per message: timestamp (float64), key length (int32, -1 for null), key, value length (int32, -1 for null), value; little-endian. */
+/**
+ * Where segments are encoded: one buffer, reused, since SQLite copies a blob when it is bound
+ * (better-sqlite3 binds with SQLITE_TRANSIENT) — a new buffer of tens of kB per transaction was
+ * garbage the moment the row was inserted. Grown as a segment needs.
+ */
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+
+/**
+ * Per message: timestamp (float64), key length (int32, -1 for null), key, value length (int32, -1 for null), value;
+ * little-endian. The result is a view of the shared scratch buffer: valid until the next call.
+ */
 function encodeSegment(messages: readonly BusMessage[]): Buffer {
   let size = 0;
   for (const m of messages) size += 16 + (m.key?.length ?? 0) + (m.value?.length ?? 0);
-  const out = Buffer.allocUnsafe(size);
+  if (size > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.length));
+  const out = scratch;
   let at = 0;
   for (const m of messages) {
     at = out.writeDoubleLE(m.timestamp, at);
-    for (const bytes of [m.key, m.value]) {
-      at = out.writeInt32LE(bytes === null ? -1 : bytes.length, at);
-      if (bytes !== null) at += bytes.copy(out, at);
-    }
+    at = writeBytes(out, at, m.key);
+    at = writeBytes(out, at, m.value);
   }
-  return out;
+  return out.subarray(0, size);
+}
+
+function writeBytes(out: Buffer, at: number, bytes: Buffer | null): number {
+  const next = out.writeInt32LE(bytes === null ? -1 : bytes.length, at);
+  return bytes === null ? next : next + bytes.copy(out, next);
 }
 
 function decodeSegment(topic: string, partition: number, baseOffset: number, payload: Buffer): BusMessage[] {

@@ -7,8 +7,7 @@
  * none: it is decoded, as before.
  *
  * A value is what decoding the bytes gives — the schema's fields in its
- * order, none undefined — as a copy of the engine's object, frozen: every
- * reader shares it.
+ * order, none undefined — and is shared by every reader: frozen.
  */
 import { TOPICS, type TraderState, type TxnResult } from '@banana-market/protocol';
 import type { BusMessage } from '../bus/message-bus.js';
@@ -23,15 +22,17 @@ export function publishedResult(message: BusMessage): TxnResult | undefined {
   return message.topic === TOPICS.txnResults.name ? (message.decoded as TxnResult | undefined) : undefined;
 }
 
-/** A state as decoding its bytes gives it. */
+/**
+ * A state as decoding its bytes gives it: the engine's own object (stateOf makes every field, in the
+ * schema's order), frozen rather than copied — the bus keeps the value as long as the message, and a copy
+ * per answer was more for the garbage collector to carry.
+ */
 export function stateValue(state: TraderState): TraderState {
-  const { time, coins, shares, bailouts, fedMonkeys, inFlightInvestments } = state;
-  return Object.freeze({ time, coins, shares, bailouts, fedMonkeys, inFlightInvestments });
+  return Object.freeze(state);
 }
 
-/** A result as decoding its bytes gives it. */
+/** A result as decoding its bytes gives it: the engine's object (its fields in the schema's order), and its state, frozen. */
 export function resultValue(result: TxnResult): TxnResult {
-  const { txnId, type, status, reason } = result;
-  const state = stateValue(result.state);
-  return Object.freeze(reason === undefined ? { txnId, type, state, status } : { txnId, type, state, status, reason });
+  Object.freeze(result.state);
+  return Object.freeze(result);
 }
