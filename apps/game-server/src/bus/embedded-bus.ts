@@ -15,7 +15,7 @@
  */
 import { Logger } from '@nestjs/common';
 import type { TopicSpec } from './message-bus.js';
-import { InternedKeys } from './interned-keys.js';
+import { type InternedKey, InternedKeys } from './interned-keys.js';
 import { partitionForKey } from './key-partitioner.js';
 import { compactionKey, EmbeddedBusStorageError, EmbeddedLogStore, type Batch, type Trim, visibleMessages } from './embedded-log-store.js';
 import {
@@ -207,8 +207,9 @@ export class EmbeddedBus implements MessageBus {
       // Memory only: visible at once.
       const touched = new Set<number>();
       for (const outgoing of messages) {
-        const key = this.keys.bytes(outgoing.key);
-        const partition = this.partitionFor(topic, key, outgoing.partition);
+        const interned = this.internedKey(outgoing);
+        const key = interned?.bytes ?? toBuffer(outgoing.key);
+        const partition = this.placeMessage(topic, key, interned, outgoing.partition);
         this.append(topic, partition, key, toBuffer(outgoing.value), this.now(), outgoing.decoded);
         touched.add(partition);
       }
@@ -243,8 +244,9 @@ export class EmbeddedBus implements MessageBus {
   /** Adds messages to a pending batch (durable bus): their partition (and so their order) is fixed now, their offset when it is written. */
   private stage(batch: PendingBatch, topic: TopicLog, messages: readonly OutgoingMessage[]): void {
     for (const outgoing of messages) {
-      const key = this.keys.bytes(outgoing.key);
-      const partition = this.partitionFor(topic, key, outgoing.partition);
+      const interned = this.internedKey(outgoing);
+      const key = interned?.bytes ?? toBuffer(outgoing.key);
+      const partition = this.placeMessage(topic, key, interned, outgoing.partition);
       const log = topic.partitions[partition];
       let run = batch.runs.get(log);
       if (run === undefined) {
@@ -631,6 +633,21 @@ export class EmbeddedBus implements MessageBus {
         throw new Error(`topic "${topic.spec.name}" has no partition ${partition} (it has ${topic.spec.partitions})`);
       }
     }
+  }
+
+  /**
+   * The shared bytes of a message's key, for a text key that places its message (no explicit partition):
+   * a trader's, which comes back with every order and answer. Explicitly placed messages (a task's
+   * changelog) mostly have keys of their own (one per txnId): those are not kept.
+   */
+  private internedKey(outgoing: OutgoingMessage): InternedKey | undefined {
+    return outgoing.partition === undefined && typeof outgoing.key === 'string' ? this.keys.of(outgoing.key) : undefined;
+  }
+
+  /** A message's partition: explicit, else its key's (remembered with an interned key), else round robin. */
+  private placeMessage(topic: TopicLog, key: Buffer | null, interned: InternedKey | undefined, explicit: number | undefined): number {
+    if (explicit !== undefined || interned === undefined) return this.partitionFor(topic, key, explicit);
+    return topic.spec.partitions <= 1 ? 0 : this.keys.partition(interned, topic.spec.name, topic.spec.partitions);
   }
 
   private partitionFor(topic: TopicLog, key: Buffer | null, explicit?: number): number {

@@ -4,27 +4,45 @@
  * states, accounts), and the bus keeps each message it was handed — a Buffer
  * per message and key was most of what every order left for the garbage
  * collector to copy and keep. Messages of a key share its Buffer, which no
- * reader changes (a message's bytes are read-only, as on Kafka).
+ * reader changes (a message's bytes are read-only, as on Kafka). The key's
+ * partition (murmur2 of its bytes) is remembered with it.
  */
-import { toBuffer } from './message-bus.js';
+import { partitionForKey } from './key-partitioner.js';
 
 /** Far more keys than a game's traders and stores have at once: beyond it the table starts over rather than grow. */
 const MAX_KEYS = 4_096;
 /** Longer keys are not kept (a flood of large made-up keys must not hold memory). */
 const MAX_KEY_LENGTH = 256;
 
-export class InternedKeys {
-  private readonly keys = new Map<string, Buffer>();
+export interface InternedKey {
+  readonly bytes: Buffer;
+  /** Partition count → the key's partition among that many (murmur2 of a key does not depend on the topic). */
+  readonly partitions: number[];
+}
 
-  /** The bytes of `key`: the shared Buffer of a (short) text key, else what toBuffer makes. */
-  bytes(key: string | Uint8Array | null): Buffer | null {
-    if (typeof key !== 'string' || key.length > MAX_KEY_LENGTH) return toBuffer(key);
-    let bytes = this.keys.get(key);
-    if (bytes === undefined) {
+export class InternedKeys {
+  private readonly keys = new Map<string, InternedKey>();
+
+  /** The shared bytes of a key text, or undefined for a text too long to keep. */
+  of(key: string): InternedKey | undefined {
+    if (key.length > MAX_KEY_LENGTH) return undefined;
+    let entry = this.keys.get(key);
+    if (entry === undefined) {
       if (this.keys.size >= MAX_KEYS) this.keys.clear();
-      bytes = Buffer.from(key, 'utf8');
-      this.keys.set(key, bytes);
+      const bytes = Buffer.from(key, 'utf8');
+      entry = { bytes, partitions: [] };
+      this.keys.set(key, entry);
     }
-    return bytes;
+    return entry;
+  }
+
+  /** The key's partition in `topic`, of `count` partitions, as partitionForKey places it. */
+  partition(key: InternedKey, topic: string, count: number): number {
+    let partition = key.partitions[count];
+    if (partition === undefined) {
+      partition = partitionForKey(topic, key.bytes, count);
+      key.partitions[count] = partition;
+    }
+    return partition;
   }
 }
