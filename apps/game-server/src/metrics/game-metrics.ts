@@ -6,7 +6,7 @@
  * registry per server (not prom-client's global one): a process that hosts
  * several servers, as the tests do, keeps each one's figures apart.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { RATE_LIMITED, type TxnResult } from '@banana-market/protocol';
 import { MESSAGE_BUS, type MessageBus } from '../bus/message-bus.js';
@@ -20,7 +20,7 @@ export function answerLabel(result: Pick<TxnResult, 'status' | 'reason'>): strin
 }
 
 @Injectable()
-export class GameMetrics {
+export class GameMetrics implements OnApplicationShutdown {
   readonly registry = new Registry();
   private readonly actions: Counter<'path' | 'status'>;
   private readonly latency: Histogram<'path'>;
@@ -62,6 +62,15 @@ export class GameMetrics {
         }
       },
     });
+  }
+
+  /**
+   * prom-client's GC metric observes every GC of the process for good (its PerformanceObserver is never
+   * disconnected) and holds this registry: emptied, the registry no longer holds the lag gauge, whose
+   * collect holds the bus — a stopped server's bus, with every message it kept, stayed in the heap.
+   */
+  onApplicationShutdown(): void {
+    this.registry.clear();
   }
 
   /** An action answered (`seconds`: how long the answer took, for a gateway's). */
