@@ -41,6 +41,17 @@ export interface Delivery {
 const TRANSACTION_TIMEOUT_MS = 10_000;
 
 /**
+ * The most bytes of keys and values one produce request carries. kafkajs puts
+ * all of a request's messages for one partition into one record batch, and
+ * the broker refuses a batch over message.max.bytes (1 MiB by default) — a
+ * batch of a topic's history (a live run reading an hour of prices) makes far
+ * more; Kafka's own producer splits at batch.size (16 KiB).
+ */
+const MAX_REQUEST_BYTES = 256 * 1024;
+/** What a record costs in a batch besides its key and value (headers, lengths, timestamp deltas): a bound, not the exact figure. */
+const RECORD_OVERHEAD_BYTES = 64;
+
+/**
  * At-least-once: outputs are produced (acks=all) before the offsets that led
  * to them are committed, so a crash in between replays those records — their
  * outputs come twice and their store updates are applied twice.
@@ -54,7 +65,7 @@ class AtLeastOnce implements Delivery {
   ) {}
 
   async send(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(records) });
+    for (const chunk of requestSized(records)) await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
   }
 
   async commit(offsets: readonly InputOffset[]): Promise<void> {
@@ -90,7 +101,7 @@ class ExactlyOnce implements Delivery {
   async send(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
     const transaction = await this.open();
-    await transaction.sendBatch({ acks: -1, topicMessages: byTopic(records) });
+    for (const chunk of requestSized(records)) await transaction.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
   }
 
   async commit(offsets: readonly InputOffset[]): Promise<void> {
@@ -147,6 +158,30 @@ export async function connectDelivery(
   const registration = await producer.transaction();
   await registration.abort();
   return new ExactlyOnce(producer, applicationId);
+}
+
+/** The records in order, cut into runs of at most MAX_REQUEST_BYTES (a larger record goes alone). */
+function requestSized(records: readonly OutgoingRecord[]): OutgoingRecord[][] {
+  const chunks: OutgoingRecord[][] = [];
+  let chunk: OutgoingRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = byteLength(record.message.key) + byteLength(record.message.value) + RECORD_OVERHEAD_BYTES;
+    if (chunk.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(record);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+function byteLength(data: Buffer | string | null | undefined): number {
+  if (data === null || data === undefined) return 0;
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }
 
 function byTopic(records: readonly OutgoingRecord[]): { topic: string; messages: Message[] }[] {

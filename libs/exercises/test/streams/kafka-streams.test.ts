@@ -14,7 +14,7 @@ import {
   type Windowed,
 } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
-import { eventually, OutsideWorld, type ReadRecord } from './kafka-support.js';
+import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from './kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined after a loud banner when this machine cannot run one.
 const broker = await brokerForTests();
@@ -179,6 +179,36 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
     ]);
     await eventually(() => expect(checked.map((r) => r.value)).toEqual([2, 6]));
     expect(errors).toEqual([expect.stringMatching(new RegExp(`^${input}/0@1 skipped: negative price -1$`))]);
+    await app.close();
+  });
+
+  it('sends a batch whose outputs outweigh the broker’s message.max.bytes (1 MiB) in requests it accepts', { timeout: 60_000 }, async () => {
+    // A topic's history read in one batch — a live run catching up on an hour of prices — makes megabytes of outputs.
+    const id = randomUUID().slice(0, 8);
+    const input = `history-${id}`;
+    const output = `fanned-${id}`;
+    const builder = new StreamsBuilder();
+    const FAN_OUT = 8;
+    builder
+      .stream<string, string>(input)
+      .flatMapValues((text) => Array.from({ length: FAN_OUT }, (_, i) => `${i}:${text}`))
+      .to(output);
+    const errors: string[] = [];
+    const app = new KafkaStreams(builder.build(), {
+      applicationId: `fanner-${id}`,
+      brokers,
+      logger: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${(error as Error).message}`) },
+    });
+    apps.push(app);
+    // Written before the app starts, so that its first fetch takes them as one batch (kafkajs: up to 1 MiB a partition).
+    const padding = 'x'.repeat(1000);
+    const records = Array.from({ length: 600 }, (_, i) => ({ key: `k${i % 7}`, value: `${i}${padding}`, timestamp: 1 + i }));
+    await createGameTopics(broker?.bootstrap ?? '', id, [{ name: input, partitions: 1 }]);
+    await outside.produce(input, records);
+    await app.start();
+    const fanned = await outside.watch(output);
+    await eventually(() => expect(fanned.length).toBe(records.length * FAN_OUT), 30_000);
+    expect(errors).toEqual([]);
     await app.close();
   });
 
