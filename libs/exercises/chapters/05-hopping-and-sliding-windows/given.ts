@@ -1,4 +1,5 @@
 /** What chapter 05 gives you: the topics, the windows, the threshold and a price average to fold. */
+import type { TimestampExtractor } from '@banana-market/exercises';
 import { TOPICS, type SharePrice } from '@banana-market/protocol';
 import { roundCoins } from '../support/hype-words.js';
 import { MINUTE, SECOND } from '../support/market-time.js';
@@ -12,6 +13,15 @@ export const PRICES_TOPIC = TOPICS.sharePrice.name;
 export const MOVING_AVERAGES_TOPIC = 'kata-05-moving-averages';
 /** An alert each time the 10-minute average crosses above the threshold, key "GNOU". */
 export const PRICE_ALERTS_TOPIC = 'kata-05-price-alerts';
+
+/**
+ * A price's event time is its own `time`, not its record's timestamp: the game stamps a record when it
+ * sends it, a few milliseconds after the tick the price belongs to, and the alert compares a window's end
+ * with the time of the price that ended it. The stream reads prices with it (chapter 10 is about extractors).
+ */
+export const PRICE_TIME: TimestampExtractor<string, SharePrice> = {
+  extract: (record) => Date.parse(record.value?.time),
+};
 
 /** The moving average: windows of 1 minute, one starting every 20 seconds, no grace. */
 export const AVERAGE_WINDOW_MS = 1 * MINUTE;

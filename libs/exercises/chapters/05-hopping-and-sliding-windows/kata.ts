@@ -19,6 +19,7 @@ import {
   NO_PRICES,
   NOTHING_SEEN,
   PRICE_ALERTS_TOPIC,
+  PRICE_TIME,
   PRICES_TOPIC,
   type AlertState,
   type MovingAverage,
@@ -31,7 +32,7 @@ export * from './given.js';
 
 export function buildTopology(): Topology {
   const builder = new StreamsBuilder();
-  const prices = builder.stream<string, SharePrice>(PRICES_TOPIC);
+  const prices = builder.stream<string, SharePrice>(PRICES_TOPIC, { timestampExtractor: PRICE_TIME });
 
   // ===== your job starts here =====
   // 1. Hopping windows of AVERAGE_WINDOW_MS advancing by AVERAGE_ADVANCE_MS (no grace):

@@ -16,6 +16,7 @@ import {
   NO_PRICES,
   NOTHING_SEEN,
   PRICE_ALERTS_TOPIC,
+  PRICE_TIME,
   PRICES_TOPIC,
   type AlertState,
   type MovingAverage,
@@ -27,7 +28,7 @@ export * from '../../chapters/05-hopping-and-sliding-windows/given.js';
 
 export function buildTopology(): Topology {
   const builder = new StreamsBuilder();
-  const prices = builder.stream<string, SharePrice>(PRICES_TOPIC);
+  const prices = builder.stream<string, SharePrice>(PRICES_TOPIC, { timestampExtractor: PRICE_TIME });
 
   // ===== your job starts here =====
   prices

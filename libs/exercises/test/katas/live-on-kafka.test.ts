@@ -10,10 +10,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SaslCredentials } from '@banana-market/kafka';
-import { TOPICS } from '@banana-market/protocol';
+import { SINGLE_STREAM_KEY, TOPICS } from '@banana-market/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerForTests, startBroker } from '../../../../tools/kafka/broker.mjs';
-import { AVERAGE_WINDOW_MS, isoAt, PRICE_ALERTS_TOPIC, PRICES_TOPIC } from '../../solutions/05-hopping-and-sliding-windows/kata.js';
+import { ALERT_THRESHOLD, AVERAGE_WINDOW_MS, isoAt, PRICE_ALERTS_TOPIC, PRICES_TOPIC } from '../../solutions/05-hopping-and-sliding-windows/kata.js';
+import { startServerProcess, type ServerProcess } from '../../../../tools/built-server/server-process.js';
 import { listChapters } from '../../tools/chapters.js';
 import { liveApplicationId, liveTopic } from '../../tools/live.js';
 import { MINUTE, SECOND } from '../../chapters/support/market-time.js';
@@ -21,6 +22,9 @@ import { createGameTopics, eventually, OutsideWorld } from '../streams/kafka-sup
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
+// The running game's test needs a share-price topic without other games' recent prices (a 10-minute average
+// already above the threshold alerts no more): this file's fresh broker, or one of its own beside a shared one.
+const gameBroker = broker !== undefined && process.env.KAFKA_BROKERS ? await startBroker() : broker;
 // A secured broker of this file's own (KAFKA_BROKERS, a shared open one, cannot be it), when an open one can run here.
 const secured = broker === undefined ? undefined : await startBroker({ secure: true });
 
@@ -43,10 +47,17 @@ interface LiveBroker {
  * Runs `--live 5 --solutions` as a participant, publishes two prices the way the game does, and checks that
  * the alert lands on the participant's topic within one window, is printed, and that Ctrl-C closes the run.
  */
-async function liveRunAlerts(broker: LiveBroker, run: string, participant: string, started: ChildProcessWithoutNullStreams[]): Promise<void> {
-  // A key of this run's own: the kata keeps one sliding window and one "above?" per key, so the prices
-  // other tests write to the shared share-price topic (key "GNOU") change nothing here.
-  const key = `GNOU-${run}`;
+async function liveRunAlerts(
+  broker: LiveBroker,
+  run: string,
+  participant: string,
+  started: ChildProcessWithoutNullStreams[],
+  /** Whose prices: two the test publishes, or those of a game running on the broker since `since` (ms). */
+  prices: { readonly from: 'test' } | { readonly from: 'game'; readonly since: number } = { from: 'test' },
+): Promise<void> {
+  // The test's prices carry a key of this run's own: the kata keeps one sliding window and one "above?" per
+  // key, so the prices other tests write to the shared share-price topic (key "GNOU") change nothing here.
+  const key = prices.from === 'test' ? `GNOU-${run}` : SINGLE_STREAM_KEY;
   // As the game server makes it: one partition (the app would make it with the broker's default otherwise).
   await createGameTopics(broker.bootstrap, `live-${run}`, [TOPICS.sharePrice], broker.server);
   const outside = new OutsideWorld(broker.bootstrap, broker.server);
@@ -92,20 +103,35 @@ async function liveRunAlerts(broker: LiveBroker, run: string, participant: strin
     await whileRunning(eventually(() => expect(stdout).toContain(writing), ONE_WINDOW_MS));
     const alerts = await outside.watch(alertsTopic);
 
-    // Prices as the game publishes them: {time, coins, forecast}, the record's timestamp the price's time.
-    // 1.0 leaves the 10-minute average at or below 1.5; 3.0 takes it to 2.0, above: one alert, at once.
-    const prices = [
-      { ms: 0, coins: 1.0 },
-      { ms: SECOND, coins: 3.0 },
-    ].map(({ ms, coins }) => ({ key, value: { time: isoAt(RUN_START + ms), coins, forecast: 1 }, timestamp: RUN_START + ms }));
-    const sentAt = Date.now();
-    await outside.produce(PRICES_TOPIC, prices);
+    if (prices.from === 'game') {
+      // The game's own prices: its first one (2.0, GAME_RULES) already takes the 10-minute average above 1.5.
+      const sinceIso = isoAt(prices.since);
+      const fromThisGame = () => alerts.filter((r) => r.key === key && (r.value as { time: string }).time >= sinceIso);
+      const alert = await whileRunning(
+        eventually(() => {
+          expect(fromThisGame().length).toBeGreaterThan(0);
+          return fromThisGame()[0];
+        }, ONE_WINDOW_MS),
+      );
+      expect(alert.value).toMatchObject({ average: expect.any(Number), prices: expect.any(Number) });
+      expect((alert.value as { average: number }).average).toBeGreaterThan(ALERT_THRESHOLD);
+      await whileRunning(eventually(() => expect(stdout).toContain(`${alertsTopic}  "${key}"  ${JSON.stringify(alert.value)}`), ONE_WINDOW_MS));
+    } else {
+      // Prices as the game publishes them: {time, coins, forecast}, the record's timestamp the price's time.
+      // 1.0 leaves the 10-minute average at or below 1.5; 3.0 takes it to 2.0, above: one alert, at once.
+      const published = [
+        { ms: 0, coins: 1.0 },
+        { ms: SECOND, coins: 3.0 },
+      ].map(({ ms, coins }) => ({ key, value: { time: isoAt(RUN_START + ms), coins, forecast: 1 }, timestamp: RUN_START + ms }));
+      const sentAt = Date.now();
+      await outside.produce(PRICES_TOPIC, published);
 
-    const expected = { time: isoAt(RUN_START + SECOND), average: 2, prices: 2 };
-    await whileRunning(eventually(() => expect(alerts.filter((r) => r.key === key).map((r) => r.value)).toEqual([expected]), ONE_WINDOW_MS));
-    expect(Date.now() - sentAt).toBeLessThan(ONE_WINDOW_MS);
-    // …and the live tool printed it as it arrived.
-    await whileRunning(eventually(() => expect(stdout).toContain(`${alertsTopic}  "${key}"  ${JSON.stringify(expected)}`), ONE_WINDOW_MS));
+      const expected = { time: isoAt(RUN_START + SECOND), average: 2, prices: 2 };
+      await whileRunning(eventually(() => expect(alerts.filter((r) => r.key === key).map((r) => r.value)).toEqual([expected]), ONE_WINDOW_MS));
+      expect(Date.now() - sentAt).toBeLessThan(ONE_WINDOW_MS);
+      // …and the live tool printed it as it arrived.
+      await whileRunning(eventually(() => expect(stdout).toContain(`${alertsTopic}  "${key}"  ${JSON.stringify(expected)}`), ONE_WINDOW_MS));
+    }
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
@@ -115,6 +141,27 @@ async function liveRunAlerts(broker: LiveBroker, run: string, participant: strin
     await outside.close();
   }
 }
+
+// First: the other tests publish prices stamped up to a minute ahead, which would close this game's windows.
+describe.skipIf(gameBroker === undefined)('npm run exercises -- --live 5 against a game running on the broker', () => {
+  const started: ChildProcessWithoutNullStreams[] = [];
+  let game: ServerProcess | undefined;
+
+  afterAll(async () => {
+    for (const child of started) child.kill('SIGKILL');
+    await game?.stop();
+    if (gameBroker !== broker) await gameBroker?.stop();
+  });
+
+  it('alerts on the running game’s own prices within one window', { timeout: 3 * ONE_WINDOW_MS }, async () => {
+    const bootstrap = gameBroker?.bootstrap ?? '';
+    const since = Date.now();
+    // The built server as the coach runs it, on this broker; its market opens at 2.0, above the kata's threshold.
+    game = await startServerProcess({ KAFKA_BROKERS: bootstrap, GAME_SEED: 'live-5', GAME_RULES: JSON.stringify({ initialPrice: 2 }) });
+    const run = randomUUID().slice(0, 8);
+    await liveRunAlerts({ bootstrap }, run, `lin ${run}`, started, { from: 'game', since });
+  });
+});
 
 describe.skipIf(broker === undefined)('npm run exercises -- --live 5 on a real broker', () => {
   const run = randomUUID().slice(0, 8);
