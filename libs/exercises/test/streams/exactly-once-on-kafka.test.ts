@@ -75,7 +75,7 @@ describe.skipIf(broker === undefined)('KafkaStreams processing guarantees under 
     });
   }
 
-  it('exactly_once_v2: every key counts exactly 1…30 however the crash fell; the killed transaction stays invisible', {
+  it.concurrent('exactly_once_v2: every key counts exactly 1…30 however the crash fell; the killed transaction stays invisible', {
     timeout: TEST_TIMEOUT_MS,
   }, async () => {
     const { committed, everything, sentBeforeKill, firstWaveOutputs } = await countThroughACrash('exactly_once_v2');
@@ -86,7 +86,7 @@ describe.skipIf(broker === undefined)('KafkaStreams processing guarantees under 
     expect(everything().length).toBeGreaterThan(committed().length);
   });
 
-  it('at_least_once: the same crash counts the replayed records twice', { timeout: TEST_TIMEOUT_MS }, async () => {
+  it.concurrent('at_least_once: the same crash counts the replayed records twice', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { committed } = await countThroughACrash('at_least_once');
     const exact = PER_KEY.first + PER_KEY.second;
     const lastCounts = () => KEYS.map((key) => countsOf(committed(), key).at(-1) ?? 0);
