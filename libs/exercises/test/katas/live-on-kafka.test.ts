@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SaslCredentials } from '@banana-market/kafka';
 import { SINGLE_STREAM_KEY, TOPICS } from '@banana-market/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { brokerForTests, startBroker } from '../../../../tools/kafka/broker.mjs';
 import { ALERT_THRESHOLD, AVERAGE_WINDOW_MS, isoAt, PRICE_ALERTS_TOPIC, PRICES_TOPIC } from '../../solutions/05-hopping-and-sliding-windows/kata.js';
 import { startServerProcess, type ServerProcess } from '../../../../tools/built-server/server-process.js';
@@ -29,7 +29,8 @@ const gameBroker = broker !== undefined && process.env.KAFKA_BROKERS ? await sta
 const secured = broker === undefined ? undefined : await startBroker({ secure: true });
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+/** node with tsx's loader, not tsx's CLI: the CLI runs the tool in a child of its own, which a SIGKILL of the CLI would orphan. */
+const NODE_WITH_TSX = [process.execPath, ['--import', 'tsx', '--conditions=@banana-market/source']] as const;
 
 /** Event times from the next whole minute: what other tests wrote to share-price is older (Kafka refuses times over an hour ahead). */
 const RUN_START = Math.ceil(Date.now() / MINUTE) * MINUTE;
@@ -64,18 +65,8 @@ async function liveRunAlerts(
   await outside.connect();
   const credentials = broker.player === undefined ? {} : { KAFKA_SASL_USERNAME: broker.player.username, KAFKA_SASL_PASSWORD: broker.player.password };
   const child = spawn(
-    TSX,
-    [
-      '--conditions=@banana-market/source',
-      'libs/exercises/tools/exercises.ts',
-      '--live',
-      '5',
-      '--solutions',
-      '--kafka',
-      broker.bootstrap,
-      '--name',
-      participant,
-    ],
+    NODE_WITH_TSX[0],
+    [...NODE_WITH_TSX[1], 'libs/exercises/tools/exercises.ts', '--live', '5', '--solutions', '--kafka', broker.bootstrap, '--name', participant],
     { cwd: ROOT, env: { ...process.env, ...credentials } },
   );
   started.push(child);
@@ -204,7 +195,7 @@ describe.skipIf(secured === undefined)('npm run exercises -- --live 5 on a secur
 
 describe('npm run exercises -- --live, refused before it starts', () => {
   const exercises = (args: string[], env: Record<string, string> = {}) => {
-    const run = spawnSync(TSX, ['--conditions=@banana-market/source', 'libs/exercises/tools/exercises.ts', ...args], {
+    const run = spawnSync(NODE_WITH_TSX[0], [...NODE_WITH_TSX[1], 'libs/exercises/tools/exercises.ts', ...args], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { ...process.env, ...env },
