@@ -16,9 +16,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createKafkaClient, type Consumer, type SaslCredentials } from '@banana-market/kafka';
+import { createKafkaClient, waitForGroupJoin, type Consumer, type SaslCredentials } from '@banana-market/kafka';
 import { LIVE_TOPIC_PREFIX } from '@banana-market/protocol';
-import { KafkaStreams, type StreamsLogger, type Topology } from '../src/index.js';
+import { KafkaStreams, PROCESSING_GUARANTEES, type ProcessingGuarantee, type StreamsLogger, type Topology } from '../src/index.js';
 import type { Chapter } from './chapters.js';
 import type { KataSource } from './run-vitest.js';
 
@@ -65,13 +65,15 @@ export interface LiveRun {
 /** Loads the chapter's topology and starts it on the broker; resolves once it consumes (and prints what it writes). */
 export async function startLive(options: LiveOptions): Promise<LiveRun> {
   const { chapter, participant } = options;
-  const topology = await loadTopology(options.packageDir, options.source, chapter);
+  const { topology, processingGuarantee } = await loadKata(options.packageDir, options.source, chapter);
   const applicationId = liveApplicationId(participant, chapter);
   const outputTopicFor = (topic: string) => liveTopic(participant, topic);
   const app = new KafkaStreams(topology, {
     applicationId,
     brokers: [...options.brokers],
     outputTopicFor,
+    // The kata's own settings (chapter 14 asks for exactly_once_v2), as its tests run it.
+    ...(processingGuarantee !== undefined ? { processingGuarantee } : {}),
     ...(options.sasl !== undefined ? { sasl: options.sasl } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
@@ -98,12 +100,27 @@ export async function startLive(options: LiveOptions): Promise<LiveRun> {
   };
 }
 
-/** The kata module's buildTopology(), as the test runner imports it (TypeScript, through tsx or vitest). */
-async function loadTopology(packageDir: string, source: KataSource, chapter: Chapter): Promise<Topology> {
+/**
+ * The kata module's buildTopology(), as the test runner imports it (TypeScript, through tsx or vitest), and the
+ * processing guarantee its `streamsSettings` ask for once built (chapter 14's), if it has any.
+ */
+export async function loadKata(
+  packageDir: string,
+  source: KataSource,
+  chapter: Chapter,
+): Promise<{ topology: Topology; processingGuarantee?: ProcessingGuarantee }> {
   const file = join(packageDir, source, chapter.slug, 'kata.ts');
-  const kata = (await import(pathToFileURL(file).href)) as { buildTopology?: unknown };
+  const kata = (await import(pathToFileURL(file).href)) as { buildTopology?: unknown; streamsSettings?: { processingGuarantee?: unknown } };
   if (typeof kata.buildTopology !== 'function') throw new Error(`${source}/${chapter.slug}/kata.ts exports no buildTopology()`);
-  return kata.buildTopology() as Topology;
+  const topology = kata.buildTopology() as Topology;
+  const guarantee = kata.streamsSettings?.processingGuarantee;
+  if (guarantee === undefined) return { topology };
+  if (!PROCESSING_GUARANTEES.includes(guarantee as ProcessingGuarantee)) {
+    throw new Error(
+      `${source}/${chapter.slug}/kata.ts: streamsSettings.processingGuarantee must be one of ${PROCESSING_GUARANTEES.join(', ')}, got ${JSON.stringify(guarantee)}`,
+    );
+  }
+  return { topology, processingGuarantee: guarantee as ProcessingGuarantee };
 }
 
 /** A watcher of the participant's topics from now on: a group of its own each run, committing nothing. */
@@ -113,17 +130,23 @@ async function printOutputs(options: LiveOptions, topics: readonly string[], onO
     brokers: options.brokers,
     ...(options.sasl !== undefined ? { sasl: options.sasl } : {}),
   });
-  const consumer = kafka.consumer({
-    groupId: `${liveApplicationId(options.participant, options.chapter)}-printer-${randomUUID()}`,
-    maxWaitTimeInMs: 100,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...topics], fromBeginning: false });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic, message }) => {
-      onOutput({ topic, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, timestamp: Number(message.timestamp) });
-    },
-  });
-  return consumer;
+  const groupId = `${liveApplicationId(options.participant, options.chapter)}-printer-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+    // Joined before the run is announced: an output written in between would otherwise never be printed.
+    const joined = waitForGroupJoin(consumer, groupId);
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, message }) => {
+        onOutput({ topic, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, timestamp: Number(message.timestamp) });
+      },
+    });
+    await joined;
+    return consumer;
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
 }

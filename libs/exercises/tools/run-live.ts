@@ -30,8 +30,14 @@ export async function runLive(packageDir: string, options: Options, chapter: Cha
   );
   // Only once running: a Ctrl-C while it starts stops the process at once, nothing to finish yet.
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    const stop = (received: NodeJS.Signals) => {
+      // Both listeners go: a second signal of either kind then stops the process at once, as Node does by default.
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(received);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   process.stdout.write(`${signal}: closing (the batch in progress is committed; the same --name resumes from there)…\n`);
   await run.close();

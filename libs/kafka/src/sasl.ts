@@ -23,7 +23,10 @@ export interface SaslCredentials {
  */
 export function saslFromEnv(env: NodeJS.ProcessEnv): SaslCredentials | undefined {
   const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password, KAFKA_SASL_MECHANISM: mechanism } = env;
-  if (!username || !password) return undefined;
+  if (!username && !password) return undefined;
+  // One without the other is a typo, not an open broker: connecting unauthenticated would fail later, less clearly.
+  if (!username) throw new RangeError('KAFKA_SASL_USERNAME must be set with KAFKA_SASL_PASSWORD (a secured broker needs both)');
+  if (!password) throw new RangeError('KAFKA_SASL_PASSWORD must be set with KAFKA_SASL_USERNAME (a secured broker needs both)');
   if (!mechanism) return { mechanism: 'scram-sha-256', username, password };
   const known = SASL_MECHANISMS.find((m) => m === mechanism.toLowerCase());
   if (known === undefined) throw new RangeError(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}, got "${mechanism}"`);

@@ -24,7 +24,10 @@ export interface InputOffset {
  */
 export interface Delivery {
   readonly guarantee: ProcessingGuarantee;
-  /** Sends the outputs; under exactly-once, inside the open transaction (opening one). */
+  /**
+   * Sends outputs in one produce request (cut them with requestSized); under
+   * exactly-once, inside the open transaction (opening one).
+   */
   send(records: readonly OutgoingRecord[]): Promise<void>;
   /** Makes what was sent and how far the input was read durable (under exactly-once: atomically, one transaction). */
   commit(offsets: readonly InputOffset[]): Promise<void>;
@@ -38,7 +41,7 @@ export interface Delivery {
  * transaction left open by a killed instance holds back read_committed readers
  * if no new instance fences it sooner.
  */
-const TRANSACTION_TIMEOUT_MS = 10_000;
+export const TRANSACTION_TIMEOUT_MS = 10_000;
 
 /**
  * The most bytes of keys and values one produce request carries. kafkajs puts
@@ -65,7 +68,7 @@ class AtLeastOnce implements Delivery {
   ) {}
 
   async send(records: readonly OutgoingRecord[]): Promise<void> {
-    for (const chunk of requestSized(records)) await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
+    if (records.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(records) });
   }
 
   async commit(offsets: readonly InputOffset[]): Promise<void> {
@@ -101,7 +104,7 @@ class ExactlyOnce implements Delivery {
   async send(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
     const transaction = await this.open();
-    for (const chunk of requestSized(records)) await transaction.sendBatch({ acks: -1, topicMessages: byTopic(chunk) });
+    await transaction.sendBatch({ acks: -1, topicMessages: byTopic(records) });
   }
 
   async commit(offsets: readonly InputOffset[]): Promise<void> {
@@ -140,28 +143,33 @@ export async function connectDelivery(
   applicationId: string,
   consumer: () => Consumer | undefined,
 ): Promise<Delivery> {
-  if (guarantee === 'at_least_once') {
-    const producer = createProducer(kafka);
+  const producer =
+    guarantee === 'at_least_once'
+      ? createProducer(kafka)
+      : // One task holds every partition, so the application's one transactional id fences a second instance too.
+        createProducer(kafka, {
+          transactionalId: `${applicationId}-0_0`,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          transactionTimeout: TRANSACTION_TIMEOUT_MS,
+        });
+  try {
     await producer.connect();
-    return new AtLeastOnce(producer, consumer);
+    if (guarantee === 'at_least_once') return new AtLeastOnce(producer, consumer);
+    // kafkajs registers the transactional id (InitProducerId) at the first transaction, not at connect():
+    // begin one now and end it, which sends nothing to the broker but the registration.
+    const registration = await producer.transaction();
+    await registration.abort();
+    return new ExactlyOnce(producer, applicationId);
+  } catch (error) {
+    // Not handed to the runner yet, so nobody else would close it: its sockets would keep the process alive.
+    await producer.disconnect().catch(() => undefined);
+    throw error;
   }
-  // One task holds every partition, so the application's one transactional id fences a second instance too.
-  const producer = createProducer(kafka, {
-    transactionalId: `${applicationId}-0_0`,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    transactionTimeout: TRANSACTION_TIMEOUT_MS,
-  });
-  await producer.connect();
-  // kafkajs registers the transactional id (InitProducerId) at the first transaction, not at connect():
-  // begin one now and end it, which sends nothing to the broker but the registration.
-  const registration = await producer.transaction();
-  await registration.abort();
-  return new ExactlyOnce(producer, applicationId);
 }
 
-/** The records in order, cut into runs of at most MAX_REQUEST_BYTES (a larger record goes alone). */
-function requestSized(records: readonly OutgoingRecord[]): OutgoingRecord[][] {
+/** The records in order, cut into runs of at most MAX_REQUEST_BYTES (a larger record goes alone): one produce request each. */
+export function requestSized(records: readonly OutgoingRecord[]): OutgoingRecord[][] {
   const chunks: OutgoingRecord[][] = [];
   let chunk: OutgoingRecord[] = [];
   let bytes = 0;

@@ -9,7 +9,15 @@ import {
   type SaslCredentials,
 } from '@banana-market/kafka';
 import { restoreChangelogs } from './changelog-restore.js';
-import { connectDelivery, PROCESSING_GUARANTEES, type Delivery, type OutgoingRecord, type ProcessingGuarantee } from './delivery.js';
+import {
+  connectDelivery,
+  PROCESSING_GUARANTEES,
+  requestSized,
+  TRANSACTION_TIMEOUT_MS,
+  type Delivery,
+  type OutgoingRecord,
+  type ProcessingGuarantee,
+} from './delivery.js';
 import { repartitionTopicsOfApp, topicsOfApp } from './kafka-topics.js';
 import { stderrLogger, type StreamsLogger } from './logger.js';
 import { TopologyRuntime } from './runtime.js';
@@ -51,6 +59,8 @@ export interface KafkaStreamsConfig {
 }
 
 const DEFAULT_COMMIT_INTERVAL_MS = 100;
+/** The broker's default group.min.session.timeout.ms: a shorter session is refused at the join. */
+const MIN_SESSION_TIMEOUT_MS = 6_000;
 
 export function changelogTopic(applicationId: string, storeName: string): string {
   return `${applicationId}-${storeName}-changelog`;
@@ -120,6 +130,18 @@ export class KafkaStreams {
     this.commitIntervalMs = config.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
     if (!Number.isFinite(this.commitIntervalMs) || this.commitIntervalMs < 0) {
       throw new RangeError(`commitIntervalMs must be a number of ms, 0 or more, got ${this.commitIntervalMs}`);
+    }
+    if (this.guarantee === 'exactly_once_v2' && this.commitIntervalMs >= TRANSACTION_TIMEOUT_MS) {
+      // The broker would abort every transaction before its commit, and the app would stop at its first.
+      throw new RangeError(
+        `commitIntervalMs must be below the transaction timeout (${TRANSACTION_TIMEOUT_MS} ms) under exactly_once_v2, got ${this.commitIntervalMs}`,
+      );
+    }
+    const sessionTimeout = config.sessionTimeoutMs;
+    if (sessionTimeout !== undefined && !(Number.isFinite(sessionTimeout) && sessionTimeout >= MIN_SESSION_TIMEOUT_MS)) {
+      throw new RangeError(
+        `sessionTimeoutMs must be a number of ms, ${MIN_SESSION_TIMEOUT_MS} or more (the broker's group.min.session.timeout.ms), got ${sessionTimeout}`,
+      );
     }
     this.clock = config.clock ?? Date.now;
     this.logger = config.logger ?? stderrLogger;
@@ -298,9 +320,10 @@ export class KafkaStreams {
   private async flushAndCommit(force: boolean): Promise<void> {
     const delivery = this.delivery;
     if (delivery === undefined || this.consumer === undefined || this.failed) return;
-    if (this.unsent.length > 0) {
-      await delivery.send(this.unsent);
-      this.unsent = [];
+    // A request at a time, each dropped once the broker has it: a failed one is retried without those before it.
+    for (const chunk of requestSized(this.unsent)) {
+      await delivery.send(chunk);
+      this.unsent = this.unsent.slice(chunk.length);
     }
     if (!force && this.clock() - this.lastCommitMs < this.commitIntervalMs) return;
     const due = [...this.offsets.values()].filter((p) => p.next > 0n && p.next !== p.committed);

@@ -25,7 +25,8 @@ export const REPARTITION_TOPIC_SUFFIX = '-repartition';
  * partition is theirs, and no stateful operation takes them.
  */
 export function addRepartition(graph: TopologyGraph, parentName: string, spec: RepartitionSpec): string {
-  const topic = spec.name.endsWith(REPARTITION_TOPIC_SUFFIX) ? spec.name : `${spec.name}${REPARTITION_TOPIC_SUFFIX}`;
+  // Always suffixed, as Kafka's baseName + REPARTITION_TOPIC_SUFFIX: Repartitioned.as('x-repartition') reads x-repartition-repartition.
+  const topic = `${spec.name}${REPARTITION_TOPIC_SUFFIX}`;
   graph.addRepartitionTopic({ name: topic, ...(spec.numberOfPartitions === undefined ? {} : { partitions: spec.numberOfPartitions }) });
   const keySerde = spec.keySerde ?? Serdes.json<unknown>();
   const valueSerde = spec.valueSerde ?? Serdes.json<unknown>();
