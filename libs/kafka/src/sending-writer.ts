@@ -5,11 +5,12 @@
  * hold back read_committed readers, and no other process is ever fenced.
  * What is written within one macrotask goes out in one sendBatch, one batch
  * after the other, so successive writes keep their order even when not
- * awaited (BatchingWriter). Suspend/resume as the exactly-once writer's, for a
+ * awaited (BatchingWriter) — in requests the broker accepts (request-size.ts). Suspend/resume as the exactly-once writer's, for a
  * broker that went away.
  */
-import type { Producer } from 'kafkajs';
+import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { BatchingWriter, type BatchingWriterTraits, type PendingBatch } from './batching-writer.js';
+import { inRequestSizedRuns, recordBytes } from './request-size.js';
 
 const sendingTraits: BatchingWriterTraits<PendingBatch> = {
   closedMessage: 'the writer is closed',
@@ -45,7 +46,7 @@ export class SendingWriter extends BatchingWriter<PendingBatch> {
     let ok!: (sent: boolean) => void;
     this.lastSend = new Promise<boolean>((resolve) => (ok = resolve));
     try {
-      if (batch.topicMessages.length > 0) await this.producer.sendBatch({ topicMessages: batch.topicMessages });
+      for (const request of requests(batch.topicMessages)) await this.producer.sendBatch({ topicMessages: request });
       this.delivered(batch);
       ok(true);
     } catch (err) {
@@ -53,4 +54,18 @@ export class SendingWriter extends BatchingWriter<PendingBatch> {
       ok(false);
     }
   }
+}
+
+/** The batch's messages, in order, as produce requests the broker accepts. */
+function requests(topicMessages: readonly TopicMessages[]): TopicMessages[][] {
+  const records = topicMessages.flatMap(({ topic, messages }) => messages.map((message) => ({ topic, message })));
+  return inRequestSizedRuns(records, (r) => recordBytes(r.message)).map((run) => {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of run) {
+      const messages = byTopic.get(topic) ?? [];
+      messages.push(message);
+      byTopic.set(topic, messages);
+    }
+    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  });
 }

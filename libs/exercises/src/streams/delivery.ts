@@ -1,4 +1,13 @@
-import { createProducer, type Consumer, type Kafka, type Message, type Producer, type Transaction } from '@banana-market/kafka';
+import {
+  createProducer,
+  inRequestSizedRuns,
+  recordBytes,
+  type Consumer,
+  type Kafka,
+  type Message,
+  type Producer,
+  type Transaction,
+} from '@banana-market/kafka';
 
 /** Kafka Streams' processing.guarantee values the runner knows (exactly_once_v2 is Kafka's name for KIP-447's exactly-once). */
 export const PROCESSING_GUARANTEES = ['at_least_once', 'exactly_once_v2'] as const;
@@ -42,17 +51,6 @@ export interface Delivery {
  * if no new instance fences it sooner.
  */
 export const TRANSACTION_TIMEOUT_MS = 10_000;
-
-/**
- * The most bytes of keys and values one produce request carries. kafkajs puts
- * all of a request's messages for one partition into one record batch, and
- * the broker refuses a batch over message.max.bytes (1 MiB by default) — a
- * batch of a topic's history (a live run reading an hour of prices) makes far
- * more; Kafka's own producer splits at batch.size (16 KiB).
- */
-const MAX_REQUEST_BYTES = 256 * 1024;
-/** What a record costs in a batch besides its key and value (headers, lengths, timestamp deltas): a bound, not the exact figure. */
-const RECORD_OVERHEAD_BYTES = 64;
 
 /**
  * At-least-once: outputs are produced (acks=all) before the offsets that led
@@ -168,28 +166,9 @@ export async function connectDelivery(
   }
 }
 
-/** The records in order, cut into runs of at most MAX_REQUEST_BYTES (a larger record goes alone): one produce request each. */
+/** The records in order, in produce requests the broker accepts (@banana-market/kafka's request-size). */
 export function requestSized(records: readonly OutgoingRecord[]): OutgoingRecord[][] {
-  const chunks: OutgoingRecord[][] = [];
-  let chunk: OutgoingRecord[] = [];
-  let bytes = 0;
-  for (const record of records) {
-    const size = byteLength(record.message.key) + byteLength(record.message.value) + RECORD_OVERHEAD_BYTES;
-    if (chunk.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(record);
-    bytes += size;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
-}
-
-function byteLength(data: Buffer | string | null | undefined): number {
-  if (data === null || data === undefined) return 0;
-  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+  return inRequestSizedRuns(records, (record) => recordBytes(record.message));
 }
 
 function byTopic(records: readonly OutgoingRecord[]): { topic: string; messages: Message[] }[] {

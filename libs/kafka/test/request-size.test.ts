@@ -1,0 +1,48 @@
+/**
+ * Produce requests the broker accepts: a burst far over the topic's
+ * max.message.bytes (1 MiB) written in one macrotask — a thousand dead
+ * letters from one batch of garbage — goes out whole, in several requests.
+ */
+import { describe, expect, it } from 'vitest';
+import { createProducer, ensureTopics, inRequestSizedRuns, MAX_REQUEST_BYTES, readToEnd, recordBytes, SendingWriter } from '../src/index.js';
+import { noBroker, uniqueName, useKafka } from './support/kafka.js';
+
+describe('inRequestSizedRuns', () => {
+  it('keeps the order, cuts before a run would pass the bound, and sends an item over it alone', () => {
+    const sizes = [100, 100, 100, 250, 50, 400, 10];
+    expect(inRequestSizedRuns(sizes, (n) => n, 300)).toEqual([[100, 100, 100], [250, 50], [400], [10]]);
+    expect(inRequestSizedRuns([], (n: number) => n, 300)).toEqual([]);
+  });
+
+  it('counts a record’s key, value and headers, and a bound for the rest', () => {
+    expect(recordBytes({ key: 'ab', value: Buffer.alloc(10), headers: { h: 'xyz' } })).toBe(2 + 10 + 1 + 3 + 64);
+    expect(recordBytes({ key: null, value: null })).toBe(64);
+  });
+});
+
+describe.skipIf(noBroker)('SendingWriter on a real broker', () => {
+  const { kafka, admin } = useKafka();
+
+  it('writes 3 MB given in one macrotask to a one-partition topic that takes 1 MiB a batch', { timeout: 60_000 }, async () => {
+    const topic = uniqueName('burst');
+    await ensureTopics(admin, [{ name: topic, partitions: 1 }]);
+    const producer = createProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const failures: Error[] = [];
+    const writer = new SendingWriter(producer, { error: () => undefined }, (err) => failures.push(err));
+    try {
+      const padding = 'x'.repeat(1000);
+      const messages = Array.from({ length: 3000 }, (_, i) => ({ key: 'GNOU', value: `${i}:${padding}` }));
+      expect(messages.reduce((sum, m) => sum + recordBytes(m), 0)).toBeGreaterThan(8 * MAX_REQUEST_BYTES);
+      const writes = [writer.write(topic, messages.slice(0, 1500)), writer.write(topic, messages.slice(1500))];
+      await Promise.all(writes);
+      expect(await writer.whenSent()).toBe(true);
+      expect(failures).toEqual([]);
+      const read = await readToEnd(kafka, admin, [topic], { groupIdPrefix: uniqueName('burst-read') });
+      expect(read.map(({ message }) => message.value?.toString())).toEqual(messages.map((m) => m.value));
+    } finally {
+      await writer.close();
+      await producer.disconnect();
+    }
+  });
+});
