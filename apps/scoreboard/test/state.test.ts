@@ -315,11 +315,12 @@ describe('scoreboard store', () => {
     const store = new ScoreboardStore();
     const added: string[] = [];
     store.on('gibbs', (g) => g.added && added.push(g.added.text));
-    const alert = { participant: 'alice', time: iso(T0), average: 1.62, prices: 30 };
+    const alert = { participant: 'alice', time: iso(T0), average: 1.6166666666666667, prices: 30 };
     const frame = parseLiveFrame(JSON.stringify({ event: 'price-alert', data: alert }));
     if (!frame.ok || frame.frame === undefined) throw new Error(`a price alert frame was refused: ${JSON.stringify(frame)}`);
     store.applyFrame(frame.frame);
     store.applyFrame({ event: 'price-alert', data: alert });
+    // Two decimals, as the prices' own; the same alert twice is shown once.
     expect(added).toEqual(['ALERT alice: avg 1.62']);
     expect(tickerMark(store.gibbs.latest[0])).toEqual({ sign: '!', label: 'price alert' });
   });

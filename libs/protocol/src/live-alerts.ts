@@ -25,7 +25,12 @@ export function liveAlertsParticipant(topic: string): string | undefined {
 /** A chapter-05 PriceAlert as the kata writes it: `{time, average, prices}`. */
 export const kataPriceAlertSchema = z.object({
   time: isoTime,
-  average: z.number({ message: 'expected a number of coins' }).finite({ message: 'expected a finite number of coins' }),
+  // Bounded: a price is a few coins, and the ticker prints the average (a 1e300 would be a 300-digit text).
+  average: z
+    .number({ message: 'expected a number of coins' })
+    .finite({ message: 'expected a finite number of coins' })
+    .min(0, { message: 'expected 0 coins or more' })
+    .max(1_000_000, { message: 'expected at most 1,000,000 coins' }),
   prices: z.number({ message: 'expected a number of prices' }).int({ message: 'expected a whole number of prices' }).min(1).max(1_000_000),
 });
 export type KataPriceAlert = z.infer<typeof kataPriceAlertSchema>;

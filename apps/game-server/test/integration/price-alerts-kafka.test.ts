@@ -71,7 +71,9 @@ describe('the coach shows the room’s --live price alerts on the ticker (a real
     expect(await http(server, 'GET', PATH, { token: ADMIN_TOKEN })).toMatchObject({ body: { on: true } });
     const shown = alertAt(Date.now(), 1.7);
     // Anyone's code writes there: none of these may stop the alerts, or reach the screen.
-    await write(alice, 'not json', { time: 'yesterday', average: 2, prices: 1 }, { ...shown, average: 'high' }, shown);
+    const oversized = { ...shown, note: 'x'.repeat(2000) };
+    const fromTheFuture = alertAt(Date.now() + 3_600_000, 1.65);
+    await write(alice, 'not json', { time: 'yesterday', average: 2, prices: 1 }, { ...shown, average: 'high' }, oversized, fromTheFuture, shown);
     const frame = await spectator.next(isAlert, FRAME_TIMEOUT_MS);
     expect(frame.data).toEqual({ participant: alice, ...shown });
     expect(spectator.frames.filter(isAlert)).toHaveLength(1);
@@ -95,11 +97,13 @@ describe('the coach shows the room’s --live price alerts on the ticker (a real
     await ensureTopics(admin, [{ name: alertsTopic(bob), partitions: 1 }]);
     await admin.disconnect();
     const bobs = alertAt(Date.now(), 2.5);
-    await write(bob, bobs);
+    // A flood of one participant's alerts: the first is shown, the others within the second are not.
+    await write(bob, bobs, alertAt(Date.now(), 2.6), alertAt(Date.now(), 2.7));
     expect((await spectator.next((f) => isAlert(f) && f.data.participant === bob, FRAME_TIMEOUT_MS, seen)).data).toEqual({
       participant: bob,
       ...bobs,
     });
+    expect(spectator.frames.filter((f) => isAlert(f) && f.data.participant === bob)).toHaveLength(1);
     expect((await http(server, 'GET', API_PATHS.health)).status).toBe(200);
   });
 });

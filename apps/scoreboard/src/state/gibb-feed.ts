@@ -43,9 +43,9 @@ export class GibbFeed {
 
   /** A price alert rides the ticker as an item of its own: "ALERT alice: avg 1.62". Undefined for one already shown. */
   addAlert(alert: LivePriceAlert): TickerGibb | undefined {
-    const id = `alert:${alert.participant}:${alert.time}`;
+    const id = `alert:${alert.participant}:${alert.time}:${alert.average}`;
     if (this.items.some((g) => g.id === id)) return undefined;
-    return this.push({ id, time: alert.time, text: `ALERT ${alert.participant}: avg ${alert.average}`, delta: undefined, alert: true });
+    return this.push({ id, time: alert.time, text: `ALERT ${alert.participant}: avg ${alert.average.toFixed(2)}`, delta: undefined, alert: true });
   }
 
   /** Returns the item whose mark changed, or undefined when its gibb has not arrived yet. */
