@@ -95,8 +95,15 @@ export class TopicFollower {
   /** kafkajs subscribes only before run(): a new topic takes a new consumer (the same group, so the offsets carry over). */
   private async restartConsumer(): Promise<void> {
     const { kafka, groupId, onMessage, onError } = this.options;
-    await this.consumer?.disconnect();
+    const previous = this.consumer;
     this.consumer = undefined;
+    try {
+      await previous?.disconnect();
+    } catch (error) {
+      // Followed again, the new names among them, at the next refresh.
+      this.topics.clear();
+      throw error;
+    }
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       // kafkajs restarts the consumer after a retriable failure; after any other, the next refresh starts a new one.

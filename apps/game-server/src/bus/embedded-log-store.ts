@@ -512,8 +512,11 @@ function readTopics(
 /**
  * Where segments are encoded: one buffer, reused, since SQLite copies a blob when it is bound
  * (better-sqlite3 binds with SQLITE_TRANSIENT) — a new buffer of tens of kB per transaction was
- * garbage the moment the row was inserted. Grown as a segment needs.
+ * garbage the moment the row was inserted. Grown as a segment needs, up to SCRATCH_MAX_BYTES: a
+ * larger segment (a restore, a catch-up) gets a buffer of its own, so one big transaction does
+ * not pin its size for the life of the process.
  */
+const SCRATCH_MAX_BYTES = 1024 * 1024;
 let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 
 /**
@@ -523,8 +526,9 @@ let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 function encodeSegment(messages: readonly BusMessage[]): Buffer {
   let size = 0;
   for (const m of messages) size += 16 + (m.key?.length ?? 0) + (m.value?.length ?? 0);
-  if (size > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.length));
-  const out = scratch;
+  if (size > scratch.length && size <= SCRATCH_MAX_BYTES)
+    scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX_BYTES, Math.max(size, 2 * scratch.length)));
+  const out = size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
   let at = 0;
   for (const m of messages) {
     at = out.writeDoubleLE(m.timestamp, at);
