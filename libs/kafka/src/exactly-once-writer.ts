@@ -16,6 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { brokerErrorIds, errorsWithin, type Consumer, type PlatformaticMessage, type Producer } from './platformatic.js';
+import { inRequestSizedRuns, recordBytes } from './request-size.js';
 
 /** A partition where a transaction stays undecided, and the offset its oldest undecided record has (its last stable offset). */
 export interface HangingPartition {
@@ -327,19 +328,13 @@ export class ExactlyOnceWriter {
   }
 
   /**
-   * Writes the transaction's records in sends that carry at most MAX_SEND_BYTES for any one partition,
-   * one send after the other (so each partition keeps its order): the client puts all of a send's
-   * records for a partition in one record batch, and a batch over the broker's message.max.bytes
-   * (1 MiB by default) is refused whole (MESSAGE_TOO_LARGE) — which a large backlog (a flood, a restart
-   * after a while) would hit again at every retry of the same input, wedging the task. A usual
-   * transaction is one send, as before. Resolves with every record's offset.
+   * Writes the transaction's records in sends the broker accepts (request-size.ts: at most
+   * MAX_BATCH_BYTES for any one partition), one send after the other, so each partition keeps its
+   * order. A usual transaction is one send. Resolves with every record's offset.
    */
   private async sendInChunks(txn: Awaited<ReturnType<Producer['beginTransaction']>>, messages: Batch['messages']): Promise<RecordOffset[]> {
     const offsets: RecordOffset[] = [];
-    let chunk: Batch['messages'] = [];
-    const bytes = new Map<string, number>();
-    const flush = async () => {
-      if (chunk.length === 0) return;
+    for (const chunk of inRequestSizedRuns(messages, recordBytes, (m) => `${m.topic}/${m.partition}`)) {
       const sent = await txn.send({
         messages: chunk.map((m) => ({
           topic: m.topic,
@@ -350,17 +345,7 @@ export class ExactlyOnceWriter {
         })),
       });
       offsets.push(...(sent.offsets ?? []));
-      chunk = [];
-      bytes.clear();
-    };
-    for (const message of messages) {
-      const size = (message.key?.length ?? 0) + (message.value?.length ?? 0) + headerBytes(message.headers) + RECORD_OVERHEAD_BYTES;
-      const place = `${message.topic}/${message.partition}`;
-      if ((bytes.get(place) ?? 0) + size > MAX_SEND_BYTES) await flush();
-      chunk.push(message);
-      bytes.set(place, (bytes.get(place) ?? 0) + size);
     }
-    await flush();
     return offsets;
   }
 
@@ -393,24 +378,9 @@ export class ExactlyOnceWriter {
 /** One record's place, as a send reports it. */
 type RecordOffset = { topic: string; partition: number; offset: bigint };
 
-/**
- * The most one send of a transaction carries for one partition (keys, values and a record's overhead):
- * well under the broker's default message.max.bytes (1 MiB), which bounds each partition's record batch.
- */
-const MAX_SEND_BYTES = 512 * 1024;
-/** A record's framing in a batch, counted generously (varints, attributes, headers count). */
-const RECORD_OVERHEAD_BYTES = 32;
-
 /** The client writes header names as given: bytes, not strings. */
 function headerMap(headers: OwnedMessage['headers']): Map<Buffer, Buffer> | undefined {
   return headers === undefined ? undefined : new Map(Object.entries(headers).map(([name, value]) => [Buffer.from(name), value]));
-}
-
-function headerBytes(headers: OwnedMessage['headers']): number {
-  if (headers === undefined) return 0;
-  let bytes = 0;
-  for (const [name, value] of Object.entries(headers)) bytes += name.length + value.length + 8;
-  return bytes;
 }
 
 function firstOffsets(offsets: readonly RecordOffset[] | undefined): Map<string, bigint> {

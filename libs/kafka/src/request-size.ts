@@ -1,41 +1,57 @@
 /**
- * Produce requests the broker accepts. kafkajs puts all of a request's
- * messages for one partition into one record batch, and the broker refuses a
- * batch over the topic's max.message.bytes (1 MiB by default) with
- * MESSAGE_TOO_LARGE — which no retry mends. Kafka's own producer splits at
- * batch.size (16 KiB); here a request carries at most MAX_REQUEST_BYTES of
- * keys, values and headers, so a burst (a thousand dead letters from one
- * batch of garbage, an hour of history caught up) goes out in several.
+ * Produce requests the broker accepts. A client puts all of a request's
+ * records for one partition into one record batch, and the broker refuses a
+ * batch over the topic's max.message.bytes (1 MiB by default) whole, with
+ * MESSAGE_TOO_LARGE — which no retry mends: a large backlog (a flood of
+ * garbage and its dead letters, a restart after a while, an hour of history
+ * caught up) would hit it again at every retry. Kafka's own producer splits at
+ * batch.size (16 KiB); here a request carries at most MAX_BATCH_BYTES for any
+ * one partition, and a usual write is still one request. The exactly-once
+ * writer, the sending writer and the streams runner all cut their writes here.
  */
 
-/** The most bytes of records one produce request carries. */
-export const MAX_REQUEST_BYTES = 256 * 1024;
-/** What a record costs in a batch besides its key, value and headers (lengths, deltas, attributes): a bound, not the exact figure. */
-const RECORD_OVERHEAD_BYTES = 64;
+/** The most one request carries for one partition (keys, values, headers and a record's framing): well under 1 MiB. */
+export const MAX_BATCH_BYTES = 512 * 1024;
+/** A record's framing in a batch, counted generously (varints, attributes, the headers' count). */
+const RECORD_OVERHEAD_BYTES = 32;
+/** A header's framing besides its name and value. */
+const HEADER_OVERHEAD_BYTES = 8;
 
 type Bytes = Buffer | string | null | undefined;
 
-/** A record's bytes in a request, bounded from above. */
+/** A record's bytes in a batch, bounded from above. */
 export function recordBytes(message: { readonly key?: Bytes; readonly value?: Bytes; readonly headers?: object }): number {
   let headers = 0;
-  for (const [name, value] of Object.entries(message.headers ?? {})) headers += Buffer.byteLength(name) + byteLength(value as Bytes);
+  for (const [name, value] of Object.entries(message.headers ?? {}))
+    headers += Buffer.byteLength(name) + byteLength(value as Bytes) + HEADER_OVERHEAD_BYTES;
   return byteLength(message.key) + byteLength(message.value) + headers + RECORD_OVERHEAD_BYTES;
 }
 
-/** The items in order, cut into runs of at most `maxBytes` each (an item larger than that goes alone): one request each. */
-export function inRequestSizedRuns<T>(items: readonly T[], bytesOf: (item: T) => number, maxBytes = MAX_REQUEST_BYTES): T[][] {
+/**
+ * The items in order, cut into runs in which no place (a partition; a topic
+ * when the client picks the partition) gets more than `maxBytes`: one request
+ * each, sent one after the other so that every partition keeps its order. An
+ * item larger than that goes in a run of its own.
+ */
+export function inRequestSizedRuns<T>(
+  items: readonly T[],
+  bytesOf: (item: T) => number,
+  placeOf: (item: T) => string = () => '',
+  maxBytes = MAX_BATCH_BYTES,
+): T[][] {
   const runs: T[][] = [];
   let run: T[] = [];
-  let bytes = 0;
+  const bytes = new Map<string, number>();
   for (const item of items) {
     const size = bytesOf(item);
-    if (run.length > 0 && bytes + size > maxBytes) {
+    const place = placeOf(item);
+    if (run.length > 0 && (bytes.get(place) ?? 0) + size > maxBytes) {
       runs.push(run);
       run = [];
-      bytes = 0;
+      bytes.clear();
     }
     run.push(item);
-    bytes += size;
+    bytes.set(place, (bytes.get(place) ?? 0) + size);
   }
   if (run.length > 0) runs.push(run);
   return runs;

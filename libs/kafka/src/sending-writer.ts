@@ -59,7 +59,12 @@ export class SendingWriter extends BatchingWriter<PendingBatch> {
 /** The batch's messages, in order, as produce requests the broker accepts. */
 function requests(topicMessages: readonly TopicMessages[]): TopicMessages[][] {
   const records = topicMessages.flatMap(({ topic, messages }) => messages.map((message) => ({ topic, message })));
-  return inRequestSizedRuns(records, (r) => recordBytes(r.message)).map((run) => {
+  // The client picks each keyed message's partition: a topic's bytes bound each of its partitions'.
+  return inRequestSizedRuns(
+    records,
+    (r) => recordBytes(r.message),
+    (r) => r.topic,
+  ).map((run) => {
     const byTopic = new Map<string, Message[]>();
     for (const { topic, message } of run) {
       const messages = byTopic.get(topic) ?? [];

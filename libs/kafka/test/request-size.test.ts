@@ -4,19 +4,53 @@
  * letters from one batch of garbage — goes out whole, in several requests.
  */
 import { describe, expect, it } from 'vitest';
-import { createProducer, ensureTopics, inRequestSizedRuns, MAX_REQUEST_BYTES, readToEnd, recordBytes, SendingWriter } from '../src/index.js';
+import { createProducer, ensureTopics, inRequestSizedRuns, readToEnd, recordBytes, SendingWriter } from '../src/index.js';
 import { noBroker, uniqueName, useKafka } from './support/kafka.js';
 
 describe('inRequestSizedRuns', () => {
   it('keeps the order, cuts before a run would pass the bound, and sends an item over it alone', () => {
     const sizes = [100, 100, 100, 250, 50, 400, 10];
-    expect(inRequestSizedRuns(sizes, (n) => n, 300)).toEqual([[100, 100, 100], [250, 50], [400], [10]]);
-    expect(inRequestSizedRuns([], (n: number) => n, 300)).toEqual([]);
+    expect(
+      inRequestSizedRuns(
+        sizes,
+        (n) => n,
+        () => 'p',
+        300,
+      ),
+    ).toEqual([[100, 100, 100], [250, 50], [400], [10]]);
+    expect(
+      inRequestSizedRuns(
+        [],
+        (n: number) => n,
+        () => 'p',
+        300,
+      ),
+    ).toEqual([]);
+  });
+
+  it('bounds each place (a partition) on its own: a run cuts when one place would pass the bound', () => {
+    const items = [
+      { place: 'a', size: 200 },
+      { place: 'b', size: 200 },
+      { place: 'a', size: 100 },
+      { place: 'b', size: 200 },
+      { place: 'a', size: 50 },
+    ];
+    const runs = inRequestSizedRuns(
+      items,
+      (i) => i.size,
+      (i) => i.place,
+      300,
+    ).map((run) => run.map((i) => `${i.place}${i.size}`));
+    expect(runs).toEqual([
+      ['a200', 'b200', 'a100'],
+      ['b200', 'a50'],
+    ]);
   });
 
   it('counts a record’s key, value and headers, and a bound for the rest', () => {
-    expect(recordBytes({ key: 'ab', value: Buffer.alloc(10), headers: { h: 'xyz' } })).toBe(2 + 10 + 1 + 3 + 64);
-    expect(recordBytes({ key: null, value: null })).toBe(64);
+    expect(recordBytes({ key: 'ab', value: Buffer.alloc(10), headers: { h: Buffer.from('xyz') } })).toBe(2 + 10 + (1 + 3 + 8) + 32);
+    expect(recordBytes({ key: null, value: null })).toBe(32);
   });
 });
 
@@ -33,7 +67,8 @@ describe.skipIf(noBroker)('SendingWriter on a real broker', () => {
     try {
       const padding = 'x'.repeat(1000);
       const messages = Array.from({ length: 3000 }, (_, i) => ({ key: 'GNOU', value: `${i}:${padding}` }));
-      expect(messages.reduce((sum, m) => sum + recordBytes(m), 0)).toBeGreaterThan(8 * MAX_REQUEST_BYTES);
+      // Over twice the broker's 1 MiB for a batch, all for one partition.
+      expect(messages.reduce((sum, m) => sum + recordBytes(m), 0)).toBeGreaterThan(2 * 1024 * 1024);
       const writes = [writer.write(topic, messages.slice(0, 1500)), writer.write(topic, messages.slice(1500))];
       await Promise.all(writes);
       expect(await writer.whenSent()).toBe(true);

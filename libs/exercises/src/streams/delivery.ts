@@ -168,7 +168,12 @@ export async function connectDelivery(
 
 /** The records in order, in produce requests the broker accepts (@banana-market/kafka's request-size). */
 export function requestSized(records: readonly OutgoingRecord[]): OutgoingRecord[][] {
-  return inRequestSizedRuns(records, (record) => recordBytes(record.message));
+  // The client picks each keyed record's partition: a topic's bytes bound each of its partitions'.
+  return inRequestSizedRuns(
+    records,
+    (record) => recordBytes(record.message),
+    (record) => record.topic,
+  );
 }
 
 function byTopic(records: readonly OutgoingRecord[]): { topic: string; messages: Message[] }[] {

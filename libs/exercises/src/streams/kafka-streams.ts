@@ -320,10 +320,15 @@ export class KafkaStreams {
   private async flushAndCommit(force: boolean): Promise<void> {
     const delivery = this.delivery;
     if (delivery === undefined || this.consumer === undefined || this.failed) return;
-    // A request at a time, each dropped once the broker has it: a failed one is retried without those before it.
-    for (const chunk of requestSized(this.unsent)) {
-      await delivery.send(chunk);
-      this.unsent = this.unsent.slice(chunk.length);
+    // A request at a time; those the broker has are dropped even when a later one fails, so its retry sends only the rest.
+    let sent = 0;
+    try {
+      for (const chunk of requestSized(this.unsent)) {
+        await delivery.send(chunk);
+        sent += chunk.length;
+      }
+    } finally {
+      this.unsent = sent === this.unsent.length ? [] : this.unsent.slice(sent);
     }
     if (!force && this.clock() - this.lastCommitMs < this.commitIntervalMs) return;
     const due = [...this.offsets.values()].filter((p) => p.next > 0n && p.next !== p.committed);
