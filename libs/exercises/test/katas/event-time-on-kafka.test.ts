@@ -12,7 +12,7 @@ import { KafkaStreams, TopologyTestDriver } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as eventTime from '../../solutions/10-event-time/kata.js';
 import { isoAt, MINUTE, SECOND } from '../../chapters/support/market-time.js';
-import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
+import { eventually, useOutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
@@ -33,21 +33,7 @@ const TEST_TIMEOUT_MS = DEADLINE_MS + 30_000;
 describe.skipIf(broker === undefined)('chapter 10 on a real broker (KafkaStreams with a timestamp extractor)', () => {
   const run = randomUUID().slice(0, 8);
   const brokers = [broker?.bootstrap ?? ''];
-  let app: KafkaStreams | undefined;
-  let outside: OutsideWorld;
-
-  beforeAll(async () => {
-    // market-orders with the game's partitions, as the server would have made it.
-    await createGameTopics(broker?.bootstrap ?? '', `katas-${run}`, [TOPICS.marketOrders]);
-    outside = new OutsideWorld(broker?.bootstrap ?? '');
-    await outside.connect();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await outside?.close();
-    await broker?.stop();
-  });
+  const world = useOutsideWorld(broker, [TOPICS.marketOrders]);
 
   it('counts orders in the minutes of their own time, as the test driver does: outputs, event-time timestamps and the late order dropped', {
     timeout: TEST_TIMEOUT_MS,
@@ -90,10 +76,10 @@ describe.skipIf(broker === undefined)('chapter 10 on a real broker (KafkaStreams
       expectedDropped: 1,
     });
 
-    app = new KafkaStreams(eventTime.buildTopology(), { applicationId: `katas-10-${run}`, brokers });
+    const app = world.started(new KafkaStreams(eventTime.buildTopology(), { applicationId: `katas-10-${run}`, brokers }));
     await app.start();
-    const perMinute = await outside.watch(eventTime.ORDERS_PER_MINUTE_TOPIC);
-    await outside.produce(eventTime.ORDERS_TOPIC, orders);
+    const perMinute = await world.outside.watch(eventTime.ORDERS_PER_MINUTE_TOPIC);
+    await world.outside.produce(eventTime.ORDERS_TOPIC, orders);
 
     const ours = (r: ReadRecord) => (r.key as eventTime.TraderKey | null)?.team === trader.team;
     // At least once: a replayed batch could repeat a record, so compare distinct ones.

@@ -13,7 +13,7 @@ import { changelogTopic, KafkaStreams, TopologyTestDriver } from '../../src/inde
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as repartitioning from '../../solutions/13-repartitioning/kata.js';
 import { isoAt } from '../../chapters/support/market-time.js';
-import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
+import { eventually, useOutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
@@ -35,20 +35,7 @@ describe.skipIf(broker === undefined)('chapter 13 on a real broker (KafkaStreams
   const run = randomUUID().slice(0, 8);
   const bootstrap = broker?.bootstrap ?? '';
   const applicationId = `katas-13-${run}`;
-  let app: KafkaStreams | undefined;
-  let outside: OutsideWorld;
-
-  beforeAll(async () => {
-    await createGameTopics(bootstrap, `katas-${run}`, [TOPICS.marketOrders, TEAM_LIMITS]);
-    outside = new OutsideWorld(bootstrap);
-    await outside.connect();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await outside?.close();
-    await broker?.stop();
-  });
+  const world = useOutsideWorld(broker, [TOPICS.marketOrders, TEAM_LIMITS]);
 
   it('flags the orders above their team’s limit as the test driver does, through <applicationId>-orders-by-team-repartition with the sources’ partition count', {
     timeout: TEST_TIMEOUT_MS,
@@ -76,7 +63,7 @@ describe.skipIf(broker === undefined)('chapter 13 on a real broker (KafkaStreams
     expect(expected.map((r) => (r.value as repartitioning.OversizedOrder).name)).toEqual(['alice', 'bob', 'carl']);
 
     const topology = repartitioning.buildTopology();
-    app = new KafkaStreams(topology, { applicationId, brokers: [bootstrap] });
+    const app = world.started(new KafkaStreams(topology, { applicationId, brokers: [bootstrap] }));
     await app.start();
 
     const repartitionTopic = `${applicationId}-${repartitioning.ORDERS_BY_TEAM}-repartition`;
@@ -93,11 +80,11 @@ describe.skipIf(broker === undefined)('chapter 13 on a real broker (KafkaStreams
 
     // The runner reads its two topics in no fixed order: the orders come once the limit is in the table (its changelog has it).
     const [tableStore] = topology.storeNames;
-    const tableChangelog = await outside.watch(changelogTopic(applicationId, tableStore));
-    const oversized = await outside.watch(repartitioning.OVERSIZED_ORDERS_TOPIC);
-    await outside.produce(repartitioning.TEAM_LIMITS_TOPIC, [limit]);
+    const tableChangelog = await world.outside.watch(changelogTopic(applicationId, tableStore));
+    const oversized = await world.outside.watch(repartitioning.OVERSIZED_ORDERS_TOPIC);
+    await world.outside.produce(repartitioning.TEAM_LIMITS_TOPIC, [limit]);
     await eventually(() => expect(tableChangelog.map((r) => [r.key, r.value])).toContainEqual([team, limit.value]), DEADLINE_MS);
-    await outside.produce(repartitioning.ORDERS_TOPIC, orders);
+    await world.outside.produce(repartitioning.ORDERS_TOPIC, orders);
 
     const ours = (r: ReadRecord) => r.key === team;
     // At least once: compare the distinct records, sorted by timestamp.

@@ -11,7 +11,7 @@ import { KafkaStreams, TopologyTestDriver } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as windowedJoins from '../../solutions/11-windowed-joins/kata.js';
 import { isoAt } from '../../chapters/support/market-time.js';
-import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
+import { eventually, useOutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
@@ -24,21 +24,7 @@ const TEST_TIMEOUT_MS = DEADLINE_MS + 30_000;
 describe.skipIf(broker === undefined)('chapter 11 on a real broker (KafkaStreams with a windowed stream–stream join)', () => {
   const run = randomUUID().slice(0, 8);
   const brokers = [broker?.bootstrap ?? ''];
-  let app: KafkaStreams | undefined;
-  let outside: OutsideWorld;
-
-  beforeAll(async () => {
-    // market-orders and txn-results with the game's partitions, as the server would have made them.
-    await createGameTopics(broker?.bootstrap ?? '', `katas-${run}`, [TOPICS.marketOrders, TOPICS.txnResults]);
-    outside = new OutsideWorld(broker?.bootstrap ?? '');
-    await outside.connect();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await outside?.close();
-    await broker?.stop();
-  });
+  const world = useOutsideWorld(broker, [TOPICS.marketOrders, TOPICS.txnResults]);
 
   it('joins each order with its result as the test driver does: the same latencies, stamped with the results’ timestamps', {
     timeout: TEST_TIMEOUT_MS,
@@ -70,11 +56,11 @@ describe.skipIf(broker === undefined)('chapter 11 on a real broker (KafkaStreams
       { key: trader, value: { txnId: txn(0), status: 'ACCEPTED', latencyMs: 2000 }, timestamp: START + 2000 },
     ]);
 
-    app = new KafkaStreams(windowedJoins.buildTopology(), { applicationId: `katas-11-${run}`, brokers });
+    const app = world.started(new KafkaStreams(windowedJoins.buildTopology(), { applicationId: `katas-11-${run}`, brokers }));
     await app.start();
-    const latencies = await outside.watch(windowedJoins.ORDER_LATENCIES_TOPIC);
-    await outside.produce(windowedJoins.ORDERS_TOPIC, orders);
-    await outside.produce(windowedJoins.RESULTS_TOPIC, results);
+    const latencies = await world.outside.watch(windowedJoins.ORDER_LATENCIES_TOPIC);
+    await world.outside.produce(windowedJoins.ORDERS_TOPIC, orders);
+    await world.outside.produce(windowedJoins.RESULTS_TOPIC, results);
 
     const ours = (r: ReadRecord) => (r.key as windowedJoins.TraderKey | null)?.team === trader.team;
     // At least once, and two topics read in no fixed order: compare the distinct records, sorted by timestamp.

@@ -1,6 +1,6 @@
 /** Plain kafkajs clients (through @banana-market/kafka) that play the outside world for the Kafka runner's tests. */
 import { randomUUID } from 'node:crypto';
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import {
   createKafkaClient,
   createProducer,
@@ -91,4 +91,46 @@ export class OutsideWorld {
 /** Polls until the check passes; after the deadline, throws the check's last failure. */
 export function eventually<T>(check: () => T | Promise<T>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
   return vi.waitFor(check, { timeout: timeoutMs, interval: everyMs });
+}
+
+export interface OutsideWorldOfFile {
+  /** Connected before the file's tests run. */
+  readonly outside: OutsideWorld;
+  /** Closed after the file's tests, before the outside world and the broker: returns `app`. */
+  started<App extends { close(): Promise<void> }>(app: App): App;
+}
+
+/**
+ * A real-broker test file's set-up, which every such file has: before its
+ * tests, `topics` made (the game's, with their partition counts) and the
+ * outside world connected; after them, every app the tests started closed,
+ * then the outside world and the file's broker.
+ */
+export function useOutsideWorld(
+  broker: { readonly bootstrap: string; stop(): Promise<void> } | undefined,
+  topics: readonly TopicSpec[] = [],
+): OutsideWorldOfFile {
+  let outside: OutsideWorld | undefined;
+  const apps: { close(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    if (broker === undefined) return;
+    if (topics.length > 0) await createGameTopics(broker.bootstrap, `outside-${randomUUID().slice(0, 8)}`, topics);
+    outside = new OutsideWorld(broker.bootstrap);
+    await outside.connect();
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await outside?.close();
+    await broker?.stop();
+  });
+  return {
+    get outside() {
+      if (outside === undefined) throw new Error('the outside world connects before the tests (beforeAll), on a broker');
+      return outside;
+    },
+    started(app) {
+      apps.push(app);
+      return app;
+    },
+  };
 }

@@ -12,7 +12,7 @@ import {
   type StreamRecord,
 } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
-import { eventually, OutsideWorld } from './kafka-support.js';
+import { eventually, useOutsideWorld } from './kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined after a loud banner when this machine cannot run one.
 const broker = await brokerForTests();
@@ -40,19 +40,7 @@ class CountAndReport implements Processor<string, number, string, number> {
 describe.skipIf(broker === undefined)('wall-clock punctuation in KafkaStreams on a real broker', () => {
   const run = randomUUID().slice(0, 8);
   const topics = { input: `punctuation-in-${run}`, reports: `punctuation-reports-${run}` };
-  let outside: OutsideWorld;
-  let app: KafkaStreams | undefined;
-
-  beforeAll(async () => {
-    outside = new OutsideWorld(broker?.bootstrap ?? '');
-    await outside.connect();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await outside?.close();
-    await broker?.stop();
-  });
+  const world = useOutsideWorld(broker, []);
 
   it('fires on the machine’s clock with no new records, sends what it forwards and its store deletes to the changelog', {
     timeout: 60_000,
@@ -64,12 +52,12 @@ describe.skipIf(broker === undefined)('wall-clock punctuation in KafkaStreams on
       .process(() => new CountAndReport(), 'pending-counts')
       .to(topics.reports);
     const applicationId = `punctuation-app-${run}`;
-    app = new KafkaStreams(builder.build(), { applicationId, brokers: [broker?.bootstrap ?? ''], logger: silentLogger });
+    const app = world.started(new KafkaStreams(builder.build(), { applicationId, brokers: [broker?.bootstrap ?? ''], logger: silentLogger }));
     await app.start();
-    const reports = await outside.watch(topics.reports);
-    const changelog = await outside.watch(`${applicationId}-pending-counts-changelog`);
+    const reports = await world.outside.watch(topics.reports);
+    const changelog = await world.outside.watch(`${applicationId}-pending-counts-changelog`);
     // Old record timestamps: stream time stays in 2001, so only the wall clock can make it report.
-    await outside.produce(topics.input, [
+    await world.outside.produce(topics.input, [
       { key: 'alice', value: 1, timestamp: 1_000_000_000_000 },
       { key: 'alice', value: 1, timestamp: 1_000_000_000_001 },
       { key: 'bob', value: 1, timestamp: 1_000_000_000_002 },
