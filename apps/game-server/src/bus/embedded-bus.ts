@@ -34,9 +34,11 @@ import {
 export { readEmbeddedTopic, EmbeddedBusStorageError } from './embedded-log-store.js';
 
 interface PartitionLog {
-  /** Offset of messages[0]. */
+  /** The partition's oldest offset: that of messages[0], or of the first message on disk only (a resting topic). */
   firstOffset: number;
   messages: BusMessage[];
+  /** A resting topic's messages, on disk only (messages is then empty); 0 for a topic in memory. */
+  onDisk: number;
 }
 
 interface TopicLog {
@@ -45,6 +47,13 @@ interface TopicLog {
   roundRobin: number;
   /** For compacted topics: the newest trimmed message of each key (by compactionKey), tombstones excluded. */
   compacted?: Map<string, BusMessage>;
+  /**
+   * A compacted topic of a durable bus that no member reads (a state store's changelog, read back only
+   * by restores): its messages and survivors are in the database alone, as Kafka serves a topic nobody
+   * consumes from disk. Keeping a copy in memory that nobody read made the garbage collector carry a
+   * message per order. The first member to subscribe loads it (it then stays in memory).
+   */
+  resting: boolean;
 }
 
 interface Cursor {
@@ -158,9 +167,10 @@ export class EmbeddedBus implements MessageBus {
       for (const stored of state.topics) {
         const topic: TopicLog = {
           spec: stored.spec,
-          partitions: stored.partitions.map((p) => ({ firstOffset: p.firstOffset, messages: p.messages })),
+          partitions: stored.partitions.map((p) => ({ firstOffset: p.firstOffset, messages: p.messages, onDisk: 0 })),
           roundRobin: 0,
           compacted: isCompacted(stored.spec) ? new Map(stored.compacted.map((m) => [compactionKey(m.key), m])) : undefined,
+          resting: false,
         };
         this.topics.set(stored.spec.name, topic);
         // The bound may have been lowered since the database was written: apply it now.
@@ -169,6 +179,7 @@ export class EmbeddedBus implements MessageBus {
         });
       }
       if (trims.size > 0) store.writeBatch({ segments: [], offsets: [], trims: this.toTrims(trims) });
+      for (const topic of this.topics.values()) if (topic.compacted !== undefined) this.rest(topic);
     } catch (err) {
       store.close();
       throw err instanceof EmbeddedBusStorageError ? err : new EmbeddedBusStorageError(store.file, err);
@@ -186,9 +197,10 @@ export class EmbeddedBus implements MessageBus {
       this.store?.saveTopic(spec);
       this.topics.set(spec.name, {
         spec,
-        partitions: Array.from({ length: spec.partitions }, () => ({ firstOffset: 0, messages: [] })),
+        partitions: Array.from({ length: spec.partitions }, () => ({ firstOffset: 0, messages: [], onDisk: 0 })),
         roundRobin: 0,
         compacted: isCompacted(spec) ? new Map() : undefined,
+        resting: this.store !== undefined && isCompacted(spec),
       });
     }
   }
@@ -335,6 +347,7 @@ export class EmbeddedBus implements MessageBus {
     const offsets = this.committedOffsets(options.groupId);
     for (const name of options.topics) {
       const topic = this.requireTopic(name);
+      if (topic.resting) this.wake(topic);
       topic.partitions.forEach((log, partition) => {
         const id = `${name}/${partition}`;
         const start = offsets.get(id) ?? (options.fromBeginning ? log.firstOffset : log.firstOffset + log.messages.length);
@@ -357,7 +370,11 @@ export class EmbeddedBus implements MessageBus {
 
   async readTopic(topicName: string, options: ReadTopicOptions = {}): Promise<BusMessage[]> {
     const topic = this.requireTopic(topicName);
-    const all = visibleMessages(topic.partitions, topic.compacted?.values() ?? []);
+    const stored = topic.resting && this.store !== undefined ? this.store.readTopic(topicName) : undefined;
+    const all =
+      stored === undefined
+        ? visibleMessages(topic.partitions, topic.compacted?.values() ?? [])
+        : visibleMessages(stored.partitions, stored.compacted);
     const only = options.partitions;
     return only === undefined ? all : all.filter((m) => only.includes(m.partition));
   }
@@ -466,6 +483,7 @@ export class EmbeddedBus implements MessageBus {
     }
     try {
       store.writeBatch({ segments, offsets: [...batch.offsets.values()], trims: this.toTrims(trims) });
+      this.trimResting(store, batch);
     } catch (err) {
       // Memory is now ahead of the database: stop rather than let anyone act on it (a restart resumes from the file).
       this.fail(batch, err);
@@ -571,7 +589,12 @@ export class EmbeddedBus implements MessageBus {
   /** Gives a message of `partition` its offset and appends it (see append). */
   private appendMessage(topic: TopicLog, partition: number, message: PendingMessage, trims?: Map<string, TrimNote>): void {
     const log = topic.partitions[partition];
-    message.offset = String(log.firstOffset + log.messages.length);
+    message.offset = String(log.firstOffset + log.onDisk + log.messages.length);
+    // On disk only: written by this transaction, trimmed after it (trimResting).
+    if (topic.resting) {
+      log.onDisk += 1;
+      return;
+    }
     log.messages.push(message);
     if (log.messages.length > this.retainPerPartition) this.enforceRetention(topic, partition, log, trims);
   }
@@ -598,6 +621,61 @@ export class EmbeddedBus implements MessageBus {
     }
   }
 
+  /**
+   * Retention of the resting partitions a written batch grew past the bound, as enforceRetention does in
+   * memory: the oldest tenth goes, read back from the database to find the newest message of each key
+   * (the survivors). In a transaction of its own after the batch: retention does not change what is read.
+   */
+  private trimResting(store: EmbeddedLogStore, batch: PendingBatch): void {
+    const trims: Trim[] = [];
+    for (const { topic, partition } of batch.runs.values()) {
+      const log = topic.partitions[partition];
+      while (topic.resting && log.onDisk > this.retainPerPartition) {
+        const dropCount = Math.ceil(this.retainPerPartition / 10);
+        const firstOffset = log.firstOffset + dropCount;
+        const newest = new Map<string, BusMessage>();
+        for (const message of store.readRange(topic.spec.name, partition, log.firstOffset, firstOffset))
+          newest.set(compactionKey(message.key), message);
+        const survivors = [...newest.values()].filter((m) => m.value !== null);
+        const deletedKeys = [...newest].filter(([, m]) => m.value === null).map(([key]) => key);
+        trims.push({ topic: topic.spec.name, partition, firstOffset, survivors, deletedKeys });
+        log.firstOffset = firstOffset;
+        log.onDisk -= dropCount;
+      }
+    }
+    if (trims.length > 0) store.writeBatch({ segments: [], offsets: [], trims });
+  }
+
+  /** A compacted topic nobody reads goes to disk only: its messages and survivors are dropped from memory. */
+  private rest(topic: TopicLog): void {
+    for (const log of topic.partitions) {
+      log.onDisk += log.messages.length;
+      log.messages = [];
+    }
+    topic.compacted?.clear();
+    topic.resting = true;
+  }
+
+  /** A resting topic that a member subscribes to: loaded from the database, and kept in memory from now on. */
+  private wake(topic: TopicLog): void {
+    if (this.store === undefined) throw new Error(`topic "${topic.spec.name}" rests without a database`);
+    const stored = this.store.readTopic(topic.spec.name);
+    topic.partitions.forEach((log, partition) => {
+      const found = stored.partitions[partition];
+      const end = log.firstOffset + log.onDisk;
+      if (found === undefined || found.firstOffset !== log.firstOffset || found.firstOffset + found.messages.length !== end) {
+        throw new EmbeddedBusStorageError(
+          this.store?.file ?? '',
+          new Error(`topic "${topic.spec.name}" partition ${partition} holds other offsets than the bus wrote (${log.firstOffset} to ${end})`),
+        );
+      }
+      log.messages = found.messages;
+      log.onDisk = 0;
+    });
+    topic.compacted = new Map(stored.compacted.map((m) => [compactionKey(m.key), m]));
+    topic.resting = false;
+  }
+
   /** The database side of the trims noted by enforceRetention: the partition's new start and the changed survivors. */
   private toTrims(notes: Map<string, TrimNote>): Trim[] {
     return [...notes.values()].map(({ topic, partition, keys }) => {
@@ -621,6 +699,8 @@ export class EmbeddedBus implements MessageBus {
       );
     }
     if (JSON.stringify(topic.spec.config) === JSON.stringify(spec.config)) return;
+    // Resting is for compacted topics only: one that is no longer compacted comes back to memory.
+    if (topic.resting && !isCompacted(spec)) this.wake(topic);
     store.saveTopic(spec);
     topic.spec = spec;
     if (isCompacted(spec)) topic.compacted ??= new Map();

@@ -221,6 +221,7 @@ export class EmbeddedLogStore {
   private readonly deleteSegment: Database.Statement;
   private readonly upsertSurvivor: Database.Statement;
   private readonly deleteSurvivor: Database.Statement;
+  private readonly selectSegment: Database.Statement;
   private readonly writeAll: (batch: Batch) => void;
   private readonly checkpoints = {
     writtenSince: 0,
@@ -247,6 +248,7 @@ export class EmbeddedLogStore {
       'INSERT OR REPLACE INTO compacted (topic, key_id, partition, offset, key, value, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.deleteSurvivor = db.prepare('DELETE FROM compacted WHERE topic = ? AND key_id = ?');
+    this.selectSegment = db.prepare('SELECT base_offset, payload FROM segments WHERE seq = ?');
     // The segment index follows the writes inside the transaction; if it throws, the bus stops writing
     // (EmbeddedBus treats a failed write as fatal), so the index never outlives a rolled-back change.
     this.writeAll = db.transaction((batch: Batch) => {
@@ -307,6 +309,32 @@ export class EmbeddedLogStore {
     } catch (err) {
       throw new EmbeddedBusStorageError(this.file, err);
     }
+  }
+
+  /** One topic as the database holds it (what load() gives of it), for a topic the bus keeps on disk only. */
+  readTopic(name: string): StoredTopic {
+    try {
+      const stored = readTopics(this.db, name)[0]?.topic;
+      if (stored === undefined) throw new Error(`unknown topic "${name}"`);
+      return stored;
+    } catch (err) {
+      throw new EmbeddedBusStorageError(this.file, err);
+    }
+  }
+
+  /** The stored messages of one partition from offset `from` (inclusive) to `to` (exclusive), oldest first. */
+  readRange(name: string, partition: number, from: number, to: number): BusMessage[] {
+    const messages: BusMessage[] = [];
+    for (const { seq, last } of this.segmentsOf(this.topicId(name), partition)) {
+      if (last < from) continue;
+      const row = this.selectSegment.get(seq) as { base_offset: number; payload: Buffer } | undefined;
+      if (row === undefined || row.base_offset >= to) break;
+      for (const message of decodeSegment(name, partition, row.base_offset, row.payload)) {
+        const offset = Number(message.offset);
+        if (offset >= from && offset < to) messages.push(message);
+      }
+    }
+    return messages;
   }
 
   /** Records a topic's spec (a restarted bus re-creates its topics from it before anyone calls ensureTopics). */

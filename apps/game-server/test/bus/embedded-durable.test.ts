@@ -88,6 +88,58 @@ describe('durable embedded bus', () => {
     expect(resumed).toEqual(['order-after']);
   });
 
+  it('keeps a compacted topic nobody reads on disk only, and gives its readers what the memory-only bus gives', async () => {
+    // The same publishes, with tombstones and retention trimming several times, on both buses.
+    const durable = openBus(tempDir(), 25);
+    const memory = new EmbeddedBus({ retainPerPartition: 25 });
+    buses.push(memory);
+    for (const bus of [durable, memory]) {
+      await bus.ensureTopics([spec('store-changelog', 2, COMPACT)]);
+      for (let i = 0; i < 140; i++) {
+        const key = `key-${i % 9}`;
+        // key-4 is deleted once it was written twice, then written again; a batch of three lands in one transaction.
+        const value = i === 22 || i === 130 ? null : `v${i}`;
+        await bus.publish('store-changelog', [
+          { key, value },
+          { key: `batch-${i % 5}`, value: `b${i}` },
+          { key, value: `again-${i}` },
+        ]);
+        // Keys written only at first: trimmed long ago, they survive compaction alone.
+        if (i < 6) await bus.publish('store-changelog', [{ key: `early-${i}`, value: `e${i}` }]);
+      }
+    }
+    const onDisk = (await durable.readTopic('store-changelog')).map(plain);
+    const inMemory = (await memory.readTopic('store-changelog')).map(plain);
+    const withoutTime = (m: ReturnType<typeof plain>) => ({ ...m, timestamp: 0 });
+    expect(onDisk.map(withoutTime)).toEqual(inMemory.map(withoutTime));
+    expect(onDisk.length).toBeGreaterThan(0);
+    // Nothing of it is held in memory: no subscriber read it.
+    const held = (bus: EmbeddedBus) =>
+      (bus as unknown as { topics: Map<string, { partitions: { messages: unknown[] }[] }> }).topics
+        .get('store-changelog')!
+        .partitions.reduce((sum, log) => sum + log.messages.length, 0);
+    expect(held(durable)).toBe(0);
+    expect(held(memory)).toBeGreaterThan(0);
+
+    // A subscriber from the beginning gets the retained log (from the database) with its offsets, then what comes next.
+    const seen: string[] = [];
+    await durable.subscribe({
+      groupId: 'late',
+      topics: ['store-changelog'],
+      fromBeginning: true,
+      onMessage: (m) => void seen.push(`${m.partition}@${m.offset}`),
+    });
+    await durable.publish('store-changelog', [{ key: 'key-1', value: 'after' }]);
+    await durable.whenIdle();
+    const retained = onDisk.filter((m) => !seen.includes(`${m.partition}@${m.offset}`));
+    // What the subscriber did not get is exactly the compacted survivors (older than each partition's retained log).
+    expect(retained.length).toBeGreaterThan(0);
+    expect(seen).toHaveLength(onDisk.length - retained.length + 1);
+    const after = (await durable.readTopic('store-changelog')).find((m) => String(m.value) === 'after')!;
+    expect(seen.at(-1)).toBe(`${after.partition}@${after.offset}`);
+    expect(held(durable)).toBeGreaterThan(0);
+  });
+
   it('resumes a group after its committed offset and does not redeliver what it handled', async () => {
     const dataDir = tempDir();
     const first = openBus(dataDir);
