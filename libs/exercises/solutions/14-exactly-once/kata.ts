@@ -8,14 +8,10 @@ import {
   ACCEPTED_ORDERS_STORE,
   ACCEPTED_ORDERS_TOPIC,
   isAcceptedOrder,
-  ORDER_TYPES,
   RESULTS_TOPIC,
-  type ProcessingGuarantee,
   type StreamsSettings,
   type TraderKey,
   type TxnResult,
-  type TxnStatus,
-  type TxnType,
 } from '../../chapters/14-exactly-once/given.js';
 
 export * from '../../chapters/14-exactly-once/given.js';

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@banana-market/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KafkaStreams, TopologyTestDriver } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as eventTime from '../../solutions/10-event-time/kata.js';

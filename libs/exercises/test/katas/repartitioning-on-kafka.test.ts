@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient } from '@banana-market/kafka';
 import { TOPICS, type TopicSpec } from '@banana-market/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changelogTopic, KafkaStreams, TopologyTestDriver } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as repartitioning from '../../solutions/13-repartitioning/kata.js';
