@@ -53,3 +53,14 @@ export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Produ
  * fetches a second on loopback.
  */
 export const FETCH_MAX_WAIT_MS = 50;
+
+/**
+ * A fetch of a consumer that reads in bulk (a read model that may be a few
+ * tens of milliseconds late) returns once this much is there, or after its
+ * wait: under load the broker answers one large fetch where it answered one
+ * per transaction. The server reads back every answer and trader state its
+ * tasks wrote (its read models serve every server's traders): with those
+ * reads in bulk, kafka-e2e went from 3.0k to 4.1k orders/s on one broker,
+ * and from 3.3-3.5k to 3.7-3.9k in full runs on fresh brokers.
+ */
+export const BULK_FETCH_MIN_BYTES = 64 * 1024;

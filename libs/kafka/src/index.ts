@@ -6,7 +6,7 @@
  * kafkajs' names from here. `@banana-market/kafka/exactly-once`: task groups
  * exactly-once on @platformatic/kafka (the game server's hot path).
  */
-export { createKafkaClient, createProducer, FETCH_MAX_WAIT_MS, type KafkaClientOptions } from './client.js';
+export { BULK_FETCH_MIN_BYTES, createKafkaClient, createProducer, FETCH_MAX_WAIT_MS, type KafkaClientOptions } from './client.js';
 export { logCreatorFor, type KafkaLogger } from './logging.js';
 export { withRetry, retryRetriable, isRetriable, withinTime, type RetryOptions, type RetryContext } from './retry.js';
 export { ensureTopics, type TopicSpec, type EnsureTopicsOptions } from './topics.js';

@@ -7,6 +7,7 @@
  */
 import type { Logger } from '@nestjs/common';
 import {
+  BULK_FETCH_MIN_BYTES,
   FETCH_MAX_WAIT_MS,
   isBrokerLoss,
   retryRetriable,
@@ -59,7 +60,9 @@ export class KafkaSubscription {
     const consumer = host.kafka.consumer({
       groupId,
       readUncommitted: false,
-      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+      ...(options.bulkReadDelayMs === undefined
+        ? { maxWaitTimeInMs: FETCH_MAX_WAIT_MS }
+        : { maxWaitTimeInMs: options.bulkReadDelayMs, minBytes: BULK_FETCH_MIN_BYTES }),
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
       // kafkajs' consumer retries (5), and no restart of a consumer this bus dropped (a stopped one restarting on its own would rejoin the group).

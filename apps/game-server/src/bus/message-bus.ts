@@ -59,6 +59,13 @@ export interface SubscribeOptions {
    * published is acknowledged: at-least-once (exactly-once is the task groups', subscribeTasks).
    */
   readonly commitOffsets?: boolean;
+  /**
+   * How late this subscriber may see a message, so that it reads a busy topic in fewer, larger fetches
+   * (Kafka: the fetch waits up to this long for BULK_FETCH_MIN_BYTES). For read models that are a view
+   * of the game, not for answers someone waits for. Default: each message is fetched as soon as it is
+   * committed. The embedded bus hands every message over at once whatever this says.
+   */
+  readonly bulkReadDelayMs?: number;
 }
 
 /** Task p of a task group: partition p of every (co-partitioned) topic of the group. */

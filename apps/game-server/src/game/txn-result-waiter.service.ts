@@ -22,6 +22,9 @@ export class TxnTimeoutError extends Error {
   }
 }
 
+/** How late an answer of another server's task may be read (Kafka; see SubscribeOptions.bulkReadDelayMs). */
+const REMOTE_ANSWER_READ_DELAY_MS = 25;
+
 interface Waiter {
   readonly answer: Promise<TxnResult>;
   resolve(result: TxnResult): void;
@@ -53,6 +56,8 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
       groupId: this.groupId,
       topics: [TOPICS.txnResults.name, TOPICS.txnRejections.name],
       commitOffsets: false,
+      // Read in bulk: this server's own answers come from its commits (onCommitted) at once; only another server's wait this long more.
+      bulkReadDelayMs: REMOTE_ANSWER_READ_DELAY_MS,
       onMessage: (message) => this.receive(message),
     });
   }

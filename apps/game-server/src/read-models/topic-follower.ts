@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BusMessage, MessageBus, Subscription } from '../bus/message-bus.js';
+import type { BusMessage, MessageBus, SubscribeOptions, Subscription } from '../bus/message-bus.js';
 
 /**
  * Reads a topic to its end, then follows it, handing each message to `apply`
@@ -24,6 +24,7 @@ export class TopicFollower {
     private readonly topic: string,
     private readonly groupIdPrefix: string,
     private readonly apply: (message: BusMessage) => void,
+    private readonly options: Pick<SubscribeOptions, 'bulkReadDelayMs'> = {},
   ) {}
 
   /**
@@ -49,6 +50,7 @@ export class TopicFollower {
       topics: [this.topic],
       fromBeginning: true,
       commitOffsets: false,
+      bulkReadDelayMs: this.options.bulkReadDelayMs,
       onMessage: (message) => this.deliver(message),
     });
   }

@@ -16,6 +16,9 @@ export interface TraderStateEntry {
   readonly state: TraderState;
 }
 
+/** How late the view may be on Kafka (it reads trader-states in bulk): less than a tick, and the leaderboard is throttled to 250 ms anyway. */
+const STATES_READ_DELAY_MS = 50;
+
 /** `state` undefined: the trader's state was deleted (a tombstone). */
 export type TraderStateListener = (trader: TraderKey, state: TraderState | undefined) => void;
 
@@ -47,7 +50,10 @@ export class TraderStatesView implements OnModuleInit, OnApplicationShutdown {
   readonly ready: Promise<void>;
 
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {
-    this.follower = new TopicFollower(bus, TOPICS.traderStates.name, 'banana-market-states-view', (m) => this.apply(m));
+    // A state per order: read in bulk, the leaderboard and the pages may be that late.
+    this.follower = new TopicFollower(bus, TOPICS.traderStates.name, 'banana-market-states-view', (m) => this.apply(m), {
+      bulkReadDelayMs: STATES_READ_DELAY_MS,
+    });
     this.ready = new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject };
     });
