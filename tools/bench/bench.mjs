@@ -322,30 +322,35 @@ async function startServer(bus) {
   return app;
 }
 
-/** `durable`: the bus keeps its topics in a temporary data directory (SQLite), as `npm start` does; else memory only. */
-async function benchEmbedded({ durable, warmUp = false, baselines }) {
+/**
+ * `durable`: the bus keeps its topics in a temporary data directory (SQLite), as `npm start` does; else
+ * memory only. Each row's server first answers unreported orders (as the Kafka rows' do): the durable
+ * path's code is not warmed up by another row's server, and the JIT's work is not measured.
+ */
+async function benchEmbedded({ durable, baselines }) {
   const { EmbeddedBus } = await import('../../apps/game-server/dist/bus/embedded-bus.js');
   const dataDir = durable ? mkdtempSync(join(tmpdir(), 'banana-bench-')) : undefined;
   const bus = new EmbeddedBus({ dataDir });
   const app = await startServer(bus);
-  try {
-    return await closedLoop(
-      durable ? 'embedded-e2e' : 'embedded-memory',
-      warmUp ? LIMITS.embeddedOrders / 4 : LIMITS.embeddedOrders,
-      (batch) =>
-        bus.publish(
-          TOPICS.marketOrders.name,
-          batch.map((o) => ({ key: o.key, value: o.value })),
-        ),
-      (answer) =>
-        bus.subscribe({
-          groupId: `bench-${randomUUID()}`,
-          topics: [TOPICS.txnResults.name],
-          commitOffsets: false,
-          onMessage: (m) => answer(JSON.parse(m.value.toString()).txnId),
-        }),
-      { quiet: warmUp, baselines },
+  let answer = () => undefined;
+  await bus.subscribe({
+    groupId: `bench-${randomUUID()}`,
+    topics: [TOPICS.txnResults.name],
+    commitOffsets: false,
+    onMessage: (m) => answer(JSON.parse(m.value.toString()).txnId),
+  });
+  const send = (batch) =>
+    bus.publish(
+      TOPICS.marketOrders.name,
+      batch.map((o) => ({ key: o.key, value: o.value })),
     );
+  const onAnswer = (fn) => {
+    answer = fn;
+  };
+  const scenario = durable ? 'embedded-e2e' : 'embedded-memory';
+  try {
+    await closedLoop('warm-up', LIMITS.warmUpOrders, send, onAnswer, { quiet: true, prefix: `${scenario}-w` });
+    return await closedLoop(scenario, LIMITS.embeddedOrders, send, onAnswer, { prefix: scenario, baselines });
   } finally {
     await app.close();
     await bus.close();
@@ -1067,8 +1072,6 @@ async function main() {
   header();
   const rows = only.has('engine') ? [benchEngine()] : [];
   if (only.has('embedded')) {
-    // Unreported: the server's code warms up (JIT) before either embedded row is measured, so the first is not the slower for it.
-    await benchEmbedded({ durable: false, warmUp: true });
     const memory = await benchEmbedded({ durable: false });
     rows.push(memory, await benchEmbedded({ durable: true, baselines: [memory] }));
   }
