@@ -91,11 +91,13 @@ const LIMITS = {
   inFlight: 200,
   maxSeconds: 30,
   /**
-   * Unreported orders (closed loop) that warm up each server and pipe process before its rows: as many as
-   * a measured closed loop. After 1,000 a server's first closed loop ran at two thirds of its second one
-   * (it has far more code to compile than a pipe); with 5,000 the pipes' closed loops went up too.
+   * Unreported orders (closed loop) that warm up each server and pipe process before its rows (bounded by
+   * warmUpSeconds). After 1,000 a server's first closed loop ran at two thirds of its second one (it has far
+   * more code to compile than a pipe); after 5,000 the first server's kafka-e2e still ran at 3.0-3.1k orders/s
+   * where the next server, on the same broker a minute later, ran at 3.3-4.3k; after 20,000 at 3.9-4.2k
+   * against 4.3k. The pipes' closed loops went up as much, so the ratios hardly moved.
    */
-  warmUpOrders: 5_000,
+  warmUpOrders: 20_000,
   warmUpSeconds: 15,
   /**
    * Unreported, before the first Kafka row: the broker's own JIT warms up on an exactly-once pipe's load
