@@ -48,10 +48,10 @@ interface TopicLog {
   /** For compacted topics: the newest trimmed message of each key (by compactionKey), tombstones excluded. */
   compacted?: Map<string, BusMessage>;
   /**
-   * A compacted topic of a durable bus that no member reads (a state store's changelog, read back only
-   * by restores): its messages and survivors are in the database alone, as Kafka serves a topic nobody
-   * consumes from disk. Keeping a copy in memory that nobody read made the garbage collector carry a
-   * message per order. The first member to subscribe loads it (it then stays in memory).
+   * A compacted topic of a durable bus that no member read when it was written (a state store's
+   * changelog, read back only by restores): its messages and survivors are in the database alone, as
+   * Kafka serves a topic nobody consumes from disk. A copy in memory that nobody read held a message per
+   * order for the whole game. The first member to subscribe loads it (it then stays in memory).
    */
   resting: boolean;
 }
@@ -179,7 +179,6 @@ export class EmbeddedBus implements MessageBus {
         });
       }
       if (trims.size > 0) store.writeBatch({ segments: [], offsets: [], trims: this.toTrims(trims) });
-      for (const topic of this.topics.values()) if (topic.compacted !== undefined) this.rest(topic);
     } catch (err) {
       store.close();
       throw err instanceof EmbeddedBusStorageError ? err : new EmbeddedBusStorageError(store.file, err);
@@ -200,7 +199,7 @@ export class EmbeddedBus implements MessageBus {
         partitions: Array.from({ length: spec.partitions }, () => ({ firstOffset: 0, messages: [], onDisk: 0 })),
         roundRobin: 0,
         compacted: isCompacted(spec) ? new Map() : undefined,
-        resting: this.store !== undefined && isCompacted(spec),
+        resting: false,
       });
     }
   }
@@ -478,6 +477,8 @@ export class EmbeddedBus implements MessageBus {
         touched.set(name, partitions);
       }
       partitions.add(partition);
+      // Decided when it is written, not when it is loaded: the subscribers of a restarted server come before its first write.
+      if (!topic.resting && topic.compacted !== undefined && !this.isRead(name)) this.rest(topic);
       for (const message of messages) this.appendMessage(topic, partition, message, trims);
       segments.push(messages);
     }
@@ -646,7 +647,12 @@ export class EmbeddedBus implements MessageBus {
     if (trims.length > 0) store.writeBatch({ segments: [], offsets: [], trims });
   }
 
-  /** A compacted topic nobody reads goes to disk only: its messages and survivors are dropped from memory. */
+  private isRead(topicName: string): boolean {
+    for (const member of this.members) if (member.options.topics.includes(topicName)) return true;
+    return false;
+  }
+
+  /** A compacted topic nobody reads goes to disk only (everything in memory is written): its messages and survivors leave memory. */
   private rest(topic: TopicLog): void {
     for (const log of topic.partitions) {
       log.onDisk += log.messages.length;
