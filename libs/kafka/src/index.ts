@@ -17,7 +17,7 @@ export { brokerErrorText, isBrokerLoss, probeBrokers, type ProbeOptions } from '
 export { partitionForKey } from './partitioner.js';
 export { coPartitionedAssignment, CO_PARTITIONED_ASSIGNER_NAME } from './co-partitioned-assigner.js';
 export { SendingWriter } from './sending-writer.js';
-export { inRequestSizedRuns, MAX_BATCH_BYTES, recordBytes } from './request-size.js';
+export { groupedByTopic, inRequestSizedRuns, inTopicRequestRuns, MAX_BATCH_BYTES, recordBytes, type TopicRecord } from './request-size.js';
 export { kafkajsSasl, platformaticSasl, saslFromEnv, SASL_MECHANISMS, type SaslCredentials, type SaslMechanism } from './sasl.js';
 export { isOrderSignature, orderSignature, ServerRecordSignature } from './record-signatures.js';
 export { grantPlayerAccess, limitPlayerClients, playerAcls, type PlayerAccessRules } from './player-access.js';

@@ -57,6 +57,32 @@ export function inRequestSizedRuns<T>(
   return runs;
 }
 
+/** A record on its way to a topic whose partition the client picks from the key. */
+export interface TopicRecord<M> {
+  readonly topic: string;
+  readonly message: M;
+}
+
+/** Records cut into requests (inRequestSizedRuns): the client picks each keyed record's partition, so a topic's bytes bound each of its partitions'. */
+export function inTopicRequestRuns<R extends TopicRecord<Parameters<typeof recordBytes>[0]>>(records: readonly R[]): R[][] {
+  return inRequestSizedRuns(
+    records,
+    (record) => recordBytes(record.message),
+    (record) => record.topic,
+  );
+}
+
+/** Records grouped per topic in their order, as a client's sendBatch takes them. */
+export function groupedByTopic<M>(records: readonly TopicRecord<M>[]): { topic: string; messages: M[] }[] {
+  const grouped = new Map<string, M[]>();
+  for (const { topic, message } of records) {
+    const messages = grouped.get(topic);
+    if (messages === undefined) grouped.set(topic, [message]);
+    else messages.push(message);
+  }
+  return [...grouped].map(([topic, messages]) => ({ topic, messages }));
+}
+
 function byteLength(data: Bytes): number {
   if (data === null || data === undefined) return 0;
   return typeof data === 'string' ? Buffer.byteLength(data) : data.length;

@@ -8,9 +8,9 @@
  * awaited (BatchingWriter) — in requests the broker accepts (request-size.ts). Suspend/resume as the exactly-once writer's, for a
  * broker that went away.
  */
-import type { Message, Producer, TopicMessages } from 'kafkajs';
+import type { Producer, TopicMessages } from 'kafkajs';
 import { BatchingWriter, type BatchingWriterTraits, type PendingBatch } from './batching-writer.js';
-import { inRequestSizedRuns, recordBytes } from './request-size.js';
+import { groupedByTopic, inTopicRequestRuns } from './request-size.js';
 
 const sendingTraits: BatchingWriterTraits<PendingBatch> = {
   closedMessage: 'the writer is closed',
@@ -59,18 +59,5 @@ export class SendingWriter extends BatchingWriter<PendingBatch> {
 /** The batch's messages, in order, as produce requests the broker accepts. */
 function requests(topicMessages: readonly TopicMessages[]): TopicMessages[][] {
   const records = topicMessages.flatMap(({ topic, messages }) => messages.map((message) => ({ topic, message })));
-  // The client picks each keyed message's partition: a topic's bytes bound each of its partitions'.
-  return inRequestSizedRuns(
-    records,
-    (r) => recordBytes(r.message),
-    (r) => r.topic,
-  ).map((run) => {
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of run) {
-      const messages = byTopic.get(topic) ?? [];
-      messages.push(message);
-      byTopic.set(topic, messages);
-    }
-    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-  });
+  return inTopicRequestRuns(records).map(groupedByTopic);
 }

@@ -4,7 +4,17 @@
  * letters from one batch of garbage — goes out whole, in several requests.
  */
 import { describe, expect, it } from 'vitest';
-import { createProducer, ensureTopics, inRequestSizedRuns, readToEnd, recordBytes, SendingWriter } from '../src/index.js';
+import {
+  createProducer,
+  ensureTopics,
+  groupedByTopic,
+  inRequestSizedRuns,
+  inTopicRequestRuns,
+  MAX_BATCH_BYTES,
+  readToEnd,
+  recordBytes,
+  SendingWriter,
+} from '../src/index.js';
 import { noBroker, uniqueName, useKafka } from './support/kafka.js';
 
 describe('inRequestSizedRuns', () => {
@@ -51,6 +61,30 @@ describe('inRequestSizedRuns', () => {
   it('counts a record’s key, value and headers, and a bound for the rest', () => {
     expect(recordBytes({ key: 'ab', value: Buffer.alloc(10), headers: { h: Buffer.from('xyz') } })).toBe(2 + 10 + (1 + 3 + 8) + 32);
     expect(recordBytes({ key: null, value: null })).toBe(32);
+  });
+});
+
+describe('inTopicRequestRuns and groupedByTopic', () => {
+  it('bound each topic on its own (the client picks the partition) and regroup a request per topic, in order', () => {
+    const value = 'x'.repeat(MAX_BATCH_BYTES / 2);
+    const records = [
+      { topic: 'a', message: { key: 'k1', value } },
+      { topic: 'b', message: { key: 'k2', value } },
+      { topic: 'a', message: { key: 'k3', value: 'small' } },
+      { topic: 'a', message: { key: 'k4', value } },
+      { topic: 'b', message: { key: 'k5', value: 'small' } },
+    ];
+    const runs = inTopicRequestRuns(records);
+    // Topic a passes the bound at its third record (two halves and a bit): the run is cut there, whatever b holds.
+    expect(runs.map((run) => run.map((r) => r.message.key))).toEqual([
+      ['k1', 'k2', 'k3'],
+      ['k4', 'k5'],
+    ]);
+    expect(groupedByTopic(runs[0]).map(({ topic, messages }) => [topic, messages.map((m) => m.key)])).toEqual([
+      ['a', ['k1', 'k3']],
+      ['b', ['k2']],
+    ]);
+    expect(groupedByTopic([])).toEqual([]);
   });
 });
 

@@ -1,7 +1,6 @@
 import {
   createProducer,
-  inRequestSizedRuns,
-  recordBytes,
+  groupedByTopic,
   type Consumer,
   type Kafka,
   type Message,
@@ -34,7 +33,7 @@ export interface InputOffset {
 export interface Delivery {
   readonly guarantee: ProcessingGuarantee;
   /**
-   * Sends outputs in one produce request (cut them with requestSized); under
+   * Sends outputs in one produce request (cut them with inTopicRequestRuns); under
    * exactly-once, inside the open transaction (opening one).
    */
   send(records: readonly OutgoingRecord[]): Promise<void>;
@@ -66,7 +65,7 @@ class AtLeastOnce implements Delivery {
   ) {}
 
   async send(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(records) });
+    if (records.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages: groupedByTopic(records) });
   }
 
   async commit(offsets: readonly InputOffset[]): Promise<void> {
@@ -102,7 +101,7 @@ class ExactlyOnce implements Delivery {
   async send(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
     const transaction = await this.open();
-    await transaction.sendBatch({ acks: -1, topicMessages: byTopic(records) });
+    await transaction.sendBatch({ acks: -1, topicMessages: groupedByTopic(records) });
   }
 
   async commit(offsets: readonly InputOffset[]): Promise<void> {
@@ -164,26 +163,6 @@ export async function connectDelivery(
     await producer.disconnect().catch(() => undefined);
     throw error;
   }
-}
-
-/** The records in order, in produce requests the broker accepts (@banana-market/kafka's request-size). */
-export function requestSized(records: readonly OutgoingRecord[]): OutgoingRecord[][] {
-  // The client picks each keyed record's partition: a topic's bytes bound each of its partitions'.
-  return inRequestSizedRuns(
-    records,
-    (record) => recordBytes(record.message),
-    (record) => record.topic,
-  );
-}
-
-function byTopic(records: readonly OutgoingRecord[]): { topic: string; messages: Message[] }[] {
-  const grouped = new Map<string, Message[]>();
-  for (const { topic, message } of records) {
-    const messages = grouped.get(topic) ?? [];
-    messages.push(message);
-    grouped.set(topic, messages);
-  }
-  return [...grouped].map(([topic, messages]) => ({ topic, messages }));
 }
 
 function offsetsByTopic(offsets: readonly InputOffset[]): { topic: string; partitions: { partition: number; offset: string }[] }[] {

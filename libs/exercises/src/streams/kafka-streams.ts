@@ -1,6 +1,7 @@
 import {
   createKafkaClient,
   ensureTopics,
+  inTopicRequestRuns,
   waitForGroupJoin,
   type Admin,
   type Consumer,
@@ -12,7 +13,6 @@ import { restoreChangelogs } from './changelog-restore.js';
 import {
   connectDelivery,
   PROCESSING_GUARANTEES,
-  requestSized,
   TRANSACTION_TIMEOUT_MS,
   type Delivery,
   type OutgoingRecord,
@@ -323,7 +323,7 @@ export class KafkaStreams {
     // A request at a time; those the broker has are dropped even when a later one fails, so its retry sends only the rest.
     let sent = 0;
     try {
-      for (const chunk of requestSized(this.unsent)) {
+      for (const chunk of inTopicRequestRuns(this.unsent)) {
         await delivery.send(chunk);
         sent += chunk.length;
       }
