@@ -32,7 +32,11 @@ const buses: EmbeddedBus[] = [];
 async function durableTasks(): Promise<{ bus: EmbeddedBus; task: TaskContext; handled: BusMessage[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'bus-record-cache-'));
   dirs.push(dir);
-  const bus = new EmbeddedBus({ dataDir: dir });
+  return tasksOn(new EmbeddedBus({ dataDir: dir }));
+}
+
+/** The bus' one task of a group reading "orders", with a compacted "changelog" beside. */
+async function tasksOn(bus: EmbeddedBus): Promise<{ bus: EmbeddedBus; task: TaskContext; handled: BusMessage[] }> {
   buses.push(bus);
   await bus.ensureTopics([
     { name: 'orders', partitions: 1, config: {} },
@@ -73,19 +77,7 @@ describe('durable embedded bus: publishAtCommit', () => {
   });
 
   it('is absent on a memory-only bus, which makes a publish visible at once', async () => {
-    const bus = new EmbeddedBus();
-    buses.push(bus);
-    await bus.ensureTopics([{ name: 'orders', partitions: 1, config: {} }]);
-    let task!: TaskContext;
-    await bus.subscribeTasks({
-      groupId: 'g',
-      topics: ['orders'],
-      onAssigned: async (tasks) => {
-        task = tasks[0];
-      },
-      onRevoked: () => undefined,
-      onMessage: () => undefined,
-    });
+    const { task } = await tasksOn(new EmbeddedBus());
     expect(task.publishAtCommit).toBeUndefined();
   });
 });
