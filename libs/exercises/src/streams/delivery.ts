@@ -1,12 +1,4 @@
-import {
-  createProducer,
-  groupedByTopic,
-  type Consumer,
-  type Kafka,
-  type Message,
-  type Producer,
-  type Transaction,
-} from '@banana-market/kafka';
+import { createProducer, groupedByTopic, type Consumer, type Kafka, type Message, type Producer, type Transaction } from '@banana-market/kafka';
 
 /** Kafka Streams' processing.guarantee values the runner knows (exactly_once_v2 is Kafka's name for KIP-447's exactly-once). */
 export const PROCESSING_GUARANTEES = ['at_least_once', 'exactly_once_v2'] as const;
