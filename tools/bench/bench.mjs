@@ -351,7 +351,7 @@ async function benchEmbedded({ durable, baselines }) {
   };
   const scenario = durable ? 'embedded-e2e' : 'embedded-memory';
   try {
-    await closedLoop('warm-up', LIMITS.warmUpOrders, send, onAnswer, { quiet: true, prefix: `${scenario}-w` });
+    await warmUp({ send, onAnswer }, `${scenario}-w`);
     return await closedLoop(scenario, LIMITS.embeddedOrders, send, onAnswer, { prefix: scenario, baselines });
   } finally {
     await app.close();
