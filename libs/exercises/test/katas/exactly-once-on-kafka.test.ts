@@ -8,14 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createKafkaClient, type Admin } from '@banana-market/kafka';
 import { TOPICS } from '@banana-market/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TopologyTestDriver } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as exactlyOnce from '../../solutions/14-exactly-once/kata.js';
 import { isoAt } from '../../chapters/support/market-time.js';
-import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
+import { eventually, type ReadRecord, useOutsideWorld } from '../streams/kafka-support.js';
 import { crashBetweenSendAndCommit, type StreamsProcess } from '../streams/kill-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
@@ -37,23 +36,9 @@ describe.skipIf(broker === undefined)('chapter 14 on a real broker (exactly-once
   const team = `KAFKA-${run}`;
   const traders: exactlyOnce.TraderKey[] = ['alice', 'bob', 'carol'].map((name) => ({ team, name }));
   const started: StreamsProcess[] = [];
-  let outside: OutsideWorld;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    await createGameTopics(bootstrap, `katas-${run}`, [TOPICS.txnResults]);
-    outside = new OutsideWorld(bootstrap);
-    await outside.connect();
-    admin = createKafkaClient({ clientId: `katas-${run}`, brokers: [bootstrap] }).admin();
-    await admin.connect();
-  });
-
-  afterAll(async () => {
-    for (const app of started) app.child.kill('SIGKILL');
-    await admin?.disconnect();
-    await outside?.close();
-    await broker?.stop();
-  });
+  const world = useOutsideWorld(broker, [TOPICS.txnResults]);
+  // Whatever a failed test left running is killed, as the crash itself was.
+  world.started({ close: async () => started.forEach((app) => app.child.kill('SIGKILL')) });
 
   /** `perTrader` results for each trader, statuses and types mixed, numbered from `from`. */
   function results(perTrader: number, from: number): Result[] {
@@ -78,12 +63,12 @@ describe.skipIf(broker === undefined)('chapter 14 on a real broker (exactly-once
     const sent: Result[] = [];
     const produce = (batch: Result[]) => async () => {
       sent.push(...batch);
-      await outside.produce(exactlyOnce.RESULTS_TOPIC, batch);
+      await world.outside.produce(exactlyOnce.RESULTS_TOPIC, batch);
     };
     const ours = (record: ReadRecord) => (record.key as exactlyOnce.TraderKey | null)?.team === team;
     const { committed, everything, sentBeforeKill, firstWaveOutputs } = await crashBetweenSendAndCommit({
-      admin,
-      outside,
+      admin: world.admin,
+      outside: world.outside,
       started,
       env: { TOPOLOGY_MODULE: SOLUTION, APPLICATION_ID: `katas-14-${run}`, BROKERS: bootstrap },
       inputTopic: exactlyOnce.RESULTS_TOPIC,

@@ -4,14 +4,14 @@
  * and must write what the TopologyTestDriver writes for the same records.
  */
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type TopicSpec } from '@banana-market/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '@banana-market/protocol';
+import { describe, expect, it } from 'vitest';
 import { KafkaStreams, TopologyTestDriver, type Topology } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as firstApp from '../../solutions/00-first-app/kata.js';
 import * as tumblingWindows from '../../solutions/04-tumbling-windows/kata.js';
 import { isoAt, MINUTE, SECOND } from '../../chapters/support/market-time.js';
-import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
+import { eventually, type ReadRecord, useOutsideWorld } from '../streams/kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
@@ -50,16 +50,15 @@ const TEST_TIMEOUT_MS = DEADLINE_MS + 30_000;
 describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (KafkaStreams)', () => {
   const run = randomUUID().slice(0, 8);
   const brokers = [broker?.bootstrap ?? ''];
-  const apps: KafkaStreams[] = [];
-  let outside: OutsideWorld;
+  // The game's topics the chapters use, with the game's partition counts, as the server would have made them. Chapter 00
+  // writes to market-orders: created here with the game's 8 partitions, not by the app with the broker's 1, which a game
+  // server sharing the broker (KAFKA_BROKERS) would refuse.
+  const world = useOutsideWorld(broker, [TOPICS.sharePrice, TOPICS.investmentOrders, TOPICS.marketOrders]);
 
-  /** The game's topics the chapters use, with the game's partition counts, as the server would have made them. */
-  const createTopics = (specs: readonly TopicSpec[]) => createGameTopics(broker?.bootstrap ?? '', `katas-${run}`, specs);
-
-  async function startApp(topology: Topology, chapter: string): Promise<void> {
-    const app = new KafkaStreams(topology, { applicationId: `katas-${chapter}-${run}`, brokers });
-    apps.push(app);
+  async function startApp(topology: Topology, chapter: string): Promise<KafkaStreams> {
+    const app = world.started(new KafkaStreams(topology, { applicationId: `katas-${chapter}-${run}`, brokers }));
     await app.start();
+    return app;
   }
 
   const keyValueTime = (records: readonly ReadRecord[] | readonly TimedRecord[]) =>
@@ -78,20 +77,6 @@ describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (Kafk
     return kept;
   }
 
-  beforeAll(async () => {
-    // Chapter 00 writes to market-orders: created here with the game's 8 partitions, not by the app with the broker's 1,
-    // which a game server sharing the broker (KAFKA_BROKERS) would refuse.
-    await createTopics([TOPICS.sharePrice, TOPICS.investmentOrders, TOPICS.marketOrders]);
-    outside = new OutsideWorld(broker?.bootstrap ?? '');
-    await outside.connect();
-  });
-
-  afterAll(async () => {
-    for (const app of apps) await app.close();
-    await outside?.close();
-    await broker?.stop();
-  });
-
   it('chapter 00 sends the same market orders as in the test driver', { timeout: TEST_TIMEOUT_MS }, async () => {
     const forecasts = [1.02, 1, 0.95, 1.3, 0.99];
     const prices = forecasts.map((forecast, i) => {
@@ -102,8 +87,8 @@ describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (Kafk
     expect(expected).toHaveLength(4); // the price with a forecast of exactly 1 sends nothing
 
     await startApp(firstApp.buildTopology(), '00');
-    const orders = await outside.watch(firstApp.ORDERS_TOPIC);
-    await outside.produce(firstApp.PRICES_TOPIC, prices);
+    const orders = await world.outside.watch(firstApp.ORDERS_TOPIC);
+    await world.outside.produce(firstApp.PRICES_TOPIC, prices);
 
     // The orders topic may hold other runs' orders, and other tests' tombstones: ours are those with this run's txnIds.
     const ours = new Set(expected.map((r) => (r.value as firstApp.MarketOrder).txnId));
@@ -143,15 +128,15 @@ describe.skipIf(broker === undefined)('chapters 00 and 04 on a real broker (Kafk
     );
     expect(expected.map((r) => (r.value as tumblingWindows.CombinedInvestment).invested)).toEqual([9, 1, 5]);
 
-    await startApp(tumblingWindows.buildTopology(), '04');
-    const combined = await outside.watch(tumblingWindows.COMBINED_INVESTMENTS_TOPIC);
-    await outside.produce(tumblingWindows.INVESTMENTS_TOPIC, investments);
+    const app = await startApp(tumblingWindows.buildTopology(), '04');
+    const combined = await world.outside.watch(tumblingWindows.COMBINED_INVESTMENTS_TOPIC);
+    await world.outside.produce(tumblingWindows.INVESTMENTS_TOPIC, investments);
 
     const isOurs = (r: ReadRecord) => (r.key as tumblingWindows.TraderKey).team === trader.team;
     await eventually(() => {
       expect(distinct(combined.filter(isOurs).map(({ key, value }) => ({ key, value })))).toEqual(expected.map(({ key, value }) => ({ key, value })));
     }, DEADLINE_MS);
     // The late order is not in window 0's total (9, not 15); a replayed batch would count it again.
-    expect(apps.at(-1)?.droppedRecords()).toBeGreaterThanOrEqual(1);
+    expect(app.droppedRecords()).toBeGreaterThanOrEqual(1);
   });
 });

@@ -8,14 +8,14 @@
  * is alerted once.
  */
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, partitionForKey, type Admin } from '@banana-market/kafka';
+import { partitionForKey } from '@banana-market/kafka';
 import { TOPICS } from '@banana-market/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changelogTopic, KafkaStreams, STREAM_TIME_STORE, TopologyTestDriver } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as timers from '../../solutions/12-timers-and-state-cleanup/kata.js';
 import { isoAt, SECOND } from '../../chapters/support/market-time.js';
-import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from '../streams/kafka-support.js';
+import { eventually, type ReadRecord, useOutsideWorld } from '../streams/kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
@@ -38,25 +38,8 @@ describe.skipIf(broker === undefined)('chapter 12 on a real broker (KafkaStreams
   const bootstrap = broker?.bootstrap ?? '';
   const applicationId = `katas-12-${run}`;
   const team = `KAFKA-${run}`;
-  const apps: KafkaStreams[] = [];
-  let outside: OutsideWorld;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    // market-orders with the game's partitions, as the server would have made it.
-    await createGameTopics(bootstrap, `katas-${run}`, [TOPICS.marketOrders]);
-    outside = new OutsideWorld(bootstrap);
-    await outside.connect();
-    admin = createKafkaClient({ clientId: `katas-${run}`, brokers: [bootstrap] }).admin();
-    await admin.connect();
-  });
-
-  afterAll(async () => {
-    for (const app of apps) await app.close();
-    await admin?.disconnect();
-    await outside?.close();
-    await broker?.stop();
-  });
+  // market-orders with the game's partitions, as the server would have made it.
+  const world = useOutsideWorld(broker, [TOPICS.marketOrders]);
 
   /** This run's traders, each on a partition of market-orders of their own (the producer's murmur2 of the JSON key). */
   function tradersOnTheirOwnPartitions(names: readonly string[]): timers.TraderKey[] {
@@ -74,9 +57,9 @@ describe.skipIf(broker === undefined)('chapter 12 on a real broker (KafkaStreams
 
   /** Waits until the app has processed, sent the outputs of and committed everything market-orders holds now. */
   async function processedByApp(): Promise<void> {
-    const ends = await admin.fetchTopicOffsets(timers.ORDERS_TOPIC);
+    const ends = await world.admin.fetchTopicOffsets(timers.ORDERS_TOPIC);
     await eventually(async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: applicationId, topics: [timers.ORDERS_TOPIC] });
+      const [committed] = await world.admin.fetchOffsets({ groupId: applicationId, topics: [timers.ORDERS_TOPIC] });
       const committedAt = (partition: number) => BigInt(committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
       expect(ends.filter(({ partition, offset }) => committedAt(partition) < BigInt(offset)).map(({ partition }) => partition)).toEqual([]);
     }, DEADLINE_MS);
@@ -84,7 +67,7 @@ describe.skipIf(broker === undefined)('chapter 12 on a real broker (KafkaStreams
 
   async function startApp(): Promise<KafkaStreams> {
     const app = new KafkaStreams(timers.buildTopology(), { applicationId, brokers: [bootstrap] });
-    apps.push(app);
+    world.started(app);
     await app.start();
     return app;
   }
@@ -156,17 +139,17 @@ describe.skipIf(broker === undefined)('chapter 12 on a real broker (KafkaStreams
 
     // The app's group starts at market-orders' end, not its beginning: on a shared broker (KAFKA_BROKERS) the topic
     // holds earlier runs' orders, stamped up to now, which would carry stream time past this run's first orders.
-    const ends = await admin.fetchTopicOffsets(timers.ORDERS_TOPIC);
-    await admin.setOffsets({
+    const ends = await world.admin.fetchTopicOffsets(timers.ORDERS_TOPIC);
+    await world.admin.setOffsets({
       groupId: applicationId,
       topic: timers.ORDERS_TOPIC,
       partitions: ends.map(({ partition, offset }) => ({ partition, offset })),
     });
     const first = await startApp();
     const [alerts, changelog, streamTimes] = await Promise.all([
-      outside.watch(timers.IDLE_TRADERS_TOPIC),
-      outside.watch(changelogTopic(applicationId, timers.LAST_ACTION_STORE)),
-      outside.watch(changelogTopic(applicationId, STREAM_TIME_STORE)),
+      world.outside.watch(timers.IDLE_TRADERS_TOPIC),
+      world.outside.watch(changelogTopic(applicationId, timers.LAST_ACTION_STORE)),
+      world.outside.watch(changelogTopic(applicationId, STREAM_TIME_STORE)),
     ]);
 
     const sameTrader = (a: unknown, b: timers.TraderKey) => JSON.stringify(a) === JSON.stringify(b);
@@ -203,7 +186,7 @@ describe.skipIf(broker === undefined)('chapter 12 on a real broker (KafkaStreams
     }
 
     for (const wave of beforeRestart) {
-      await outside.produce(timers.ORDERS_TOPIC, wave);
+      await world.outside.produce(timers.ORDERS_TOPIC, wave);
       await processedByApp();
     }
     await streamTimeReached(75);
@@ -218,7 +201,7 @@ describe.skipIf(broker === undefined)('chapter 12 on a real broker (KafkaStreams
     await first.close();
     await startApp();
     for (const wave of afterRestart) {
-      await outside.produce(timers.ORDERS_TOPIC, wave);
+      await world.outside.produce(timers.ORDERS_TOPIC, wave);
       await processedByApp();
     }
     await streamTimeReached(130);

@@ -9,11 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createKafkaClient, type Admin } from '@banana-market/kafka';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProcessingGuarantee } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
-import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from './kafka-support.js';
+import { createGameTopics, eventually, type ReadRecord, useOutsideWorld } from './kafka-support.js';
 import { crashBetweenSendAndCommit, type StreamsProcess } from './kill-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
@@ -29,22 +28,9 @@ const countsOf = (records: readonly ReadRecord[], key: string) => records.filter
 describe.skipIf(broker === undefined)('KafkaStreams processing guarantees under SIGKILL (a real broker, a real process)', () => {
   const bootstrap = broker?.bootstrap ?? '';
   const started: StreamsProcess[] = [];
-  let outside: OutsideWorld;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    outside = new OutsideWorld(bootstrap);
-    await outside.connect();
-    admin = createKafkaClient({ clientId: 'kill-test-admin', brokers: [bootstrap] }).admin();
-    await admin.connect();
-  });
-
-  afterAll(async () => {
-    for (const app of started) app.child.kill('SIGKILL');
-    await admin?.disconnect();
-    await outside?.close();
-    await broker?.stop();
-  });
+  const world = useOutsideWorld(broker);
+  // Whatever a failed test left running is killed, as the crash itself was.
+  world.started({ close: async () => started.forEach((app) => app.child.kill('SIGKILL')) });
 
   async function countThroughACrash(guarantee: ProcessingGuarantee) {
     const run = `${guarantee}-${randomUUID().slice(0, 8)}`;
@@ -52,13 +38,13 @@ describe.skipIf(broker === undefined)('KafkaStreams processing guarantees under 
     // Three partitions: the offsets committed (or not) are several, as in a real app.
     await createGameTopics(bootstrap, run, [{ name: input, partitions: 3 }]);
     const wave = (perKey: number) => () =>
-      outside.produce(
+      world.outside.produce(
         input,
         KEYS.flatMap((key) => Array.from({ length: perKey }, (_, i) => ({ key, value: i, timestamp: Date.now() }))),
       );
     return crashBetweenSendAndCommit({
-      admin,
-      outside,
+      admin: world.admin,
+      outside: world.outside,
       started,
       env: {
         TOPOLOGY_MODULE: COUNTING_TOPOLOGY,

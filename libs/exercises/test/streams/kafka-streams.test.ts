@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigResourceTypes, createKafkaClient } from '@banana-market/kafka';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigResourceTypes } from '@banana-market/kafka';
+import { describe, expect, it } from 'vitest';
 import {
   KafkaStreams,
   STREAM_TIME_STORE,
@@ -14,7 +14,7 @@ import {
   type Windowed,
 } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
-import { createGameTopics, eventually, OutsideWorld, type ReadRecord } from './kafka-support.js';
+import { createGameTopics, eventually, type ReadRecord, useOutsideWorld } from './kafka-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined after a loud banner when this machine cannot run one.
 const broker = await brokerForTests();
@@ -55,35 +55,34 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
   const topics = { orders: `orders-${run}`, counts: `order-counts-${run}`, totals: `totals-${run}` };
   const applicationId = `orders-app-${run}`;
   const brokers = [broker?.bootstrap ?? ''];
-  let outside: OutsideWorld;
-  const apps: KafkaStreams[] = [];
+  const world = useOutsideWorld(broker);
 
   const startApp = async () => {
     const app = new KafkaStreams(ordersApp(topics), { applicationId, brokers });
-    apps.push(app);
+    world.started(app);
     await app.start();
     return app;
   };
 
-  beforeAll(async () => {
-    outside = new OutsideWorld(broker?.bootstrap ?? '');
-    await outside.connect();
-  });
-
-  afterAll(async () => {
-    for (const app of apps) await app.close();
-    await outside?.close();
-    await broker?.stop();
-  });
+  /** An app (closed after the file's tests) whose logged errors are kept, each as "message: error's message". */
+  const appLoggingErrors = (topology: Topology, appId: string) => {
+    const errors: string[] = [];
+    const app = new KafkaStreams(topology, {
+      applicationId: appId,
+      brokers,
+      logger: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${(error as Error).message}`) },
+    });
+    return { app: world.started(app), errors };
+  };
 
   it('continues its stores and stream time from the changelogs after a restart', { timeout: 60_000 }, async () => {
     const first = await startApp();
-    const counts = await outside.watch(topics.counts);
-    const totals = await outside.watch(topics.totals);
+    const counts = await world.outside.watch(topics.counts);
+    const totals = await world.outside.watch(topics.totals);
     const window0 = { start: 0, end: 60_000 };
     const window1 = { start: 60_000, end: 120_000 };
 
-    await outside.produce(topics.orders, [
+    await world.outside.produce(topics.orders, [
       { key: 'alice', value: { shares: 2 }, timestamp: 1_000 },
       { key: 'bob', value: { shares: 1 }, timestamp: 2_000 },
       { key: 'alice', value: { shares: 3 }, timestamp: 3_000 },
@@ -95,7 +94,7 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
 
     // A new instance: the open window and the running total go on from the changelogs, not from zero.
     const second = await startApp();
-    await outside.produce(topics.orders, [
+    await world.outside.produce(topics.orders, [
       { key: 'alice', value: { shares: 4 }, timestamp: 4_000 },
       { key: 'carol', value: { shares: 1 }, timestamp: 61_000 },
     ]);
@@ -107,7 +106,7 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
     // Stream time (61 s) survived too: a record of the closed first window is late on a third instance.
     const third = await startApp();
     const countsBefore = counts.length;
-    await outside.produce(topics.orders, [
+    await world.outside.produce(topics.orders, [
       { key: 'bob', value: { shares: 5 }, timestamp: 5_000 },
       { key: 'dave', value: { shares: 1 }, timestamp: 62_000 },
     ]);
@@ -127,26 +126,20 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
     await expect(unstarted.start()).rejects.toThrow(/only be called once/);
 
     const app = new KafkaStreams(ordersApp(own), { applicationId: appId, brokers });
-    apps.push(app);
+    world.started(app);
     await app.start();
-    const admin = createKafkaClient({ brokers }).admin();
-    await admin.connect();
-    try {
-      const topics = await admin.listTopics();
-      const changelogs = ['running-totals', 'order-counts', STREAM_TIME_STORE].map((store) => `${appId}-${store}-changelog`);
-      expect(topics).toEqual(expect.arrayContaining([...Object.values(own), ...changelogs]));
-      const { resources } = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: changelogs.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
-      });
-      expect(resources.map((r) => r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue)).toEqual([
-        'compact',
-        'compact',
-        'compact',
-      ]);
-    } finally {
-      await admin.disconnect();
-    }
+    const topics = await world.admin.listTopics();
+    const changelogs = ['running-totals', 'order-counts', STREAM_TIME_STORE].map((store) => `${appId}-${store}-changelog`);
+    expect(topics).toEqual(expect.arrayContaining([...Object.values(own), ...changelogs]));
+    const { resources } = await world.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: changelogs.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+    });
+    expect(resources.map((r) => r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue)).toEqual([
+      'compact',
+      'compact',
+      'compact',
+    ]);
     await app.close();
     await app.close();
   });
@@ -163,16 +156,10 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
         return price * 2;
       })
       .to(output);
-    const errors: string[] = [];
-    const app = new KafkaStreams(builder.build(), {
-      applicationId: `checker-${id}`,
-      brokers,
-      logger: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${(error as Error).message}`) },
-    });
-    apps.push(app);
+    const { app, errors } = appLoggingErrors(builder.build(), `checker-${id}`);
     await app.start();
-    const checked = await outside.watch(output);
-    await outside.produce(input, [
+    const checked = await world.outside.watch(output);
+    await world.outside.produce(input, [
       { key: 'GNOU', value: 1, timestamp: 1 },
       { key: 'GNOU', value: -1, timestamp: 2 },
       { key: 'GNOU', value: 3, timestamp: 3 },
@@ -193,20 +180,14 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
       .stream<string, string>(input)
       .flatMapValues((text) => Array.from({ length: FAN_OUT }, (_, i) => `${i}:${text}`))
       .to(output);
-    const errors: string[] = [];
-    const app = new KafkaStreams(builder.build(), {
-      applicationId: `fanner-${id}`,
-      brokers,
-      logger: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${(error as Error).message}`) },
-    });
-    apps.push(app);
+    const { app, errors } = appLoggingErrors(builder.build(), `fanner-${id}`);
     // Written before the app starts, so that its first fetch takes them as one batch (kafkajs: up to 1 MiB a partition).
     const padding = 'x'.repeat(1000);
     const records = Array.from({ length: 600 }, (_, i) => ({ key: `k${i % 7}`, value: `${i}${padding}`, timestamp: 1 + i }));
     await createGameTopics(broker?.bootstrap ?? '', id, [{ name: input, partitions: 1 }]);
-    await outside.produce(input, records);
+    await world.outside.produce(input, records);
     await app.start();
-    const fanned = await outside.watch(output);
+    const fanned = await world.outside.watch(output);
     await eventually(() => expect(fanned.length).toBe(records.length * FAN_OUT), 30_000);
     expect(errors).toEqual([]);
     await app.close();
@@ -230,32 +211,26 @@ describe.skipIf(broker === undefined)('KafkaStreams on a real broker', () => {
     };
     const config = { applicationId: `final-counts-${id}`, brokers };
     const first = new KafkaStreams(finalCountsApp(), config);
-    apps.push(first);
+    world.started(first);
     await first.start();
-    const finals = await outside.watch(output);
-    await outside.produce(input, [
+    const finals = await world.outside.watch(output);
+    await world.outside.produce(input, [
       { key: 'a', value: 1, timestamp: 1_000 },
       { key: 'a', value: 1, timestamp: 2_000 },
       { key: 'b', value: 1, timestamp: 3_000 },
     ]);
     // The buffer's changelog holds all three once the stream-time changelog says 3 s.
     await eventually(async () => {
-      const admin = createKafkaClient({ brokers }).admin();
-      await admin.connect();
-      try {
-        const [offsets] = await admin.fetchTopicOffsets(`${config.applicationId}-${STREAM_TIME_STORE}-changelog`);
-        expect(Number(offsets.high)).toBe(3);
-      } finally {
-        await admin.disconnect();
-      }
+      const [offsets] = await world.admin.fetchTopicOffsets(`${config.applicationId}-${STREAM_TIME_STORE}-changelog`);
+      expect(Number(offsets.high)).toBe(3);
     });
     await first.close();
     expect(finals).toEqual([]);
 
     const second = new KafkaStreams(finalCountsApp(), config);
-    apps.push(second);
+    world.started(second);
     await second.start();
-    await outside.produce(input, [{ key: 'c', value: 1, timestamp: 61_000 }]);
+    await world.outside.produce(input, [{ key: 'c', value: 1, timestamp: 61_000 }]);
     const window = { start: 0, end: 60_000 };
     await eventually(() =>
       expect(finals.map((r) => [r.key, r.value])).toEqual([

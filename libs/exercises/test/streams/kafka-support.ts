@@ -5,6 +5,7 @@ import {
   createKafkaClient,
   createProducer,
   ensureTopics,
+  type Admin,
   type Consumer,
   type Kafka,
   type Producer,
@@ -96,37 +97,54 @@ export function eventually<T>(check: () => T | Promise<T>, timeoutMs = 20_000, e
 export interface OutsideWorldOfFile {
   /** Connected before the file's tests run. */
   readonly outside: OutsideWorld;
+  /** An admin of the broker (offsets, groups), connected before the file's tests run. */
+  readonly admin: Admin;
   /** Closed after the file's tests, before the outside world and the broker: returns `app`. */
   started<App extends { close(): Promise<void> }>(app: App): App;
 }
 
 /**
  * A real-broker test file's set-up, which every such file has: before its
- * tests, `topics` made (the game's, with their partition counts) and the
- * outside world connected; after them, every app the tests started closed,
- * then the outside world and the file's broker.
+ * tests, `topics` made (the game's, with their partition counts), the
+ * outside world and an admin connected; after them, every app the tests
+ * started closed, then the admin, the outside world and the file's broker.
  */
 export function useOutsideWorld(
   broker: { readonly bootstrap: string; stop(): Promise<void> } | undefined,
   topics: readonly TopicSpec[] = [],
 ): OutsideWorldOfFile {
   let outside: OutsideWorld | undefined;
+  let admin: Admin | undefined;
   const apps: { close(): Promise<void> }[] = [];
   beforeAll(async () => {
     if (broker === undefined) return;
-    if (topics.length > 0) await createGameTopics(broker.bootstrap, `outside-${randomUUID().slice(0, 8)}`, topics);
+    const clientId = `outside-${randomUUID().slice(0, 8)}`;
+    if (topics.length > 0) await createGameTopics(broker.bootstrap, clientId, topics);
     outside = new OutsideWorld(broker.bootstrap);
     await outside.connect();
+    admin = createKafkaClient({ clientId, brokers: [broker.bootstrap] }).admin();
+    await admin.connect();
   });
   afterAll(async () => {
-    for (const app of apps) await app.close();
-    await outside?.close();
-    await broker?.stop();
+    try {
+      for (const app of apps) await app.close();
+    } finally {
+      // A broker left running after an app failed to close costs every later file a core: the rest is stopped whatever happened.
+      await admin?.disconnect().catch(() => undefined);
+      await outside?.close().catch(() => undefined);
+      await broker?.stop();
+    }
   });
+  const connected = <T>(client: T | undefined): T => {
+    if (client === undefined) throw new Error('the outside world connects before the tests (beforeAll), on a broker');
+    return client;
+  };
   return {
     get outside() {
-      if (outside === undefined) throw new Error('the outside world connects before the tests (beforeAll), on a broker');
-      return outside;
+      return connected(outside);
+    },
+    get admin() {
+      return connected(admin);
     },
     started(app) {
       apps.push(app);
