@@ -129,6 +129,8 @@ export class EmbeddedBus implements MessageBus {
   private readonly logger = new Logger('EmbeddedBus');
   private readonly topics = new Map<string, TopicLog>();
   private readonly members = new Set<GroupMember>();
+  /** The topics a member has subscribed to since the bus opened: never put to rest (a read model reads, then follows). */
+  private readonly followed = new Set<string>();
   /** Committed offsets per group, so a group that re-subscribes (or a restarted durable bus) resumes where it was. */
   private readonly committed: Map<string, Map<string, number>>;
   private readonly retainPerPartition: number;
@@ -346,6 +348,7 @@ export class EmbeddedBus implements MessageBus {
     const offsets = this.committedOffsets(options.groupId);
     for (const name of options.topics) {
       const topic = this.requireTopic(name);
+      this.followed.add(name);
       if (topic.resting) this.wake(topic);
       topic.partitions.forEach((log, partition) => {
         const id = `${name}/${partition}`;
@@ -369,6 +372,7 @@ export class EmbeddedBus implements MessageBus {
 
   async readTopic(topicName: string, options: ReadTopicOptions = {}): Promise<BusMessage[]> {
     const topic = this.requireTopic(topicName);
+    if (topic.resting && this.closed) throw new Error(`the embedded bus is closed: cannot read "${topicName}" from its database`);
     const stored = topic.resting && this.store !== undefined ? this.store.readTopic(topicName) : undefined;
     const all =
       stored === undefined
@@ -478,19 +482,25 @@ export class EmbeddedBus implements MessageBus {
       }
       partitions.add(partition);
       // Decided when it is written, not when it is loaded: the subscribers of a restarted server come before its first write.
-      if (!topic.resting && topic.compacted !== undefined && !this.isRead(name)) this.rest(topic);
+      if (!topic.resting && topic.compacted !== undefined && !this.followed.has(name)) this.rest(topic);
       for (const message of messages) this.appendMessage(topic, partition, message, trims);
       segments.push(messages);
     }
     try {
       store.writeBatch({ segments, offsets: [...batch.offsets.values()], trims: this.toTrims(trims) });
-      this.trimResting(store, batch);
     } catch (err) {
       // Memory is now ahead of the database: stop rather than let anyone act on it (a restart resumes from the file).
       this.fail(batch, err);
       return;
     }
     batch.committed?.resolve();
+    try {
+      this.trimResting(store, batch);
+    } catch (err) {
+      // The batch is written (and acknowledged): only retention failed, but the database is no longer writable.
+      this.fail(emptyBatch(), err);
+      return;
+    }
     this.drainTouched([...touched]);
     if (this.isIdle()) this.notifyIdle();
   }
@@ -629,27 +639,31 @@ export class EmbeddedBus implements MessageBus {
    */
   private trimResting(store: EmbeddedLogStore, batch: PendingBatch): void {
     const trims: Trim[] = [];
+    const moved: Array<{ log: PartitionLog; firstOffset: number; dropped: number }> = [];
     for (const { topic, partition } of batch.runs.values()) {
       const log = topic.partitions[partition];
-      while (topic.resting && log.onDisk > this.retainPerPartition) {
+      let firstOffset = log.firstOffset;
+      let onDisk = log.onDisk;
+      while (topic.resting && onDisk > this.retainPerPartition) {
         const dropCount = Math.ceil(this.retainPerPartition / 10);
-        const firstOffset = log.firstOffset + dropCount;
         const newest = new Map<string, BusMessage>();
-        for (const message of store.readRange(topic.spec.name, partition, log.firstOffset, firstOffset))
+        for (const message of store.readRange(topic.spec.name, partition, firstOffset, firstOffset + dropCount))
           newest.set(compactionKey(message.key), message);
+        firstOffset += dropCount;
+        onDisk -= dropCount;
         const survivors = [...newest.values()].filter((m) => m.value !== null);
         const deletedKeys = [...newest].filter(([, m]) => m.value === null).map(([key]) => key);
         trims.push({ topic: topic.spec.name, partition, firstOffset, survivors, deletedKeys });
-        log.firstOffset = firstOffset;
-        log.onDisk -= dropCount;
       }
+      if (firstOffset !== log.firstOffset) moved.push({ log, firstOffset, dropped: firstOffset - log.firstOffset });
     }
-    if (trims.length > 0) store.writeBatch({ segments: [], offsets: [], trims });
-  }
-
-  private isRead(topicName: string): boolean {
-    for (const member of this.members) if (member.options.topics.includes(topicName)) return true;
-    return false;
+    if (trims.length === 0) return;
+    store.writeBatch({ segments: [], offsets: [], trims });
+    // Memory follows the database once it is written.
+    for (const { log, firstOffset, dropped } of moved) {
+      log.firstOffset = firstOffset;
+      log.onDisk -= dropped;
+    }
   }
 
   /** A compacted topic nobody reads goes to disk only (everything in memory is written): its messages and survivors leave memory. */
@@ -666,6 +680,7 @@ export class EmbeddedBus implements MessageBus {
   private wake(topic: TopicLog): void {
     if (this.store === undefined) throw new Error(`topic "${topic.spec.name}" rests without a database`);
     const stored = this.store.readTopic(topic.spec.name);
+    // Every partition checked before any is loaded: a topic is loaded whole or stays at rest.
     topic.partitions.forEach((log, partition) => {
       const found = stored.partitions[partition];
       const end = log.firstOffset + log.onDisk;
@@ -675,7 +690,9 @@ export class EmbeddedBus implements MessageBus {
           new Error(`topic "${topic.spec.name}" partition ${partition} holds other offsets than the bus wrote (${log.firstOffset} to ${end})`),
         );
       }
-      log.messages = found.messages;
+    });
+    topic.partitions.forEach((log, partition) => {
+      log.messages = stored.partitions[partition].messages;
       log.onDisk = 0;
     });
     topic.compacted = new Map(stored.compacted.map((m) => [compactionKey(m.key), m]));

@@ -52,6 +52,9 @@ export class KafkaSubscription {
   async start(): Promise<void> {
     const { options, host } = this;
     const commitOffsets = options.commitOffsets ?? true;
+    const { bulkReadDelayMs } = options;
+    // 0 would have the broker answer every fetch at once, full or not: a consumer fetching in a tight loop.
+    if (bulkReadDelayMs !== undefined && !(bulkReadDelayMs >= 1)) throw new Error(`bulkReadDelayMs must be at least 1 ms, got ${bulkReadDelayMs}`);
     this.starts += 1;
     // After an outage the group still holds the consumer the bus dropped (the broker never heard it leave), and a
     // rejoin waits out that member's session (10 s). A watcher commits nothing, so a group of its own starts where
@@ -60,9 +63,9 @@ export class KafkaSubscription {
     const consumer = host.kafka.consumer({
       groupId,
       readUncommitted: false,
-      ...(options.bulkReadDelayMs === undefined
+      ...(bulkReadDelayMs === undefined
         ? { maxWaitTimeInMs: FETCH_MAX_WAIT_MS }
-        : { maxWaitTimeInMs: options.bulkReadDelayMs, minBytes: BULK_FETCH_MIN_BYTES }),
+        : { maxWaitTimeInMs: bulkReadDelayMs, minBytes: BULK_FETCH_MIN_BYTES }),
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
       // kafkajs' consumer retries (5), and no restart of a consumer this bus dropped (a stopped one restarting on its own would rejoin the group).

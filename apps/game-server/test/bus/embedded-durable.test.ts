@@ -140,6 +140,24 @@ describe('durable embedded bus', () => {
     expect(held(durable)).toBeGreaterThan(0);
   });
 
+  it('never puts to rest a topic someone subscribed to, and says so when a resting topic is read after close', async () => {
+    const bus = openBus(tempDir());
+    await bus.ensureTopics([spec('states', 1, COMPACT), spec('store-changelog', 1, COMPACT)]);
+    const held = (name: string) =>
+      (bus as unknown as { topics: Map<string, { partitions: { messages: unknown[] }[] }> }).topics.get(name)!.partitions[0].messages.length;
+    // A read model's way: it subscribes, and may stop following (a restart of its consumer); the topic stays in memory.
+    const follower = await bus.subscribe({ groupId: 'view', topics: ['states'], fromBeginning: true, onMessage: () => undefined });
+    await follower.close();
+    await bus.publish('states', [{ key: 'alice', value: 's1' }]);
+    await bus.publish('store-changelog', [{ key: 'alice', value: 'c1' }]);
+    expect(held('states')).toBe(1);
+    expect(held('store-changelog')).toBe(0);
+    await bus.close();
+    // The last flush of a closing bus has no members left: the followed topic still stays readable from memory.
+    expect((await bus.readTopic('states')).map((m) => String(m.value))).toEqual(['s1']);
+    await expect(bus.readTopic('store-changelog')).rejects.toThrow(/the embedded bus is closed: cannot read "store-changelog"/);
+  });
+
   it('resumes a group after its committed offset and does not redeliver what it handled', async () => {
     const dataDir = tempDir();
     const first = openBus(dataDir);
