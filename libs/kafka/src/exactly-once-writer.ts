@@ -13,6 +13,9 @@
  * transaction per message when idle, bigger ones under load). Each write and
  * offset names its owner (a task): a task that is revoked or lost is dropped
  * from the pending batch, and a failed transaction names the owners it held.
+ * What an owner hands over with writeAtCommit is taken only when its
+ * transaction starts: a state store's record cache, which then encodes and
+ * signs only each key's latest value (Kafka Streams' cache between commits).
  */
 import { randomUUID } from 'node:crypto';
 import { brokerErrorIds, errorsWithin, type Consumer, type PlatformaticMessage, type Producer } from './platformatic.js';
@@ -48,13 +51,15 @@ interface Waiter {
 interface Batch {
   /** In write order: partition order within a topic-partition is the order of writes. */
   readonly messages: ({ owner: number; topic: string } & OwnedMessage)[];
+  /** What owners hand over when the transaction starts (writeAtCommit), in call order: written after the messages. */
+  readonly atCommit: { readonly owner: number; readonly topic: string; readonly take: () => readonly OwnedMessage[] }[];
   /** "topic/partition" → the next offset to read, and whose. */
   readonly offsets: Map<string, { owner: number; topic: string; partition: number; next: bigint }>;
   readonly owners: Set<number>;
   readonly waiters: Waiter[];
 }
 
-const emptyBatch = (): Batch => ({ messages: [], offsets: new Map(), owners: new Set(), waiters: [] });
+const emptyBatch = (): Batch => ({ messages: [], atCommit: [], offsets: new Map(), owners: new Set(), waiters: [] });
 
 export interface ExactlyOnceWriterOptions {
   /** The member's consumer now (its group id, member id and generation go with every offset); undefined while it is stopped. */
@@ -71,11 +76,6 @@ export interface ExactlyOnceWriterOptions {
    * memory (their waiters are rejected). Called before the waiters settle.
    */
   readonly onFailure: (error: Error, owners: ReadonlySet<number>) => void;
-  /**
-   * Compacted topics where only a key's latest value matters (a state store's changelog): within one
-   * transaction only the last message of each key is written — Kafka Streams' record cache between commits.
-   */
-  readonly latestPerKey?: ReadonlySet<string>;
 }
 
 export class ExactlyOnceWriter {
@@ -115,6 +115,20 @@ export class ExactlyOnceWriter {
     return done;
   }
 
+  /**
+   * Queues what `take` returns when the next transaction starts (not now), for `owner`; resolves once it
+   * committed. `take` runs once, unless the owner is dropped first (then never: the promise rejects).
+   */
+  writeAtCommit(owner: number, topic: string, take: () => readonly OwnedMessage[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the exactly-once writer is closed'));
+    if (this.suspendedWith !== undefined) return Promise.reject(this.suspendedWith);
+    this.batch.atCommit.push({ owner, topic, take });
+    this.batch.owners.add(owner);
+    const done = new Promise<void>((resolve, reject) => this.batch.waiters.push({ owner, resolve, reject }));
+    this.schedule();
+    return done;
+  }
+
   /** Commits `next` (the next offset to read) of topic/partition for `owner` in the next transaction. */
   markConsumed(owner: number, topic: string, partition: number, next: bigint): void {
     if (this.suspendedWith !== undefined) return;
@@ -140,6 +154,7 @@ export class ExactlyOnceWriter {
     const batch = this.batch;
     const kept = emptyBatch();
     for (const m of batch.messages) if (m.owner !== owner) kept.messages.push(m);
+    for (const a of batch.atCommit) if (a.owner !== owner) kept.atCommit.push(a);
     for (const [id, o] of batch.offsets) if (o.owner !== owner) kept.offsets.set(id, o);
     for (const o of batch.owners) if (o !== owner) kept.owners.add(o);
     for (const w of batch.waiters) {
@@ -234,7 +249,7 @@ export class ExactlyOnceWriter {
   }
 
   private hasWork(): boolean {
-    return this.batch.messages.length > 0 || this.batch.offsets.size > 0 || this.batch.waiters.length > 0;
+    return this.batch.messages.length > 0 || this.batch.atCommit.length > 0 || this.batch.offsets.size > 0 || this.batch.waiters.length > 0;
   }
 
   private schedule(): void {
@@ -261,11 +276,13 @@ export class ExactlyOnceWriter {
     const consumer = this.options.groupMember();
     let transaction: Awaited<ReturnType<Producer['beginTransaction']>> | undefined;
     try {
+      // Taken now, into this transaction: a take that throws fails it like a send would.
+      for (const { owner, topic, take } of batch.atCommit) for (const m of take()) batch.messages.push({ owner, topic, ...m });
       const offsets = this.offsetsToCommit(batch);
       const txn = await this.producer.beginTransaction();
       transaction = txn;
       // The answers go to the partitions' leader, the offsets to the group coordinator: side by side.
-      const sending = this.sendInChunks(txn, this.latestOnly(batch.messages));
+      const sending = this.sendInChunks(txn, batch.messages);
       const committingOffsets = (async () => {
         if (offsets.length === 0) return;
         if (consumer === undefined) throw new Error('the group member stopped: its offsets cannot commit');
@@ -347,19 +364,6 @@ export class ExactlyOnceWriter {
       offsets.push(...(sent.offsets ?? []));
     }
     return offsets;
-  }
-
-  /** The batch's messages without those a later message of the same key replaces (latestPerKey topics only). */
-  private latestOnly(messages: Batch['messages']): Batch['messages'] {
-    const collapsible = this.options.latestPerKey;
-    if (collapsible === undefined || collapsible.size === 0) return messages;
-    const slot = (m: Batch['messages'][number]) => `${m.topic}\u0000${m.partition ?? ''}\u0000${m.key?.toString('latin1')}`;
-    const last = new Map<string, number>();
-    messages.forEach((m, i) => {
-      if (m.key !== null && collapsible.has(m.topic)) last.set(slot(m), i);
-    });
-    if (last.size === 0) return messages;
-    return messages.filter((m, i) => m.key === null || !collapsible.has(m.topic) || last.get(slot(m)) === i);
   }
 
   /** The batch's offsets, and for an owner that wrote without consuming, its last committed ones (so that a stale member is fenced). */

@@ -142,7 +142,6 @@ export class KafkaTaskGroup {
       groupMember: () => this.membership?.consumer,
       logger: host.logger,
       onFailure: (error, owners) => this.commitFailed(error, owners),
-      latestPerKey: new Set(options.latestPerKeyTopics ?? []),
       // -1 for a task no longer held: refused, as it must be.
       generationOf: (owner) => this.tasks.get(owner)?.generation ?? -1,
     });

@@ -4,7 +4,8 @@
  * messages wait) to 'ready' and, once another member owns it or the broker
  * went away, 'lost' — then nothing it queued commits, and its publish refuses.
  * What it publishes goes through the member's one transactional writer, under
- * the task's number (KafkaTaskGroup, ExactlyOnceWriter).
+ * the task's number (KafkaTaskGroup, ExactlyOnceWriter), at once or, with
+ * publishAtCommit, when the writer's next transaction starts.
  */
 import type { ExactlyOnceWriter, OwnedMessage } from '@banana-market/kafka/exactly-once';
 import { TaskLostError, type OutgoingMessage, type TaskContext } from './message-bus.js';
@@ -39,6 +40,17 @@ export class KafkaTask implements TaskContext {
     }
     return this.writer.write(this.partition, topic, this.outgoing(topic, messages));
   }
+
+  /**
+   * TaskContext.publishAtCommit: `take` runs when the member's next transaction starts, and its messages
+   * are signed then. A property, not a method: a state store is handed it on its own.
+   */
+  readonly publishAtCommit = (topic: string, take: () => readonly OutgoingMessage[]): Promise<void> => {
+    if (this.state === 'lost') {
+      return Promise.reject(this.lostWith ?? new TaskLostError(`task ${this.partition} of ${this.groupId} is not this server's (any more)`));
+    }
+    return this.writer.writeAtCommit(this.partition, topic, () => this.outgoing(topic, take()));
+  };
 
   /** Marks it lost now: nothing it queued commits. */
   lose(error: Error): void {

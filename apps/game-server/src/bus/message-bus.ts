@@ -83,7 +83,7 @@ export interface TaskContext {
    * Publishes in this task's next transaction the messages `take` returns when that transaction is
    * written — not now: a state store keeps a key's latest value until then and encodes only that one
    * (Kafka Streams' record cache), never the values a later one superseded. Resolves and rejects as
-   * publish. Absent (publish at once instead): the Kafka bus and the memory-only embedded bus.
+   * publish. Absent (publish at once instead): the memory-only embedded bus, which has no transactions.
    */
   readonly publishAtCommit?: (topic: string, take: () => readonly OutgoingMessage[]) => Promise<void>;
 }
@@ -113,11 +113,6 @@ export interface TaskGroupOptions {
    * transaction together with what the handler published through task.publish (synchronously, without awaiting).
    */
   readonly onMessage: (message: BusMessage, task: TaskContext) => void | Promise<void>;
-  /**
-   * Compacted changelogs the tasks write, where only a key's latest value matters: the bus may write only
-   * the last message of a key among those that commit together (Kafka: per transaction).
-   */
-  readonly latestPerKeyTopics?: readonly string[];
   /**
    * The changelogs onAssigned restores a task from (their partition p, or all of a topic with fewer
    * partitions). A previous owner's committed transaction may still have its markers on the way to them:

@@ -51,14 +51,14 @@ export class ActionIntakeService extends TaskIntake {
     @Inject(GAME_CLOCK) clock: Clock,
     private readonly metrics: GameMetrics,
   ) {
-    // The tasks' state store changelog and their plantation loads: restored from, and only each key's latest value counts.
+    // The tasks' state store changelog and their plantation loads: restored from (each written latest per key at commit, publishAtCommit).
     const changelogs = [TOPICS.taskChangelog.name, TOPICS.plantationLoads.name];
     const answers = [TOPICS.txnResults, TOPICS.txnRejections, TOPICS.traderStates, TOPICS.gameEvents, TOPICS.actionRepartition].map((t) => t.name);
     super(
       bus,
       ACTION_GROUP,
       [...ACTION_TOPICS.map((t) => t.name), TOPICS.actionRepartition.name],
-      { writes: [...answers, ...changelogs], restoreFrom: changelogs, latestPerKey: changelogs },
+      { writes: [...answers, ...changelogs], restoreFrom: changelogs },
       game,
     );
     this.signedOrders = config.kafkaOrders === 'signed' && bus.kind === 'kafka' ? new SignedOrders(registry, clock) : undefined;

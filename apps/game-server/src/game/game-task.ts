@@ -19,8 +19,9 @@ import {
   type ActionTxnType,
 } from '@banana-market/protocol';
 import { GameLoop, type EngineEvent, type PlantationLoad } from '@banana-market/engine';
-import type { TaskContext } from '../bus/message-bus.js';
+import type { OutgoingMessage, TaskContext } from '../bus/message-bus.js';
 import { accountEntry, GameStateStore, type LoadedGame } from '../state/game-state-store.js';
+import { RecordCache } from '../state/record-cache.js';
 import { EngineEventPublisher } from './engine-event-publisher.js';
 import type { GameHost } from './game-host.js';
 import { plantationLoadMessage } from './plantation-loads.js';
@@ -32,6 +33,8 @@ export class GameTask {
   private readonly publisher: EngineEventPublisher;
   private readonly store: GameStateStore;
   private publishedLoad: PlantationLoad | undefined;
+  /** With publishAtCommit: the load the task's next transaction writes, the latest only (its one key on plantation-loads). */
+  private readonly loadCache: RecordCache<null, OutgoingMessage> | undefined;
 
   constructor(
     private readonly context: TaskContext,
@@ -44,6 +47,10 @@ export class GameTask {
     this.publisher = new EngineEventPublisher(publish, deps.bus.kind === 'embedded');
     const place = { topic: TOPICS.taskChangelog.name, partition: context.partition };
     this.store = new GameStateStore(deps.bus, deps.cipher, place, publish, context.publishAtCommit);
+    this.loadCache =
+      context.publishAtCommit === undefined
+        ? undefined
+        : new RecordCache(context.publishAtCommit, TOPICS.plantationLoads.name, (entries) => entries.map(({ value }) => value));
     this.loop = new GameLoop({
       seed: deps.seed,
       rules: deps.rules,
@@ -138,6 +145,7 @@ export class GameTask {
     this.publishedLoad = load;
     this.deps.loads.report(this.partition, load);
     const { topic, message } = plantationLoadMessage(this.partition, load, this.deps.clock.now());
-    void this.context.publish(topic, [message]).catch(() => undefined);
+    const written = this.loadCache === undefined ? this.context.publish(topic, [message]) : this.loadCache.set('', null, message);
+    void written.catch(() => undefined);
   }
 }

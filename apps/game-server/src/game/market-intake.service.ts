@@ -26,7 +26,7 @@ export class MarketIntakeService extends TaskIntake {
     private readonly deadLetters: DeadLetterService,
     @Inject(STATE_CIPHER) private readonly cipher: StateCipher,
   ) {
-    // The leader restores the market from game-changelog (every record of it counts: nothing is collapsed).
+    // The leader restores the market from game-changelog.
     super(
       bus,
       MARKET_GROUP,
@@ -34,7 +34,6 @@ export class MarketIntakeService extends TaskIntake {
       {
         writes: [TOPICS.sharePrice, TOPICS.gameEvents, TOPICS.txnResults, TOPICS.gameChangelog].map((t) => t.name),
         restoreFrom: [TOPICS.gameChangelog.name],
-        latestPerKey: [],
       },
       game,
     );

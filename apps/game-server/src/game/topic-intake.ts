@@ -15,11 +15,10 @@ export interface GameReadiness {
   whenStarted(): Promise<void>;
 }
 
-/** The topics a group's tasks write: all of them, the changelogs they restore from, and where only a key's latest value counts. */
+/** The topics a group's tasks write: all of them, and the changelogs they restore from. */
 export interface TaskTopics {
   readonly writes: readonly string[];
   readonly restoreFrom: readonly string[];
-  readonly latestPerKey: readonly string[];
 }
 
 export abstract class TaskIntake implements OnModuleInit, OnApplicationShutdown {
@@ -40,7 +39,6 @@ export abstract class TaskIntake implements OnModuleInit, OnApplicationShutdown 
       topics: [...this.topics],
       onAssigned: (tasks) => this.assigned(tasks),
       onRevoked: (partitions) => this.revoked(partitions),
-      latestPerKeyTopics: this.written.latestPerKey,
       restoreTopics: this.written.restoreFrom,
       outputTopics: this.written.writes,
       // Only a message that arrives before the clock runs waits (a running game costs no await on this hot path).

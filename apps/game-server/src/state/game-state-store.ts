@@ -21,7 +21,7 @@ import {
 } from '@banana-market/protocol';
 import type { GameSave } from '@banana-market/engine';
 import type { BusMessage, MessageBus, OutgoingMessage } from '../bus/message-bus.js';
-import { RecordCache } from './record-cache.js';
+import { type PublishAtCommit, RecordCache } from './record-cache.js';
 import type { StateCipher } from './state-cipher.js';
 
 /** The stored game cannot be read: the server must not guess, it says what to do and stops. */
@@ -56,14 +56,9 @@ export interface ChangelogPlace {
 /** How a store hands messages to the bus: a task's transaction, or the bus itself. */
 export type Publish = (topic: string, messages: readonly OutgoingMessage[]) => Promise<void>;
 
-/** TaskContext.publishAtCommit: the messages are made when the transaction is written. */
-export type PublishAtCommit = (topic: string, take: () => readonly OutgoingMessage[]) => Promise<void>;
-
 export class GameStateStore {
   /** With publishAtCommit: the entries of the transaction being built, latest per key (null: a tombstone). */
-  private readonly cache = new RecordCache<string | Buffer, ChangelogEntry | null>();
-  /** What the writes of the transaction being built return (the one publishAtCommit of it). */
-  private committing: Promise<void> | undefined;
+  private readonly cache: RecordCache<string | Buffer, ChangelogEntry | null> | undefined;
 
   /** `publishAtCommit`: defer encoding to the commit, where only each key's latest entry is written (see RecordCache). */
   constructor(
@@ -71,15 +66,22 @@ export class GameStateStore {
     private readonly cipher: StateCipher,
     private readonly place: ChangelogPlace = { topic: TOPICS.gameChangelog.name },
     private readonly publish: Publish = (topic, messages) => bus.publish(topic, messages),
-    private readonly publishAtCommit?: PublishAtCommit,
-  ) {}
+    publishAtCommit?: PublishAtCommit,
+  ) {
+    this.cache =
+      publishAtCommit === undefined
+        ? undefined
+        : new RecordCache(publishAtCommit, place.topic, (entries) => entries.map(({ key, value }) => this.encoded(key, value)));
+  }
 
   /** Hands the entries to the bus now (not awaited: on Kafka they join the transaction of the events beside them). */
   write(entries: readonly ChangelogEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    if (this.publishAtCommit !== undefined) {
-      for (const entry of entries) this.cache.set(entry.key, entry.key, entry);
-      return this.atCommit();
+    const { cache } = this;
+    if (cache !== undefined) {
+      let committed!: Promise<void>;
+      for (const entry of entries) committed = cache.set(entry.key, entry.key, entry);
+      return committed;
     }
     return this.publish(
       this.place.topic,
@@ -90,31 +92,16 @@ export class GameStateStore {
   /** Deletes every stored entry (a fresh start on a bus that keeps an older game). */
   discard(keys: readonly Buffer[]): Promise<void> {
     if (keys.length === 0) return Promise.resolve();
-    if (this.publishAtCommit !== undefined) {
-      for (const key of keys) this.cache.set(key.toString('utf8'), key, null);
-      return this.atCommit();
+    const { cache } = this;
+    if (cache !== undefined) {
+      let committed!: Promise<void>;
+      for (const key of keys) committed = cache.set(key.toString('utf8'), key, null);
+      return committed;
     }
     return this.publish(
       this.place.topic,
       keys.map((key) => this.placed(key, null)),
     );
-  }
-
-  /** The transaction's one deferred publication, registered by its first write. */
-  private atCommit(): Promise<void> {
-    if (this.committing !== undefined) return this.committing;
-    const committing = (this.publishAtCommit as PublishAtCommit)(this.place.topic, () => {
-      this.committing = undefined;
-      return this.cache.take().map(({ key, value }) => this.encoded(key, value));
-    });
-    // Refused before it was taken (the bus stopped): the next write must not wait on it, nor the cache grow.
-    committing.catch(() => {
-      if (this.committing !== committing) return;
-      this.committing = undefined;
-      this.cache.take();
-    });
-    this.committing = committing;
-    return committing;
   }
 
   private encoded(key: string | Buffer, entry: ChangelogEntry | null): OutgoingMessage {

@@ -99,7 +99,7 @@ describe("a task's state store on the durable embedded bus", () => {
     expect(written.map((m) => JSON.parse(String(m.value)).state.coins)).toEqual([25, 30]);
   });
 
-  it('publishes at once without publishAtCommit (Kafka, memory-only), every entry', async () => {
+  it('publishes at once without publishAtCommit (the memory-only bus), every entry', async () => {
     const bus = new EmbeddedBus();
     buses.push(bus);
     await bus.ensureTopics([{ name: 'changelog', partitions: 1, config: COMPACT }]);

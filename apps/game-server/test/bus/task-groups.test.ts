@@ -17,6 +17,7 @@ import { createKafkaClient } from '@banana-market/kafka';
 import { EmbeddedBus } from '../../src/bus/embedded-bus.js';
 import { KafkaBus } from '../../src/bus/kafka-bus.js';
 import { TaskLostError, type BusMessage, type MessageBus, type TaskContext, type TaskGroupOptions } from '../../src/bus/message-bus.js';
+import { RecordCache } from '../../src/state/record-cache.js';
 import { BUS_KINDS, busEnvironment, eventually, type BusEnvironment } from '../support/buses.js';
 
 const spec = (name: string, partitions: number) => ({ name, partitions, config: {} });
@@ -185,6 +186,48 @@ describe.each(BUS_KINDS)('task groups on the %s bus', (kind) => {
       expect(only.map((m) => [m.partition, textOf(m)])).toEqual([[p, `v${p}`]]);
     }
     expect((await bus.readTopic(topic, { partitions: [2, 3] })).map(textOf).sort()).toEqual(['v2', 'v3']);
+    await closeBus(bus);
+  }, 60_000);
+
+  it('writes what a task caches per key (publishAtCommit) in its transaction: the latest of each key, taken then', async (ctx) => {
+    skipUnlessAvailable(ctx);
+    const bus = await openBus();
+    const [input, changelog] = [unique('in'), unique('cached')];
+    await bus.ensureTopics([spec(input, 1), { name: changelog, partitions: 1, config: { 'cleanup.policy': 'compact' } }]);
+    const handled: string[] = [];
+    /** Per transaction, the entries taken from the cache. */
+    const taken: string[][] = [];
+    let cache: RecordCache<string, string> | undefined;
+    const subscription = await bus.subscribeTasks({
+      ...echoGroup(recorder(), unique('cached'), [input], changelog),
+      onMessage: (message, task) => {
+        expect(task.publishAtCommit, 'a transactional bus defers to the commit').toBeDefined();
+        cache ??= new RecordCache(task.publishAtCommit!, changelog, (entries) => {
+          taken.push(entries.map(({ key, value }) => `${key}=${value}`));
+          return entries.map(({ key, value }) => ({ key, value, partition: 0 }));
+        });
+        const [key, value] = textOf(message).split('=');
+        const takenBefore = taken.length;
+        void cache.set(key, key, value).catch(() => undefined);
+        expect(taken.length, 'nothing is taken when it is set').toBe(takenBefore);
+        handled.push(textOf(message));
+      },
+    });
+    const sets = ['a=1', 'b=1', 'a=2', 'a=3', 'b=2', 'c=1', 'a=4'];
+    await bus.publish(
+      input,
+      sets.map((value) => ({ key: null, value, partition: 0 })),
+    );
+    await eventually(() => expect(handled).toEqual(sets));
+    await eventually(async () =>
+      expect((await bus.readTopic(changelog)).map((m) => `${m.key}=${textOf(m)}`)).toEqual(expect.arrayContaining(['a=4', 'b=2', 'c=1'])),
+    );
+    // What was taken is what the topic holds, in order (not compacted yet), and no transaction wrote a key twice.
+    const written = await bus.readTopic(changelog);
+    expect(written.map((m) => `${m.key}=${textOf(m)}`)).toEqual(taken.flat());
+    for (const entries of taken) expect(new Set(entries.map((e) => e.split('=')[0])).size).toBe(entries.length);
+    expect(taken.flat().length).toBeLessThanOrEqual(sets.length);
+    await subscription.close();
     await closeBus(bus);
   }, 60_000);
 
