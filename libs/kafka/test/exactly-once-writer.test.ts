@@ -129,21 +129,48 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
     }
   }, 60_000);
 
-  it('takes what writeAtCommit hands over when the transaction starts, into it with the writes beside it; never from an owner dropped before', async () => {
-    const [changelog, results, groupId] = [uniqueName('eo-changelog'), uniqueName('eo-results'), uniqueName('eo-at-commit')];
+  /** A writer outside any group on two new one-partition topics (a changelog and its results), closed after `use`. */
+  async function withChangelogWriter(
+    name: string,
+    use: (setup: {
+      readonly writer: ExactlyOnceWriter;
+      readonly changelog: string;
+      readonly results: string;
+      readonly failures: number[][];
+      readonly read: (topic: string) => Promise<string[]>;
+    }) => Promise<void>,
+  ): Promise<void> {
+    const [changelog, results] = [uniqueName(`${name}-changelog`), uniqueName(`${name}-results`)];
     await ensureTopics(admin, [
       { name: changelog, partitions: 1 },
       { name: results, partitions: 1 },
     ]);
-    const options = memberOptions('eo-at-commit', groupId);
-    const producer = memberProducer(options);
+    const producer = memberProducer(memberOptions(name, uniqueName(`${name}-group`)));
+    const failures: number[][] = [];
     const writer = new ExactlyOnceWriter(producer, {
       groupMember: () => undefined,
       logger: { error: () => undefined },
-      onFailure: () => undefined,
+      onFailure: (_error, owners) => failures.push([...owners]),
     });
+    const read = async (topic: string) =>
+      (await readToEnd(kafka, admin, [topic], { timeoutMs: 5_000 })).map(({ message: m }) => `${m.key}=${m.value}`);
     try {
-      const message = (key: string, value: string) => ({ key: Buffer.from(key), value: Buffer.from(value), partition: 0 });
+      await use({ writer, changelog, results, failures, read });
+    } finally {
+      await writer.close().catch(() => undefined);
+      await producer.close().catch(() => undefined);
+    }
+  }
+
+  const message = (key: string, value: string) => ({ key: Buffer.from(key), value: Buffer.from(value), partition: 0 });
+  const outcome = (written: Promise<void>) =>
+    written.then(
+      () => 'written',
+      (err: Error) => err.message,
+    );
+
+  it('takes what writeAtCommit hands over when the transaction starts, into it with the writes beside it; never from an owner dropped before', async () => {
+    await withChangelogWriter('eo-at-commit', async ({ writer, changelog, results, read }) => {
       const takes: number[] = [];
       const written = [
         writer.write(0, results, [message('alice', 'r1')]),
@@ -152,63 +179,37 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
           return [message('alice', `a${takes.length}`)];
         }),
       ];
-      const dropped = writer
-        .writeAtCommit(1, changelog, () => {
+      const dropped = outcome(
+        writer.writeAtCommit(1, changelog, () => {
           takes.push(1);
           return [message('bob', 'b1')];
-        })
-        .then(
-          () => 'written',
-          (err: Error) => err.message,
-        );
+        }),
+      );
       writer.drop(1, new Error('task 1 was lost'));
       expect(takes).toEqual([]);
       await Promise.all(written);
       expect(await dropped).toBe('task 1 was lost');
       expect(takes).toEqual([0]);
-      const read = async (topic: string) =>
-        (await readToEnd(kafka, admin, [topic], { timeoutMs: 5_000 })).map(({ message: m }) => `${m.key}=${m.value}`);
       await expect.poll(() => read(changelog), { timeout: 20_000 }).toEqual(['alice=a1']);
       expect(await read(results)).toEqual(['alice=r1']);
-    } finally {
-      await writer.close().catch(() => undefined);
-      await producer.close().catch(() => undefined);
-    }
+    });
   }, 60_000);
 
   it('fails the transaction whose writeAtCommit cannot be taken: nothing of it is written, its waiters reject, its owners are reported', async () => {
-    const [changelog, results, groupId] = [uniqueName('eo-changelog'), uniqueName('eo-results'), uniqueName('eo-take-fails')];
-    await ensureTopics(admin, [
-      { name: changelog, partitions: 1 },
-      { name: results, partitions: 1 },
-    ]);
-    const options = memberOptions('eo-take-fails', groupId);
-    const producer = memberProducer(options);
-    const failures: number[][] = [];
-    const writer = new ExactlyOnceWriter(producer, {
-      groupMember: () => undefined,
-      logger: { error: () => undefined },
-      onFailure: (_error, owners) => failures.push([...owners]),
-    });
-    try {
-      const message = (key: string, value: string) => ({ key: Buffer.from(key), value: Buffer.from(value), partition: 0 });
-      const answer = writer.write(0, results, [message('carol', 'r1')]);
-      const state = writer.writeAtCommit(0, changelog, () => {
-        throw new Error('the state cannot be encoded');
-      });
-      await expect(answer).rejects.toThrow('the state cannot be encoded');
-      await expect(state).rejects.toThrow('the state cannot be encoded');
+    await withChangelogWriter('eo-take-fails', async ({ writer, changelog, results, failures, read }) => {
+      const answer = outcome(writer.write(0, results, [message('carol', 'r1')]));
+      const state = outcome(
+        writer.writeAtCommit(0, changelog, () => {
+          throw new Error('the state cannot be encoded');
+        }),
+      );
+      expect(await Promise.all([answer, state])).toEqual(['the state cannot be encoded', 'the state cannot be encoded']);
       expect(failures).toEqual([[0]]);
       // The writer goes on: the next transaction is written, and only it.
       await writer.write(0, results, [message('carol', 'r2')]);
-      const read = async (topic: string) =>
-        (await readToEnd(kafka, admin, [topic], { timeoutMs: 5_000 })).map(({ message: m }) => `${m.key}=${m.value}`);
       await expect.poll(() => read(results), { timeout: 20_000 }).toEqual(['carol=r2']);
       expect(await read(changelog)).toEqual([]);
-    } finally {
-      await writer.close().catch(() => undefined);
-      await producer.close().catch(() => undefined);
-    }
+    });
   }, 60_000);
 
   it('commits a transaction of several MiB to one partition, in order: its records are sent in chunks under message.max.bytes', async () => {
