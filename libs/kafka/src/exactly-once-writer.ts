@@ -78,6 +78,17 @@ export interface ExactlyOnceWriterOptions {
   readonly onFailure: (error: Error, owners: ReadonlySet<number>) => void;
 }
 
+/** What an owner handed over with writeAtCommit could not be made: its transaction is not sent (nothing the broker did). */
+export class TakeFailedError extends Error {
+  constructor(
+    readonly owner: number,
+    cause: unknown,
+  ) {
+    super(`the writes at commit of owner ${owner} could not be made: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'TakeFailedError';
+  }
+}
+
 export class ExactlyOnceWriter {
   private batch = emptyBatch();
   private flushing: Promise<void> | undefined;
@@ -117,7 +128,9 @@ export class ExactlyOnceWriter {
 
   /**
    * Queues what `take` returns when the next transaction starts (not now), for `owner`; resolves once it
-   * committed. `take` runs once, unless the owner is dropped first (then never: the promise rejects).
+   * committed. Its messages go after the transaction's others: an owner must not mix this and write() on one
+   * partition. `take` runs once, unless the owner is dropped or the writer suspended first (then never: the
+   * promise rejects).
    */
   writeAtCommit(owner: number, topic: string, take: () => readonly OwnedMessage[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the exactly-once writer is closed'));
@@ -276,8 +289,9 @@ export class ExactlyOnceWriter {
     const consumer = this.options.groupMember();
     let transaction: Awaited<ReturnType<Producer['beginTransaction']>> | undefined;
     try {
-      // Taken now, into this transaction: a take that throws fails it like a send would.
-      for (const { owner, topic, take } of batch.atCommit) for (const m of take()) batch.messages.push({ owner, topic, ...m });
+      // Taken now, into this transaction, after its other messages (an owner does not mix write and writeAtCommit on one
+      // partition): a take that throws fails it, as a TakeFailedError.
+      for (const { owner, topic, take } of batch.atCommit) for (const m of taken(owner, take)) batch.messages.push({ owner, topic, ...m });
       const offsets = this.offsetsToCommit(batch);
       const txn = await this.producer.beginTransaction();
       transaction = txn;
@@ -385,6 +399,14 @@ type RecordOffset = { topic: string; partition: number; offset: bigint };
 /** The client writes header names as given: bytes, not strings. */
 function headerMap(headers: OwnedMessage['headers']): Map<Buffer, Buffer> | undefined {
   return headers === undefined ? undefined : new Map(Object.entries(headers).map(([name, value]) => [Buffer.from(name), value]));
+}
+
+function taken(owner: number, take: () => readonly OwnedMessage[]): readonly OwnedMessage[] {
+  try {
+    return take();
+  } catch (err) {
+    throw new TakeFailedError(owner, err);
+  }
 }
 
 function firstOffsets(offsets: readonly RecordOffset[] | undefined): Map<string, bigint> {

@@ -7,6 +7,7 @@ export { brokerErrorIds, FetchIsolationLevels, type Admin, type Consumer, type P
 export {
   ExactlyOnceWriter,
   memberTransactionalId,
+  TakeFailedError,
   type ExactlyOnceWriterOptions,
   type HangingOutcome,
   type HangingPartition,

@@ -15,6 +15,7 @@ import {
   settledTransactions,
   stableCommittedOffsets,
   stuckTransactions,
+  TakeFailedError,
 } from '../src/exactly-once.js';
 import { ensureTopics, readToEnd } from '../src/index.js';
 import { bootstrap, noBroker, uniqueName, useKafka } from './support/kafka.js';
@@ -136,7 +137,7 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       readonly writer: ExactlyOnceWriter;
       readonly changelog: string;
       readonly results: string;
-      readonly failures: number[][];
+      readonly failures: { readonly error: Error; readonly owners: number[] }[];
       readonly read: (topic: string) => Promise<string[]>;
     }) => Promise<void>,
   ): Promise<void> {
@@ -146,11 +147,11 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       { name: results, partitions: 1 },
     ]);
     const producer = memberProducer(memberOptions(name, uniqueName(`${name}-group`)));
-    const failures: number[][] = [];
+    const failures: { readonly error: Error; readonly owners: number[] }[] = [];
     const writer = new ExactlyOnceWriter(producer, {
       groupMember: () => undefined,
       logger: { error: () => undefined },
-      onFailure: (_error, owners) => failures.push([...owners]),
+      onFailure: (error, owners) => failures.push({ error, owners: [...owners] }),
     });
     const read = async (topic: string) =>
       (await readToEnd(kafka, admin, [topic], { timeoutMs: 5_000 })).map(({ message: m }) => `${m.key}=${m.value}`);
@@ -169,7 +170,7 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       (err: Error) => err.message,
     );
 
-  it('takes what writeAtCommit hands over when the transaction starts, into it with the writes beside it; never from an owner dropped before', async () => {
+  it('takes what writeAtCommit hands over when its transaction starts, not when called; never from an owner dropped before; nothing once closed', async () => {
     await withChangelogWriter('eo-at-commit', async ({ writer, changelog, results, read }) => {
       const takes: number[] = [];
       const written = [
@@ -192,6 +193,8 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       expect(takes).toEqual([0]);
       await expect.poll(() => read(changelog), { timeout: 20_000 }).toEqual(['alice=a1']);
       expect(await read(results)).toEqual(['alice=r1']);
+      await writer.close();
+      expect(await outcome(writer.writeAtCommit(0, changelog, () => [message('alice', 'late')]))).toBe('the exactly-once writer is closed');
     });
   }, 60_000);
 
@@ -203,8 +206,10 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
           throw new Error('the state cannot be encoded');
         }),
       );
-      expect(await Promise.all([answer, state])).toEqual(['the state cannot be encoded', 'the state cannot be encoded']);
-      expect(failures).toEqual([[0]]);
+      const refusal = 'the writes at commit of owner 0 could not be made: the state cannot be encoded';
+      expect(await Promise.all([answer, state])).toEqual([refusal, refusal]);
+      // Told apart from the broker's failures: the server's own, its tasks restore rather than the broker being given up.
+      expect(failures.map(({ error, owners }) => [error instanceof TakeFailedError, owners])).toEqual([[true, [0]]]);
       // The writer goes on: the next transaction is written, and only it.
       await writer.write(0, results, [message('carol', 'r2')]);
       await expect.poll(() => read(results), { timeout: 20_000 }).toEqual(['carol=r2']);

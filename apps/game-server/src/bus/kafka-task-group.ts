@@ -35,6 +35,7 @@ import {
   settledTransactions,
   stableCommittedOffsets,
   stuckTransactions,
+  TakeFailedError,
   type Admin,
   type Consumer,
   type HangingPartition,
@@ -458,6 +459,14 @@ export class KafkaTaskGroup {
   /** A transaction that failed: the group moved on (rejoin, tasks afresh) or the broker is gone. */
   private commitFailed(error: Error, owners: ReadonlySet<number>): void {
     if (this.closed || this.writer.suspended) return;
+    if (error instanceof TakeFailedError) {
+      // The server's own failure, not the broker's: the tasks restore from what committed.
+      this.host.logger.error(
+        `${this.options.groupId}: task ${error.owner} could not make its transaction (${error.message}): dropping every task and rejoining`,
+      );
+      void this.rejoin(error);
+      return;
+    }
     const ids = brokerErrorIds(error);
     if (ids.some((id) => GROUP_FENCING.has(id))) {
       const held = [...owners].filter((p) => this.tasks.has(p));

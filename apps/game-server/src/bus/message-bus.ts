@@ -82,8 +82,9 @@ export interface TaskContext {
   /**
    * Publishes in this task's next transaction the messages `take` returns when that transaction is
    * written — not now: a state store keeps a key's latest value until then and encodes only that one
-   * (Kafka Streams' record cache), never the values a later one superseded. Resolves and rejects as
-   * publish. Absent (publish at once instead): the memory-only embedded bus, which has no transactions.
+   * (Kafka Streams' record cache), never the values a later one superseded. They are written after the
+   * transaction's other messages: a task does not mix publish and publishAtCommit on one partition. Resolves
+   * and rejects as publish. Absent (publish at once instead): the memory-only embedded bus, which has no transactions.
    */
   readonly publishAtCommit?: (topic: string, take: () => readonly OutgoingMessage[]) => Promise<void>;
 }
