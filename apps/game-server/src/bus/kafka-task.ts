@@ -35,9 +35,7 @@ export class KafkaTask implements TaskContext {
   }
 
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    if (this.state === 'lost') {
-      return Promise.reject(this.lostWith ?? new TaskLostError(`task ${this.partition} of ${this.groupId} is not this server's (any more)`));
-    }
+    if (this.state === 'lost') return this.refused();
     return this.writer.write(this.partition, topic, this.outgoing(topic, messages));
   }
 
@@ -46,11 +44,14 @@ export class KafkaTask implements TaskContext {
    * are signed then. A property, not a method: a state store is handed it on its own.
    */
   readonly publishAtCommit = (topic: string, take: () => readonly OutgoingMessage[]): Promise<void> => {
-    if (this.state === 'lost') {
-      return Promise.reject(this.lostWith ?? new TaskLostError(`task ${this.partition} of ${this.groupId} is not this server's (any more)`));
-    }
+    if (this.state === 'lost') return this.refused();
     return this.writer.writeAtCommit(this.partition, topic, () => this.outgoing(topic, take()));
   };
+
+  /** What a lost task's publish returns: nothing of it commits. */
+  private refused(): Promise<never> {
+    return Promise.reject(this.lostWith ?? new TaskLostError(`task ${this.partition} of ${this.groupId} is not this server's (any more)`));
+  }
 
   /** Marks it lost now: nothing it queued commits. */
   lose(error: Error): void {

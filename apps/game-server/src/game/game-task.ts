@@ -33,8 +33,8 @@ export class GameTask {
   private readonly publisher: EngineEventPublisher;
   private readonly store: GameStateStore;
   private publishedLoad: PlantationLoad | undefined;
-  /** With publishAtCommit: the load the task's next transaction writes, the latest only (its one key on plantation-loads). */
-  private readonly loadCache: RecordCache<null, OutgoingMessage> | undefined;
+  /** With publishAtCommit: the load the task's next transaction writes, the latest only (keyed by the task: its one key on plantation-loads). */
+  private readonly loadCache: RecordCache<number, OutgoingMessage> | undefined;
 
   constructor(
     private readonly context: TaskContext,
@@ -145,7 +145,8 @@ export class GameTask {
     this.publishedLoad = load;
     this.deps.loads.report(this.partition, load);
     const { topic, message } = plantationLoadMessage(this.partition, load, this.deps.clock.now());
-    const written = this.loadCache === undefined ? this.context.publish(topic, [message]) : this.loadCache.set('', null, message);
+    const written =
+      this.loadCache === undefined ? this.context.publish(topic, [message]) : this.loadCache.set(String(this.partition), this.partition, message);
     void written.catch(() => undefined);
   }
 }

@@ -32,6 +32,7 @@ export class MarketLeader {
   ) {
     const publish = (topic: string, messages: Parameters<TaskContext['publish']>[1]) => context.publish(topic, messages);
     this.publisher = new EngineEventPublisher(publish);
+    // No publishAtCommit: the market's records are written as they come, none collapsed (game-changelog is read whole on restore).
     this.store = new GameStateStore(deps.bus, deps.cipher, undefined, publish);
     this.loop = new GameLoop({
       seed: deps.seed,

@@ -78,29 +78,11 @@ export class GameStateStore {
   write(entries: readonly ChangelogEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     const { cache } = this;
-    if (cache !== undefined) {
-      let committed!: Promise<void>;
-      for (const entry of entries) committed = cache.set(entry.key, entry.key, entry);
-      return committed;
-    }
+    // Every set of one transaction returns its one publication.
+    if (cache !== undefined) return entries.map((entry) => cache.set(entry.key, entry.key, entry))[0];
     return this.publish(
       this.place.topic,
       entries.map((entry) => this.encoded(entry.key, entry)),
-    );
-  }
-
-  /** Deletes every stored entry (a fresh start on a bus that keeps an older game). */
-  discard(keys: readonly Buffer[]): Promise<void> {
-    if (keys.length === 0) return Promise.resolve();
-    const { cache } = this;
-    if (cache !== undefined) {
-      let committed!: Promise<void>;
-      for (const key of keys) committed = cache.set(key.toString('utf8'), key, null);
-      return committed;
-    }
-    return this.publish(
-      this.place.topic,
-      keys.map((key) => this.placed(key, null)),
     );
   }
 

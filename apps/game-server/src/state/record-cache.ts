@@ -24,10 +24,6 @@ export class RecordCache<K, V> {
     private readonly toMessages: (entries: readonly { readonly key: K; readonly value: V }[]) => readonly OutgoingMessage[],
   ) {}
 
-  get size(): number {
-    return this.latest.size;
-  }
-
   /** `value` replaces whatever `key` (`id`: its text) held since the last commit; resolves once written in a committed transaction. */
   set(id: string, key: K, value: V): Promise<void> {
     const held = this.latest.get(id);
