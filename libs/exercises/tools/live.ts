@@ -132,13 +132,12 @@ async function printOutputs(options: LiveOptions, topics: readonly string[], onO
   });
   const groupId = `${liveApplicationId(options.participant, options.chapter)}-printer-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  // Ends the wait for the join if the run fails first: its timer would otherwise keep the tool alive, then reject unheard.
-  const failed = new AbortController();
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics], fromBeginning: false });
     // Joined before the run is announced: an output written in between would otherwise never be printed.
-    const joined = waitForGroupJoin(consumer, groupId, { signal: failed.signal });
+    // A failed run's disconnect below ends this wait too.
+    const joined = waitForGroupJoin(consumer, groupId);
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, message }) => {
@@ -148,7 +147,6 @@ async function printOutputs(options: LiveOptions, topics: readonly string[], onO
     await joined;
     return consumer;
   } catch (error) {
-    failed.abort();
     await consumer.disconnect().catch(() => undefined);
     throw error;
   }

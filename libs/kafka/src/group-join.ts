@@ -14,6 +14,9 @@ export interface GroupJoinOptions {
 /**
  * Resolves when `consumer` joins its group; rejects when it crashes in a way
  * kafkajs will not restart from, or after the timeout. Call it before run().
+ * A consumer disconnected first (its run failed and its owner gave up on it)
+ * ends the wait too (it resolves): its timer must neither keep the process
+ * alive nor reject later with nobody listening.
  */
 export function waitForGroupJoin(consumer: Consumer, groupId: string, options: GroupJoinOptions = {}): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -23,6 +26,7 @@ export function waitForGroupJoin(consumer: Consumer, groupId: string, options: G
       clearTimeout(timer);
       stopJoin();
       stopCrash();
+      stopDisconnect();
       signal?.removeEventListener('abort', onAbort);
       finish();
     };
@@ -30,6 +34,7 @@ export function waitForGroupJoin(consumer: Consumer, groupId: string, options: G
     const stopCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) settle(() => reject(payload.error));
     });
+    const stopDisconnect = consumer.on(consumer.events.DISCONNECT, () => settle(resolve));
     const timer = setTimeout(
       () => settle(() => reject(new Error(`the consumer did not join the group ${groupId} within ${timeoutMs} ms`))),
       timeoutMs,

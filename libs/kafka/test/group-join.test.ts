@@ -42,4 +42,13 @@ describe.skipIf(noBroker)('waitForGroupJoin on a real broker', () => {
       await admin.deleteGroups([groupId]).catch(() => undefined);
     }
   });
+
+  it('stops waiting (resolves, its timer cleared) when the consumer is disconnected before it joined (its run failed)', async () => {
+    const consumer = createKafkaClient({ clientId: 'join-test', brokers: [bootstrap] }).consumer({ groupId: uniqueName('join-failed') });
+    await consumer.connect();
+    const waiting = waitForGroupJoin(consumer, 'join-failed', { timeoutMs: 60_000 });
+    // What a caller whose run failed does: it disconnects the consumer, which never joined.
+    await consumer.disconnect();
+    await expect(waiting).resolves.toBeUndefined();
+  });
 });
