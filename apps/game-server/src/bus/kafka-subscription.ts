@@ -46,15 +46,18 @@ export class KafkaSubscription {
   constructor(
     private readonly host: SubscriptionHost,
     readonly options: SubscribeOptions,
-  ) {}
+  ) {
+    // Checked once, not at every restart after an outage. 0 would have the broker answer every fetch at once, full or
+    // not: a consumer fetching in a tight loop.
+    const { bulkReadDelayMs } = options;
+    if (bulkReadDelayMs !== undefined && !(bulkReadDelayMs >= 1)) throw new Error(`bulkReadDelayMs must be at least 1 ms, got ${bulkReadDelayMs}`);
+  }
 
   /** Starts a consumer; resolves once it joined its group. */
   async start(): Promise<void> {
     const { options, host } = this;
     const commitOffsets = options.commitOffsets ?? true;
     const { bulkReadDelayMs } = options;
-    // 0 would have the broker answer every fetch at once, full or not: a consumer fetching in a tight loop.
-    if (bulkReadDelayMs !== undefined && !(bulkReadDelayMs >= 1)) throw new Error(`bulkReadDelayMs must be at least 1 ms, got ${bulkReadDelayMs}`);
     this.starts += 1;
     // After an outage the group still holds the consumer the bus dropped (the broker never heard it leave), and a
     // rejoin waits out that member's session (10 s). A watcher commits nothing, so a group of its own starts where
