@@ -78,8 +78,12 @@ export class GameStateStore {
   write(entries: readonly ChangelogEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     const { cache } = this;
-    // Every set of one transaction returns its one publication.
-    if (cache !== undefined) return entries.map((entry) => cache.set(entry.key, entry.key, entry))[0];
+    if (cache !== undefined) {
+      // Every set of one transaction returns its one publication: no array of them on this path (every order).
+      let committed!: Promise<void>;
+      for (const entry of entries) committed = cache.set(entry.key, entry.key, entry);
+      return committed;
+    }
     return this.publish(
       this.place.topic,
       entries.map((entry) => this.encoded(entry.key, entry)),
