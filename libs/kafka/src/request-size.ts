@@ -19,8 +19,15 @@ const HEADER_OVERHEAD_BYTES = 8;
 
 type Bytes = Buffer | string | null | undefined;
 
+/** What recordBytes measures of a message: the fields every client's message has. */
+export interface SizedMessage {
+  readonly key?: Bytes;
+  readonly value?: Bytes;
+  readonly headers?: object;
+}
+
 /** A record's bytes in a batch, bounded from above. */
-export function recordBytes(message: { readonly key?: Bytes; readonly value?: Bytes; readonly headers?: object }): number {
+export function recordBytes(message: SizedMessage): number {
   let headers = 0;
   for (const [name, value] of Object.entries(message.headers ?? {}))
     headers += Buffer.byteLength(name) + byteLength(value as Bytes) + HEADER_OVERHEAD_BYTES;
@@ -64,7 +71,7 @@ export interface TopicRecord<M> {
 }
 
 /** Records cut into requests (inRequestSizedRuns): the client picks each keyed record's partition, so a topic's bytes bound each of its partitions'. */
-export function inTopicRequestRuns<R extends TopicRecord<Parameters<typeof recordBytes>[0]>>(records: readonly R[]): R[][] {
+export function inTopicRequestRuns<R extends TopicRecord<SizedMessage>>(records: readonly R[]): R[][] {
   return inRequestSizedRuns(
     records,
     (record) => recordBytes(record.message),

@@ -1,14 +1,20 @@
-import { createProducer, groupedByTopic, type Consumer, type Kafka, type Message, type Producer, type Transaction } from '@banana-market/kafka';
+import {
+  createProducer,
+  groupedByTopic,
+  type Consumer,
+  type Kafka,
+  type Message,
+  type Producer,
+  type TopicRecord,
+  type Transaction,
+} from '@banana-market/kafka';
 
 /** Kafka Streams' processing.guarantee values the runner knows (exactly_once_v2 is Kafka's name for KIP-447's exactly-once). */
 export const PROCESSING_GUARANTEES = ['at_least_once', 'exactly_once_v2'] as const;
 export type ProcessingGuarantee = (typeof PROCESSING_GUARANTEES)[number];
 
 /** A record on its way out: a sink record, a repartition record or a changelog write. */
-export interface OutgoingRecord {
-  readonly topic: string;
-  readonly message: Message;
-}
+export type OutgoingRecord = TopicRecord<Message>;
 
 /** How far the input was processed: the next offset to read, per partition. */
 export interface InputOffset {

@@ -6,7 +6,6 @@
  * TopologyTestDriver, with the same timestamps.
  */
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient } from '@banana-market/kafka';
 import { TOPICS, type TopicSpec } from '@banana-market/protocol';
 import { describe, expect, it } from 'vitest';
 import { changelogTopic, KafkaStreams, TopologyTestDriver } from '../../src/index.js';
@@ -67,16 +66,10 @@ describe.skipIf(broker === undefined)('chapter 13 on a real broker (KafkaStreams
     await app.start();
 
     const repartitionTopic = `${applicationId}-${repartitioning.ORDERS_BY_TEAM}-repartition`;
-    const admin = createKafkaClient({ clientId: `katas-${run}-admin`, brokers: [bootstrap] }).admin();
-    await admin.connect();
-    try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [repartitionTopic] });
-      expect(topics.map((t) => ({ name: t.name, partitions: t.partitions.length }))).toEqual([
-        { name: repartitionTopic, partitions: TOPICS.marketOrders.partitions },
-      ]);
-    } finally {
-      await admin.disconnect();
-    }
+    const { topics } = await world.admin.fetchTopicMetadata({ topics: [repartitionTopic] });
+    expect(topics.map((t) => ({ name: t.name, partitions: t.partitions.length }))).toEqual([
+      { name: repartitionTopic, partitions: TOPICS.marketOrders.partitions },
+    ]);
 
     // The runner reads its two topics in no fixed order: the orders come once the limit is in the table (its changelog has it).
     const [tableStore] = topology.storeNames;

@@ -127,7 +127,10 @@ export function useOutsideWorld(
   });
   afterAll(async () => {
     try {
-      for (const app of apps) await app.close();
+      // Every app closed, even after one fails to; the first failure is reported.
+      const closed = await Promise.allSettled(apps.map((app) => app.close()));
+      const failed = closed.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
     } finally {
       // A broker left running after an app failed to close costs every later file a core: the rest is stopped whatever happened.
       await admin?.disconnect().catch(() => undefined);
