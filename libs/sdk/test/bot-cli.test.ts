@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed, vi } from 'vitest';
 import { API_PATHS } from '@banana-market/protocol';
 import { startServerProcess, type ServerProcess } from '../../../tools/built-server/server-process.js';
 
@@ -19,6 +19,13 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RUN_BOT = ['--conditions=@banana-market/source', 'libs/sdk/src/runner/run-bot.ts'];
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const FIXTURES = 'libs/sdk/test/fixtures/bots';
+/**
+ * Each playing test starts the built server and a bot (tsx), then waits up to 20 s for lines, and the last one
+ * starts the server twice and waits up to 50 s: vitest's 20 s default is shorter than their own waits. On a quiet
+ * machine they take 3–7 s; the restart test once ran out at 20 s in a full CI run.
+ */
+const PLAYING = { timeout: 45_000 };
+const RESTARTING = { timeout: 90_000 };
 
 function check(file: string): { status: number | null; lines: string[] } {
   const run = spawnSync(TSX, [...RUN_BOT, '--check', file], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BANANA_TOKEN: '' } });
@@ -38,6 +45,8 @@ function runBot(args: string[], env: Record<string, string> = {}): { child: Chil
   };
   child.stdout?.on('data', take);
   child.stderr?.on('data', take);
+  // A wait that runs out says only what it last expected: show what the bot printed until then.
+  onTestFailed(() => console.error(`the bot's output:\n${[...lines, partial].join('\n')}`));
   return { child, lines };
 }
 
@@ -86,7 +95,7 @@ describe('npm run bot, playing on the built server', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('skips a wrong decision with one line and keeps playing', async () => {
+  it('skips a wrong decision with one line and keeps playing', PLAYING, async () => {
     server = await startServerProcess({ TICK_MS: '100' });
     const bot = runBot(['--team', 'CLI', '--name', 'wrong', '--strategy', `${FIXTURES}/wrong-invest.ts`, '--server', server.url]);
     bots.push(bot.child);
@@ -104,7 +113,7 @@ describe('npm run bot, playing on the built server', () => {
     expect(bot.lines.filter((l) => /^\s+at /.test(l))).toEqual([]);
   });
 
-  it('says in one line where decide() threw, without a stack, and plays on', async () => {
+  it('says in one line where decide() threw, without a stack, and plays on', PLAYING, async () => {
     server = await startServerProcess({ TICK_MS: '100' });
     const bot = runBot(['--team', 'CLI', '--name', 'thrower', '--strategy', `${FIXTURES}/throws.ts`, '--server', server.url]);
     bots.push(bot.child);
@@ -124,7 +133,7 @@ describe('npm run bot, playing on the built server', () => {
     expect(bot.child.exitCode).toBeNull();
   });
 
-  it('keeps playing with its score after the embedded server is SIGKILLed and restarted, its token read from BANANA_TOKEN', async () => {
+  it('keeps playing with its score after the embedded server is SIGKILLed and restarted, its token read from BANANA_TOKEN', RESTARTING, async () => {
     server = await startServerProcess({ TICK_MS: '100', DATA_DIR: dataDir });
     const port = String(server.port);
     const registered = await fetch(new URL(API_PATHS.traders, server.url), {
