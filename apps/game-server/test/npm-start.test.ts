@@ -5,7 +5,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,17 @@ const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
+/** Stops the process (if it still runs) and waits for it to exit, so that its data directory can go. */
+async function ended(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  await exited;
+}
+
 describe('the started server', () => {
+  // A game of its own: never the repository's ./.banana-data.
+  const dataDir = mkdtempSync(join(tmpdir(), 'banana-npm-start-'));
   let child: ChildProcess;
   let url: string;
   let startupMs: number;
@@ -35,8 +45,7 @@ describe('the started server', () => {
         HOUSE_BOTS: '3',
         ADMIN_TOKEN: undefined,
         GAME_SEED: undefined,
-        // A game of its own: never the repository's ./.banana-data.
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'banana-npm-start-')),
+        DATA_DIR: dataDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -64,8 +73,9 @@ describe('the started server', () => {
     startupMs = Date.now() - started;
   }, 60_000);
 
-  afterAll(() => {
-    child?.kill('SIGTERM');
+  afterAll(async () => {
+    await ended(child, 'SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("answers health within 10 s, prints the admin token and the seed's commitment", () => {
@@ -110,6 +120,7 @@ describe('the started server', () => {
 
 describe('a clean stop and `npm start` again', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'banana-clean-stop-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   /** The built server on `dataDir` with a generated seed; resolves with its URL and a way to read what it printed. */
   async function start(args: string[] = []): Promise<{ child: ChildProcess; url: string; printed: () => string }> {
@@ -162,7 +173,7 @@ describe('a clean stop and `npm start` again', () => {
       expect(second.printed()).toContain(`game seed commitment: ${commitment}`);
       expect(await tickOf(second.url)).toBeGreaterThanOrEqual(tick);
     } finally {
-      second.child.kill('SIGKILL');
+      await ended(second.child, 'SIGKILL');
     }
 
     const fresh = await start(['--fresh']);
@@ -171,7 +182,7 @@ describe('a clean stop and `npm start` again', () => {
       expect(fresh.printed()).not.toContain(commitment);
       expect(await tickOf(fresh.url)).toBeLessThan(tick);
     } finally {
-      fresh.child.kill('SIGKILL');
+      await ended(fresh.child, 'SIGKILL');
     }
   }, 90_000);
 });

@@ -4,7 +4,7 @@
  * seed, same inputs), write the same prices, results and states from the
  * restore point on — on the durable embedded bus, through real HTTP.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,9 +20,18 @@ const TICKS = 240;
 const RULES = JSON.stringify({ investDelayMs: 20_000, burstProbabilityPerHype: 2, burstStepMs: 3000 });
 
 const open: TestServer[] = [];
+const dataDirs: string[] = [];
 afterEach(async () => {
   for (const server of open.splice(0)) await server.close();
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A data directory of the test's own, removed after it. */
+function dataDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dataDirs.push(dir);
+  return dir;
+}
 
 async function startOn(dataDir: string, clock: VirtualClock): Promise<TestServer> {
   const bus = new EmbeddedBus({ dataDir, now: () => clock.now() });
@@ -73,8 +82,8 @@ describe('a game restored from its data directory', () => {
   it.each([37, 120, 181])(
     'writes what the uninterrupted game writes when stopped after tick %i',
     async (cut) => {
-      const whole = mkdtempSync(join(tmpdir(), 'banana-whole-'));
-      const cutDir = mkdtempSync(join(tmpdir(), 'banana-cut-'));
+      const whole = dataDir('banana-whole-');
+      const cutDir = dataDir('banana-cut-');
 
       const clockA = virtualClock();
       const uninterrupted = await startOn(whole, clockA);

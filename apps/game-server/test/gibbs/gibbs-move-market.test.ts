@@ -3,7 +3,7 @@
  * server and a replay source: the same seed with and without gibbs walks the
  * same base price, so the difference between the two games is the hype alone.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hype-'));
 const opened: { close(): Promise<void> }[] = [];
 afterAll(async () => {
   for (const server of opened) await server.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 interface Played {

@@ -3,11 +3,11 @@
  * at its recorded pace (or faster), loops with fresh ids, and a bad file
  * stops the server before it starts, naming the line.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { API_PATHS, type GibbSourcesView } from '@banana-market/protocol';
 import { ConfigError } from '../../src/config/server-config.js';
 import { parseReplay } from '../../src/gibbs/replay/replay-file.js';
@@ -67,6 +67,7 @@ describe('the replay source', () => {
 
   it('refuses to start on a bad file, naming the line and the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'replay-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"time":"2026-11-22T09:30:00Z","text":"banana up #MKTD"}\n\n{"time":"yesterday","text":"oops"}\n');
     const failure = await startTestServer({ env: { GIBB_REPLAY_FILE: bad } }).then(
