@@ -15,7 +15,7 @@ import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import * as exactlyOnce from '../../solutions/14-exactly-once/kata.js';
 import { isoAt } from '../../chapters/support/market-time.js';
 import { eventually, type ReadRecord, useOutsideWorld } from '../streams/kafka-support.js';
-import { crashBetweenSendAndCommit, type StreamsProcess } from '../streams/kill-support.js';
+import { crashBetweenSendAndCommit, killStreamsProcess, type StreamsProcess } from '../streams/kill-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
@@ -37,8 +37,8 @@ describe.skipIf(broker === undefined)('chapter 14 on a real broker (exactly-once
   const traders: exactlyOnce.TraderKey[] = ['alice', 'bob', 'carol'].map((name) => ({ team, name }));
   const started: StreamsProcess[] = [];
   const world = useOutsideWorld(broker, [TOPICS.txnResults]);
-  // Whatever a failed test left running is killed, as the crash itself was.
-  world.started({ close: async () => started.forEach((app) => app.child.kill('SIGKILL')) });
+  // Whatever a failed test left running is killed, as the crash itself was, and gone before the broker stops.
+  world.started({ close: async () => void (await Promise.all(started.map(killStreamsProcess))) });
 
   /** `perTrader` results for each trader, statuses and types mixed, numbered from `from`. */
   function results(perTrader: number, from: number): Result[] {

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessingGuarantee } from '../../src/index.js';
 import { brokerForTests } from '../../../../tools/kafka/broker.mjs';
 import { createGameTopics, eventually, type ReadRecord, useOutsideWorld } from './kafka-support.js';
-import { crashBetweenSendAndCommit, type StreamsProcess } from './kill-support.js';
+import { crashBetweenSendAndCommit, killStreamsProcess, type StreamsProcess } from './kill-support.js';
 
 // KAFKA_BROKERS when set, else a fresh broker; undefined (after a loud banner) when this machine cannot run one.
 const broker = await brokerForTests();
@@ -29,8 +29,8 @@ describe.skipIf(broker === undefined)('KafkaStreams processing guarantees under 
   const bootstrap = broker?.bootstrap ?? '';
   const started: StreamsProcess[] = [];
   const world = useOutsideWorld(broker);
-  // Whatever a failed test left running is killed, as the crash itself was.
-  world.started({ close: async () => started.forEach((app) => app.child.kill('SIGKILL')) });
+  // Whatever a failed test left running is killed, as the crash itself was, and gone before the broker stops.
+  world.started({ close: async () => void (await Promise.all(started.map(killStreamsProcess))) });
 
   async function countThroughACrash(guarantee: ProcessingGuarantee) {
     const run = `${guarantee}-${randomUUID().slice(0, 8)}`;

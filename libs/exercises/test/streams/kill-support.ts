@@ -50,7 +50,8 @@ export async function startStreamsProcess(env: StreamsProcessEnv): Promise<Strea
   return { child, exited };
 }
 
-async function kill(app: StreamsProcess): Promise<void> {
+/** SIGKILLs the app (if it still runs) and resolves once its process is gone. */
+export async function killStreamsProcess(app: StreamsProcess): Promise<void> {
   app.child.kill('SIGKILL');
   await app.exited;
 }
@@ -134,7 +135,7 @@ export async function crashBetweenSendAndCommit(scenario: CrashScenario): Promis
   await scenario.secondWave();
   await eventually(() => expect(everything().length).toBeGreaterThan(firstWaveOutputs));
   const offsetsAtKill = await committedOffsets(admin, groupId, inputTopic);
-  await kill(first);
+  await killStreamsProcess(first);
   // The precondition of the whole scenario: outputs of the second wave sent, none of its offsets committed.
   expect(behind(beforeSecondWave, offsetsAtKill), 'the second wave was committed before the kill').toEqual([]);
   const sentBeforeKill = everything().length;
@@ -142,6 +143,6 @@ export async function crashBetweenSendAndCommit(scenario: CrashScenario): Promis
   const second = await startStreamsProcess(env);
   started.push(second);
   await committedUpTo(admin, groupId, inputTopic, await endOffsets(admin, inputTopic));
-  await kill(second);
+  await killStreamsProcess(second);
   return { committed, everything, sentBeforeKill, firstWaveOutputs };
 }
