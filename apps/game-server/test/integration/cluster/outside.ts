@@ -6,7 +6,17 @@
  * readAnswers reads txn-results whole, to its end, for the final count.
  */
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, createProducer, readToEnd, waitForGroupJoin, type Consumer, type Kafka, type Producer } from '@banana-market/kafka';
+import {
+  createKafkaClient,
+  createProducer,
+  groupedByTopic,
+  readToEnd,
+  waitForGroupJoin,
+  type Consumer,
+  type Kafka,
+  type Producer,
+  type TopicRecord,
+} from '@banana-market/kafka';
 import { encode, TOPICS, type SharePrice, type TraderKey } from '@banana-market/protocol';
 import { answerKey, type Expectation, type SeenPrice } from './checks.js';
 
@@ -78,7 +88,7 @@ export class OrderLoad {
     let i = 0;
     while (!this.stopped && i < this.maxOrders) {
       const started = Date.now();
-      const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+      const records: TopicRecord<{ key: string; value: string }>[] = [];
       const batch: Array<{ trader: string; txnId: string }> = [];
       for (let k = 0; k < perBatch && i < this.maxOrders; k++, i++) {
         const trader = this.traders[i % this.traders.length];
@@ -92,11 +102,11 @@ export class OrderLoad {
             : roll === 9
               ? [TOPICS.investmentOrders.name, encode.investmentOrder({ time, txnId, invested: 0.1 })]
               : [TOPICS.marketOrders.name, encode.marketOrder({ time, txnId, type: round % 2 === 0 ? 'BUY' : 'SELL', shares: 1 })];
-        byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: trader.id, value }]);
+        records.push({ topic, message: { key: trader.id, value } });
         batch.push({ trader: trader.id, txnId });
       }
       try {
-        await this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        await this.producer.sendBatch({ topicMessages: groupedByTopic(records) });
         for (const { trader, txnId } of batch) this.sent.add(trader, txnId, 'exactly-once');
         this.written += batch.length;
       } catch (err) {
