@@ -167,4 +167,43 @@ describe.each(BUS_KINDS)('read models shared by servers on the %s bus', (kind) =
     const expected = traders.map((trader, i) => ({ trader, state: stateAt(i + 2) })).filter((_, i) => i !== 1);
     expect(mine).toEqual(expected);
   }, 60_000);
+
+  it("hands a follower a partition's messages in order, waits for a handler's promise, and goes on past one that throws", async (ctx) => {
+    if (env === undefined) ctx.skip(`no ${kind} bus on this machine (see the message above)`);
+    const topic = `${team}-in-order`;
+    await busA.ensureTopics([{ name: topic, partitions: 1, config: {} }]);
+    const seen: number[] = [];
+    /** Messages handed over while a handler's promise was pending (none may be). */
+    const overlapping: number[] = [];
+    let pending = false;
+    const subscription = await busA.subscribe({
+      groupId: `${team}-in-order`,
+      topics: [topic],
+      commitOffsets: false,
+      fromBeginning: true,
+      onMessage: (message) => {
+        const n = Number(String(message.value));
+        if (pending) overlapping.push(n);
+        seen.push(n);
+        if (n === 7) throw new Error('a handler failed on 7');
+        if (n % 10 !== 3) return undefined;
+        pending = true;
+        return new Promise<void>((resolve) =>
+          setTimeout(() => {
+            pending = false;
+            resolve();
+          }, 20),
+        );
+      },
+    });
+    // One write: on Kafka one batch, whose messages a handler sees one after the other.
+    const numbers = Array.from({ length: 40 }, (_, i) => i);
+    await env!.client.produce(
+      topic,
+      numbers.map((n) => ({ key: null, value: String(n) })),
+    );
+    await vi.waitFor(() => expect(seen).toEqual(numbers), WITHIN);
+    expect(overlapping).toEqual([]);
+    await subscription.close();
+  }, 60_000);
 });
