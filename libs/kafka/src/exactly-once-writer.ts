@@ -117,13 +117,9 @@ export class ExactlyOnceWriter {
 
   /** Queues messages of `owner` for the next transaction; resolves once it committed. */
   write(owner: number, topic: string, messages: readonly OwnedMessage[]): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('the exactly-once writer is closed'));
-    if (this.suspendedWith !== undefined) return Promise.reject(this.suspendedWith);
-    for (const m of messages) this.batch.messages.push({ owner, topic, key: m.key, value: m.value, partition: m.partition, headers: m.headers });
-    this.batch.owners.add(owner);
-    const done = new Promise<void>((resolve, reject) => this.batch.waiters.push({ owner, resolve, reject }));
-    this.schedule();
-    return done;
+    return this.enqueue(owner, (batch) => {
+      for (const m of messages) batch.messages.push({ owner, topic, key: m.key, value: m.value, partition: m.partition, headers: m.headers });
+    });
   }
 
   /**
@@ -133,9 +129,14 @@ export class ExactlyOnceWriter {
    * promise rejects).
    */
   writeAtCommit(owner: number, topic: string, take: () => readonly OwnedMessage[]): Promise<void> {
+    return this.enqueue(owner, (batch) => batch.atCommit.push({ owner, topic, take }));
+  }
+
+  /** Adds `owner`'s part to the pending batch (refused on a closed or suspended writer); resolves once it committed. */
+  private enqueue(owner: number, add: (batch: Batch) => void): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the exactly-once writer is closed'));
     if (this.suspendedWith !== undefined) return Promise.reject(this.suspendedWith);
-    this.batch.atCommit.push({ owner, topic, take });
+    add(this.batch);
     this.batch.owners.add(owner);
     const done = new Promise<void>((resolve, reject) => this.batch.waiters.push({ owner, resolve, reject }));
     this.schedule();
