@@ -19,7 +19,7 @@ import {
   type ActionTxnType,
 } from '@banana-market/protocol';
 import { GameLoop, type EngineEvent, type PlantationLoad } from '@banana-market/engine';
-import type { OutgoingMessage, TaskContext } from '../bus/message-bus.js';
+import type { TaskContext } from '../bus/message-bus.js';
 import { accountEntry, GameStateStore, type LoadedGame } from '../state/game-state-store.js';
 import { RecordCache } from '../state/record-cache.js';
 import { EngineEventPublisher } from './engine-event-publisher.js';
@@ -33,8 +33,11 @@ export class GameTask {
   private readonly publisher: EngineEventPublisher;
   private readonly store: GameStateStore;
   private publishedLoad: PlantationLoad | undefined;
-  /** With publishAtCommit: the load the task's next transaction writes, the latest only (keyed by the task: its one key on plantation-loads). */
-  private readonly loadCache: RecordCache<number, OutgoingMessage> | undefined;
+  /**
+   * With publishAtCommit: the load the task's next transaction writes, the latest only, encoded then (keyed by the
+   * task: its one key on plantation-loads; `at` is when it moved).
+   */
+  private readonly loadCache: RecordCache<number, { readonly load: PlantationLoad; readonly at: number }> | undefined;
 
   constructor(
     private readonly context: TaskContext,
@@ -50,7 +53,9 @@ export class GameTask {
     this.loadCache =
       context.publishAtCommit === undefined
         ? undefined
-        : new RecordCache(context.publishAtCommit, TOPICS.plantationLoads.name, (entries) => entries.map(({ value }) => value));
+        : new RecordCache(context.publishAtCommit, TOPICS.plantationLoads.name, (entries) =>
+            entries.map(({ key, value }) => plantationLoadMessage(key, value.load, value.at).message),
+          );
     this.loop = new GameLoop({
       seed: deps.seed,
       rules: deps.rules,
@@ -144,9 +149,14 @@ export class GameTask {
     if (last !== undefined && last.recentCoins === load.recentCoins && last.totalInvested === load.totalInvested) return;
     this.publishedLoad = load;
     this.deps.loads.report(this.partition, load);
-    const { topic, message } = plantationLoadMessage(this.partition, load, this.deps.clock.now());
-    const written =
-      this.loadCache === undefined ? this.context.publish(topic, [message]) : this.loadCache.set(String(this.partition), this.partition, message);
+    const at = this.deps.clock.now();
+    let written: Promise<void>;
+    if (this.loadCache === undefined) {
+      const { topic, message } = plantationLoadMessage(this.partition, load, at);
+      written = this.context.publish(topic, [message]);
+    } else {
+      written = this.loadCache.set(String(this.partition), this.partition, { load, at });
+    }
     void written.catch(() => undefined);
   }
 }
