@@ -36,6 +36,7 @@ import {
 import { ActionRateLimiter, GameLoop, leaderboardOf, type Clock, type EngineEvent, type MarketSnapshot } from '@banana-market/engine';
 import { MESSAGE_BUS, type MessageBus, type OutgoingMessage, type TaskContext } from '../bus/message-bus.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
+import { CommittedStates } from '../read-models/committed-states.js';
 import { TraderStatesView } from '../read-models/trader-states.view.js';
 import { GameStateStore } from '../state/game-state-store.js';
 import { STATE_CIPHER, type StateCipher } from '../state/state-cipher.js';
@@ -56,6 +57,8 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   private readonly logger = new Logger('Game');
   private readonly listeners = new Set<GameListener>();
   private readonly committedListeners = new Set<GameListener>();
+  /** States this server's tasks committed that the view has not read back yet (a trader's state while its task is away). */
+  private readonly committedStates: CommittedStates;
   private readonly loads = new PlantationLoads();
   private readonly tasks = new Map<number, GameTask>();
   private leader: MarketLeader | undefined;
@@ -94,6 +97,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     private readonly metrics: GameMetrics,
   ) {
     this.rateLimiter = new ActionRateLimiter(config.actionRateLimit);
+    this.committedStates = new CommittedStates(states);
     this.view = new GameLoop({ seed: config.seed, rules: config.rules, clock, role: 'task', externalLoad: () => this.loads.total() });
     this.view.start();
     this.feed = new MarketFeed(bus, cipher, this.loads, (record) => {
@@ -122,6 +126,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     this.leader?.stop();
     for (const task of this.tasks.values()) task.stop();
     this.view.stop();
+    this.committedStates.stop();
     await this.feed.stop();
   }
 
@@ -308,7 +313,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   traderState(trader: TraderKey): TraderState | undefined {
-    return this.tasks.get(this.homeTask(trader))?.loop.traderState(trader) ?? this.states.state(trader);
+    return this.tasks.get(this.homeTask(trader))?.loop.traderState(trader) ?? this.committedStates.state(trader);
   }
 
   /** Listens to every event this server's tasks and market produce (after it is handed to the bus). */
@@ -504,7 +509,10 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       durationMs: this.config.gameDurationMs,
       lobby: this.config.gameStart === 'manual',
       onEvents: (events) => this.notify(events, this.listeners),
-      onCommitted: (events) => this.notify(events, this.committedListeners),
+      onCommitted: (events) => {
+        this.committedStates.committed(events);
+        this.notify(events, this.committedListeners);
+      },
     };
   }
 
