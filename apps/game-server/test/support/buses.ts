@@ -76,7 +76,7 @@ export interface TestBroker {
 
 /**
  * The broker of KAFKA_BROKERS when set (tests then share it: run Kafka test
- * files one at a time), else a fresh one from tools/kafka for this file.
+ * files one at a time, `--maxWorkers 1`), else a fresh one from tools/kafka for this file.
  */
 export async function testBroker(): Promise<TestBroker | undefined> {
   const given = process.env.KAFKA_BROKERS;
