@@ -32,8 +32,14 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** node with tsx's loader, not tsx's CLI: the CLI runs the tool in a child of its own, which a SIGKILL of the CLI would orphan. */
 const NODE_WITH_TSX = [process.execPath, ['--import', 'tsx', '--conditions=@banana-market/source']] as const;
 
-/** Event times from the next whole minute: what other tests wrote to share-price is older (Kafka refuses times over an hour ahead). */
-const RUN_START = Math.ceil(Date.now() / MINUTE) * MINUTE;
+/**
+ * Event times from the next whole minute after `now`: what other tests wrote to share-price is older (Kafka refuses
+ * times over an hour ahead). Taken when the prices are sent, not when the file loads: the running game's test, on
+ * the same broker before, stamps its prices with the time it runs, and once they were later than a start taken at
+ * load (the brokers and the game had taken half a minute) the stream time was past these prices' windows — the
+ * app dropped them as late and never alerted.
+ */
+const nextWholeMinute = (now: number) => Math.ceil(now / MINUTE) * MINUTE;
 /** "Within one window": the shorter of chapter 05's windows, the moving average's minute (the alert's is 10 minutes). */
 const ONE_WINDOW_MS = AVERAGE_WINDOW_MS;
 
@@ -110,14 +116,15 @@ async function liveRunAlerts(
     } else {
       // Prices as the game publishes them: {time, coins, forecast}, the record's timestamp the price's time.
       // 1.0 leaves the 10-minute average at or below 1.5; 3.0 takes it to 2.0, above: one alert, at once.
+      const start = nextWholeMinute(Date.now());
       const published = [
         { ms: 0, coins: 1.0 },
         { ms: SECOND, coins: 3.0 },
-      ].map(({ ms, coins }) => ({ key, value: { time: isoAt(RUN_START + ms), coins, forecast: 1 }, timestamp: RUN_START + ms }));
+      ].map(({ ms, coins }) => ({ key, value: { time: isoAt(start + ms), coins, forecast: 1 }, timestamp: start + ms }));
       const sentAt = Date.now();
       await outside.produce(PRICES_TOPIC, published);
 
-      const expected = { time: isoAt(RUN_START + SECOND), average: 2, prices: 2 };
+      const expected = { time: isoAt(start + SECOND), average: 2, prices: 2 };
       await whileRunning(eventually(() => expect(alerts.filter((r) => r.key === key).map((r) => r.value)).toEqual([expected]), ONE_WINDOW_MS));
       expect(Date.now() - sentAt).toBeLessThan(ONE_WINDOW_MS);
       // …and the live tool printed it as it arrived.
