@@ -57,8 +57,12 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   private readonly logger = new Logger('Game');
   private readonly listeners = new Set<GameListener>();
   private readonly committedListeners = new Set<GameListener>();
-  /** States this server's tasks committed that the view has not read back yet (a trader's state while its task is away). */
-  private readonly committedStates: CommittedStates;
+  /**
+   * States this server's tasks committed that the view has not read back yet (a trader's state while its task is
+   * away). Kafka only: the embedded bus's tasks never leave a running server, so its traders' states always come
+   * from their task, and this would be a Map write per order for nothing.
+   */
+  private readonly committedStates: CommittedStates | undefined;
   private readonly loads = new PlantationLoads();
   private readonly tasks = new Map<number, GameTask>();
   private leader: MarketLeader | undefined;
@@ -97,7 +101,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     private readonly metrics: GameMetrics,
   ) {
     this.rateLimiter = new ActionRateLimiter(config.actionRateLimit);
-    this.committedStates = new CommittedStates(states);
+    this.committedStates = bus.kind === 'kafka' ? new CommittedStates(states) : undefined;
     this.view = new GameLoop({ seed: config.seed, rules: config.rules, clock, role: 'task', externalLoad: () => this.loads.total() });
     this.view.start();
     this.feed = new MarketFeed(bus, cipher, this.loads, (record) => {
@@ -126,7 +130,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     this.leader?.stop();
     for (const task of this.tasks.values()) task.stop();
     this.view.stop();
-    this.committedStates.stop();
+    this.committedStates?.stop();
     await this.feed.stop();
   }
 
@@ -313,7 +317,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   traderState(trader: TraderKey): TraderState | undefined {
-    return this.tasks.get(this.homeTask(trader))?.loop.traderState(trader) ?? this.committedStates.state(trader);
+    return this.tasks.get(this.homeTask(trader))?.loop.traderState(trader) ?? (this.committedStates ?? this.states).state(trader);
   }
 
   /** Listens to every event this server's tasks and market produce (after it is handed to the bus). */
@@ -510,7 +514,7 @@ export class GameService implements OnModuleInit, OnApplicationBootstrap, OnAppl
       lobby: this.config.gameStart === 'manual',
       onEvents: (events) => this.notify(events, this.listeners),
       onCommitted: (events) => {
-        this.committedStates.committed(events);
+        this.committedStates?.committed(events);
         this.notify(events, this.committedListeners);
       },
     };

@@ -24,6 +24,8 @@ export class CommittedStates {
 
   constructor(private readonly view: StatesRead) {
     this.stopFollowing = view.onChange((trader, state) => {
+      // Every state the view reads comes here: with nothing unread (most of the time) there is no id to build.
+      if (this.unread.size === 0) return;
       const id = traderId(trader);
       const mine = this.unread.get(id);
       if (mine !== undefined && (state === undefined || !isLater(mine, state))) this.unread.delete(id);
