@@ -8,16 +8,17 @@
  * Names, one scheme for every participant (see liveTopic):
  *   application id (consumer group, changelog prefix)  live-NAME-NN-slug
  *   each output topic                                  live-NAME-TOPIC, e.g. live-alice-kata-05-price-alerts
- * NAME is the participant's name in Kafka's topic characters (A-Z a-z 0-9 . _ -,
- * anything else becomes "-"). The same name again resumes where the last run
- * stopped (its group's offsets, its stores' changelogs). The coach's ticker
+ * NAME is the participant's name in Kafka's topic characters, one spelling per
+ * name (liveNameOf: "_" is "__", "@" "_at_", a space "_sp_"). The same name
+ * again resumes where the last run stopped (its group's offsets, its stores'
+ * changelogs). The coach's ticker
  * follows the topics live-*-kata-05-price-alerts.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createKafkaClient, waitForGroupJoin, type Consumer, type SaslCredentials } from '@banana-market/kafka';
-import { LIVE_TOPIC_PREFIX } from '@banana-market/protocol';
+import { LIVE_TOPIC_PREFIX, liveNameOf } from '@banana-market/protocol';
 import { KafkaStreams, PROCESSING_GUARANTEES, type ProcessingGuarantee, type StreamsLogger, type Topology } from '../src/index.js';
 import type { Chapter } from './chapters.js';
 import type { KataSource } from './run-vitest.js';
@@ -25,19 +26,23 @@ import type { KataSource } from './run-vitest.js';
 /** Kafka's longest topic name. */
 const MAX_TOPIC_CHARS = 249;
 
-/** The participant's name as Kafka allows it in a topic name. */
-export function liveName(participant: string): string {
-  return participant.replace(/[^A-Za-z0-9._-]/g, '-');
-}
-
-/** Where the participant's live run writes what the kata writes to `topic`. */
+/**
+ * Where the participant's live run writes what the kata writes to `topic`. A name too long for Kafka
+ * throws (cutting it would give two names one topic).
+ */
 export function liveTopic(participant: string, topic: string): string {
-  return `${LIVE_TOPIC_PREFIX}${liveName(participant)}-${topic}`.slice(0, MAX_TOPIC_CHARS);
+  const name = `${LIVE_TOPIC_PREFIX}${liveNameOf(participant)}-${topic}`;
+  if (name.length > MAX_TOPIC_CHARS) {
+    throw new Error(
+      `--name ${JSON.stringify(participant)} makes the topic name ${name.length} characters long, over Kafka's ${MAX_TOPIC_CHARS}: choose a shorter name`,
+    );
+  }
+  return name;
 }
 
 /** The participant's consumer group for a chapter, and the prefix of its changelogs. */
 export function liveApplicationId(participant: string, chapter: Chapter): string {
-  return `${LIVE_TOPIC_PREFIX}${liveName(participant)}-${chapter.slug}`;
+  return `${LIVE_TOPIC_PREFIX}${liveNameOf(participant)}-${chapter.slug}`;
 }
 
 export interface LiveOptions {
@@ -68,6 +73,8 @@ export async function startLive(options: LiveOptions): Promise<LiveRun> {
   const { topology, processingGuarantee } = await loadKata(options.packageDir, options.source, chapter);
   const applicationId = liveApplicationId(participant, chapter);
   const outputTopicFor = (topic: string) => liveTopic(participant, topic);
+  // Named before anything starts: a name too long for Kafka stops here, with nothing created.
+  const outputTopics = topology.sinkTopics.map(outputTopicFor);
   const app = new KafkaStreams(topology, {
     applicationId,
     brokers: [...options.brokers],
@@ -78,7 +85,6 @@ export async function startLive(options: LiveOptions): Promise<LiveRun> {
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
   await app.start();
-  const outputTopics = topology.sinkTopics.map(outputTopicFor);
   let printer: Consumer | undefined;
   try {
     if (options.onOutput !== undefined && outputTopics.length > 0) printer = await printOutputs(options, outputTopics, options.onOutput);

@@ -16,4 +16,5 @@ export * from './rate-limit.js';
 export * from './asyncapi.js';
 export * from './game-report.js';
 export * from './morning.js';
+export * from './live-names.js';
 export * from './live-alerts.js';

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { LIVE_TOPIC_PREFIX } from './kafka-access.js';
+import { participantOfLiveName } from './live-names.js';
 import { isoTime } from './schemas.js';
 
 /** The topic chapter 05's kata writes its alerts to (chapters/05-…/given.ts); live, behind live-NAME-. */
@@ -15,10 +16,13 @@ export const KATA_PRICE_ALERTS_TOPIC = 'kata-05-price-alerts';
 
 const LIVE_ALERTS_SUFFIX = `-${KATA_PRICE_ALERTS_TOPIC}`;
 
-/** The participant whose live price alerts a topic holds (their name as the live tool spelled it), or undefined for any other topic. */
+/**
+ * The participant whose live price alerts a topic holds (their name as they typed it, liveNameOf undone),
+ * or undefined for any other topic, and for one whose NAME the live tool cannot have spelled.
+ */
 export function liveAlertsParticipant(topic: string): string | undefined {
   if (!topic.startsWith(LIVE_TOPIC_PREFIX) || !topic.endsWith(LIVE_ALERTS_SUFFIX)) return undefined;
-  const name = topic.slice(LIVE_TOPIC_PREFIX.length, topic.length - LIVE_ALERTS_SUFFIX.length);
+  const name = participantOfLiveName(topic.slice(LIVE_TOPIC_PREFIX.length, topic.length - LIVE_ALERTS_SUFFIX.length));
   return name === '' ? undefined : name;
 }
 

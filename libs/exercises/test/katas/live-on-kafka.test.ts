@@ -163,7 +163,7 @@ describe.skipIf(gameBroker === undefined)('npm run exercises -- --live 5 against
 
 describe.skipIf(broker === undefined)('npm run exercises -- --live 5 on a real broker', () => {
   const run = randomUUID().slice(0, 8);
-  // A space and an @, as defaultParticipant() gives: the topic spells them "-".
+  // A space and an @, as defaultParticipant() gives: the topic spells them "_sp_" and "_at_" (liveNameOf).
   const participant = `ada@room ${run}`;
   const started: ChildProcessWithoutNullStreams[] = [];
 
@@ -174,8 +174,13 @@ describe.skipIf(broker === undefined)('npm run exercises -- --live 5 on a real b
 
   it('names the participant’s topics and group after them, in the characters Kafka allows', () => {
     const chapter = listChapters(join(ROOT, 'libs/exercises/chapters')).find((c) => c.number === 5);
-    expect(liveTopic(participant, PRICE_ALERTS_TOPIC)).toBe(`live-ada-room-${run}-kata-05-price-alerts`);
-    expect(chapter && liveApplicationId(participant, chapter)).toBe(`live-ada-room-${run}-05-hopping-and-sliding-windows`);
+    expect(liveTopic(participant, PRICE_ALERTS_TOPIC)).toBe(`live-ada_at_room_sp_${run}-kata-05-price-alerts`);
+    expect(chapter && liveApplicationId(participant, chapter)).toBe(`live-ada_at_room_sp_${run}-05-hopping-and-sliding-windows`);
+    // Names that differ only where Kafka has no character get topics of their own.
+    const topics = [participant, `ada room ${run}`, `ada-room ${run}`, `ada_room ${run}`].map((name) => liveTopic(name, PRICE_ALERTS_TOPIC));
+    expect(new Set(topics).size).toBe(4);
+    // 64 spaces and letters spell a topic over Kafka's 249 characters: refused, not cut short into another's.
+    expect(() => liveTopic(`a${' '.repeat(63)}`, PRICE_ALERTS_TOPIC)).toThrow(/over Kafka's 249: choose a shorter name/);
   });
 
   it('writes the alert to the participant’s topic within one window, prints it, and closes on Ctrl-C', { timeout: 3 * ONE_WINDOW_MS }, async () => {
