@@ -42,6 +42,18 @@ export interface OwnedMessage {
   readonly headers?: Readonly<Record<string, Buffer>>;
 }
 
+/** A record of a committed transaction, where the broker put it (ExactlyOnceWriterOptions.onCommitted). */
+export interface CommittedRecord {
+  readonly owner: number;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  /** The record's timestamp (ms), as written. */
+  readonly timestamp: number;
+}
+
 interface Waiter {
   readonly owner: number;
   resolve(): void;
@@ -76,6 +88,12 @@ export interface ExactlyOnceWriterOptions {
    * memory (their waiters are rejected). Called before the waiters settle.
    */
   readonly onFailure: (error: Error, owners: ReadonlySet<number>) => void;
+  /**
+   * A transaction committed: its records, each where the broker put it, in write order — before the
+   * writes' promises resolve. Only records written to an explicit partition have a place the writer
+   * knows: a transaction with any other record reports none (its records are read back as anyone's).
+   */
+  readonly onCommitted?: (records: readonly CommittedRecord[]) => void;
 }
 
 /** What an owner handed over with writeAtCommit could not be made: its transaction is not sent (nothing the broker did). */
@@ -322,13 +340,14 @@ export class ExactlyOnceWriter {
         throw sent.reason;
       }
       // Where this transaction's records begin: known to be acknowledged once it commits, unknown until then.
-      const written = firstOffsets(sent.value);
+      const written = firstOffsets(sent.value.offsets);
       for (const id of written.keys()) this.acknowledgedFrom.delete(id);
       if (offsetsDone.status === 'rejected') throw offsetsDone.reason;
       await transaction.commit();
       for (const [id, first] of written) this.acknowledgedFrom.set(id, first);
       if (offsets.length > 0) this.offsetsAcknowledged = true;
       for (const o of offsets) this.seedCommitted(o.owner, o.topic, o.partition, o.next);
+      this.reportCommitted(batch.messages, sent.value.records);
       for (const w of batch.waiters) w.resolve();
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
@@ -348,6 +367,23 @@ export class ExactlyOnceWriter {
     }
   }
 
+  /** onCommitted, with the records whose places the sends told (a throwing listener fails nothing: the transaction is committed). */
+  private reportCommitted(messages: Batch['messages'], places: readonly RecordPlace[] | undefined): void {
+    const listener = this.options.onCommitted;
+    if (listener === undefined || places === undefined || messages.length === 0) return;
+    const records: CommittedRecord[] = new Array(messages.length);
+    for (let i = 0; i < messages.length; i += 1) {
+      const m = messages[i];
+      const { partition, offset, timestamp } = places[i];
+      records[i] = { owner: m.owner, topic: m.topic, partition, offset, key: m.key, value: m.value, timestamp };
+    }
+    try {
+      listener(records);
+    } catch (err) {
+      this.options.logger.error(`a listener of committed records failed: ${String(err)}`);
+    }
+  }
+
   /**
    * A send that failed may have written some of its records (the client marks a failure that came back
    * from producing with `produced`; one before it — metadata, AddPartitionsToTxn — wrote nothing): then
@@ -362,10 +398,19 @@ export class ExactlyOnceWriter {
   /**
    * Writes the transaction's records in sends the broker accepts (request-size.ts: at most
    * MAX_BATCH_BYTES for any one partition), one send after the other, so each partition keeps its
-   * order. A usual transaction is one send. Resolves with every record's offset.
+   * order. A usual transaction is one send. Resolves with where each send's records begin per partition
+   * and, when every record names its partition, each record's place (in `messages` order): a send's
+   * records of one partition follow each other from the offset the broker gave that partition.
    */
-  private async sendInChunks(txn: Awaited<ReturnType<Producer['beginTransaction']>>, messages: Batch['messages']): Promise<RecordOffset[]> {
+  private async sendInChunks(
+    txn: Awaited<ReturnType<Producer['beginTransaction']>>,
+    messages: Batch['messages'],
+  ): Promise<{ offsets: RecordOffset[]; records: RecordPlace[] | undefined }> {
     const offsets: RecordOffset[] = [];
+    const placed = messages.every((m) => m.partition !== undefined);
+    let records: RecordPlace[] | undefined = placed ? [] : undefined;
+    // One time for the transaction's records, written into them: what onCommitted reports is what a consumer reads.
+    const timestamp = Date.now();
     for (const chunk of inRequestSizedRuns(messages, recordBytes, (m) => `${m.topic}/${m.partition}`)) {
       const sent = await txn.send({
         messages: chunk.map((m) => ({
@@ -373,12 +418,29 @@ export class ExactlyOnceWriter {
           key: m.key ?? undefined,
           value: m.value as Buffer,
           partition: m.partition,
+          timestamp: BigInt(timestamp),
           headers: headerMap(m.headers),
         })),
       });
-      offsets.push(...(sent.offsets ?? []));
+      const bases = sent.offsets ?? [];
+      offsets.push(...bases);
+      if (records === undefined) continue;
+      const nextOffset = new Map<string, bigint>();
+      for (const { topic, partition, offset } of bases) nextOffset.set(`${topic}/${partition}`, offset);
+      for (const m of chunk) {
+        const partition = m.partition as number;
+        const id = `${m.topic}/${partition}`;
+        const offset = nextOffset.get(id);
+        if (offset === undefined) {
+          // A send the broker answered without this partition's offset: the places of this transaction are unknown.
+          records = undefined;
+          break;
+        }
+        nextOffset.set(id, offset + 1n);
+        records.push({ partition, offset, timestamp });
+      }
     }
-    return offsets;
+    return { offsets, records };
   }
 
   /** The batch's offsets, and for an owner that wrote without consuming, its last committed ones (so that a stale member is fenced). */
@@ -393,9 +455,10 @@ export class ExactlyOnceWriter {
   }
 }
 
-/** "topic/partition" → the first offset a send wrote there (the lowest base offset of its batches). */
-/** One record's place, as a send reports it. */
+/** Where a send's records begin in a partition, as the send reports it. */
 type RecordOffset = { topic: string; partition: number; offset: bigint };
+/** Where one record went, and its timestamp. */
+type RecordPlace = { readonly partition: number; readonly offset: bigint; readonly timestamp: number };
 
 /** The client writes header names as given: bytes, not strings. */
 function headerMap(headers: OwnedMessage['headers']): Map<Buffer, Buffer> | undefined {
@@ -410,6 +473,7 @@ function taken(owner: number, take: () => readonly OwnedMessage[]): readonly Own
   }
 }
 
+/** "topic/partition" → the first offset a send wrote there (the lowest base offset of its batches). */
 function firstOffsets(offsets: readonly RecordOffset[] | undefined): Map<string, bigint> {
   const first = new Map<string, bigint>();
   for (const { topic, partition, offset } of offsets ?? []) {

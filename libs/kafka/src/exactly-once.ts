@@ -8,6 +8,7 @@ export {
   ExactlyOnceWriter,
   memberTransactionalId,
   TakeFailedError,
+  type CommittedRecord,
   type ExactlyOnceWriterOptions,
   type HangingOutcome,
   type HangingPartition,

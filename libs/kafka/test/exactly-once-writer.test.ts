@@ -16,6 +16,7 @@ import {
   stableCommittedOffsets,
   stuckTransactions,
   TakeFailedError,
+  type CommittedRecord,
 } from '../src/exactly-once.js';
 import { ensureTopics, readToEnd } from '../src/index.js';
 import { bootstrap, noBroker, uniqueName, useKafka } from './support/kafka.js';
@@ -217,16 +218,18 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
     });
   }, 60_000);
 
-  it('commits a transaction of several MiB to one partition, in order: its records are sent in chunks under message.max.bytes', async () => {
+  it('commits a transaction of several MiB to one partition, in order: its records are sent in chunks under message.max.bytes, and reported where they went', async () => {
     const [output, groupId] = [uniqueName('eo-large'), uniqueName('eo-large-group')];
     await ensureTopics(admin, [{ name: output, partitions: 1 }]);
     const options = memberOptions('eo-large', groupId);
     const producer = memberProducer(options);
     const errors: string[] = [];
+    const reported: CommittedRecord[][] = [];
     const writer = new ExactlyOnceWriter(producer, {
       groupMember: () => undefined,
       logger: { error: (line) => errors.push(line) },
       onFailure: () => undefined,
+      onCommitted: (records) => reported.push([...records]),
     });
     try {
       // 12,000 answers of ~300 bytes for one partition (~3.6 MB): what a backlog of orders answers in one transaction.
@@ -239,6 +242,18 @@ describe.skipIf(noBroker)('ExactlyOnceWriter on a real broker', () => {
       const read = async () =>
         (await readToEnd(kafka, admin, [output], { timeoutMs: 10_000 })).map(({ message }) => Number(String(message.value).split(':')[0]));
       await expect.poll(read, { timeout: 20_000 }).toEqual(records.map((_, i) => i));
+      // Every record reported at the offset it was read at, across the chunks, with the timestamp it carries.
+      const stored = await readToEnd(kafka, admin, [output], { timeoutMs: 10_000 });
+      expect(reported).toHaveLength(1);
+      const place = (partition: number, offset: bigint | string, value: Buffer | null) => `${partition}@${offset} ${String(value).split(':')[0]}`;
+      expect(reported[0].map((r) => place(r.partition, r.offset, r.value))).toEqual(
+        stored.map(({ partition, message }) => place(partition, message.offset, message.value)),
+      );
+      expect(new Set(reported[0].map((r) => r.owner))).toEqual(new Set([0]));
+      expect(reported[0].map((r) => String(r.timestamp))).toEqual(stored.map(({ message }) => message.timestamp));
+      // A record the client places itself (no partition): the writer does not know where it went, and reports none of its transaction.
+      await writer.write(0, output, [{ key: Buffer.from('k'), value: Buffer.from('placed by the client') }]);
+      expect(reported).toHaveLength(1);
     } finally {
       await writer.close().catch(() => undefined);
       await producer.close().catch(() => undefined);
