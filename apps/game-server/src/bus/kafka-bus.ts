@@ -39,6 +39,8 @@ import {
   type SaslCredentials,
 } from '@banana-market/kafka';
 import type { RecordAuthentication } from './record-authentication.js';
+import type { ReadBackCounts } from './commit-read-back.js';
+import { partitionForKey } from './key-partitioner.js';
 import { KafkaSubscription, toBusMessage } from './kafka-subscription.js';
 import { KafkaTaskGroup } from './kafka-task-group.js';
 import { PhaseTimer } from './phase-timer.js';
@@ -96,6 +98,11 @@ const PROBE_DELAYS = { minTimeout: 250, factor: 1.5, maxTimeout: 2_000 };
 const PROBE_TIMEOUT_MS = 3_000;
 /** How long stopping a consumer or producer of a lost broker may take before it is left behind. */
 const STOP_TIMEOUT_MS = 3_000;
+/**
+ * How often the partitions that read models do not fetch (their records come from this process's
+ * commits) are checked for records somebody else wrote there: the longest such a record waits.
+ */
+const PAUSED_CHECK_MS = 1_000;
 
 const OK: BusHealth = Object.freeze({ status: 'ok' });
 
@@ -119,6 +126,10 @@ export class KafkaBus implements MessageBus {
   private topicsReady: Promise<void> = Promise.resolve();
   /** Topics ensureTopics has created or checked (partition counts included). */
   private readonly checkedTopics = new Set<string>();
+  /** Their partition counts: a keyed write is placed here (as the producers would), so that a commit knows where each record went. */
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly pausedCheck: NodeJS.Timeout;
+  private checkingPaused = false;
   private closed = false;
   /** Signs what the bus writes and checks what it reads (authenticateRecords); none: neither. */
   private authentication: RecordAuthentication | undefined;
@@ -130,6 +141,8 @@ export class KafkaBus implements MessageBus {
     private producer: Producer,
   ) {
     this.writer = new SendingWriter(producer, this.logger, (err) => this.sendFailed(err));
+    this.pausedCheck = setInterval(() => void this.checkPausedPartitions(), PAUSED_CHECK_MS);
+    this.pausedCheck.unref();
     const heartbeatMs = options.heartbeatMs ?? 3_000;
     if (heartbeatMs > 0) {
       this.heartbeat = setInterval(() => void this.checkBroker(), heartbeatMs);
@@ -160,13 +173,18 @@ export class KafkaBus implements MessageBus {
     this.authentication = authentication;
   }
 
-  /** The messages as the writers take them: bytes, and the server's signature when records are authenticated. */
+  /**
+   * The messages as the writers take them: bytes, placed (a keyed one in its key's partition, as Kafka's
+   * partitioner places it), and the server's signature when records are authenticated.
+   */
   private outgoing(topic: string, messages: readonly OutgoingMessage[]) {
     const authentication = this.authentication;
+    const partitions = this.partitionCounts.get(topic);
     return messages.map((m) => {
       const key = toBuffer(m.key);
       const value = toBuffer(m.value);
-      return { key, value, partition: m.partition, headers: authentication?.headersFor(topic, key, value) };
+      const partition = m.partition ?? (key === null || partitions === undefined ? undefined : partitionForKey(topic, key, partitions));
+      return { key, value, partition, headers: authentication?.headersFor(topic, key, value) };
     });
   }
 
@@ -190,7 +208,10 @@ export class KafkaBus implements MessageBus {
       const unchecked = specs.filter((spec) => !this.checkedTopics.has(spec.name));
       if (unchecked.length === 0) return;
       const created = await ensureTopics(this.admin, unchecked);
-      for (const spec of unchecked) this.checkedTopics.add(spec.name);
+      for (const spec of unchecked) {
+        this.checkedTopics.add(spec.name);
+        this.partitionCounts.set(spec.name, spec.partitions);
+      }
       const partitionsOf = new Map(specs.map((s) => [s.name, s.partitions]));
       if (created.length > 0) this.logger.log(`created topics: ${created.map((name) => `${name} (${partitionsOf.get(name)})`).join(', ')}`);
     });
@@ -219,6 +240,12 @@ export class KafkaBus implements MessageBus {
         admin: () => this.admin,
         brokerLost: (err) => this.brokerLost(err),
         fail: (err) => this.fail(err),
+        committed: (records, ownsTask) => {
+          for (const subscription of this.subscriptions) subscription.committed(records, ownsTask);
+        },
+        tasksLeft: (partitions) => {
+          for (const subscription of this.subscriptions) subscription.tasksLeft(partitions);
+        },
       },
       {
         ...options,
@@ -260,6 +287,7 @@ export class KafkaBus implements MessageBus {
           return admitted === undefined ? undefined : options.onMessage(admitted);
         },
       },
+      options.onMessage,
     );
     this.subscriptions.add(subscription);
     try {
@@ -275,6 +303,40 @@ export class KafkaBus implements MessageBus {
         await subscription.close();
       },
     };
+  }
+
+  /** Per subscription that takes its own writes from commits (ownWritesFromCommits), by group: where its records came from. */
+  readBackCounts(): ReadonlyMap<string, ReadBackCounts> {
+    const counts = new Map<string, ReadBackCounts>();
+    for (const subscription of this.subscriptions) {
+      const own = subscription.readBackCounts();
+      if (own !== undefined) counts.set(subscription.options.groupId, own);
+    }
+    return counts;
+  }
+
+  /**
+   * The partitions read models do not fetch, against the broker's last stable offsets: one where somebody
+   * else wrote since (another server's task, a forger) is fetched again (CommitReadBack.endsChecked).
+   */
+  private async checkPausedPartitions(): Promise<void> {
+    if (this.closed || this.checkingPaused || this.currentHealth.status !== 'ok') return;
+    const topics = new Set<string>();
+    for (const subscription of this.subscriptions) for (const { topic } of subscription.pausedPartitions()) topics.add(topic);
+    if (topics.size === 0) return;
+    this.checkingPaused = true;
+    try {
+      for (const topic of topics) {
+        const offsets = await this.admin.fetchTopicOffsets(topic);
+        const ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+        for (const subscription of this.subscriptions) subscription.endsChecked(topic, ends);
+      }
+    } catch (err) {
+      // The heartbeat and the writers tell an outage; a check that failed is made again in a second.
+      this.logger.debug(`checking the paused partitions failed: ${brokerErrorText(err)}`);
+    } finally {
+      this.checkingPaused = false;
+    }
   }
 
   /** Follows the players' topics that match (read as they are: they are not the server's, nothing to authenticate). */
@@ -301,6 +363,7 @@ export class KafkaBus implements MessageBus {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.pausedCheck);
     await Promise.all([...this.subscriptions].map((s) => s.stopConsumer()));
     this.subscriptions.clear();
     await Promise.all([...this.taskGroups].map((g) => g.close()));

@@ -3,7 +3,9 @@
  * restarted by the bus after an outage. Watchers (commitOffsets false) commit
  * nothing; the others commit at-least-once: the consumer's own offset commit,
  * once what the handler published through the server's writer is
- * acknowledged (exactly-once is the task groups', KafkaTaskGroup).
+ * acknowledged (exactly-once is the task groups', KafkaTaskGroup). A watcher
+ * with ownWritesFromCommits is handed what this process's tasks commit from
+ * their commits, and fetches the rest (CommitReadBack).
  */
 import type { Logger } from '@nestjs/common';
 import {
@@ -18,6 +20,8 @@ import {
   type Kafka,
   type SendingWriter,
 } from '@banana-market/kafka';
+import type { CommittedRecord } from '@banana-market/kafka/exactly-once';
+import { CommitReadBack, type ReadBackCounts } from './commit-read-back.js';
 import type { BusMessage, SubscribeOptions } from './message-bus.js';
 
 /** What a subscription needs of its bus. */
@@ -41,16 +45,110 @@ export class KafkaSubscription {
   private commits: Promise<void> = Promise.resolve();
   /** How many consumers this subscription started (a watcher's restart joins a group of its own). */
   private starts = 0;
+  /** With ownWritesFromCommits: which records come from this process's commits, which from the consumer. */
+  private readonly readBack: CommitReadBack<CommittedRecord> | undefined;
   closed = false;
 
+  /** `handOwn`: the handler of records this process committed (they need no admission: the server wrote them). */
   constructor(
     private readonly host: SubscriptionHost,
     readonly options: SubscribeOptions,
+    private readonly handOwn: (message: BusMessage) => Promise<void> | void = options.onMessage,
   ) {
     // Checked once, not at every restart after an outage. 0 would have the broker answer every fetch at once, full or
     // not: a consumer fetching in a tight loop.
     const { bulkReadDelayMs } = options;
     if (bulkReadDelayMs !== undefined && !(bulkReadDelayMs >= 1)) throw new Error(`bulkReadDelayMs must be at least 1 ms, got ${bulkReadDelayMs}`);
+    if (options.ownWritesFromCommits === true) {
+      // A committing subscription's offsets are its consumer's: records it is handed otherwise would never commit.
+      if (options.commitOffsets !== false) throw new Error('ownWritesFromCommits is for watchers: set commitOffsets to false');
+      // kafkajs refuses both while its consumer is not running (it crashed with the broker, it restarts): the bus then
+      // starts a new consumer, which fetches every partition from where the gates say (consumerRestarted).
+      const control = {
+        pause: (topic: string, partition: number) =>
+          this.controlConsumer(`pause ${topic}/${partition}`, (c) => c.pause([{ topic, partitions: [partition] }])),
+        resume: (topic: string, partition: number, from: bigint) =>
+          this.controlConsumer(`resume ${topic}/${partition} at ${from}`, (c) => {
+            c.seek({ topic, partition, offset: String(from) });
+            c.resume([{ topic, partitions: [partition] }]);
+          }),
+      };
+      this.readBack = new CommitReadBack(new Set(options.topics), control, (record) => this.handOver(record));
+    }
+  }
+
+  /** Records a task of this process committed: handed over now, those that follow what was handed over (CommitReadBack). */
+  committed(records: readonly CommittedRecord[], ownsTask: (task: number) => boolean): void {
+    const readBack = this.readBack;
+    if (readBack === undefined || this.consumer === undefined || this.host.writer.suspended) return;
+    readBack.committed(records, ownsTask);
+  }
+
+  /** Tasks that left this process: their partitions are fetched again. */
+  tasksLeft(partitions: readonly number[]): void {
+    this.readBack?.tasksLeft(partitions);
+  }
+
+  /** The partitions not fetched now, to check against the broker's ends (endsChecked). */
+  pausedPartitions(): Array<{ readonly topic: string; readonly partition: number }> {
+    return this.readBack?.pausedPartitions() ?? [];
+  }
+
+  endsChecked(topic: string, ends: ReadonlyMap<number, bigint>): void {
+    this.readBack?.endsChecked(topic, ends);
+  }
+
+  /** Where this subscription's records came from (undefined: it fetches everything). */
+  readBackCounts(): ReadBackCounts | undefined {
+    return this.readBack?.counts();
+  }
+
+  /**
+   * One record of this process's commit, as the consumer would hand it over: without its headers (the
+   * server's signature, which only admission reads).
+   */
+  private handOver(record: CommittedRecord): void {
+    const message: BusMessage = {
+      topic: record.topic,
+      partition: record.partition,
+      offset: String(record.offset),
+      key: record.key,
+      value: record.value,
+      timestamp: record.timestamp,
+    };
+    try {
+      const handled = this.handOwn(message);
+      if (handled !== undefined) void handled.catch((err: unknown) => this.handlerFailed(message, err));
+    } catch (err) {
+      this.handlerFailed(message, err);
+    }
+  }
+
+  /** Pauses or resumes the running consumer; one that is not running is left alone (see the constructor). */
+  private controlConsumer(what: string, act: (consumer: Consumer) => void): void {
+    const consumer = this.consumer;
+    if (consumer === undefined) return;
+    try {
+      act(consumer);
+    } catch (err) {
+      this.host.logger.warn(`consumer group ${this.options.groupId} could not ${what}: ${String(err)}`);
+    }
+  }
+
+  /** A fetched record of a subscription that takes its own writes from commits: its handler is synchronous, as the commits' is. */
+  private handFetched(message: BusMessage): void {
+    try {
+      const handled = this.options.onMessage(message);
+      if (handled !== undefined) void handled.catch((err: unknown) => this.handlerFailed(message, err));
+    } catch (err) {
+      this.handlerFailed(message, err);
+    }
+  }
+
+  private handlerFailed(message: BusMessage, err: unknown): void {
+    this.host.logger.error(
+      `consumer group ${this.options.groupId} failed on ${message.topic}/${message.partition}@${message.offset}: ${String(err)}`,
+    );
   }
 
   /** Starts a consumer; resolves once it joined its group. */
@@ -75,7 +173,11 @@ export class KafkaSubscription {
       retry: { retries: 5, restartOnFailure: async () => this.consumer === consumer },
     });
     this.consumer = consumer;
+    this.readBack?.consumerRestarted();
+    const readBack = this.readBack;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarting its consumer makes it anew: nothing paused, read from where the group stands.
+      if (this.consumer === consumer && payload.restart) readBack?.consumerRestarted();
       if (this.consumer === consumer && isBrokerLoss(payload.error)) host.brokerLost(payload.error);
     });
     await consumer.connect();
@@ -86,6 +188,11 @@ export class KafkaSubscription {
       eachMessage: async ({ topic, partition, message }) => {
         // A consumer of a broker that went away may still hand over what it fetched: it is read again on recovery.
         if (this.consumer !== consumer || host.writer.suspended) return;
+        if (readBack !== undefined) {
+          // Skipped when a commit handed it over already; else handed over, then the commits queued behind it.
+          readBack.fetchedRecord(topic, partition, BigInt(message.offset), () => this.handFetched(toBusMessage({ topic, partition, message })));
+          return;
+        }
         try {
           await options.onMessage(toBusMessage({ topic, partition, message }));
         } catch (err) {

@@ -38,6 +38,7 @@ import {
   TakeFailedError,
   type Admin,
   type Consumer,
+  type CommittedRecord,
   type HangingPartition,
   type MemberClientOptions,
   type OwnedMessage,
@@ -65,6 +66,10 @@ export interface TaskGroupHost {
   brokerLost(error: unknown): void;
   /** What the bus cannot recover from. */
   fail(error: Error): void;
+  /** A transaction of the member committed: its records, where the broker put them; `ownsTask` says whether a task is still this member's. */
+  committed(records: readonly CommittedRecord[], ownsTask: (task: number) => boolean): void;
+  /** Tasks this member no longer holds. */
+  tasksLeft(partitions: readonly number[]): void;
 }
 
 /** A member leaves the group within this when its process dies (SIGKILL): its tasks move within ≈ 6–10 s. */
@@ -145,8 +150,12 @@ export class KafkaTaskGroup {
       onFailure: (error, owners) => this.commitFailed(error, owners),
       // -1 for a task no longer held: refused, as it must be.
       generationOf: (owner) => this.tasks.get(owner)?.generation ?? -1,
+      onCommitted: (records) => host.committed(records, this.ownsTask),
     });
   }
+
+  /** Whether task `partition` is this member's and running (made once: every commit asks it). */
+  private readonly ownsTask = (partition: number): boolean => this.tasks.get(partition)?.state === 'ready';
 
   get isClosed(): boolean {
     return this.closed;
@@ -503,6 +512,7 @@ export class KafkaTaskGroup {
   }
 
   private revoked(partitions: number[]): void {
+    this.host.tasksLeft(partitions);
     try {
       this.options.onRevoked(partitions.sort((a, b) => a - b));
     } catch (err) {

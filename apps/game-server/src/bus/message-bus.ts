@@ -66,6 +66,15 @@ export interface SubscribeOptions {
    * committed. The embedded bus hands every message over at once whatever this says.
    */
   readonly bulkReadDelayMs?: number;
+  /**
+   * For a read model of the server's own output (commitOffsets false): what this process's tasks commit
+   * to these topics is handed over at their commit, with the offsets the broker gave it, rather than
+   * fetched back; the partitions of this process's tasks are not fetched while nothing else writes there
+   * (looked for every second, and at every commit). Every record is still handed over once, in order per
+   * partition; the handler is called synchronously (a promise it returns is not awaited). Kafka only:
+   * the embedded bus hands everything over at once anyway.
+   */
+  readonly ownWritesFromCommits?: boolean;
 }
 
 /** Task p of a task group: partition p of every (co-partitioned) topic of the group. */

@@ -56,8 +56,9 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
       groupId: this.groupId,
       topics: [TOPICS.txnResults.name, TOPICS.txnRejections.name],
       commitOffsets: false,
-      // Read in bulk: this server's own answers come from its commits (onCommitted) at once; only another server's wait this long more.
+      // Read in bulk: this server's own answers come from its commits at once (not fetched back); only another server's wait this long more.
       bulkReadDelayMs: REMOTE_ANSWER_READ_DELAY_MS,
+      ownWritesFromCommits: true,
       onMessage: (message) => this.receive(message),
     });
   }

@@ -24,7 +24,7 @@ export class TopicFollower {
     private readonly topic: string,
     private readonly groupIdPrefix: string,
     private readonly apply: (message: BusMessage) => void,
-    private readonly options: Pick<SubscribeOptions, 'bulkReadDelayMs'> = {},
+    private readonly options: Pick<SubscribeOptions, 'bulkReadDelayMs' | 'ownWritesFromCommits'> = {},
   ) {}
 
   /**
@@ -51,6 +51,7 @@ export class TopicFollower {
       fromBeginning: true,
       commitOffsets: false,
       bulkReadDelayMs: this.options.bulkReadDelayMs,
+      ownWritesFromCommits: this.options.ownWritesFromCommits,
       onMessage: (message) => this.deliver(message),
     });
   }

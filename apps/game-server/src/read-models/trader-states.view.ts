@@ -50,9 +50,10 @@ export class TraderStatesView implements OnModuleInit, OnApplicationShutdown {
   readonly ready: Promise<void>;
 
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {
-    // A state per order: read in bulk, the leaderboard and the pages may be that late.
+    // A state per order: read in bulk, the leaderboard and the pages may be that late. This server's own states come from its commits.
     this.follower = new TopicFollower(bus, TOPICS.traderStates.name, 'banana-market-states-view', (m) => this.apply(m), {
       bulkReadDelayMs: STATES_READ_DELAY_MS,
+      ownWritesFromCommits: true,
     });
     this.ready = new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject };

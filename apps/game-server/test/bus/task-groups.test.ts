@@ -278,6 +278,64 @@ describe.each(BUS_KINDS)('task groups on the %s bus', (kind) => {
     }, 90_000);
 
   if (kind === 'kafka')
+    it('hands a read model what its tasks commit from the commits, each record once and in order, and fetches what anyone else writes', async (ctx) => {
+      skipUnlessAvailable(ctx);
+      const bus = (await openBus()) as KafkaBus;
+      const [input, out] = [unique('orders'), unique('answers')];
+      await bus.ensureTopics([spec(input, 8), spec(out, 8)]);
+      const tasks = await bus.subscribeTasks(echoGroup(recorder(), unique('answering'), [input], out));
+      const groupId = unique('read-model');
+      const read: BusMessage[] = [];
+      const watcher = await bus.subscribe({
+        groupId,
+        topics: [out],
+        fromBeginning: true,
+        commitOffsets: false,
+        ownWritesFromCommits: true,
+        onMessage: (message) => void read.push(message),
+      });
+      /** What the read model was handed is what the topic holds: every record once, in offset order per partition. */
+      const readMatchesTopic = async () => {
+        const held = await bus.readTopic(out);
+        const place = (m: BusMessage) => `${m.partition}@${m.offset} ${textOf(m)}`;
+        for (let p = 0; p < 8; p += 1) {
+          expect(read.filter((m) => m.partition === p).map(place)).toEqual(held.filter((m) => m.partition === p).map(place));
+        }
+      };
+      let sent = 0;
+      const send = async (count: number) => {
+        const batch = Array.from({ length: count }, (_, i) => ({ key: null, value: `m${sent + i}`, partition: (sent + i) % 8 }));
+        sent += count;
+        await bus.publish(input, batch);
+        await eventually(() => expect(read.filter((m) => textOf(m).startsWith('echo'))).toHaveLength(sent));
+      };
+      // The consumer hands over the first answers (where it stands is unknown until then), the commits the rest.
+      for (let round = 0; round < 10; round += 1) await send(40);
+      await readMatchesTopic();
+      const counts = () => bus.readBackCounts().get(groupId);
+      expect(counts()?.fromCommits).toBeGreaterThan(200);
+      await eventually(() => expect(counts()?.paused).toHaveLength(8));
+
+      // Somebody else writes to a paused partition: the check of the paused partitions finds it and fetches it.
+      await bus.publish(out, [{ key: null, value: 'foreign 3', partition: 3 }]);
+      await eventually(() => expect(read.map(textOf)).toContain('foreign 3'), 10_000);
+      await send(40);
+      await readMatchesTopic();
+      // Caught up again: its own answers come from the commits, the partition is not fetched.
+      await eventually(() => expect(counts()?.paused).toContain(`${out}/3`));
+
+      // The tasks leave: every partition is fetched again, from where the commits stopped.
+      await tasks.close();
+      expect(counts()?.paused).toEqual([]);
+      await bus.publish(out, [{ key: null, value: 'foreign 5', partition: 5 }]);
+      await eventually(() => expect(read.map(textOf)).toContain('foreign 5'));
+      await readMatchesTopic();
+      expect(new Set(read.map((m) => `${m.partition}@${m.offset}`)).size).toBe(read.length);
+      await watcher.close();
+      await closeBus(bus);
+    }, 90_000);
+
+  if (kind === 'kafka')
     describe('several servers in one group (Kafka)', () => {
       it('splits 8 tasks 4/4 co-partitioned over 3 topics, fences the moved tasks on their old owner, and hands their state over exactly', async (ctx) => {
         skipUnlessAvailable(ctx);
