@@ -40,6 +40,8 @@ export interface OwnedMessage {
   readonly value: Buffer | null;
   readonly partition?: number;
   readonly headers?: Readonly<Record<string, Buffer>>;
+  /** The writer's caller's own about the record (e.g. what its value decodes to): not written, handed to onCommitted. */
+  readonly context?: unknown;
 }
 
 /** A record of a committed transaction, where the broker put it (ExactlyOnceWriterOptions.onCommitted). */
@@ -52,6 +54,8 @@ export interface CommittedRecord {
   readonly value: Buffer | null;
   /** The record's timestamp (ms), as written. */
   readonly timestamp: number;
+  /** OwnedMessage.context, as written. */
+  readonly context?: unknown;
 }
 
 interface Waiter {
@@ -136,7 +140,8 @@ export class ExactlyOnceWriter {
   /** Queues messages of `owner` for the next transaction; resolves once it committed. */
   write(owner: number, topic: string, messages: readonly OwnedMessage[]): Promise<void> {
     return this.enqueue(owner, (batch) => {
-      for (const m of messages) batch.messages.push({ owner, topic, key: m.key, value: m.value, partition: m.partition, headers: m.headers });
+      for (const m of messages)
+        batch.messages.push({ owner, topic, key: m.key, value: m.value, partition: m.partition, headers: m.headers, context: m.context });
     });
   }
 
@@ -375,7 +380,7 @@ export class ExactlyOnceWriter {
     for (let i = 0; i < messages.length; i += 1) {
       const m = messages[i];
       const { partition, offset, timestamp } = places[i];
-      records[i] = { owner: m.owner, topic: m.topic, partition, offset, key: m.key, value: m.value, timestamp };
+      records[i] = { owner: m.owner, topic: m.topic, partition, offset, key: m.key, value: m.value, timestamp, context: m.context };
     }
     try {
       listener(records);

@@ -175,7 +175,8 @@ export class KafkaBus implements MessageBus {
 
   /**
    * The messages as the writers take them: bytes, placed (a keyed one in its key's partition, as Kafka's
-   * partitioner places it), and the server's signature when records are authenticated.
+   * partitioner places it), the server's signature when records are authenticated, and what the value
+   * decodes to when the publisher gave it (handed over with the commit to the read models, never written).
    */
   private outgoing(topic: string, messages: readonly OutgoingMessage[]) {
     const authentication = this.authentication;
@@ -184,7 +185,7 @@ export class KafkaBus implements MessageBus {
       const key = toBuffer(m.key);
       const value = toBuffer(m.value);
       const partition = m.partition ?? (key === null || partitions === undefined ? undefined : partitionForKey(topic, key, partitions));
-      return { key, value, partition, headers: authentication?.headersFor(topic, key, value) };
+      return { key, value, partition, headers: authentication?.headersFor(topic, key, value), context: m.decoded };
     });
   }
 

@@ -105,10 +105,11 @@ export class KafkaSubscription {
 
   /**
    * One record of this process's commit, as the consumer would hand it over: without its headers (the
-   * server's signature, which only admission reads).
+   * server's signature, which only admission reads), and with what its value decodes to when the
+   * publisher gave it (OutgoingMessage.decoded: the reader need not decode what this process encoded).
    */
   private handOver(record: CommittedRecord): void {
-    const message: BusMessage = {
+    const fields = {
       topic: record.topic,
       partition: record.partition,
       offset: String(record.offset),
@@ -116,6 +117,7 @@ export class KafkaSubscription {
       value: record.value,
       timestamp: record.timestamp,
     };
+    const message: BusMessage = record.context === undefined ? fields : { ...fields, decoded: record.context as object };
     try {
       const handled = this.handOwn(message);
       if (handled !== undefined) void handled.catch((err: unknown) => this.handlerFailed(message, err));

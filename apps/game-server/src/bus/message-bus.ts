@@ -20,7 +20,8 @@ export interface OutgoingMessage {
   /**
    * What `value` decodes to (frozen), when the publisher has it: the embedded bus hands it to its
    * consumers with the bytes (BusMessage.decoded), so that a reader in this process need not decode
-   * what this process just encoded. The Kafka bus ignores it: its readers decode (and authenticate) what they read.
+   * what this process just encoded; the Kafka bus with what a task's commit hands over (ownWritesFromCommits).
+   * What Kafka's consumers fetch has none: its readers decode (and authenticate) it.
    */
   readonly decoded?: object;
 }
@@ -37,7 +38,7 @@ export interface BusMessage {
   readonly headers?: ReadonlyMap<string, Buffer>;
   /** On a topic players write (an action topic): true when the server wrote it (its signature checked; Kafka only). */
   readonly serverSigned?: boolean;
-  /** OutgoingMessage.decoded as published in this process (embedded bus only): what `value` decodes to. */
+  /** OutgoingMessage.decoded as published in this process (embedded bus, or a Kafka commit handed over): what `value` decodes to. */
   readonly decoded?: object;
 }
 

@@ -88,7 +88,7 @@ export class EngineEventPublisher {
   /** The bytes each trader's answers go out under (made once: publish runs for every order). */
   private readonly keyOf: TraderKeyBytes = (trader) => this.keyFor(trader);
 
-  /** `rememberValues`: see toTopicMessage (for a bus that hands the values to its consumers: the embedded one). */
+  /** `rememberValues`: see toTopicMessage (for a bus that hands the values to this process's readers). */
   constructor(
     private readonly publishTo: PublishTo,
     private readonly rememberValues = false,

@@ -46,8 +46,8 @@ export class GameTask {
     this.partition = context.partition;
     this.logger = new Logger(`Task ${context.partition}`);
     const publish = (topic: string, messages: Parameters<TaskContext['publish']>[1]) => context.publish(topic, messages);
-    // Kafka does not hand the values to its consumers: making them would serve nobody.
-    this.publisher = new EngineEventPublisher(publish, deps.bus.kind === 'embedded');
+    // Both buses hand the values to this process's read models (Kafka: with what the task's commits hand over).
+    this.publisher = new EngineEventPublisher(publish, true);
     const place = { topic: TOPICS.taskChangelog.name, partition: context.partition };
     this.store = new GameStateStore(deps.bus, deps.cipher, place, publish, context.publishAtCommit);
     this.loadCache =

@@ -1,10 +1,11 @@
 /**
  * The trader states and results this process's tasks publish go out with
  * their values (OutgoingMessage.decoded), for the read models of the same
- * process: on the embedded bus the trader-states view and the readers of
+ * process: on the embedded bus, and from a Kafka task's commit
+ * (ownWritesFromCommits), the trader-states view and the readers of
  * txn-results take them as they are, rather than decode every answer of the
- * game again (UTF-8, JSON.parse, the schema). Read from Kafka, a message has
- * none: it is decoded, as before.
+ * game again (UTF-8, JSON.parse, the schema). Fetched from Kafka, a message
+ * has none: it is decoded, as before.
  *
  * A value is what decoding the bytes gives — the schema's fields in its
  * order, none undefined — and is shared by every reader: frozen.
