@@ -352,7 +352,7 @@ export class ExactlyOnceWriter {
       for (const [id, first] of written) this.acknowledgedFrom.set(id, first);
       if (offsets.length > 0) this.offsetsAcknowledged = true;
       for (const o of offsets) this.seedCommitted(o.owner, o.topic, o.partition, o.next);
-      this.reportCommitted(batch.messages, sent.value.records);
+      this.reportCommitted(batch.messages, sent.value.placed);
       for (const w of batch.waiters) w.resolve();
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
@@ -373,14 +373,23 @@ export class ExactlyOnceWriter {
   }
 
   /** onCommitted, with the records whose places the sends told (a throwing listener fails nothing: the transaction is committed). */
-  private reportCommitted(messages: Batch['messages'], places: readonly RecordPlace[] | undefined): void {
+  private reportCommitted(messages: Batch['messages'], placed: Placed | undefined): void {
     const listener = this.options.onCommitted;
-    if (listener === undefined || places === undefined || messages.length === 0) return;
+    if (listener === undefined || placed === undefined || messages.length === 0) return;
+    const { offsets, timestamp } = placed;
     const records: CommittedRecord[] = new Array(messages.length);
     for (let i = 0; i < messages.length; i += 1) {
       const m = messages[i];
-      const { partition, offset, timestamp } = places[i];
-      records[i] = { owner: m.owner, topic: m.topic, partition, offset, key: m.key, value: m.value, timestamp, context: m.context };
+      records[i] = {
+        owner: m.owner,
+        topic: m.topic,
+        partition: m.partition as number,
+        offset: offsets[i],
+        key: m.key,
+        value: m.value,
+        timestamp,
+        context: m.context,
+      };
     }
     try {
       listener(records);
@@ -404,16 +413,16 @@ export class ExactlyOnceWriter {
    * Writes the transaction's records in sends the broker accepts (request-size.ts: at most
    * MAX_BATCH_BYTES for any one partition), one send after the other, so each partition keeps its
    * order. A usual transaction is one send. Resolves with where each send's records begin per partition
-   * and, when every record names its partition, each record's place (in `messages` order): a send's
-   * records of one partition follow each other from the offset the broker gave that partition.
+   * and, for onCommitted when every record names its partition, each record's offset (in `messages`
+   * order): a send's records of one partition follow each other from the offset the broker gave it.
    */
   private async sendInChunks(
     txn: Awaited<ReturnType<Producer['beginTransaction']>>,
     messages: Batch['messages'],
-  ): Promise<{ offsets: RecordOffset[]; records: RecordPlace[] | undefined }> {
+  ): Promise<{ offsets: RecordOffset[]; placed: Placed | undefined }> {
     const offsets: RecordOffset[] = [];
-    const placed = messages.every((m) => m.partition !== undefined);
-    let records: RecordPlace[] | undefined = placed ? [] : undefined;
+    let recordOffsets: bigint[] | undefined =
+      this.options.onCommitted !== undefined && messages.every((m) => m.partition !== undefined) ? [] : undefined;
     // One time for the transaction's records, written into them: what onCommitted reports is what a consumer reads.
     const timestamp = Date.now();
     for (const chunk of inRequestSizedRuns(messages, recordBytes, (m) => `${m.topic}/${m.partition}`)) {
@@ -429,23 +438,22 @@ export class ExactlyOnceWriter {
       });
       const bases = sent.offsets ?? [];
       offsets.push(...bases);
-      if (records === undefined) continue;
+      if (recordOffsets === undefined) continue;
       const nextOffset = new Map<string, bigint>();
       for (const { topic, partition, offset } of bases) nextOffset.set(`${topic}/${partition}`, offset);
       for (const m of chunk) {
-        const partition = m.partition as number;
-        const id = `${m.topic}/${partition}`;
+        const id = `${m.topic}/${m.partition}`;
         const offset = nextOffset.get(id);
         if (offset === undefined) {
           // A send the broker answered without this partition's offset: the places of this transaction are unknown.
-          records = undefined;
+          recordOffsets = undefined;
           break;
         }
         nextOffset.set(id, offset + 1n);
-        records.push({ partition, offset, timestamp });
+        recordOffsets.push(offset);
       }
     }
-    return { offsets, records };
+    return { offsets, placed: recordOffsets === undefined ? undefined : { offsets: recordOffsets, timestamp } };
   }
 
   /** The batch's offsets, and for an owner that wrote without consuming, its last committed ones (so that a stale member is fenced). */
@@ -462,8 +470,8 @@ export class ExactlyOnceWriter {
 
 /** Where a send's records begin in a partition, as the send reports it. */
 type RecordOffset = { topic: string; partition: number; offset: bigint };
-/** Where one record went, and its timestamp. */
-type RecordPlace = { readonly partition: number; readonly offset: bigint; readonly timestamp: number };
+/** Each record's offset (in the transaction's order; its partition is its own), and their one timestamp. */
+type Placed = { readonly offsets: readonly bigint[]; readonly timestamp: number };
 
 /** The client writes header names as given: bytes, not strings. */
 function headerMap(headers: OwnedMessage['headers']): Map<Buffer, Buffer> | undefined {

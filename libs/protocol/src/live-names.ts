@@ -10,12 +10,8 @@
  */
 
 const ESCAPES: Readonly<Record<string, string>> = { _: '__', '@': '_at_', ' ': '_sp_' };
-/** After an "_": the character each escape stands for, and how long the escape is. */
-const UNESCAPES: ReadonlyArray<readonly [string, string]> = [
-  ['__', '_'],
-  ['_at_', '@'],
-  ['_sp_', ' '],
-];
+/** Each escape, and the character it stands for. */
+const UNESCAPES: ReadonlyArray<readonly [string, string]> = Object.entries(ESCAPES).map(([char, sequence]) => [sequence, char]);
 
 /** Characters Kafka allows in a topic name; the escapes above are made of them. */
 const KAFKA_NAME_CHARS = /^[A-Za-z0-9._-]*$/;

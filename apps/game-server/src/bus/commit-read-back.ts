@@ -102,9 +102,11 @@ export class CommitReadBack<R extends CommittedPlace> {
     const touched = new Map<string, PartitionGate<R>>();
     for (const record of records) {
       if (!this.topics.has(record.topic)) continue;
-      const gate = this.gate(record.topic, record.partition);
-      if (!touched.has(`${record.topic}/${record.partition}`)) {
-        touched.set(`${record.topic}/${record.partition}`, gate);
+      const id = `${record.topic}/${record.partition}`;
+      let gate = touched.get(id);
+      if (gate === undefined) {
+        gate = this.gateOf(id);
+        touched.set(id, gate);
         gate.ownTask = true;
       }
       gate.queued.push(record);
@@ -196,7 +198,11 @@ export class CommitReadBack<R extends CommittedPlace> {
   }
 
   private gate(topic: string, partition: number): PartitionGate<R> {
-    const id = `${topic}/${partition}`;
+    return this.gateOf(`${topic}/${partition}`);
+  }
+
+  /** The gate of "topic/partition". */
+  private gateOf(id: string): PartitionGate<R> {
     let gate = this.gates.get(id);
     if (gate === undefined) {
       gate = { next: undefined, queued: [], ownEnds: new Set(), ownTask: false, paused: false };

@@ -117,13 +117,7 @@ export class KafkaSubscription {
       value: record.value,
       timestamp: record.timestamp,
     };
-    const message: BusMessage = record.context === undefined ? fields : { ...fields, decoded: record.context as object };
-    try {
-      const handled = this.handOwn(message);
-      if (handled !== undefined) void handled.catch((err: unknown) => this.handlerFailed(message, err));
-    } catch (err) {
-      this.handlerFailed(message, err);
-    }
+    this.callSync(this.handOwn, record.context === undefined ? fields : { ...fields, decoded: record.context as object });
   }
 
   /** Pauses or resumes the running consumer; one that is not running is left alone (see the constructor). */
@@ -137,10 +131,13 @@ export class KafkaSubscription {
     }
   }
 
-  /** A fetched record of a subscription that takes its own writes from commits: its handler is synchronous, as the commits' is. */
-  private handFetched(message: BusMessage): void {
+  /**
+   * Hands a record over without awaiting the handler: a subscription that takes its own writes from commits
+   * hands over fetched and committed records alike, in one order, so its handler is synchronous.
+   */
+  private callSync(handler: (message: BusMessage) => Promise<void> | void, message: BusMessage): void {
     try {
-      const handled = this.options.onMessage(message);
+      const handled = handler(message);
       if (handled !== undefined) void handled.catch((err: unknown) => this.handlerFailed(message, err));
     } catch (err) {
       this.handlerFailed(message, err);
@@ -192,7 +189,9 @@ export class KafkaSubscription {
         if (this.consumer !== consumer || host.writer.suspended) return;
         if (readBack !== undefined) {
           // Skipped when a commit handed it over already; else handed over, then the commits queued behind it.
-          readBack.fetchedRecord(topic, partition, BigInt(message.offset), () => this.handFetched(toBusMessage({ topic, partition, message })));
+          readBack.fetchedRecord(topic, partition, BigInt(message.offset), () =>
+            this.callSync(options.onMessage, toBusMessage({ topic, partition, message })),
+          );
           return;
         }
         try {

@@ -14,6 +14,7 @@ import { ALL_TOPICS, ACTION_TXN_TYPES, decodeTxnAnswer, encode, TOPICS, traderId
 import type { EngineEvent } from '@banana-market/engine';
 import { MESSAGE_BUS, type BusMessage, type MessageBus, type Subscription } from '../bus/message-bus.js';
 import { GameService } from './game.service.js';
+import { publishedResult } from './published-answers.js';
 import { decodeTraderKey } from './trader-key-decoder.js';
 
 export class TxnTimeoutError extends Error {
@@ -130,7 +131,8 @@ export class TxnResultWaiter implements OnModuleInit, OnApplicationShutdown {
     if (this.waiters.size === 0) return;
     const trader = decodeTraderKey(message.key);
     if (!trader.ok) return;
-    const result = decodeTxnAnswer(message.topic, message.value);
+    // This process's own results come with their value (published-answers): not decoded again.
+    const result = publishedResult(message) ?? decodeTxnAnswer(message.topic, message.value);
     if (result === undefined || !ACTION_TXN_TYPES.has(result.type)) return;
     this.settle(waiterId(trader.value, result.txnId), result);
   }
